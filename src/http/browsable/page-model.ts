@@ -1,0 +1,40 @@
+/**
+ * What the HTTP service hands the browsable page renderer: everything the page shows, already decided by
+ * the service (status, headers, envelope, allowed methods). The renderer only turns it into escaped HTML.
+ * This file is the contract between `src/http/` (the service) and `src/http/browsable/` (the page).
+ */
+export interface BrowsablePageModel {
+  /** The service's name, shown in the header. */
+  readonly serviceName: string;
+  /** The route's endpoint name; the page title is derived from it (`second_params` gives "Second params"). */
+  readonly endpoint: string;
+  /** The route's Markdown description (the seed's docstring); raw HTML in it is escaped. */
+  readonly description?: string | undefined;
+  /** The request method as routed (after a `_method` override). */
+  readonly method: string;
+  /** The request path and query exactly as received (not yet escaped), e.g. `/second/?a=1`. */
+  readonly fullPath: string;
+  /** `scheme://host[:port]` of the request, to recognise same-origin links in the data. */
+  readonly origin: string;
+  readonly status: number;
+  /** Reason phrase or custom status text: `OK`, `CUSTOM`. */
+  readonly statusText: string;
+  /** The response headers to show, as they will be sent for the JSON form of this resource. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The browser-schema envelope, a JSON value, pretty-printed on the page. */
+  readonly body: unknown;
+  /** Every method the path allows, including HEAD and OPTIONS. */
+  readonly allowedMethods: readonly string[];
+}
+
+export interface ErrorPageModel {
+  readonly serviceName: string;
+  readonly status: number;
+  readonly statusText: string;
+  /** A human explanation, e.g. "The requested URL was not found on the server." */
+  readonly message: string;
+  readonly method: string;
+  readonly fullPath: string;
+  /** Stack or detail shown only in debug mode. */
+  readonly detail?: string | undefined;
+}

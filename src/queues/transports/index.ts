@@ -1,0 +1,39 @@
+/**
+ * Picks a transport by URL scheme through a table of lazy imports, so a broker's client library is only
+ * loaded when a URL names it. No global registry: a custom transport is passed in as an object instead.
+ */
+import { MicroservicesError } from '../../errors.js';
+import type { Transport, TransportOptions } from './transport.js';
+
+export type TransportFactory = (url: URL, options: TransportOptions) => Transport | Promise<Transport>;
+
+const factories: Readonly<Record<string, () => Promise<TransportFactory>>> = {
+  'memory:': async () => (await import('./memory.js')).createMemoryTransport,
+  'amqp:': async () => (await import('./amqp.js')).createAmqpTransport,
+  'amqps:': async () => (await import('./amqp.js')).createAmqpTransport,
+  'redis:': async () => (await import('./redis.js')).createRedisTransport,
+  'rediss:': async () => (await import('./redis.js')).createRedisTransport,
+  'nats:': async () => (await import('./nats.js')).createNatsTransport,
+  'mqtt:': async () => (await import('./mqtt.js')).createMqttTransport,
+  'mqtts:': async () => (await import('./mqtt.js')).createMqttTransport,
+};
+
+/** The URL schemes understood out of the box. */
+export const SUPPORTED_SCHEMES: readonly string[] = Object.keys(factories).map((scheme) => scheme.slice(0, -1));
+
+/**
+ * Creates the transport for a connection URL.
+ * @example const transport = await createTransport('amqp://guest:guest@localhost:5672/');
+ */
+export async function createTransport(url: string | URL, options: TransportOptions = {}): Promise<Transport> {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  const load = factories[parsed.protocol];
+  if (!load) {
+    throw new MicroservicesError(
+      'MS_QUEUE_UNKNOWN_SCHEME',
+      `No transport for "${parsed.protocol}" URLs; supported: ${SUPPORTED_SCHEMES.map((s) => `${s}://`).join(', ')}`,
+    );
+  }
+  const factory = await load();
+  return factory(parsed, options);
+}

@@ -1,0 +1,187 @@
+/**
+ * The one interface every broker implements (memory, AMQP, Redis Streams, NATS JetStream, MQTT), so that a
+ * service or client moves between brokers by changing its connection URL. The queue service and client
+ * (`../service.ts`, `../client.ts`) only ever talk to a `Transport`; broker specifics stay in its file.
+ *
+ * Contract, for every implementation:
+ * - `publish()` settles only on the broker's acknowledgement (AMQP confirm, XADD reply, PubAck, PUBACK; the
+ *   memory broker confirms once the message is enqueued). It rejects on a broker refusal (nack, unroutable),
+ *   on close, and after `timeoutMs` (10 s by default). It never resolves early and never stays pending.
+ * - A consumer receives each `Delivery` at least once. `ack()` and `nack()` never throw for a delivery whose
+ *   connection or channel has gone: they return `false`, the transport logs it and the broker redelivers.
+ * - `deliveryCount` is 1 on the first delivery and counts every redelivery, whatever the mechanism
+ *   (native counter, `redelivered` flag plus a header, a republished copy's header).
+ * - After a reconnect the transport re-declares the topology it was asked to declare and re-subscribes every
+ *   live consumer by itself, then emits `connected` again.
+ */
+
+/** Routing of an exchange: direct (exact key), fanout (every bound queue), topic (`*` one word, `#` zero or more). */
+export type ExchangeType = 'direct' | 'fanout' | 'topic';
+
+export interface QueueOptions {
+  /** Survives a broker restart. Default true. */
+  readonly durable?: boolean;
+  /**
+   * Where `nack({requeue: false})` sends a message: a queue name, or `false` to drop it. Transports with
+   * native dead-lettering (AMQP) use it; the others publish to this queue themselves.
+   */
+  readonly deadLetterQueue?: string | false;
+}
+
+export interface ExchangeOptions {
+  readonly type: ExchangeType;
+  /** Default true. */
+  readonly durable?: boolean;
+}
+
+/** Message attributes that travel with the body; names follow AMQP basic properties in camelCase. */
+export interface MessageProperties {
+  readonly contentType?: string;
+  readonly contentEncoding?: string;
+  readonly headers?: Readonly<Record<string, unknown>>;
+  /** Stable id, set by the client when absent, so consumers can deduplicate retried publishes. */
+  readonly messageId?: string;
+  readonly correlationId?: string;
+  readonly replyTo?: string;
+  /** Milliseconds after which the broker may drop the message. */
+  readonly expiration?: number;
+  readonly priority?: number;
+  /** Milliseconds since the epoch. */
+  readonly timestamp?: number;
+  readonly type?: string;
+  readonly appId?: string;
+  /** Default true: the broker writes the message to disk where it can. */
+  readonly persistent?: boolean;
+}
+
+export interface OutgoingMessage {
+  readonly body: Buffer;
+  readonly properties: MessageProperties;
+}
+
+/** Where a message goes: `exchange: ''` is the default exchange, which routes by queue name. */
+export interface PublishTarget {
+  readonly exchange: string;
+  readonly routingKey: string;
+}
+
+export interface PublishOptions {
+  /** Reject with a timeout error when the broker has not acknowledged within this many ms. Default 10 000. */
+  readonly timeoutMs?: number;
+  /** Aborts waiting; the message may or may not have reached the broker. */
+  readonly signal?: AbortSignal;
+}
+
+export interface DeliveryInfo {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly consumerTag: string;
+  readonly deliveryTag: string | number;
+  readonly redelivered: boolean;
+}
+
+/** One message handed to a consumer. Exactly one of ack/nack takes effect; later calls return false. */
+export interface Delivery {
+  readonly body: Buffer;
+  readonly properties: MessageProperties;
+  readonly deliveryInfo: DeliveryInfo;
+  /** 1 on the first delivery, then counts every redelivery. */
+  readonly deliveryCount: number;
+  /** True once ack or nack has been called. */
+  readonly settled: boolean;
+  /** Removes the message from the queue. Resolves false when the channel it came on is gone (logged). */
+  ack(): Promise<boolean>;
+  /**
+   * Gives the message back: `requeue: true` redelivers it (after `delayMs` when given, counting the delivery);
+   * `requeue: false` sends it to the queue's dead-letter queue, or drops it when there is none.
+   */
+  nack(options: { readonly requeue: boolean; readonly delayMs?: number }): Promise<boolean>;
+  /** Tells the broker the handler is still working, for brokers with an ack deadline (JetStream AckWait, Redis min-idle). */
+  touch?(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  /** The most unacknowledged deliveries this consumer holds at once. */
+  readonly prefetch: number;
+  /** Names the consumer; also the consumer group member name where the broker has groups. */
+  readonly consumerTag?: string;
+}
+
+export interface Subscription {
+  readonly consumerTag: string;
+  /** Stops new deliveries; deliveries already handed out can still be acked or nacked. */
+  cancel(): Promise<void>;
+}
+
+/** The handler a transport calls per delivery; the transport does not wait for it beyond the prefetch window. */
+export type DeliveryHandler = (delivery: Delivery) => void;
+
+export interface TransportEvents {
+  connected: [];
+  disconnected: [error?: Error];
+  reconnecting: [attempt: number, delayMs: number];
+  /** The broker refuses publishes for now (AMQP resource alarm); publishes wait or time out. */
+  blocked: [reason: string];
+  unblocked: [];
+  error: [error: Error];
+}
+
+export type TransportEventName = keyof TransportEvents;
+
+export interface TransportCapabilities {
+  readonly exchangeTypes: readonly ExchangeType[];
+  /** True when the messages survive a broker restart (false for memory). */
+  readonly durable: boolean;
+  /** True when the broker dead-letters natively; otherwise the transport republishes to the dead-letter queue. */
+  readonly nativeDeadLetter: boolean;
+}
+
+export interface Transport {
+  /** `scheme://host/...` with any password masked; safe to log. */
+  readonly name: string;
+  readonly capabilities: TransportCapabilities;
+  readonly connected: boolean;
+
+  /** Connects, retrying with backoff when reconnect is enabled; rejects on `signal` or when giving up. */
+  connect(signal?: AbortSignal): Promise<void>;
+  /** Cancels consumers, waits for pending publishes to settle, and closes. Idempotent. */
+  close(): Promise<void>;
+
+  declareQueue(name: string, options?: QueueOptions): Promise<void>;
+  declareExchange(name: string, options: ExchangeOptions): Promise<void>;
+  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void>;
+  deleteQueue(name: string): Promise<void>;
+  deleteExchange(name: string): Promise<void>;
+  /** Removes every ready message; resolves to how many were removed. */
+  purgeQueue(name: string): Promise<number>;
+  /** Resolves true when a declared exchange of that name exists (used to refuse publishing to an unknown one). */
+  hasExchange(name: string): Promise<boolean>;
+
+  publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void>;
+  consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription>;
+
+  on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this;
+  off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this;
+}
+
+/** Reconnect behaviour shared by every network transport. */
+export interface ReconnectOptions {
+  /** Default true. With false, a lost connection is final and `connect()` tries once. */
+  readonly enabled?: boolean;
+  /** First delay in ms. Default 1000. */
+  readonly initialDelayMs?: number;
+  /** Ceiling of the delay in ms. Default 30 000. */
+  readonly maxDelayMs?: number;
+  /** Give up after this many attempts in a row. Default Infinity. */
+  readonly maxAttempts?: number;
+}
+
+/** What every transport factory accepts besides its URL. */
+export interface TransportOptions {
+  readonly reconnect?: ReconnectOptions;
+  readonly logger?: import('../../logging.js').Logger;
+  /** Default publish timeout in ms. Default 10 000. */
+  readonly publishTimeoutMs?: number;
+  /** Heartbeat in seconds where the protocol has one. Default 10. */
+  readonly heartbeatSeconds?: number;
+}
