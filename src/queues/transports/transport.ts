@@ -80,6 +80,15 @@ export interface DeliveryInfo {
   readonly redelivered: boolean;
 }
 
+export interface NackOptions {
+  /** true: deliver again; false: dead-letter (or drop when the queue has no dead-letter queue). */
+  readonly requeue: boolean;
+  /** With `requeue: true`, wait this long before the message is delivered again. */
+  readonly delayMs?: number;
+  /** With `requeue: false`, headers added to the dead-lettered copy (the service puts the error and attempt here). */
+  readonly headers?: Readonly<Record<string, unknown>>;
+}
+
 /** One message handed to a consumer. Exactly one of ack/nack takes effect; later calls return false. */
 export interface Delivery {
   readonly body: Buffer;
@@ -95,7 +104,7 @@ export interface Delivery {
    * Gives the message back: `requeue: true` redelivers it (after `delayMs` when given, counting the delivery);
    * `requeue: false` sends it to the queue's dead-letter queue, or drops it when there is none.
    */
-  nack(options: { readonly requeue: boolean; readonly delayMs?: number }): Promise<boolean>;
+  nack(options: NackOptions): Promise<boolean>;
   /** Tells the broker the handler is still working, for brokers with an ack deadline (JetStream AckWait, Redis min-idle). */
   touch?(): Promise<void>;
 }
