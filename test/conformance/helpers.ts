@@ -1,0 +1,20 @@
+/** Small helpers shared by the conformance suites: unique names, polling, collecting deliveries. */
+import { randomBytes } from 'node:crypto';
+
+/** A queue or exchange name no other test (or earlier run on a persistent broker) uses. */
+export function uniqueName(label: string, what: string): string {
+  return `conformance.${label}.${what}.${randomBytes(4).toString('hex')}`;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `predicate` holds; fails with `what` after `timeoutMs` (generous: the machine is shared and noisy). */
+export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}

@@ -1,0 +1,8 @@
+/** The conformance suites against the in-process memory:// broker. */
+import type { ServiceCheck } from '../helpers/services.js';
+import { describeTransportConformance } from './transport-suite.js';
+
+const alwaysThere: ServiceCheck = { name: 'memory', available: true, skip: false, reason: '' };
+const url = (): string => `memory://conformance-${process.pid}`;
+
+describeTransportConformance('memory', { check: () => alwaysThere, url });
