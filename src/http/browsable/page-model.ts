@@ -25,6 +25,8 @@ export interface BrowsablePageModel {
   readonly body: unknown;
   /** Every method the path allows, including HEAD and OPTIONS. */
   readonly allowedMethods: readonly string[];
+  /** The `?format=` values the format menu offers; `['json', 'html']` when absent. */
+  readonly allowedFormats?: readonly string[] | undefined;
 }
 
 export interface ErrorPageModel {

@@ -1,39 +1,110 @@
 /**
- * Placeholder renderer, replaced by the browsable-page work: a minimal, fully escaped HTML page.
+ * The browsable API page: the HTML face of every resource for people using a browser. The service builds a
+ * {@link BrowsablePageModel}; this module turns it into a complete, fully escaped HTML document that works under
+ * the CSP from {@link htmlSecurityHeaders} (no inline script or style) and with JavaScript off.
  */
+import { breadcrumbs } from './breadcrumbs.js';
+import { actionBar, contentForm, DEFAULT_FORMATS } from './controls.js';
+import { escapeHtml } from './escape.js';
+import { pageLayout } from './layout.js';
+import { renderDescription } from './markdown.js';
 import type { BrowsablePageModel, ErrorPageModel } from './page-model.js';
+import { requestLine, responseBlock } from './response-view.js';
+import { viewTitle } from './title.js';
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+export { escapeHtml } from './escape.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+function breadcrumbNav(fullPath: string): string {
+  const crumbs = breadcrumbs(fullPath);
+  const items = crumbs.map((crumb, index) =>
+    index === crumbs.length - 1
+      ? `<li aria-current="page">${escapeHtml(crumb.label)}</li>`
+      : `<li><a href="${escapeHtml(crumb.href)}">${escapeHtml(crumb.label)}</a></li>`,
+  );
+  return `<nav class="crumbs" aria-label="Breadcrumbs"><ol>${items.join('')}</ol></nav>`;
 }
 
+function allowedList(methods: readonly string[]): string {
+  const chips = methods.map((method) => `<code class="chip">${escapeHtml(method)}</code>`).join(' ');
+  return `<p class="allowed"><span class="label">Allowed methods</span> ${chips}</p>`;
+}
+
+/**
+ * The full HTML page for one resource response.
+ *
+ * @example
+ * renderBrowsablePage({
+ *   serviceName: 'notes', endpoint: 'second', method: 'GET', fullPath: '/second/', origin: 'http://localhost:5000',
+ *   status: 200, statusText: 'OK', headers: { 'content-type': 'application/json; charset=utf-8' },
+ *   body: { response: 'SECOND' }, allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+ * }); // '<!doctype html>…<title>Microservice API - Second</title>…'
+ */
 export function renderBrowsablePage(model: BrowsablePageModel): string {
-  const title = `Microservice API - ${escapeHtml(model.endpoint)}`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${escapeHtml(
-    model.endpoint,
-  )}</h1><pre>${escapeHtml(`${model.method} ${model.fullPath}`)}</pre><pre>${escapeHtml(
-    `HTTP ${model.status} ${model.statusText}\n${JSON.stringify(model.body, null, 4)}`,
-  )}</pre></body></html>`;
+  const title = viewTitle(model.endpoint);
+  const allowed = new Set(model.allowedMethods.map((method) => method.toUpperCase()));
+  const description =
+    model.description === undefined || model.description.trim() === ''
+      ? ''
+      : `<div class="description">${renderDescription(model.description)}</div>`;
+  const main =
+    breadcrumbNav(model.fullPath) +
+    `<div class="page-head"><h1>${escapeHtml(title)}</h1>` +
+    `${actionBar(model.fullPath, allowed, model.allowedFormats ?? DEFAULT_FORMATS)}</div>` +
+    description +
+    allowedList(model.allowedMethods) +
+    '<section class="card exchange" aria-label="Request and response">' +
+    requestLine(model.method, model.fullPath) +
+    responseBlock(model.status, model.statusText, model.headers, model.body) +
+    '</section>' +
+    contentForm(model.fullPath, allowed);
+  return pageLayout({ title: `Microservice API - ${title}`, serviceName: model.serviceName, main });
 }
 
+/**
+ * The 404/405/500 (and other error) page. The path is reflected only escaped; `detail` (a stack) is shown only
+ * when the service passes it, which it does in debug mode.
+ *
+ * @example
+ * renderErrorPage({ serviceName: 'notes', status: 404, statusText: 'Not Found', method: 'GET',
+ *   fullPath: '/<script>', message: 'The requested URL was not found on the server.' });
+ */
 export function renderErrorPage(model: ErrorPageModel): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${model.status} ${escapeHtml(
-    model.statusText,
-  )}</title></head><body><h1>${escapeHtml(model.statusText)}</h1><p>${escapeHtml(model.message)}</p></body></html>`;
+  const detail =
+    model.detail === undefined || model.detail === ''
+      ? ''
+      : `<details class="card detail" open><summary>Detail</summary><pre>${escapeHtml(model.detail)}</pre></details>`;
+  const main =
+    breadcrumbNav(model.fullPath) +
+    `<div class="page-head"><h1>${model.status} ${escapeHtml(model.statusText)}</h1></div>` +
+    `<p class="message">${escapeHtml(model.message)}</p>` +
+    '<section class="card exchange" aria-label="Request">' +
+    requestLine(model.method, model.fullPath) +
+    '</section>' +
+    detail +
+    '<p><a class="btn secondary" href="/">Back to the API root</a></p>';
+  return pageLayout({
+    title: `Microservice API - ${model.status} ${model.statusText}`,
+    serviceName: model.serviceName,
+    main,
+    bodyClass: 'error',
+  });
 }
 
-/** Headers every HTML response carries. */
+/**
+ * Headers every HTML response carries: a CSP allowing only this origin's assets (no inline script or style,
+ * no framing, forms only to this origin), `nosniff`, no referrer leaks, and no framing for old browsers.
+ *
+ * @example
+ * reply.headers(htmlSecurityHeaders());
+ */
 export function htmlSecurityHeaders(): Record<string, string> {
   return {
-    'content-security-policy': "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'cross-origin-opener-policy': 'same-origin',
   };
 }

@@ -1,11 +1,50 @@
-/** Placeholder for the page's static assets under `/api/static/`, replaced by the browsable-page work. */
+/**
+ * The page's static assets (stylesheet, script, icon), served by the service under `/api/static/`. The set is
+ * fixed: an allow-list of files beside this module, read once and kept in memory, so no request path can reach
+ * any other file (no traversal), and each asset has a content-hash ETag for caching.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** One asset as the service sends it. */
 export interface StaticAsset {
   readonly body: Buffer;
   readonly contentType: string;
   readonly etag: string;
 }
 
-/** The asset for a path below `/api/static/` such as `css/page.css`, or undefined when there is none. */
-export function findStaticAsset(_path: string): StaticAsset | undefined {
-  return undefined;
+/** The asset paths below `/api/static/` and their media types: the only files ever served. */
+const ASSET_TYPES: Readonly<Record<string, string>> = {
+  'css/page.css': 'text/css; charset=utf-8',
+  'js/page.js': 'text/javascript; charset=utf-8',
+  'img/favicon.svg': 'image/svg+xml',
+};
+
+// Resolved from this module's URL so it works from src/ (tests, tsx) and from dist/ (copied by copy-assets.mjs).
+const STATIC_DIR = new URL('./static/', import.meta.url);
+
+let assets: ReadonlyMap<string, StaticAsset> | undefined;
+
+function loadAssets(): ReadonlyMap<string, StaticAsset> {
+  const loaded = new Map<string, StaticAsset>();
+  for (const [path, contentType] of Object.entries(ASSET_TYPES)) {
+    const body = readFileSync(new URL(path, STATIC_DIR));
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    loaded.set(path, { body, contentType, etag });
+  }
+  return loaded;
+}
+
+/**
+ * The asset for a path below `/api/static/` (such as `css/page.css`), or undefined when there is none.
+ * A leading `/` and a query string are ignored; anything outside the fixed set is undefined.
+ *
+ * @example
+ * const asset = findStaticAsset('css/page.css');
+ * if (asset) reply.header('content-type', asset.contentType).header('etag', asset.etag).send(asset.body);
+ */
+export function findStaticAsset(path: string): StaticAsset | undefined {
+  assets ??= loadAssets();
+  const clean = path.replace(/^\/+/, '').split(/[?#]/, 1)[0] ?? '';
+  return Object.hasOwn(ASSET_TYPES, clean) ? assets.get(clean) : undefined;
 }

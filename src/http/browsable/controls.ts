@@ -1,0 +1,88 @@
+/**
+ * The page's buttons and forms, chosen from the allowed methods. Every control works with JavaScript off:
+ * GET and the format menu are links, OPTIONS and DELETE are POST forms carrying `_method`, and the content form
+ * POSTs `_content_type` + `_content` with a button per allowed method (POST plain, PUT and PATCH via `_method`).
+ */
+import { escapeHtml } from './escape.js';
+import { selfHref, withFormat, withoutFormat } from './links.js';
+
+/** The media types the content form offers, in the seed's order (JSON selected). */
+export const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'] as const;
+
+/** The formats the format menu offers when the model does not say. */
+export const DEFAULT_FORMATS = ['json', 'html'] as const;
+
+function methodForm(action: string, method: string, className: string, title: string): string {
+  return (
+    `<form class="inline-form" action="${action}" method="post">` +
+    `<input type="hidden" name="_method" value="${method}">` +
+    `<button type="submit" class="btn ${className}" title="${title}">${method}</button></form>`
+  );
+}
+
+function getControls(fullPath: string, formats: readonly string[]): string {
+  const items = formats
+    .map((format) => {
+      const label = escapeHtml(format);
+      return `<li><a href="${escapeHtml(withFormat(fullPath, format))}" rel="nofollow">${label}</a></li>`;
+    })
+    .join('');
+  return (
+    '<div class="btn-group">' +
+    `<a class="btn primary" href="${escapeHtml(withoutFormat(fullPath))}" title="Make a GET request on this resource">GET</a>` +
+    '<details class="menu"><summary class="btn primary" title="Specify a format for the GET request">' +
+    '<span class="visually-hidden">Format</span><span aria-hidden="true">▾</span></summary>' +
+    `<ul class="menu-list">${items}</ul></details></div>`
+  );
+}
+
+/**
+ * The action bar (GET with its format menu, OPTIONS, DELETE) for the allowed methods.
+ *
+ * @example
+ * actionBar('/second/', ['GET', 'HEAD', 'OPTIONS', 'DELETE'], ['json', 'html']); // '<div class="actions">…'
+ */
+export function actionBar(fullPath: string, allowed: ReadonlySet<string>, formats: readonly string[]): string {
+  const action = escapeHtml(selfHref(fullPath));
+  const parts: string[] = [];
+  if (allowed.has('OPTIONS'))
+    parts.push(methodForm(action, 'OPTIONS', 'secondary', 'Make an OPTIONS request on this resource'));
+  if (allowed.has('DELETE'))
+    parts.push(methodForm(action, 'DELETE', 'danger', 'Make a DELETE request on this resource'));
+  if (allowed.has('GET')) parts.push(getControls(fullPath, formats));
+  return parts.length === 0 ? '' : `<div class="actions">${parts.join('')}</div>`;
+}
+
+/**
+ * The content form for POST, PUT and PATCH, or '' when none of them is allowed. It is multipart so that
+ * choosing `multipart/form-data` sends a real multipart body (with its boundary) that the service parses.
+ *
+ * @example
+ * contentForm('/second/', new Set(['GET', 'POST'])); // '<section class="card content">…<button …>POST</button>…'
+ */
+export function contentForm(fullPath: string, allowed: ReadonlySet<string>): string {
+  const buttons: string[] = [];
+  if (allowed.has('POST'))
+    buttons.push(
+      '<button type="submit" class="btn primary" title="Make a POST request on this resource">POST</button>',
+    );
+  for (const method of ['PUT', 'PATCH']) {
+    if (allowed.has(method))
+      buttons.push(
+        `<button type="submit" class="btn primary" name="_method" value="${method}" ` +
+          `title="Make a ${method} request on this resource">${method}</button>`,
+      );
+  }
+  if (buttons.length === 0) return '';
+  const options = CONTENT_TYPES.map(
+    (type, index) => `<option value="${type}"${index === 0 ? ' selected' : ''}>${type}</option>`,
+  ).join('');
+  return (
+    '<section class="card content" aria-labelledby="content-title"><h2 id="content-title">Send content</h2>' +
+    `<form class="content-form" action="${escapeHtml(selfHref(fullPath))}" method="post" enctype="multipart/form-data">` +
+    `<label for="content-type">Media type</label><select id="content-type" name="_content_type">${options}</select>` +
+    '<label for="content-body">Content</label>' +
+    '<textarea id="content-body" name="_content" rows="10" spellcheck="false" autocomplete="off"></textarea>' +
+    `<div class="form-buttons">${buttons.join('')}</div></form></section>`
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * The request line and the response block: `HTTP {status} {text}`, the headers (long comma lists broken into
+ * lines after escaping, the shape of CVE-2024-21520), then the highlighted JSON body.
+ */
+import { escapeHtml } from './escape.js';
+import { highlightJson, MAX_JSON_CHARS } from './json-highlight.js';
+
+/** Headers longer than this with commas are shown one item per line (as DRF's `break_long_headers`). */
+const LONG_HEADER = 160;
+
+function headerValue(value: string): string {
+  if (value.length <= LONG_HEADER || !value.includes(',')) return escapeHtml(value);
+  // Escape each piece first, then join with markup: the markup is ours, the text never is.
+  return value
+    .split(',')
+    .map((piece) => escapeHtml(piece.trim()))
+    .join(',<br>    ');
+}
+
+/**
+ * `<pre>` with the request line, e.g. `<b>GET</b> /second/?a=1`.
+ *
+ * @example
+ * requestLine('GET', '/second/?a=<x>'); // '<pre class="request" …><b>GET</b> /second/?a=&lt;x&gt;</pre>'
+ */
+export function requestLine(method: string, fullPath: string): string {
+  return `<pre class="request" aria-label="Request"><b class="method">${escapeHtml(method)}</b> ${escapeHtml(fullPath)}</pre>`;
+}
+
+/**
+ * `<pre>` with the status line, the headers and the pretty, highlighted body.
+ *
+ * @example
+ * responseBlock(200, 'OK', { 'content-type': 'application/json; charset=utf-8' }, { a: 1 });
+ */
+export function responseBlock(
+  status: number,
+  statusText: string,
+  headers: Readonly<Record<string, string>>,
+  body: unknown,
+  limit: number = MAX_JSON_CHARS,
+): string {
+  const statusClass = status >= 500 ? 's5' : status >= 400 ? 's4' : status >= 300 ? 's3' : 's2';
+  const lines = [`<b class="status ${statusClass}">HTTP ${status} ${escapeHtml(statusText)}</b>`];
+  for (const [name, value] of Object.entries(headers)) {
+    lines.push(`<b class="h-name">${escapeHtml(name)}: </b><span class="h-val">${headerValue(String(value))}</span>`);
+  }
+  const json = highlightJson(body, limit);
+  const notice = json.truncated
+    ? `\n<span class="truncated">… truncated at ${limit.toLocaleString('en')} characters; use ?format=json for the full body</span>`
+    : '';
+  return `<pre class="response" aria-label="Response">${lines.join('\n')}\n\n${json.html}${notice}</pre>`;
+}
