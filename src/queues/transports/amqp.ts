@@ -1,7 +1,278 @@
-/** Placeholder until the amqp:// transport lands. */
+/**
+ * The `amqp://` transport on amqplib 2: RabbitMQ with every link of the at-least-once chain in place.
+ * - Publishes go through a confirm channel, persistent and `mandatory`, and settle only on the broker's
+ *   confirm (`amqp-publisher.ts`).
+ * - Each consumer has its own channel and prefetch; acks are bound to that channel (`amqp-consumer.ts`,
+ *   `amqp-delivery.ts`).
+ * - A lost connection is re-established with exponential backoff and jitter; the topology is declared
+ *   again, every consumer re-subscribed and checked live before `connected` is emitted
+ *   (`amqp-connection.ts`, `amqp-topology.ts`).
+ * - Heartbeats (10 s by default) detect half-open connections; `blocked`/`unblocked` surface resource alarms.
+ */
+import { EventEmitter } from 'node:events';
+import type { ChannelModel } from 'amqplib';
 import { MicroservicesError } from '../../errors.js';
-import type { Transport, TransportOptions } from './transport.js';
+import { getLogger, type Logger } from '../../logging.js';
+import { AmqpConnection } from './amqp-connection.js';
+import { AmqpConsumer } from './amqp-consumer.js';
+import { AmqpPublisher } from './amqp-publisher.js';
+import { AmqpTopology } from './amqp-topology.js';
+import { amqpEndpoint } from './amqp-url.js';
+import type {
+  ConsumeOptions,
+  DeliveryHandler,
+  ExchangeOptions,
+  OutgoingMessage,
+  PublishOptions,
+  PublishTarget,
+  QueueOptions,
+  Subscription,
+  Transport,
+  TransportCapabilities,
+  TransportEventName,
+  TransportEvents,
+  TransportOptions,
+} from './transport.js';
 
-export function createAmqpTransport(_url: URL, _options: TransportOptions): Transport {
-  throw new MicroservicesError('MS_QUEUE_NOT_IMPLEMENTED', 'The amqp:// transport is not implemented yet');
+/** AMQP-only settings on top of the options every transport takes. */
+export interface AmqpTransportOptions extends TransportOptions {
+  /** The most messages waiting or unconfirmed at once; beyond it a publish rejects at once. Default 10 000. */
+  readonly maxBufferedMessages?: number;
+  /** The most body bytes waiting or unconfirmed at once. Default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+}
+
+const CAPABILITIES: TransportCapabilities = {
+  exchangeTypes: ['direct', 'fanout', 'topic'],
+  durable: true,
+  // Dead-lettering republishes a confirmed copy (so it can carry the error headers) instead of relying on a DLX.
+  nativeDeadLetter: false,
+};
+
+/**
+ * RabbitMQ through amqplib; create it with `createAmqpTransport` or `createTransport('amqp://…')`.
+ * @example
+ * const transport = new AmqpTransport(new URL('amqp://guest:guest@localhost:5672/'));
+ * await transport.connect();
+ * await transport.declareQueue('jobs');
+ * await transport.publish({ exchange: '', routingKey: 'jobs' }, { body: Buffer.from('hi'), properties: {} });
+ */
+export class AmqpTransport implements Transport {
+  readonly name: string;
+  readonly capabilities = CAPABILITIES;
+  private readonly events = new EventEmitter();
+  private readonly logger: Logger;
+  private readonly connection: AmqpConnection;
+  private readonly publisher: AmqpPublisher;
+  private readonly topology: AmqpTopology;
+  private readonly consumers = new Set<AmqpConsumer>();
+  private readonly closing = new AbortController();
+  private closed: Promise<void> | undefined;
+
+  constructor(url: URL, options: AmqpTransportOptions = {}) {
+    const endpoint = amqpEndpoint(url, options.heartbeatSeconds ?? 10);
+    this.name = endpoint.name;
+    this.logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
+    this.topology = new AmqpTopology(this.logger);
+    this.publisher = new AmqpPublisher(
+      {
+        timeoutMs: options.publishTimeoutMs ?? 10_000,
+        maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
+        maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
+      },
+      this.logger,
+      () => this.reopenPublisherChannel(),
+    );
+    const reconnect = options.reconnect ?? {};
+    this.connection = new AmqpConnection(
+      {
+        endpoint: endpoint.connect,
+        name: this.name,
+        logger: this.logger,
+        reconnect: {
+          enabled: reconnect.enabled ?? true,
+          initialDelayMs: reconnect.initialDelayMs ?? 1000,
+          maxDelayMs: reconnect.maxDelayMs ?? 30_000,
+          maxAttempts: reconnect.maxAttempts ?? Number.POSITIVE_INFINITY,
+        },
+      },
+      {
+        onOpen: (model) => this.setUp(model),
+        onLost: (error) => {
+          this.publisher.detach();
+          this.publisher.setBlocked(false);
+          for (const consumer of this.consumers) consumer.detach();
+          this.emit('disconnected', error);
+        },
+        onConnected: () => this.emit('connected'),
+        onReconnecting: (attempt, delayMs) => this.emit('reconnecting', attempt, delayMs),
+        onBlocked: (reason) => {
+          this.logger.warn(`the broker blocked publishing: ${reason}`);
+          this.publisher.setBlocked(true);
+          this.emit('blocked', reason);
+        },
+        onUnblocked: () => {
+          this.logger.info('the broker unblocked publishing');
+          this.publisher.setBlocked(false);
+          this.emit('unblocked');
+        },
+        onGaveUp: (error) => this.emit('error', error),
+      },
+    );
+  }
+
+  get connected(): boolean {
+    return this.connection.isOpen;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+
+  connect(signal?: AbortSignal): Promise<void> {
+    return this.connection.open(signal);
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
+    await this.topology.declareQueue(await this.model(), name, options);
+  }
+
+  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    await this.topology.declareExchange(await this.model(), name, options);
+  }
+
+  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    await this.topology.bindQueue(await this.model(), { queue, exchange, routingKey });
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    await this.topology.deleteQueue(await this.model(), name);
+  }
+
+  async deleteExchange(name: string): Promise<void> {
+    await this.topology.deleteExchange(await this.model(), name);
+  }
+
+  async purgeQueue(name: string): Promise<number> {
+    return this.topology.purgeQueue(await this.model(), name);
+  }
+
+  async hasExchange(name: string): Promise<boolean> {
+    return this.topology.hasExchange(await this.model(), name);
+  }
+
+  publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+    return this.publisher.publish(target, message, options);
+  }
+
+  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    const model = await this.model();
+    const consumer = new AmqpConsumer(queue, handler, options, {
+      logger: this.logger,
+      closing: this.closing.signal,
+      currentConnection: () => this.connection.current,
+      deadLetterQueueOf: (name) => this.topology.deadLetterQueueOf(name),
+      publish: (target, message) => this.publisher.publish(target, message),
+      remove: (removed) => this.consumers.delete(removed),
+    });
+    this.consumers.add(consumer);
+    try {
+      await consumer.attach(model);
+    } catch (error) {
+      this.consumers.delete(consumer);
+      throw error;
+    }
+    return consumer;
+  }
+
+  on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
+    this.events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
+    this.events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  private emit<E extends TransportEventName>(event: E, ...args: TransportEvents[E]): void {
+    // An `error` without listeners would throw from EventEmitter; it is logged instead.
+    if (event === 'error' && this.events.listenerCount('error') === 0) {
+      this.logger.error(`${this.name}: ${(args[0] as Error | undefined)?.message ?? 'error'}`);
+      return;
+    }
+    this.events.emit(event, ...args);
+  }
+
+  /** The live connection, connecting first when needed (operations wait through a reconnect). */
+  private async model(): Promise<ChannelModel> {
+    if (this.closed) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    const current = this.connection.current;
+    if (current) return current;
+    await this.connection.open(this.closing.signal);
+    const model = this.connection.current;
+    if (!model) throw new MicroservicesError('MS_QUEUE_DISCONNECTED', `${this.name} lost its connection; try again`);
+    return model;
+  }
+
+  /** Runs on every new connection, before it counts as connected. */
+  private async setUp(model: ChannelModel): Promise<void> {
+    await this.topology.redeclare(model);
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.logger.warn(`publisher channel: ${error.message}`));
+    this.publisher.attach(channel);
+    for (const consumer of this.consumers) await consumer.attach(model);
+    await this.checkConsumersLive(model);
+  }
+
+  /** The "alive but stuck" guard: after a reconnect every consumed queue must show a consumer again. */
+  private async checkConsumersLive(model: ChannelModel): Promise<void> {
+    for (const consumer of this.consumers) {
+      if (consumer.isCancelled) continue;
+      const count = await this.topology.consumerCount(model, consumer.queue);
+      if (count < 1 || !consumer.isAttached) {
+        this.logger.warn(`no consumer on "${consumer.queue}" after reconnecting; subscribing again`);
+        consumer.detach();
+        await consumer.attach(model);
+      }
+    }
+  }
+
+  /** The publisher channel closed while the connection lives on (a channel error): open another. */
+  private reopenPublisherChannel(): void {
+    const model = this.connection.current;
+    if (!model || this.closed) return;
+    model
+      .createConfirmChannel()
+      .then((channel) => {
+        channel.on('error', (error: Error) => this.logger.warn(`publisher channel: ${error.message}`));
+        if (this.connection.current === model) this.publisher.attach(channel);
+        else void channel.close().catch(() => undefined);
+      })
+      .catch((error: unknown) => this.logger.warn(`reopening the publisher channel: ${(error as Error).message}`));
+  }
+
+  private async shutDown(): Promise<void> {
+    for (const consumer of [...this.consumers]) await consumer.cancel();
+    if (this.connection.isOpen) {
+      // Let what was accepted settle (each publish has its own deadline), then stop.
+      await this.publisher.whenIdle();
+    }
+    this.closing.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    this.publisher.close();
+    await this.connection.close();
+  }
+}
+
+/**
+ * The factory behind `amqp://` and `amqps://` URLs (see `./index.ts`).
+ * @example const transport = createAmqpTransport(new URL('amqp://localhost'), { heartbeatSeconds: 5 });
+ */
+export function createAmqpTransport(url: URL, options: TransportOptions): Transport {
+  return new AmqpTransport(url, options);
 }

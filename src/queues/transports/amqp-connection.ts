@@ -1,0 +1,194 @@
+/**
+ * The AMQP connection lifecycle: connect with exponential backoff and jitter, notice a lost connection
+ * (socket error, broker restart, missed heartbeats), and connect again until told to stop. Each successful
+ * connection is a new *generation*; the owner rebuilds its channels, topology and consumers in `onOpen`
+ * before the connection counts as up.
+ */
+import amqp, { type ChannelModel, type Options } from 'amqplib';
+import { MicroservicesError } from '../../errors.js';
+import type { Logger } from '../../logging.js';
+import { backoffDelay, sleep } from './backoff.js';
+import type { ReconnectOptions } from './transport.js';
+
+export interface ConnectionHooks {
+  /** Builds everything on a fresh connection; a rejection closes it and counts as a failed attempt. */
+  onOpen(model: ChannelModel, generation: number): Promise<void>;
+  /** Called once per lost connection, before reconnecting starts. */
+  onLost(error: Error | undefined): void;
+  onConnected(): void;
+  onReconnecting(attempt: number, delayMs: number): void;
+  onBlocked(reason: string): void;
+  onUnblocked(): void;
+  /** Reconnecting gave up for good. */
+  onGaveUp(error: Error): void;
+}
+
+export interface ConnectionSettings {
+  readonly endpoint: Options.Connect;
+  readonly name: string;
+  readonly reconnect: Required<ReconnectOptions>;
+  readonly logger: Logger;
+}
+
+type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+/**
+ * One logical connection that survives broker restarts.
+ * @example
+ * const connection = new AmqpConnection(settings, hooks);
+ * await connection.open();
+ * connection.current?.createChannel();
+ */
+export class AmqpConnection {
+  private state: State = 'idle';
+  private model: ChannelModel | undefined;
+  private generationCounter = 0;
+  private opening: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly hooks: ConnectionHooks,
+  ) {}
+
+  /** The live connection, or undefined while down. */
+  get current(): ChannelModel | undefined {
+    return this.state === 'open' ? this.model : undefined;
+  }
+
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  get isClosing(): boolean {
+    return this.state === 'closing' || this.state === 'closed';
+  }
+
+  /** Connects (retrying when reconnect is enabled); concurrent calls share one attempt. */
+  open(signal?: AbortSignal): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    if (this.isClosing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', 'The transport is closed'));
+    if (!this.opening) {
+      this.state = 'connecting';
+      this.opening = this.establish().finally(() => {
+        this.opening = undefined;
+      });
+    }
+    if (!signal) return this.opening;
+    return raceAbort(this.opening, signal);
+  }
+
+  /** Closes the connection and stops reconnecting. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.stopping.abort(new MicroservicesError('MS_QUEUE_CLOSED', 'The transport is closed'));
+    const model = this.model;
+    this.model = undefined;
+    if (model) {
+      try {
+        await model.close();
+      } catch (error) {
+        this.settings.logger.debug(`closing the connection: ${(error as Error).message}`);
+      }
+    }
+    await this.opening?.catch(() => undefined);
+    this.state = 'closed';
+  }
+
+  private async establish(): Promise<void> {
+    const { reconnect, logger, name } = this.settings;
+    for (let attempt = 1; ; attempt++) {
+      let model: ChannelModel | undefined;
+      try {
+        model = await amqp.connect(this.settings.endpoint, {
+          clientProperties: { connection_name: name },
+          timeout: 10_000,
+        });
+        this.watch(model);
+        this.model = model;
+        const generation = ++this.generationCounter;
+        await this.hooks.onOpen(model, generation);
+        if (this.model !== model || this.isClosing) throw new Error('the connection closed while it was being set up');
+        this.state = 'open';
+        logger.info(`Connected to mq broker ${name}`);
+        this.hooks.onConnected();
+        return;
+      } catch (error) {
+        if (model && this.model === model) this.model = undefined;
+        if (model) await model.close().catch(() => undefined);
+        if (this.isClosing) throw this.stopping.signal.reason;
+        const reason = (error as Error).message;
+        if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
+          const final = new MicroservicesError(
+            'MS_QUEUE_CONNECT_FAILED',
+            `Could not connect to ${name} after ${attempt} attempt(s): ${reason}`,
+            { cause: error },
+          );
+          this.state = 'idle';
+          this.hooks.onGaveUp(final);
+          throw final;
+        }
+        const delayMs = backoffDelay(attempt, {
+          initialDelayMs: reconnect.initialDelayMs,
+          maxDelayMs: reconnect.maxDelayMs,
+        });
+        logger.error(`Connection error, cause: ${reason}. Reconnecting in ${delayMs} ms (attempt ${attempt})...`);
+        this.hooks.onReconnecting(attempt, delayMs);
+        await sleep(delayMs, this.stopping.signal);
+      }
+    }
+  }
+
+  private watch(model: ChannelModel): void {
+    const { logger } = this.settings;
+    let lastError: Error | undefined;
+    model.on('error', (error: Error) => {
+      lastError = error;
+      logger.warn(`connection error: ${error.message}`);
+    });
+    model.on('blocked', (reason: string) => this.hooks.onBlocked(reason));
+    model.on('unblocked', () => this.hooks.onUnblocked());
+    model.on('close', (error?: Error) => {
+      if (this.model !== model) return;
+      this.model = undefined;
+      if (this.isClosing) return;
+      const wasOpen = this.state === 'open';
+      this.state = 'connecting';
+      const cause = error ?? lastError;
+      logger.warn(`connection lost${cause ? `: ${cause.message}` : ''}`);
+      this.hooks.onLost(cause);
+      // When the loss happens during set-up, the running attempt fails and retries by itself.
+      if (wasOpen && !this.opening) {
+        this.opening = this.establish().finally(() => {
+          this.opening = undefined;
+        });
+        this.opening.catch((reconnectError: unknown) => {
+          logger.error(`reconnecting stopped: ${(reconnectError as Error).message}`);
+        });
+      }
+    });
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

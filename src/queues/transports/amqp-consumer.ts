@@ -1,0 +1,187 @@
+/**
+ * One consumer of one queue, on a channel of its own so that its prefetch is its own and a channel error
+ * (a double ack, a deleted queue) stops only this consumer. The consumer outlives its channel: after a
+ * reconnect the transport attaches it to the new connection, and when the broker closes or cancels just
+ * this channel it attaches itself again with backoff.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Logger } from '../../logging.js';
+import { AmqpDelivery, type DeliveryContext } from './amqp-delivery.js';
+import { backoffDelay, sleep } from './backoff.js';
+import type { ConsumeOptions, DeliveryHandler, OutgoingMessage, PublishTarget, Subscription } from './transport.js';
+
+/** What a consumer needs from its transport. */
+export interface ConsumerHost {
+  readonly logger: Logger;
+  readonly closing: AbortSignal;
+  /** The live connection, or undefined while reconnecting (the transport re-attaches consumers then). */
+  currentConnection(): ChannelModel | undefined;
+  deadLetterQueueOf(queue: string): string | undefined;
+  publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
+  /** Forgets a cancelled consumer. */
+  remove(consumer: AmqpConsumer): void;
+}
+
+const REATTACH_BACKOFF = { initialDelayMs: 500, maxDelayMs: 15_000 };
+
+/**
+ * @example
+ * const consumer = new AmqpConsumer('jobs', (delivery) => void delivery.ack(), { prefetch: 10 }, host);
+ * await consumer.attach(model);
+ */
+export class AmqpConsumer implements Subscription {
+  readonly consumerTag: string;
+  private channel: Channel | undefined;
+  private cancelled = false;
+  private reattaching = false;
+  private attaching: Promise<void> | undefined;
+  private readonly unsettled = new Map<Channel, number>();
+  private readonly deliveryContext: Omit<DeliveryContext, 'onSettled'>;
+
+  constructor(
+    readonly queue: string,
+    private readonly handler: DeliveryHandler,
+    private readonly options: ConsumeOptions,
+    private readonly host: ConsumerHost,
+  ) {
+    this.consumerTag = options.consumerTag ?? `ms-${queue}-${randomUUID()}`;
+    this.deliveryContext = {
+      queue,
+      logger: host.logger,
+      closing: host.closing,
+      isLive: (channel) => this.channel === channel,
+      deadLetterQueueOf: (name) => host.deadLetterQueueOf(name),
+      publish: (target, message) => host.publish(target, message),
+    };
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /** True while a channel is consuming. */
+  get isAttached(): boolean {
+    return this.channel !== undefined;
+  }
+
+  /** Opens a channel on `model`, sets the prefetch and starts consuming; one attempt at a time. */
+  attach(model: ChannelModel): Promise<void> {
+    if (this.cancelled || this.channel) return Promise.resolve();
+    // A consumer tag may be used once per connection, so two racing attaches must share one attempt.
+    this.attaching ??= this.attachChannel(model).finally(() => {
+      this.attaching = undefined;
+    });
+    return this.attaching;
+  }
+
+  private async attachChannel(model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) =>
+      this.host.logger.warn(`consumer channel of "${this.queue}": ${error.message}`),
+    );
+    channel.on('close', () => this.onChannelClosed(channel));
+    try {
+      await channel.prefetch(Math.max(1, this.options.prefetch), false);
+      this.channel = channel;
+      this.unsettled.set(channel, 0);
+      await channel.consume(this.queue, (message) => this.onMessage(channel, message), {
+        noAck: false,
+        consumerTag: this.consumerTag,
+      });
+    } catch (error) {
+      if (this.channel === channel) this.channel = undefined;
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The connection is gone; its channel with it. Unacked messages are requeued by the broker. */
+  detach(): void {
+    this.channel = undefined;
+  }
+
+  async cancel(): Promise<void> {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.host.remove(this);
+    const channel = this.channel;
+    if (!channel) return;
+    try {
+      await channel.cancel(this.consumerTag);
+    } catch (error) {
+      this.host.logger.debug(`cancelling consumer ${this.consumerTag}: ${(error as Error).message}`);
+    }
+    // Deliveries already handed out may still be acked on this channel; close it once they are.
+    if ((this.unsettled.get(channel) ?? 0) === 0) await this.closeChannel(channel);
+  }
+
+  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // basic.cancel from the broker: the queue was deleted or its node went away.
+      this.host.logger.warn(`the broker cancelled the consumer of "${this.queue}"; consuming again`);
+      if (this.channel === channel) {
+        this.channel = undefined;
+        void this.closeChannel(channel);
+        this.reattachLater();
+      }
+      return;
+    }
+    this.unsettled.set(channel, (this.unsettled.get(channel) ?? 0) + 1);
+    const delivery = new AmqpDelivery(message, channel, {
+      ...this.deliveryContext,
+      onSettled: () => this.onSettled(channel),
+    });
+    try {
+      this.handler(delivery);
+    } catch (error) {
+      // The handler contract is to not throw; if it does, give the message back rather than hold a slot.
+      this.host.logger.error(`delivery handler of "${this.queue}" threw: ${(error as Error).message}`);
+      if (!delivery.settled) void delivery.nack({ requeue: true });
+    }
+  }
+
+  private onSettled(channel: Channel): void {
+    const left = (this.unsettled.get(channel) ?? 1) - 1;
+    this.unsettled.set(channel, left);
+    if (left === 0 && this.cancelled) void this.closeChannel(channel);
+  }
+
+  private onChannelClosed(channel: Channel): void {
+    this.unsettled.delete(channel);
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    // Closed by the broker while the connection lives on (e.g. PRECONDITION_FAILED): consume again.
+    if (!this.cancelled && this.host.currentConnection()) this.reattachLater();
+  }
+
+  private async closeChannel(channel: Channel): Promise<void> {
+    this.unsettled.delete(channel);
+    await channel.close().catch(() => undefined);
+  }
+
+  private reattachLater(): void {
+    if (this.reattaching) return;
+    this.reattaching = true;
+    void (async () => {
+      try {
+        for (let attempt = 1; !this.cancelled && !this.channel; attempt++) {
+          await sleep(backoffDelay(attempt, REATTACH_BACKOFF), this.host.closing);
+          const model = this.host.currentConnection();
+          // No connection: the transport re-attaches every consumer after it reconnects.
+          if (!model || this.channel) return;
+          try {
+            await this.attach(model);
+            this.host.logger.info(`consuming "${this.queue}" again`);
+          } catch (error) {
+            this.host.logger.warn(`consuming "${this.queue}" again failed: ${(error as Error).message}`);
+          }
+        }
+      } catch {
+        // The transport is closing.
+      } finally {
+        this.reattaching = false;
+      }
+    })();
+  }
+}

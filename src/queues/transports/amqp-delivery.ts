@@ -1,0 +1,155 @@
+/**
+ * One message received on an AMQP consumer channel. Acks and nacks are bound to the channel the message came
+ * on: once that channel is gone the broker has already requeued the message, so a late ack or nack returns
+ * false and is logged instead of pretending (amqp-connection-manager #362) or closing a newer channel with
+ * `PRECONDITION_FAILED - unknown delivery tag`.
+ *
+ * Requeue counts deliveries. Classic queues have no counter (only `redelivered`), so `nack({requeue: true})`
+ * publishes a confirmed copy carrying `x-ms-delivery-count` to the back of the same queue, after `delayMs`,
+ * and then acks the original. Dead-lettering works the same way: a confirmed copy with the caller's headers
+ * goes to the queue's dead-letter queue, then the original is acked. If the copy cannot be published, the
+ * original is requeued natively, so a message is never dropped on the way.
+ */
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Logger } from '../../logging.js';
+import { DELIVERY_COUNT_HEADER, deliveryCountOf, fromAmqpProperties } from './amqp-properties.js';
+import { sleep } from './backoff.js';
+import type {
+  Delivery,
+  DeliveryInfo,
+  MessageProperties,
+  NackOptions,
+  OutgoingMessage,
+  PublishTarget,
+} from './transport.js';
+
+/** What a delivery needs from its consumer and transport. */
+export interface DeliveryContext {
+  readonly queue: string;
+  readonly logger: Logger;
+  /** True while `channel` is the live channel of the consumer that received the message. */
+  isLive(channel: Channel): boolean;
+  deadLetterQueueOf(queue: string): string | undefined;
+  /** A confirmed publish (the transport's publisher). */
+  publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
+  /** Aborts when the transport closes, ending any delay before a requeue. */
+  readonly closing: AbortSignal;
+  /** Called once the message is settled, whatever the outcome (releases the consumer's bookkeeping). */
+  onSettled(): void;
+}
+
+/**
+ * @example
+ * const delivery = new AmqpDelivery(message, channel, context);
+ * if (await handle(delivery.body)) await delivery.ack(); else await delivery.nack({ requeue: true, delayMs: 1000 });
+ */
+export class AmqpDelivery implements Delivery {
+  readonly body: Buffer;
+  readonly properties: MessageProperties;
+  readonly deliveryInfo: DeliveryInfo;
+  readonly deliveryCount: number;
+  private settledFlag = false;
+  private released = false;
+
+  constructor(
+    private readonly message: ConsumeMessage,
+    private readonly channel: Channel,
+    private readonly context: DeliveryContext,
+  ) {
+    this.body = message.content;
+    this.properties = fromAmqpProperties(message.properties);
+    this.deliveryInfo = {
+      exchange: message.fields.exchange,
+      routingKey: message.fields.routingKey,
+      consumerTag: message.fields.consumerTag,
+      deliveryTag: message.fields.deliveryTag,
+      redelivered: message.fields.redelivered,
+    };
+    this.deliveryCount = deliveryCountOf(this.properties.headers, message.fields.redelivered);
+  }
+
+  get settled(): boolean {
+    return this.settledFlag;
+  }
+
+  async ack(): Promise<boolean> {
+    if (!this.claim()) return false;
+    return this.settleOnChannel('ack', () => this.channel.ack(this.message));
+  }
+
+  async nack(options: NackOptions): Promise<boolean> {
+    if (!this.claim()) return false;
+    if (options.requeue) return this.requeueCopy(options.delayMs ?? 0);
+    const deadLetterQueue = this.context.deadLetterQueueOf(this.context.queue);
+    if (deadLetterQueue === undefined) {
+      // No dead-letter queue declared here: reject, which drops the message or routes it through a
+      // dead-letter exchange configured on the broker.
+      return this.settleOnChannel('reject', () => this.channel.nack(this.message, false, false));
+    }
+    const headers = { ...this.properties.headers, ...options.headers, 'x-ms-dead-letter-from': this.context.queue };
+    return this.republishThenAck({ exchange: '', routingKey: deadLetterQueue }, headers, 'dead-letter');
+  }
+
+  private claim(): boolean {
+    if (this.settledFlag) return false;
+    this.settledFlag = true;
+    return true;
+  }
+
+  private async requeueCopy(delayMs: number): Promise<boolean> {
+    if (delayMs > 0) {
+      try {
+        await sleep(delayMs, this.context.closing);
+      } catch {
+        this.stale('requeue (the transport closed during the delay)');
+        return false;
+      }
+    }
+    const headers = { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount };
+    return this.republishThenAck({ exchange: '', routingKey: this.context.queue }, headers, 'requeue');
+  }
+
+  private async republishThenAck(
+    target: PublishTarget,
+    headers: Record<string, unknown>,
+    purpose: string,
+  ): Promise<boolean> {
+    if (!this.context.isLive(this.channel)) return this.stale(purpose);
+    try {
+      await this.context.publish(target, { body: this.body, properties: { ...this.properties, headers } });
+    } catch (error) {
+      this.context.logger.error(
+        `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead: ${(error as Error).message}`,
+      );
+      return this.settleOnChannel('requeue', () => this.channel.nack(this.message, false, true));
+    }
+    // If the channel died meanwhile the original comes back too: a duplicate, never a loss.
+    return this.settleOnChannel('ack', () => this.channel.ack(this.message));
+  }
+
+  private settleOnChannel(action: string, send: () => void): boolean {
+    if (!this.context.isLive(this.channel)) return this.stale(action);
+    try {
+      send();
+      return true;
+    } catch (error) {
+      return this.stale(`${action} (${(error as Error).message})`);
+    } finally {
+      this.release();
+    }
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.context.onSettled();
+  }
+
+  private stale(action: string): false {
+    this.context.logger.warn(
+      `dropped ${action} of delivery ${this.deliveryInfo.deliveryTag} on "${this.context.queue}": its channel is gone, the broker redelivers it`,
+    );
+    this.release();
+    return false;
+  }
+}

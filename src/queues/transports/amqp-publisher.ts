@@ -1,0 +1,311 @@
+/**
+ * Publishing with confirms, for RabbitMQ. Every `publish()` settles as exactly one of confirmed, rejected
+ * (nack, unroutable, missing exchange, closed) or timed out; none stays pending and none resolves early.
+ *
+ * Messages wait in a bounded outbox while there is no channel, while the broker blocks the connection
+ * (resource alarm) and while amqplib's socket buffer waits for `drain`. Messages written but not yet
+ * confirmed when the channel or connection dies go back to the outbox and are sent again, with the same
+ * `messageId`, once a channel is back: consumers deduplicate on it, and the caller's deadline still holds.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel, Message } from 'amqplib';
+import { MicroservicesError } from '../../errors.js';
+import type { Logger } from '../../logging.js';
+import { toPublishOptions } from './amqp-properties.js';
+import type { OutgoingMessage, PublishOptions, PublishTarget } from './transport.js';
+
+export interface PublisherLimits {
+  /** Default deadline of a publish in ms. */
+  readonly timeoutMs: number;
+  /** The most messages held at once (waiting or unconfirmed); beyond it `publish()` rejects at once. */
+  readonly maxBufferedMessages: number;
+  /** The most body bytes held at once. */
+  readonly maxBufferedBytes: number;
+}
+
+interface PendingPublish {
+  readonly sequence: number;
+  readonly target: PublishTarget;
+  readonly message: OutgoingMessage;
+  readonly messageId: string;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  settled: boolean;
+  /** The channel this copy was last written to; callbacks from an older write are ignored. */
+  writtenTo: ConfirmChannel | undefined;
+  /** Set by a `basic.return`, which the broker sends before the confirm of the same message. */
+  returned: string | undefined;
+  cleanup: () => void;
+}
+
+/** Errors thrown by the publisher carry these stable codes. */
+export const PUBLISH_ERROR_CODES = {
+  timeout: 'MS_QUEUE_PUBLISH_TIMEOUT',
+  nacked: 'MS_QUEUE_PUBLISH_NACKED',
+  unroutable: 'MS_QUEUE_UNROUTABLE',
+  noExchange: 'MS_QUEUE_NO_EXCHANGE',
+  bufferFull: 'MS_QUEUE_PUBLISH_BUFFER_FULL',
+  closed: 'MS_QUEUE_CLOSED',
+  aborted: 'MS_QUEUE_PUBLISH_ABORTED',
+} as const;
+
+/** The exchange named in a `NOT_FOUND - no exchange 'x' in vhost '/'` channel error, if that is what it is. */
+function missingExchange(error: Error | undefined): string | undefined {
+  if ((error as { code?: unknown } | undefined)?.code !== 404) return undefined;
+  return /no exchange '([^']*)'/.exec(error?.message ?? '')?.[1];
+}
+
+/**
+ * The confirm-channel publisher of one AMQP transport; the transport attaches a fresh channel after
+ * every (re)connect.
+ * @example
+ * const publisher = new AmqpPublisher({ timeoutMs: 10_000, maxBufferedMessages: 10_000, maxBufferedBytes: 16 << 20 }, logger);
+ * publisher.attach(await model.createConfirmChannel());
+ * await publisher.publish({ exchange: '', routingKey: 'jobs' }, { body: Buffer.from('{}'), properties: {} });
+ */
+export class AmqpPublisher {
+  private channel: ConfirmChannel | undefined;
+  private awaitingDrain = false;
+  private blocked = false;
+  private closed = false;
+  private sequence = 0;
+  private bufferedBytes = 0;
+  private readonly outbox: PendingPublish[] = [];
+  private readonly unconfirmed = new Set<PendingPublish>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private lastChannelError: Error | undefined;
+
+  constructor(
+    private readonly limits: PublisherLimits,
+    private readonly logger: Logger,
+    /** Called when the attached channel closes on its own, so the owner can open another one. */
+    private readonly onChannelClosed: (channel: ConfirmChannel) => void = () => {},
+  ) {}
+
+  /** Messages accepted but not yet settled. */
+  get pendingCount(): number {
+    return this.outbox.length + this.unconfirmed.size;
+  }
+
+  /** Starts writing to a new confirm channel; what the previous one left unconfirmed is sent again. */
+  attach(channel: ConfirmChannel): void {
+    this.channel = channel;
+    this.awaitingDrain = false;
+    this.lastChannelError = undefined;
+    channel.on('drain', () => {
+      if (this.channel !== channel) return;
+      this.awaitingDrain = false;
+      this.pump();
+    });
+    channel.on('return', (message: Message) => this.onReturn(message));
+    channel.on('error', (error: Error) => {
+      this.lastChannelError = error;
+    });
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = undefined;
+      if (!this.closed) this.onChannelClosed(channel);
+    });
+    this.pump();
+  }
+
+  /** The channel is gone (connection lost); hold messages until `attach()`. */
+  detach(): void {
+    this.channel = undefined;
+    this.awaitingDrain = false;
+  }
+
+  /** The broker stopped reading from this connection (resource alarm), or started again. */
+  setBlocked(blocked: boolean): void {
+    this.blocked = blocked;
+    if (!blocked) this.pump();
+  }
+
+  /** True while this publisher has a usable channel. */
+  get hasChannel(): boolean {
+    return this.channel !== undefined;
+  }
+
+  /**
+   * Sends one message; resolves once the broker confirmed it and no queue-less return preceded the
+   * confirm.
+   */
+  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    if (this.closed)
+      return Promise.reject(new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed'));
+    if (options.signal?.aborted) return Promise.reject(this.abortError(options.signal));
+    const size = message.body.length;
+    if (
+      this.pendingCount >= this.limits.maxBufferedMessages ||
+      this.bufferedBytes + size > this.limits.maxBufferedBytes
+    ) {
+      return Promise.reject(
+        new MicroservicesError(
+          PUBLISH_ERROR_CODES.bufferFull,
+          `Publish buffer full (${this.pendingCount} messages, ${this.bufferedBytes} bytes unconfirmed); retry later`,
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const messageId = message.properties.messageId ?? randomUUID();
+      const timeoutMs = options.timeoutMs ?? this.limits.timeoutMs;
+      const timer = setTimeout(() => {
+        this.settle(
+          entry,
+          new MicroservicesError(
+            PUBLISH_ERROR_CODES.timeout,
+            `The broker did not confirm the message to "${target.exchange || '(default)'}/${target.routingKey}" within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const onAbort = (): void => this.settle(entry, this.abortError(options.signal));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const entry: PendingPublish = {
+        sequence: ++this.sequence,
+        target,
+        message: { body: message.body, properties: { ...message.properties, messageId } },
+        messageId,
+        resolve,
+        reject,
+        settled: false,
+        writtenTo: undefined,
+        returned: undefined,
+        cleanup: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      this.bufferedBytes += size;
+      this.outbox.push(entry);
+      this.pump();
+    });
+  }
+
+  /** Resolves once nothing is waiting or unconfirmed (every pending publish settles by its deadline). */
+  whenIdle(): Promise<void> {
+    if (this.pendingCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Rejects everything still pending and refuses new publishes. */
+  close(reason: Error = new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed')): void {
+    this.closed = true;
+    for (const entry of [...this.outbox, ...this.unconfirmed]) this.settle(entry, reason);
+    this.channel = undefined;
+  }
+
+  private abortError(signal: AbortSignal | undefined): Error {
+    return new MicroservicesError(
+      PUBLISH_ERROR_CODES.aborted,
+      'The publish was aborted; the broker may or may not have it',
+      {
+        cause: signal?.reason,
+      },
+    );
+  }
+
+  private pump(): void {
+    while (this.channel && !this.awaitingDrain && !this.blocked && this.outbox.length > 0) {
+      const entry = this.outbox.shift() as PendingPublish;
+      this.write(this.channel, entry);
+    }
+  }
+
+  private write(channel: ConfirmChannel, entry: PendingPublish): void {
+    entry.writtenTo = channel;
+    entry.returned = undefined;
+    this.unconfirmed.add(entry);
+    const { target, message } = entry;
+    try {
+      const flushed = channel.publish(
+        target.exchange,
+        target.routingKey,
+        message.body,
+        toPublishOptions(message.properties),
+        (error: unknown) => this.onConfirm(entry, channel, error),
+      );
+      if (!flushed) this.awaitingDrain = true;
+    } catch (error) {
+      // amqplib throws synchronously when the channel has just closed: send it again on the next channel.
+      this.logger.debug(`publish on a closed channel, holding the message: ${(error as Error).message}`);
+      if (this.channel === channel) this.channel = undefined;
+      this.requeue(entry);
+    }
+  }
+
+  private onConfirm(entry: PendingPublish, channel: ConfirmChannel, error: unknown): void {
+    if (entry.settled || entry.writtenTo !== channel) return;
+    this.unconfirmed.delete(entry);
+    if (!error) {
+      if (entry.returned === undefined) this.settle(entry);
+      else
+        this.settle(
+          entry,
+          new MicroservicesError(
+            PUBLISH_ERROR_CODES.unroutable,
+            `No queue is bound to "${entry.target.exchange || '(default)'}" for routing key "${entry.target.routingKey}" (${entry.returned})`,
+          ),
+        );
+      return;
+    }
+    if ((error as Error).message === 'message nacked') {
+      this.settle(
+        entry,
+        new MicroservicesError(PUBLISH_ERROR_CODES.nacked, 'The broker refused the message (basic.nack)'),
+      );
+      return;
+    }
+    // The channel closed before the confirm arrived: a missing exchange is final, anything else is retried.
+    const exchange = missingExchange(this.lastChannelError);
+    if (exchange !== undefined && exchange === entry.target.exchange) {
+      this.settle(
+        entry,
+        new MicroservicesError(PUBLISH_ERROR_CODES.noExchange, `The exchange "${exchange}" does not exist`, {
+          cause: this.lastChannelError,
+        }),
+      );
+      return;
+    }
+    if (this.channel === channel) this.channel = undefined;
+    this.requeue(entry);
+  }
+
+  private onReturn(message: Message): void {
+    const messageId = message.properties.messageId as string | undefined;
+    const fields = message.fields as { replyCode?: number; replyText?: string };
+    const reason = `${fields.replyCode ?? ''} ${fields.replyText ?? ''}`.trim() || 'returned';
+    let match: PendingPublish | undefined;
+    for (const entry of this.unconfirmed) {
+      if (
+        entry.messageId === messageId &&
+        entry.returned === undefined &&
+        (!match || entry.sequence < match.sequence)
+      ) {
+        match = entry;
+      }
+    }
+    if (match) match.returned = reason;
+  }
+
+  private requeue(entry: PendingPublish): void {
+    this.unconfirmed.delete(entry);
+    entry.writtenTo = undefined;
+    if (entry.settled) return;
+    // Keep publish order: the resent copy goes before anything published after it.
+    const index = this.outbox.findIndex((other) => other.sequence > entry.sequence);
+    if (index === -1) this.outbox.push(entry);
+    else this.outbox.splice(index, 0, entry);
+  }
+
+  private settle(entry: PendingPublish, error?: Error): void {
+    if (entry.settled) return;
+    entry.settled = true;
+    entry.cleanup();
+    this.unconfirmed.delete(entry);
+    const index = this.outbox.indexOf(entry);
+    if (index !== -1) this.outbox.splice(index, 1);
+    this.bufferedBytes -= entry.message.body.length;
+    if (error) entry.reject(error);
+    else entry.resolve();
+    if (this.pendingCount === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
