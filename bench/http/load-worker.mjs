@@ -1,0 +1,38 @@
+// Child process: generates HTTP load with autocannon against one server, scenario after scenario, and
+// reports each measured window over IPC. Kept in plain JavaScript and in its own process, so the load
+// generator never shares a process (or an event loop) with the code under test.
+import autocannon from 'autocannon';
+
+const spec = JSON.parse(process.argv[2] ?? '{}');
+
+function run(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function measure(scenario) {
+  const request = { method: scenario.method, path: scenario.path, headers: scenario.headers, body: scenario.body };
+  const base = { url: `http://127.0.0.1:${spec.port}`, connections: spec.connections, requests: [request] };
+  if (spec.warmupSeconds > 0) await run({ ...base, duration: spec.warmupSeconds });
+  const started = process.hrtime.bigint();
+  const result = await run(spec.amount ? { ...base, amount: spec.amount } : { ...base, duration: spec.seconds });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return {
+    requests: result.requests.total,
+    rps: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+async function main() {
+  const samples = [];
+  for (const scenario of spec.scenarios) samples.push(await measure(scenario));
+  process.send?.({ type: 'result', data: samples });
+}
+
+main().catch((error) => process.send?.({ type: 'error', message: String(error?.stack ?? error) }));

@@ -1,0 +1,43 @@
+/** Peer: Express 5 with its JSON body parser, what many users would pick instead. */
+import express from 'express';
+import { renderPeerPage } from '../peer-page.js';
+import {
+  BODY_LIMIT_BYTES,
+  ECHO_PATH,
+  PLAIN_BODY,
+  PLAIN_PATH,
+  RESOURCE_DATA,
+  RESOURCE_PATH,
+  wantsHtml,
+} from '../workload.js';
+import { portOf, type RunningServer } from './running-server.js';
+
+/** Starts the Express peer. */
+export async function start(): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.get(PLAIN_PATH, (_req, res) => {
+    res.json(PLAIN_BODY);
+  });
+  app.get(RESOURCE_PATH, (req, res) => {
+    const envelope = { response: RESOURCE_DATA };
+    if (wantsHtml(req.headers.accept)) {
+      res.type('html').send(renderPeerPage('GET', req.originalUrl, envelope));
+      return;
+    }
+    res.json(envelope);
+  });
+  app.post(ECHO_PATH, express.json({ limit: BODY_LIMIT_BYTES }), (req, res) => {
+    res.json(req.body);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return {
+    port: portOf(server.address()),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The benchmark's command line and the two profiles it selects: the full run (the figures in BENCHMARKS.md)
+ * and `--quick`, a smoke run for CI that exercises every row with tiny counts and checks no target.
+ */
+import { parseArgs } from 'node:util';
+
+export type SectionName = 'http' | 'client' | 'queues' | 'memory';
+export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory'];
+
+export interface Profile {
+  readonly quick: boolean;
+  /** Alternating rounds; every figure in the report is the median over them. */
+  readonly rounds: number;
+  /** HTTP load: warm-up and measured seconds per scenario, connections. */
+  readonly httpWarmupSeconds: number;
+  readonly httpSeconds: number;
+  readonly httpConnections: number;
+  /** HTTP client: measured seconds per concurrency level. */
+  readonly clientSeconds: number;
+  readonly clientConcurrency: readonly number[];
+  /** Queues: messages per run and how many publishes may await their confirm at once. */
+  readonly queueMessages: number;
+  readonly memoryTransportMessages: number;
+  readonly publishWindow: number;
+  readonly prefetch: number;
+  /** Memory rows: total requests and messages, and how many RSS samples to take along the way. */
+  readonly rssRequests: number;
+  readonly rssMessages: number;
+  readonly rssSamples: number;
+}
+
+export interface BenchOptions {
+  readonly profile: Profile;
+  readonly out: string;
+  readonly sections: readonly SectionName[];
+  /** The command line as typed, recorded in the report. */
+  readonly command: string;
+}
+
+const FULL: Profile = {
+  quick: false,
+  rounds: 3,
+  httpWarmupSeconds: 2,
+  httpSeconds: 6,
+  httpConnections: 50,
+  clientSeconds: 5,
+  clientConcurrency: [1, 50],
+  queueMessages: 20_000,
+  memoryTransportMessages: 500_000,
+  publishWindow: 100,
+  prefetch: 100,
+  rssRequests: 1_000_000,
+  rssMessages: 1_000_000,
+  rssSamples: 10,
+};
+
+const QUICK: Profile = {
+  quick: true,
+  rounds: 1,
+  httpWarmupSeconds: 0.2,
+  httpSeconds: 0.6,
+  httpConnections: 50,
+  clientSeconds: 0.7,
+  clientConcurrency: [1, 50],
+  queueMessages: 1_000,
+  memoryTransportMessages: 20_000,
+  publishWindow: 100,
+  prefetch: 100,
+  rssRequests: 20_000,
+  rssMessages: 50_000,
+  rssSamples: 4,
+};
+
+/**
+ * Reads `--quick`, `--out <path>`, `--rounds <n>` and `--only <section,...>` from the arguments.
+ * @example parseBenchOptions(['--quick', '--out', '/tmp/b.md']).profile.quick // true
+ */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'BENCHMARKS.md' },
+      rounds: { type: 'string' },
+      only: { type: 'string' },
+    },
+    strict: true,
+  });
+  const base = values.quick ? QUICK : FULL;
+  const rounds = values.rounds === undefined ? base.rounds : Number.parseInt(values.rounds, 10);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`);
+  const sections = values.only === undefined ? ALL_SECTIONS : parseSections(values.only);
+  const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  return { profile: { ...base, rounds }, out: values.out, sections, command };
+}
+
+function parseSections(list: string): SectionName[] {
+  const wanted = list.split(',').map((name) => name.trim());
+  for (const name of wanted) {
+    if (!ALL_SECTIONS.includes(name as SectionName)) {
+      throw new Error(`--only: unknown section "${name}" (known: ${ALL_SECTIONS.join(', ')})`);
+    }
+  }
+  return wanted as SectionName[];
+}

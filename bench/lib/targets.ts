@@ -1,0 +1,58 @@
+/**
+ * The issue's targets, read from the measured medians. They are reported, never asserted: a missed target
+ * is a finding for BENCHMARKS.md (with what limits it), not a failing command. Quick runs check none.
+ */
+import { markdownTable } from './markdown.js';
+
+export interface TargetCheck {
+  readonly target: string;
+  /** The measured ratio or rate, NaN when one side was not measured. */
+  readonly measured: number;
+  readonly threshold: number;
+  readonly unit: '×' | 'msg/s';
+}
+
+/**
+ * Builds a ratio target: `value / reference >= threshold`.
+ * @example ratioTarget('(a) ≥ 0.90 × raw Fastify', 9000, 10000, 0.9)
+ */
+export function ratioTarget(target: string, value: number, reference: number, threshold: number): TargetCheck {
+  const measured =
+    Number.isFinite(value) && Number.isFinite(reference) && reference > 0 ? value / reference : Number.NaN;
+  return { target, measured, threshold, unit: '×' };
+}
+
+/**
+ * Builds an absolute rate target: `value >= threshold` messages per second.
+ * @example rateTarget('memory ≥ 200,000 msg/s', 250000, 200000)
+ */
+export function rateTarget(target: string, value: number, threshold: number): TargetCheck {
+  return { target, measured: value, threshold, unit: 'msg/s' };
+}
+
+function state(check: TargetCheck, quick: boolean): string {
+  if (quick) return 'not checked (quick run)';
+  if (!Number.isFinite(check.measured)) return 'not measured';
+  return check.measured >= check.threshold ? 'met' : 'MISSED';
+}
+
+function formatValue(value: number, unit: TargetCheck['unit']): string {
+  if (!Number.isFinite(value)) return '—';
+  return unit === '×' ? `${value.toFixed(2)}×` : `${Math.round(value).toLocaleString('en-US')} msg/s`;
+}
+
+/**
+ * The targets table of the report.
+ * @example renderTargets([ratioTarget('x', 1, 1, 0.9)], false)
+ */
+export function renderTargets(checks: readonly TargetCheck[], quick: boolean): string {
+  return markdownTable(
+    ['Target', 'Measured', 'Needed', 'State'],
+    checks.map((check) => [
+      check.target,
+      formatValue(check.measured, check.unit),
+      `≥ ${formatValue(check.threshold, check.unit)}`,
+      state(check, quick),
+    ]),
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: measures this toolkit beside what a user would pick instead and beside the raw engine
+ * under it, in one run on this machine, and writes BENCHMARKS.md (or `--out <path>`).
+ * Sections: HTTP servers, HTTP clients, queues, memory. `--quick` is the CI smoke run (tiny counts, one round,
+ * no target checked); `--only http,client` runs a subset; `--rounds N` overrides the number of rounds.
+ */
+import { writeFileSync } from 'node:fs';
+import { httpTargets, renderHttpSection } from './http/report.js';
+import { runHttpSuite } from './http/suite.js';
+import { describeMachine } from './lib/machine.js';
+import { parseBenchOptions } from './lib/options.js';
+import { type ReportSection, renderReport } from './lib/report.js';
+import type { TargetCheck } from './lib/targets.js';
+
+function log(line: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const { profile } = options;
+  const started = Date.now();
+  const machine = describeMachine();
+  const sections: ReportSection[] = [];
+  const targets: TargetCheck[] = [];
+  log(`${options.command} (${profile.quick ? 'quick' : 'full'} run, ${profile.rounds} round(s))`);
+
+  if (options.sections.includes('http')) {
+    const results = await runHttpSuite(profile, log);
+    sections.push({ title: 'HTTP servers', body: renderHttpSection(results, profile.httpConnections) });
+    targets.push(...httpTargets(results));
+  }
+
+  const seconds = Math.round((Date.now() - started) / 1000);
+  writeFileSync(options.out, renderReport({ options, machine, sections, targets, seconds }));
+  log(`wrote ${options.out} in ${seconds} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
