@@ -63,9 +63,11 @@ export class AmqpDelivery implements Delivery {
       routingKey: message.fields.routingKey,
       consumerTag: message.fields.consumerTag,
       deliveryTag: message.fields.deliveryTag,
-      redelivered: message.fields.redelivered,
+      redelivered: false,
     };
     this.deliveryCount = deliveryCountOf(this.properties.headers, message.fields.redelivered);
+    // A republished copy is a redelivery too, though the broker sees a new message.
+    this.deliveryInfo = { ...this.deliveryInfo, redelivered: message.fields.redelivered || this.deliveryCount > 1 };
   }
 
   get settled(): boolean {
@@ -97,16 +99,23 @@ export class AmqpDelivery implements Delivery {
   }
 
   private async requeueCopy(delayMs: number): Promise<boolean> {
-    if (delayMs > 0) {
-      try {
-        await sleep(delayMs, this.context.closing);
-      } catch {
-        this.stale('requeue (the transport closed during the delay)');
-        return false;
-      }
-    }
-    const headers = { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount };
-    return this.republishThenAck({ exchange: '', routingKey: this.context.queue }, headers, 'requeue');
+    if (delayMs <= 0) return this.republishThenAck(this.requeueTarget(), this.requeueHeaders(), 'requeue');
+    if (!this.context.isLive(this.channel)) return this.stale('requeue');
+    // The caller is not kept waiting for the delay; the message keeps its prefetch slot until it is
+    // requeued, which also stops a failing consumer from pulling in more work meanwhile.
+    void sleep(delayMs, this.context.closing).then(
+      () => this.republishThenAck(this.requeueTarget(), this.requeueHeaders(), 'requeue'),
+      () => this.stale('requeue (the transport closed during the delay)'),
+    );
+    return true;
+  }
+
+  private requeueTarget(): PublishTarget {
+    return { exchange: '', routingKey: this.context.queue };
+  }
+
+  private requeueHeaders(): Record<string, unknown> {
+    return { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount };
   }
 
   private async republishThenAck(
