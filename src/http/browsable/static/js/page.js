@@ -1,6 +1,6 @@
 // Progressive enhancement for the browsable API page. The page works fully without this file; it only
 // closes the format menu on outside click or Escape, shows an example for the chosen media type, and lets
-// Ctrl/Cmd+Enter submit the content form. It never writes HTML (no innerHTML), only text and attributes.
+// Ctrl/Cmd+Enter submit the content form. It never writes markup, only properties such as placeholder and open.
 (() => {
   const examples = {
     'application/json': '{"key": "value"}',
