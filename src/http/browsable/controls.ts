@@ -6,8 +6,40 @@
 import { escapeHtml } from './escape.js';
 import { selfHref, withFormat, withoutFormat } from './links.js';
 
-/** The media types the content form offers, in the seed's order (JSON selected). */
-export const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'] as const;
+/**
+ * The boundary of a multipart body typed into the content form. The seed sent `multipart/form-data` with no
+ * boundary, so the server could never parse it (400 "missing boundary"); naming one makes the typed body valid.
+ * Browsers send textarea line breaks as CRLF, which is what multipart needs.
+ */
+export const FORM_BOUNDARY = 'microservices-form';
+
+/** The media types the content form offers, in the seed's order (JSON selected): `[value, label]`. */
+export const CONTENT_TYPES: readonly (readonly [value: string, label: string])[] = [
+  ['application/json', 'application/json'],
+  ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
+  [`multipart/form-data; boundary=${FORM_BOUNDARY}`, 'multipart/form-data'],
+];
+
+const MULTIPART_EXAMPLE = [
+  `--${FORM_BOUNDARY}`,
+  'Content-Disposition: form-data; name="title"',
+  '',
+  'Hello',
+  `--${FORM_BOUNDARY}`,
+  'Content-Disposition: form-data; name="notes"; filename="notes.txt"',
+  'Content-Type: text/plain',
+  '',
+  'File content',
+  `--${FORM_BOUNDARY}--`,
+].join('\n');
+
+const CONTENT_HINT =
+  '<details class="hint"><summary>How to write each media type</summary>' +
+  '<p><code>application/json</code>: any JSON value, e.g. <code>{"title": "Hello"}</code>. ' +
+  '<code>application/x-www-form-urlencoded</code>: <code>title=Hello&amp;count=2</code>. ' +
+  `<code>multipart/form-data</code>: parts separated by <code>--${FORM_BOUNDARY}</code> lines, ` +
+  `each with its headers, a blank line and its value, ending with <code>--${FORM_BOUNDARY}--</code>:</p>` +
+  `<pre>${escapeHtml(MULTIPART_EXAMPLE)}</pre></details>`;
 
 /** The formats the format menu offers when the model does not say. */
 export const DEFAULT_FORMATS = ['json', 'html'] as const;
@@ -54,8 +86,9 @@ export function actionBar(fullPath: string, allowed: ReadonlySet<string>, format
 }
 
 /**
- * The content form for POST, PUT and PATCH, or '' when none of them is allowed. It is multipart so that
- * choosing `multipart/form-data` sends a real multipart body (with its boundary) that the service parses.
+ * The content form for POST, PUT and PATCH, or '' when none of them is allowed. The service replaces the request
+ * body with `_content` typed as `_content_type`; the form itself is sent as multipart (the service accepts the
+ * override in urlencoded and multipart bodies).
  *
  * @example
  * contentForm('/second/', new Set(['GET', 'POST'])); // '<section class="card content">…<button …>POST</button>…'
@@ -75,7 +108,7 @@ export function contentForm(fullPath: string, allowed: ReadonlySet<string>): str
   }
   if (buttons.length === 0) return '';
   const options = CONTENT_TYPES.map(
-    (type, index) => `<option value="${type}"${index === 0 ? ' selected' : ''}>${type}</option>`,
+    ([value, label], index) => `<option value="${value}"${index === 0 ? ' selected' : ''}>${label}</option>`,
   ).join('');
   return (
     '<section class="card content" aria-labelledby="content-title"><h2 id="content-title">Send content</h2>' +
@@ -83,6 +116,6 @@ export function contentForm(fullPath: string, allowed: ReadonlySet<string>): str
     `<label for="content-type">Media type</label><select id="content-type" name="_content_type">${options}</select>` +
     '<label for="content-body">Content</label>' +
     '<textarea id="content-body" name="_content" rows="10" spellcheck="false" autocomplete="off"></textarea>' +
-    `<div class="form-buttons">${buttons.join('')}</div></form></section>`
+    `<div class="form-hint">${CONTENT_HINT}</div><div class="form-buttons">${buttons.join('')}</div></form></section>`
   );
 }

@@ -67,7 +67,12 @@ describe('controls per allowed method (checklist 45, 46)', () => {
     const html = page(['POST', 'PUT']);
     expect(html).toContain('method="post" enctype="multipart/form-data"');
     const options = [...html.matchAll(/<option value="([^"]+)"( selected)?>/g)].map((m) => `${m[1]}${m[2] ?? ''}`);
-    expect(options).toEqual(['application/json selected', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+    expect(options).toEqual([
+      'application/json selected',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=microservices-form',
+    ]);
+    expect(html).toContain('>multipart/form-data</option>');
     expect(html).toContain('name="_content_type"');
     expect(html).toContain('<textarea id="content-body" name="_content"');
     expect(html).toContain('name="_method" value="PUT"');
