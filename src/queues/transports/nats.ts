@@ -1,7 +1,363 @@
-/** Placeholder until the nats:// transport lands. */
+/**
+ * The `nats://` transport on NATS JetStream (core NATS keeps nothing, so it is never used for queues).
+ * Streams and consumers are laid out in `nats-topology.ts`, pulls in `nats-consumer.ts`, deliveries in
+ * `nats-delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
+ * Only features of nats-server 2.9 are used (no per-message TTL, one filter subject per consumer).
+ */
+import { EventEmitter } from 'node:events';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { MicroservicesError } from '../../errors.js';
-import type { Transport, TransportOptions } from './transport.js';
+import { getLogger, type Logger } from '../../logging.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { encodeNatsHeaders, isExpired } from './nats-codec.js';
+import { PrefetchWindow, PullLoop } from './nats-consumer.js';
+import { natsDelivery } from './nats-delivery.js';
+import { exchangeSubject, queueSubject } from './nats-names.js';
+import { loadNatsModules, type NatsModules } from './nats-peer.js';
+import { type NatsSettings, natsSettings } from './nats-settings.js';
+import { type NatsSource, NatsTopology } from './nats-topology.js';
+import type {
+  ConsumeOptions,
+  DeliveryHandler,
+  ExchangeOptions,
+  OutgoingMessage,
+  PublishOptions,
+  PublishTarget,
+  QueueOptions,
+  Subscription,
+  Transport,
+  TransportCapabilities,
+  TransportEventName,
+  TransportEvents,
+  TransportOptions,
+} from './transport.js';
 
-export function createNatsTransport(_url: URL, _options: TransportOptions): Transport {
-  throw new MicroservicesError('MS_QUEUE_NOT_IMPLEMENTED', 'The nats:// transport is not implemented yet');
+/** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
+const DEFAULT_PREFETCH = 100;
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function publishError(error: unknown, subject: string, timeoutMs: number): MicroservicesError {
+  const text = String((error as Error)?.message ?? error);
+  // The client reports "no responders" on a JetStream subject as "jetstream is not enabled".
+  if (/no responders|503|not enabled/i.test(text)) {
+    return new MicroservicesError('MS_QUEUE_UNROUTABLE', `No stream takes subject "${subject}"; declare it first`, {
+      cause: error,
+    });
+  }
+  if (/timeout/i.test(text)) {
+    return new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PubAck for "${subject}" within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  return new MicroservicesError('MS_QUEUE_PUBLISH_FAILED', `Publish to "${subject}" failed: ${text}`, { cause: error });
+}
+
+export class NatsTransport extends EventEmitter implements Transport {
+  readonly name: string;
+  readonly capabilities: TransportCapabilities = {
+    exchangeTypes: ['direct', 'fanout', 'topic'],
+    durable: true,
+    nativeDeadLetter: false,
+  };
+  readonly #settings: NatsSettings;
+  readonly #modules: NatsModules;
+  readonly #logger: Logger;
+  readonly #topology: NatsTopology;
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #connection: NatsConnection | undefined;
+  #manager: JetStreamManager | undefined;
+  #client: JetStreamClient | undefined;
+  #connected = false;
+  #closing = false;
+  #tagCounter = 0;
+
+  constructor(settings: NatsSettings, modules: NatsModules, logger: Logger) {
+    super();
+    this.name = settings.name;
+    this.#settings = settings;
+    this.#modules = modules;
+    this.#logger = logger;
+    this.#topology = new NatsTopology(() => this.#jsm(), settings, modules.jetstream);
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  override toString(): string {
+    return `NatsTransport(${this.name})`;
+  }
+
+  #jsm(): JetStreamManager {
+    if (!this.#manager) throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`);
+    return this.#manager;
+  }
+
+  #js(): JetStreamClient {
+    if (!this.#client) throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`);
+    return this.#client;
+  }
+
+  #emitError(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else this.#logger.error(`${this.name}: ${error.message}`);
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    if (this.#connected) return;
+    if (this.#closing) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    const { reconnect } = this.#settings;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.#open();
+        return;
+      } catch (error) {
+        if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
+          throw new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${error}`, {
+            cause: error,
+          });
+        }
+        const delay = backoffDelay(attempt, reconnect);
+        this.#logger.warn(`Connection error, cause: ${error}. Reconnecting to ${this.name} in ${delay} ms...`);
+        this.emit('reconnecting', attempt, delay);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  async #open(): Promise<void> {
+    const { core, jetstream } = this.#modules;
+    const { reconnect, servers, heartbeatSeconds } = this.#settings;
+    const connection = await core.connect({
+      servers,
+      name: 'microservices-ts',
+      ...(this.#settings.user ? { user: this.#settings.user, pass: this.#settings.pass ?? '' } : {}),
+      ...(this.#settings.token ? { token: this.#settings.token } : {}),
+      timeout: 5000,
+      reconnect: reconnect.enabled,
+      maxReconnectAttempts: Number.isFinite(reconnect.maxAttempts) ? reconnect.maxAttempts : -1,
+      reconnectTimeWait: reconnect.initialDelayMs,
+      pingInterval: heartbeatSeconds * 1000,
+      maxPingOut: 3,
+    });
+    try {
+      // Fails when the server runs without JetStream: core NATS alone would lose messages.
+      this.#manager = await jetstream.jetstreamManager(connection);
+      this.#client = jetstream.jetstream(connection);
+      this.#connection = connection;
+      await this.#topology.replay();
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    this.#connected = true;
+    void this.#watch(connection);
+    this.emit('connected');
+  }
+
+  /** Follows the client's own reconnects, re-declaring the topology each time the link comes back. */
+  async #watch(connection: NatsConnection): Promise<void> {
+    let attempt = 0;
+    void connection.closed().then((error) => {
+      if (this.#closing) return;
+      this.#connected = false;
+      this.emit('disconnected', error instanceof Error ? error : undefined);
+    });
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') {
+        this.#connected = false;
+        this.emit('disconnected');
+      } else if (status.type === 'reconnecting') {
+        attempt += 1;
+        this.emit('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
+      } else if (status.type === 'reconnect') {
+        attempt = 0;
+        try {
+          await this.#topology.replay();
+        } catch (error) {
+          this.#emitError(error as Error);
+        }
+        this.#connected = true;
+        this.emit('connected');
+      } else if (status.type === 'error') {
+        this.#emitError(status.error);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
+    await Promise.allSettled([...this.#pending]);
+    const connection = this.#connection;
+    this.#connected = false;
+    if (connection && !connection.isClosed()) await connection.close().catch(() => undefined);
+  }
+
+  declareQueue(name: string, options?: QueueOptions): Promise<void> {
+    return this.#topology.declareQueue(name, options);
+  }
+
+  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    return this.#topology.declareExchange(name, options);
+  }
+
+  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    return this.#topology.bindQueue(queue, exchange, routingKey);
+  }
+
+  deleteQueue(name: string): Promise<void> {
+    return this.#topology.deleteQueue(name);
+  }
+
+  deleteExchange(name: string): Promise<void> {
+    return this.#topology.deleteExchange(name);
+  }
+
+  purgeQueue(name: string): Promise<number> {
+    return this.#topology.purgeQueue(name);
+  }
+
+  async hasExchange(name: string): Promise<boolean> {
+    if (name === '') return true;
+    return (await this.#topology.exchangeType(name)) !== undefined;
+  }
+
+  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    if (this.#closing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    const pending = this.#publish(target, message, options);
+    this.#pending.add(pending);
+    void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
+    return pending;
+  }
+
+  async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
+    const subject =
+      target.exchange === '' ? queueSubject(target.routingKey) : exchangeSubject(target.exchange, target.routingKey);
+    const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
+    const headers = encodeNatsHeaders(message.properties, this.#modules.core.headers, Date.now());
+    try {
+      await abortable(this.#js().publish(subject, message.body, { headers, timeout: timeoutMs }), options.signal);
+    } catch (error) {
+      if (options.signal?.aborted || error instanceof MicroservicesError) throw error;
+      throw publishError(error, subject, timeoutMs);
+    }
+  }
+
+  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    const consumerTag = options.consumerTag ?? `nats-consumer-${++this.#tagCounter}`;
+    const sources = await this.#topology.sources(queue);
+    try {
+      await this.#jsm().consumers.info(sources[0]?.stream ?? '', sources[0]?.consumer ?? '');
+    } catch (error) {
+      throw new MicroservicesError('MS_QUEUE_NOT_FOUND', `Queue "${queue}" is not declared on ${this.name}`, {
+        cause: error,
+      });
+    }
+    const window = new PrefetchWindow(options.prefetch > 0 ? options.prefetch : DEFAULT_PREFETCH);
+    const dispatch = (message: JsMsg, source: NatsSource): void =>
+      this.#dispatch(queue, consumerTag, handler, window, message, source);
+    const loops = sources.map(
+      (source) =>
+        new PullLoop({
+          js: () => this.#js(),
+          source,
+          window,
+          logger: this.#logger,
+          dispatch,
+          reconnectDelay: this.#settings.reconnect,
+          sourceCount: sources.length,
+        }),
+    );
+    const subscription: Subscription = {
+      consumerTag,
+      cancel: async () => {
+        this.#subscriptions.delete(subscription);
+        await Promise.all(loops.map((loop) => loop.stop()));
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  #dispatch(
+    queue: string,
+    consumerTag: string,
+    handler: DeliveryHandler,
+    window: PrefetchWindow,
+    message: JsMsg,
+    source: NatsSource,
+  ): void {
+    const delivery = natsDelivery(
+      message,
+      consumerTag,
+      source.exchange === ''
+        ? { exchange: '', routingKey: queue }
+        : { exchange: source.exchange, routingKey: message.subject.split('.').slice(2).join('.') },
+      {
+        logger: this.#logger,
+        maxDeliver: this.#settings.maxDeliver,
+        ackTimeoutMs: this.#settings.publishTimeoutMs,
+        deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
+        settled: () => window.settled(),
+      },
+    );
+    if (isExpired(delivery.properties, message.headers, Date.now())) {
+      void delivery.ack();
+      return;
+    }
+    try {
+      handler(delivery);
+    } catch (error) {
+      this.#logger.error(`handler for "${queue}" threw synchronously; the message will be redelivered`, error);
+    }
+  }
+
+  async #deadLetter(queue: string, body: Buffer, properties: OutgoingMessage['properties']): Promise<boolean> {
+    const target = await this.#topology.deadLetterQueue(queue);
+    if (!target) return true;
+    const copy = { body, properties };
+    try {
+      await this.publish({ exchange: '', routingKey: target }, copy);
+    } catch (error) {
+      if ((error as MicroservicesError).code !== 'MS_QUEUE_UNROUTABLE') throw error;
+      // The dead-letter queue was never declared: create it rather than lose the message.
+      await this.#topology.declareQueue(target);
+      await this.publish({ exchange: '', routingKey: target }, copy);
+    }
+    return true;
+  }
+
+  override on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
+    return super.off(event, listener as (...args: unknown[]) => void);
+  }
+}
+
+/**
+ * Creates the `nats://` transport. Needs `@nats-io/transport-node` and `@nats-io/jetstream` installed.
+ * Query parameters tune JetStream: `ackWaitMs`, `maxDeliver`, `duplicateWindowMs`.
+ * @example
+ * const transport = await createNatsTransport(new URL('nats://127.0.0.1:4222/?maxDeliver=5'), {});
+ * await transport.connect();
+ */
+export async function createNatsTransport(url: URL, options: TransportOptions): Promise<Transport> {
+  const settings = natsSettings(url, options);
+  const modules = await loadNatsModules();
+  return new NatsTransport(settings, modules, options.logger ?? getLogger('microservices.queues.nats'));
 }
