@@ -1,1 +1,49 @@
-export {};
+/**
+ * `microservices-ts/http`: the HTTP service with resource markers, content negotiation and the browsable page.
+ * @example
+ * import { Microservice, ResourceMarker, run } from 'microservices-ts/http';
+ * const app = new Microservice('hello');
+ * app.get('/', { resource: new ResourceMarker() }, () => 'Hello, world!');
+ * await run(app, { port: 5000 });
+ */
+export {
+  APIException,
+  AuthenticationFailed,
+  MethodNotAllowed,
+  NotAcceptable,
+  NotAuthenticated,
+  NotFound,
+  ParseError,
+  PermissionDenied,
+  Throttled,
+  UnsupportedMediaType,
+} from './errors.js';
+export { JsonEncodeError } from './json.js';
+export type { UploadedFile } from './parsing.js';
+export { HttpReply, reply } from './reply.js';
+export type { HttpRequest, UrlFor, UrlForOptions } from './request.js';
+export {
+  ResourceMarker,
+  type ResourceMarkerOptions,
+  type ResourceRecord,
+  type ResourceUrl,
+  type UrlContext,
+} from './resources.js';
+export type { RuleParams } from './rule-params.js';
+export { BuildError } from './rules.js';
+export { type RunOptions, run } from './runner.js';
+export {
+  BaseResourceSchema,
+  BrowserResourceSchema,
+  ResourceSchema,
+  type ResourceSchemaOptions,
+  type SchemaNames,
+  type SchemaOptions,
+} from './schema.js';
+export {
+  HttpService,
+  Microservice,
+  type MicroserviceOptions,
+  type RouteHandler,
+  type RouteOptions,
+} from './service.js';

@@ -1,0 +1,240 @@
+/**
+ * One request, start to finish: static assets, routing (404, 308 slash redirect, 405), body parsing, the form
+ * override, negotiation (406), the handler, and turning its result or error into a response.
+ */
+
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../logging.js';
+import { APIException, NotAcceptable, UnsupportedMediaType } from './errors.js';
+import { JsonEncodeError } from './json.js';
+import { negotiate } from './negotiation.js';
+import { assertSameOrigin, formOverride } from './override.js';
+import { emptyBody, type ParsedBody, parseBody } from './parsing.js';
+import { HttpReply } from './reply.js';
+import type { UrlForOptions } from './request.js';
+import { ServiceRequest } from './request.js';
+import { type ResponseTarget, type ServiceView, sendError, sendRendered } from './respond.js';
+import type { RouteMatch, Router } from './router.js';
+import { STATIC_PREFIX, serveStaticAsset } from './static-assets.js';
+
+/** What the dispatcher needs from the service. */
+export interface DispatchService extends ServiceView {
+  readonly router: Router;
+  readonly maxJsonDepth: number;
+  readonly logger: Logger;
+  urlFor(endpoint: string, params: Readonly<Record<string, unknown>>, options: UrlForOptions, origin: string): string;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+function formatParam(queryString: string): string | undefined {
+  if (!queryString.includes('format=')) return undefined;
+  return new URLSearchParams(queryString).get('format') ?? undefined;
+}
+
+function statusText(status: number): string {
+  return STATUS_CODES[status] ?? 'Unknown';
+}
+
+function isStream(value: unknown): value is NodeJS.ReadableStream {
+  return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function';
+}
+
+async function readBody(service: DispatchService, request: FastifyRequest, method: string): Promise<ParsedBody> {
+  const raw = request.body;
+  if (!Buffer.isBuffer(raw)) return emptyBody();
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && raw.length > 0) {
+    throw new UnsupportedMediaType(`Unsupported Content-Encoding "${encoding}"; send the body uncompressed.`);
+  }
+  return parseBody(raw, request.headers['content-type'], {
+    maxJsonDepth: service.maxJsonDepth,
+    emptyJsonIsError: BODY_METHODS.has(method),
+  });
+}
+
+function sendRaw(target: ResponseTarget, body: unknown, status: number, text: string, headers: Record<string, string>) {
+  const { reply } = target;
+  reply.code(status);
+  reply.raw.statusMessage = text;
+  reply.header('x-content-type-options', 'nosniff');
+  for (const name of Object.keys(headers)) reply.header(name, headers[name]);
+  if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/octet-stream');
+  reply.send(body);
+}
+
+function sendResult(target: ResponseTarget, result: unknown): void {
+  if (result instanceof Response) {
+    target.reply.send(result);
+    return;
+  }
+  let data = result;
+  let status = 200;
+  let text = 'OK';
+  let headers: Record<string, string> = {};
+  if (result instanceof HttpReply) {
+    data = result.body;
+    status = result.status;
+    text = result.statusText;
+    headers = { ...result.headers };
+  }
+  if (isStream(data) || Buffer.isBuffer(data) || data instanceof Uint8Array) {
+    sendRaw(target, data, status, text, headers);
+    return;
+  }
+  sendRendered(target, data, status, text, headers);
+}
+
+function sendFailure(service: DispatchService, target: ResponseTarget, error: unknown, path: string): void {
+  if (target.reply.sent) return;
+  if (error instanceof APIException) {
+    const { statusCode } = error;
+    sendError(
+      target,
+      { status: statusCode, statusText: statusText(statusCode), message: error.detail, headers: error.headers },
+      true,
+    );
+    return;
+  }
+  const stack = error instanceof Error ? error.stack : String(error);
+  if (error instanceof JsonEncodeError) {
+    service.logger.error(`${error.message} on ${path} [${target.method}]`);
+    sendError(
+      { ...target, group: undefined },
+      { status: 500, statusText: 'Internal Server Error', message: error.message },
+      true,
+    );
+    return;
+  }
+  service.logger.error(`Exception on ${path} [${target.method}]: ${stack}`);
+  sendError(
+    target,
+    { status: 500, statusText: 'Internal Server Error', message: 'Internal Server Error', detail: stack },
+    false,
+  );
+}
+
+/**
+ * Handles one Fastify request end to end.
+ * @example fastify.route({ method: fastify.supportedMethods, url: '*', handler: (q, r) => dispatch(service, q, r) });
+ */
+export async function dispatch(
+  service: DispatchService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const url = request.url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const queryString = q < 0 ? '' : url.slice(q + 1);
+  let method = request.method;
+  const origin = `${request.protocol}://${request.host}`;
+  const target: { -readonly [K in keyof ResponseTarget]: ResponseTarget[K] } = {
+    reply,
+    service,
+    method,
+    fullPath: queryString ? url : path,
+    origin,
+    negotiated: negotiate(request.headers.accept, formatParam(queryString)),
+    group: undefined,
+    entry: undefined,
+    requestData: {},
+    urlContext: { urlFor: (endpoint, params = {}, options = {}) => service.urlFor(endpoint, params, options, origin) },
+  };
+  if (path.startsWith(STATIC_PREFIX) && (method === 'GET' || method === 'HEAD')) {
+    if (serveStaticAsset(request, reply, path)) return reply;
+  }
+  let match: RouteMatch = service.router.find(path, method);
+  if (match.kind === 'not-found') {
+    if (!path.endsWith('/') && service.router.find(`${path}/`, method).kind !== 'not-found') {
+      reply.code(308).header('location', `${path}/${queryString ? `?${queryString}` : ''}`);
+      reply.header('x-content-type-options', 'nosniff').send();
+      return reply;
+    }
+    sendError(
+      target,
+      { status: 404, statusText: 'Not Found', message: 'The requested URL was not found on the server.' },
+      false,
+    );
+    return reply;
+  }
+  const mayOverride = method === 'POST' && (request.headers['content-type'] ?? '').includes('form');
+  if (match.kind === 'method-not-allowed' && !mayOverride) return methodNotAllowed(target, match.allowed);
+  target.group = match.group;
+  try {
+    let body = await readBody(service, request, method);
+    const override = formOverride(method, body);
+    if (override) {
+      assertSameOrigin(request.headers, origin);
+      if (override.content) {
+        body = await parseBody(override.content.body, override.content.contentType, {
+          maxJsonDepth: service.maxJsonDepth,
+          emptyJsonIsError: false,
+        });
+      }
+      if (override.method) {
+        method = override.method;
+        target.method = method;
+        match = service.router.find(path, method);
+        if (match.kind === 'not-found') throw new Error('a path that matched stopped matching');
+        if (match.kind === 'method-not-allowed') return methodNotAllowed(target, match.allowed);
+        target.group = match.group;
+      }
+    }
+    if (match.kind !== 'found') return methodNotAllowed(target, match.allowed);
+    target.requestData = body.data;
+    target.entry = match.entry;
+    if (target.negotiated === undefined) throw new NotAcceptable();
+    const entry = match.entry;
+    if (entry === undefined) {
+      reply.code(204).header('allow', match.group.allowHeader).header('x-content-type-options', 'nosniff').send();
+      return reply;
+    }
+    const serviceRequest = new ServiceRequest({
+      params: match.params,
+      body,
+      method,
+      path,
+      fullPath: target.fullPath,
+      queryString,
+      rule: match.group.rule.rule,
+      endpoint: entry.endpoint,
+      origin,
+      urlFor: target.urlContext.urlFor,
+      request,
+      reply,
+    });
+    let result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
+    if (result instanceof Promise) result = await result;
+    if (reply.sent) return reply;
+    if (result === undefined) {
+      const why = `The handler of endpoint "${entry.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
+      service.logger.error(why);
+      sendError(
+        target,
+        { status: 500, statusText: 'Internal Server Error', message: 'Internal Server Error', detail: why },
+        false,
+      );
+      return reply;
+    }
+    sendResult(target, result);
+  } catch (error) {
+    try {
+      sendFailure(service, target, error, path);
+    } catch (second) {
+      sendFailure(service, { ...target, group: undefined, negotiated: undefined }, second, path);
+    }
+  }
+  return reply;
+}
+
+function methodNotAllowed(target: ResponseTarget, allowed: readonly string[]): FastifyReply {
+  const message = 'The method is not allowed for the requested URL.';
+  sendError(
+    { ...target, group: undefined },
+    { status: 405, statusText: 'Method Not Allowed', message, headers: { allow: allowed.join(', ') } },
+    false,
+  );
+  return target.reply;
+}

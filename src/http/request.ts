@@ -1,0 +1,131 @@
+/**
+ * The request a handler receives: routed parameters (typed from the rule), the parsed body (`data`, `form`,
+ * `files`), query, headers, the routed method (after a form override) and `urlFor`.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ParsedBody, UploadedFile } from './parsing.js';
+
+/** Options of `urlFor`. */
+export interface UrlForOptions {
+  /** An absolute URL using the request's scheme and host (default false). */
+  readonly external?: boolean;
+}
+
+/** Builds URLs for endpoints; `external` uses the current request's scheme and host. */
+export type UrlFor = (endpoint: string, params?: Readonly<Record<string, unknown>>, options?: UrlForOptions) => string;
+
+/**
+ * What a handler receives. `P` is the parameter object typed from the rule string.
+ * @example app.get('/notes/<int:id>/', (req) => ({ id: req.params.id, q: req.query.q }));
+ */
+export interface HttpRequest<P = Record<string, string | number>> {
+  /** Parameters converted by the rule (`<int:id>` gives a number). */
+  readonly params: P;
+  /** The query string, first value per key (blank values kept). */
+  readonly query: Readonly<Record<string, string>>;
+  /** Every query value, for repeated keys. */
+  readonly searchParams: URLSearchParams;
+  /** The parsed body: any JSON value, a form field map, or `{}` when there is no body. */
+  readonly data: unknown;
+  /** Form fields (urlencoded or multipart). */
+  readonly form: Readonly<Record<string, string>>;
+  /** Uploaded files (multipart), by field name. */
+  readonly files: Readonly<Record<string, UploadedFile>>;
+  readonly headers: IncomingHttpHeaders;
+  /** The method the request was routed on (a `_method` form override included). */
+  readonly method: string;
+  /** The path without the query. */
+  readonly path: string;
+  /** The path and query as received (`/x/?a=1`; no trailing `?`). */
+  readonly fullPath: string;
+  /** The rule string that matched, e.g. `/notes/<int:id>/`. */
+  readonly rule: string;
+  readonly endpoint: string;
+  /** `scheme://host[:port]` of this request. */
+  readonly origin: string;
+  readonly urlFor: UrlFor;
+  /** The underlying Fastify request and reply (escape hatch; a handler that sends through `reply` returns nothing). */
+  readonly raw: { readonly request: FastifyRequest; readonly reply: FastifyReply };
+}
+
+/** The fields the dispatcher fills in when it builds a request. */
+export interface RequestInit<P> {
+  readonly params: P;
+  readonly body: ParsedBody;
+  readonly method: string;
+  readonly path: string;
+  readonly fullPath: string;
+  readonly queryString: string;
+  readonly rule: string;
+  readonly endpoint: string;
+  readonly origin: string;
+  readonly urlFor: UrlFor;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+}
+
+/** The request implementation; the query is parsed only when read. */
+export class ServiceRequest<P> implements HttpRequest<P> {
+  readonly params: P;
+  readonly method: string;
+  readonly path: string;
+  readonly fullPath: string;
+  readonly rule: string;
+  readonly endpoint: string;
+  readonly origin: string;
+  readonly urlFor: UrlFor;
+  readonly raw: { readonly request: FastifyRequest; readonly reply: FastifyReply };
+  private readonly body: ParsedBody;
+  private readonly queryString: string;
+  private parsedQuery: Record<string, string> | undefined;
+  private parsedSearch: URLSearchParams | undefined;
+
+  constructor(init: RequestInit<P>) {
+    this.params = init.params;
+    this.body = init.body;
+    this.method = init.method;
+    this.path = init.path;
+    this.fullPath = init.fullPath;
+    this.queryString = init.queryString;
+    this.rule = init.rule;
+    this.endpoint = init.endpoint;
+    this.origin = init.origin;
+    this.urlFor = init.urlFor;
+    this.raw = { request: init.request, reply: init.reply };
+  }
+
+  get data(): unknown {
+    return this.body.data;
+  }
+
+  get form(): Readonly<Record<string, string>> {
+    return this.body.form;
+  }
+
+  get files(): Readonly<Record<string, UploadedFile>> {
+    return this.body.files;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.raw.request.headers;
+  }
+
+  get searchParams(): URLSearchParams {
+    this.parsedSearch ??= new URLSearchParams(this.queryString);
+    return this.parsedSearch;
+  }
+
+  get query(): Readonly<Record<string, string>> {
+    if (this.parsedQuery === undefined) {
+      const query: Record<string, string> = {};
+      for (const [key, value] of this.searchParams) {
+        if (!Object.hasOwn(query, key)) {
+          Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
+        }
+      }
+      this.parsedQuery = query;
+    }
+    return this.parsedQuery;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Writing responses: rendered data goes through the resource envelope and the negotiated representation
+ * (JSON, or the browsable page); errors become `{"message": ...}` the same way, or the HTML error page when no
+ * route is involved. Every response carries `X-Content-Type-Options: nosniff`; negotiated ones `Vary: Accept`.
+ */
+import type { FastifyReply } from 'fastify';
+import { htmlSecurityHeaders, renderBrowsablePage, renderErrorPage } from './browsable/render.js';
+import { envelope } from './envelope.js';
+import { encodeJson } from './json.js';
+import { buildListing } from './listing.js';
+import type { Negotiated } from './negotiation.js';
+import type { ResourceRecord, UrlContext } from './resources.js';
+import type { RouteEntry, RouteGroup } from './router.js';
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
+const JSON_FALLBACK: Negotiated = { representation: 'json', indent: undefined };
+
+/** What the responder needs to know about the service. */
+export interface ServiceView {
+  readonly name: string;
+  readonly debug: boolean;
+  readonly closing: boolean;
+  records(): Iterable<ResourceRecord>;
+}
+
+/** One request's response context. */
+export interface ResponseTarget {
+  readonly reply: FastifyReply;
+  readonly service: ServiceView;
+  readonly method: string;
+  readonly fullPath: string;
+  readonly origin: string;
+  /** `undefined` when the Accept header cannot be satisfied (errors then fall back to JSON). */
+  readonly negotiated: Negotiated | undefined;
+  readonly group: RouteGroup | undefined;
+  readonly entry: RouteEntry | undefined;
+  readonly requestData: unknown;
+  readonly urlContext: UrlContext;
+}
+
+function commonHeaders(target: ResponseTarget, headers: Readonly<Record<string, string>>): void {
+  const { reply } = target;
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('vary', 'Accept');
+  if (target.service.closing) reply.header('connection', 'close');
+  for (const name of Object.keys(headers)) reply.header(name, headers[name]);
+}
+
+function setStatus(reply: FastifyReply, status: number, statusText: string): void {
+  reply.code(status);
+  reply.raw.statusMessage = statusText;
+}
+
+function envelopeFor(
+  target: ResponseTarget,
+  record: ResourceRecord,
+  data: unknown,
+  html: boolean,
+  status: number,
+  statusText: string,
+  headers: Readonly<Record<string, string>>,
+): unknown {
+  const schema = html ? record.schema.browser : record.schema;
+  return envelope(data, schema, {
+    method: target.method,
+    requestData: target.requestData,
+    status,
+    statusText,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers },
+    rule: record.rule,
+    methods: record.methods,
+    update: record.update,
+    info: record.info,
+    listing: () => buildListing(target.service.records(), record.rule, target.urlContext),
+  });
+}
+
+/**
+ * Renders handler data (or an API error's `{"message": ...}`) with the envelope and negotiation.
+ * @example sendRendered(target, { a: 1 }, 200, 'OK', {});
+ */
+export function sendRendered(
+  target: ResponseTarget,
+  data: unknown,
+  status: number,
+  statusText: string,
+  headers: Readonly<Record<string, string>>,
+): void {
+  const { reply } = target;
+  const negotiated = target.negotiated ?? JSON_FALLBACK;
+  const html = negotiated.representation === 'html';
+  const record = target.group?.record;
+  const body = record ? envelopeFor(target, record, data, html, status, statusText, headers) : data;
+  if (!html) {
+    const text = encodeJson(body, negotiated.indent);
+    commonHeaders(target, headers);
+    setStatus(reply, status, statusText);
+    if (status === 204 || status === 304) {
+      reply.send();
+      return;
+    }
+    reply.header('content-type', JSON_CONTENT_TYPE);
+    reply.send(text);
+    return;
+  }
+  encodeJson(body); // the page shows JSON, so unencodable data must fail here as it would for JSON
+  const page = renderBrowsablePage({
+    serviceName: target.service.name,
+    endpoint: target.entry?.endpoint ?? target.group?.rule.rule ?? '',
+    description: target.entry?.description,
+    method: target.method,
+    fullPath: target.fullPath,
+    origin: target.origin,
+    status,
+    statusText,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers },
+    body,
+    allowedMethods: target.group?.allowed ?? [],
+  });
+  commonHeaders(target, { ...htmlSecurityHeaders(), ...headers });
+  setStatus(reply, status, statusText);
+  reply.header('content-type', HTML_CONTENT_TYPE);
+  reply.send(page);
+}
+
+/** An error to show: status, client-facing message, extra headers, and a debug-only detail. */
+export interface ErrorToShow {
+  readonly status: number;
+  readonly statusText: string;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Shown only in debug mode (a stack trace). */
+  readonly detail?: string | undefined;
+}
+
+/**
+ * Sends an error: inside a marked route it renders like data (envelope and page); otherwise JSON
+ * `{"message": ...}` for programs and the HTML error page for browsers.
+ * @example sendError(target, { status: 404, statusText: 'Not Found', message: 'The requested URL was not found on the server.' });
+ */
+export function sendError(target: ResponseTarget, error: ErrorToShow, asPage: boolean): void {
+  const headers = error.headers ?? {};
+  const detail = target.service.debug ? error.detail : undefined;
+  const negotiated = target.negotiated ?? JSON_FALLBACK;
+  if (asPage || negotiated.representation === 'json') {
+    const data = detail === undefined ? { message: error.message } : { message: error.message, detail };
+    sendRendered(
+      { ...target, negotiated, group: asPage ? target.group : undefined },
+      data,
+      error.status,
+      error.statusText,
+      headers,
+    );
+    return;
+  }
+  const page = renderErrorPage({
+    serviceName: target.service.name,
+    status: error.status,
+    statusText: error.statusText,
+    message: error.message,
+    method: target.method,
+    fullPath: target.fullPath,
+    detail,
+  });
+  commonHeaders(target, { ...htmlSecurityHeaders(), ...headers });
+  setStatus(target.reply, error.status, error.statusText);
+  target.reply.header('content-type', HTML_CONTENT_TYPE);
+  target.reply.send(page);
+}

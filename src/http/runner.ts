@@ -1,0 +1,42 @@
+/**
+ * `run(app)`: the seed's `base_run`. Listens (default http://127.0.0.1:5000/), prints where, and on SIGINT or
+ * SIGTERM drains in-flight requests before the process exits.
+ */
+import type { Microservice } from './service.js';
+
+/** Options of `run`. */
+export interface RunOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Debug mode: error details in responses and one log line per request. */
+  readonly debug?: boolean;
+  /** Exit the process after a signal-triggered drain (default true). */
+  readonly exitOnSignal?: boolean;
+}
+
+/**
+ * Runs `app` until SIGINT or SIGTERM, then closes it gracefully; resolves with the listening address.
+ * @example await run(app, { port: 5000, debug: true });
+ */
+export async function run(app: Microservice, options: RunOptions = {}): Promise<string> {
+  if (options.debug !== undefined) app.debug = options.debug;
+  const address = await app.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
+  app.logger.info(` * Running on ${address}/ (Press CTRL+C to quit)`);
+  const stop = (signal: NodeJS.Signals): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    app.logger.info(`${signal} received: draining in-flight requests`);
+    app.close().then(
+      () => {
+        if (options.exitOnSignal !== false) process.exit(0);
+      },
+      (error: unknown) => {
+        app.logger.error(`Error while closing: ${String(error)}`);
+        if (options.exitOnSignal !== false) process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return address;
+}

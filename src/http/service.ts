@@ -1,0 +1,292 @@
+/**
+ * `Microservice`: the HTTP service. Routes use Werkzeug-style rules and may be marked as resources; Fastify 5
+ * runs underneath (one catch-all route; this module's router does the matching) and stays reachable as
+ * `app.fastify` for plugins.
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
+import { getLogger, type Logger } from '../logging.js';
+import { type DispatchService, dispatch } from './dispatch.js';
+import { installErrorHandler } from './fastify-errors.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './json.js';
+import type { HttpRequest, UrlForOptions } from './request.js';
+import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
+import { type RouteEntry, Router } from './router.js';
+import type { RuleParams } from './rule-params.js';
+import { BuildError } from './rules.js';
+import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
+
+/** Service options. Timeouts are in milliseconds. */
+export interface MicroserviceOptions {
+  /** Show error details (stack traces, why a handler failed) and log one line per request. */
+  readonly debug?: boolean;
+  /** Largest accepted request body in bytes (default 1 MiB); larger gives 413 before the body is read. */
+  readonly bodyLimit?: number;
+  /** Deepest accepted JSON nesting in request bodies (default 64). */
+  readonly maxJsonDepth?: number;
+  /** The app-wide schema (the seed's `config['SCHEMA']`): the default under every marker's own fields. */
+  readonly schema?: ResourceSchema | ResourceSchemaOptions;
+  /** Default `inResources` of markers (the seed's `IN_RESOURCES`, `['methods', 'url']`). */
+  readonly inResources?: readonly string[];
+  /** Time allowed for receiving a whole request (default 120 s). */
+  readonly requestTimeout?: number;
+  /** Time allowed for receiving the request headers (default 60 s). */
+  readonly headersTimeout?: number;
+  /** Idle keep-alive time (default 72 s, longer than typical load-balancer idle timeouts). */
+  readonly keepAliveTimeout?: number;
+  /** How long `close()` waits for in-flight requests before cutting connections (default 10 s). */
+  readonly drainTimeout?: number;
+  readonly logger?: Logger;
+}
+
+/** Route options. */
+export interface RouteOptions {
+  /** Methods this handler serves (default `['GET']`); HEAD and OPTIONS are automatic. */
+  readonly methods?: readonly string[];
+  /** Name for `urlFor` and the page title; defaults to the handler's name, else the rule. */
+  readonly endpoint?: string;
+  /** Marks the rule as a resource: envelope, `update`, listing. A plain options object works too. */
+  readonly resource?: ResourceMarker | ResourceMarkerOptions;
+  /** Markdown shown on the browsable page (the seed's docstring). */
+  readonly description?: string;
+  /** Reserved for request/response validation (Standard Schema); stored, not used yet. */
+  readonly schema?: unknown;
+}
+
+/** A route handler; `req.params` is typed from the rule string. */
+export type RouteHandler<Rule extends string> = (request: HttpRequest<RuleParams<Rule>>) => unknown;
+
+const MiB = 1024 * 1024;
+
+/**
+ * The HTTP service.
+ * @example
+ * const app = new Microservice('notes');
+ * app.get('/notes/<int:id>/', { resource: new ResourceMarker() }, (req) => ({ id: req.params.id }));
+ * await app.listen({ port: 5000 });
+ */
+export class Microservice {
+  readonly name: string;
+  /** The Fastify instance underneath: register plugins and hooks here. */
+  readonly fastify: FastifyInstance;
+  /** Resource records by rule string. */
+  readonly resources = new Map<string, ResourceRecord>();
+  readonly router = new Router();
+  readonly maxJsonDepth: number;
+  readonly logger: Logger;
+  debug: boolean;
+  closing = false;
+  private readonly appSchema: ResourceSchema | undefined;
+  private readonly inResources: readonly string[];
+  private readonly drainTimeout: number;
+  private requestLogInstalled = false;
+
+  constructor(name = 'microservice', options: MicroserviceOptions = {}) {
+    this.name = name;
+    this.debug = options.debug ?? false;
+    this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+    this.logger = options.logger ?? getLogger('microservices.http.service');
+    this.appSchema =
+      options.schema instanceof ResourceSchema || options.schema === undefined
+        ? options.schema
+        : new ResourceSchema(options.schema);
+    this.inResources = options.inResources ?? ['methods', 'url'];
+    this.drainTimeout = options.drainTimeout ?? 10_000;
+    const requestTimeout = options.requestTimeout ?? 120_000;
+    const headersTimeout = Math.min(options.headersTimeout ?? 60_000, requestTimeout);
+    const keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+    this.fastify = Fastify({
+      logger: false,
+      bodyLimit: options.bodyLimit ?? MiB,
+      exposeHeadRoutes: false,
+      return503OnClosing: true,
+      forceCloseConnections: 'idle',
+      requestTimeout,
+      keepAliveTimeout,
+      serverFactory: (handler: RequestListener): Server =>
+        createServer({ requestTimeout, headersTimeout, keepAliveTimeout, insecureHTTPParser: false }, handler),
+    });
+    this.fastify.removeAllContentTypeParsers();
+    this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const service = this.dispatchView();
+    const handler = (request: Parameters<typeof dispatch>[1], reply: Parameters<typeof dispatch>[2]) =>
+      dispatch(service, request, reply);
+    this.fastify.route({ method: this.fastify.supportedMethods, url: '*', handler });
+    this.fastify.setNotFoundHandler(handler);
+    installErrorHandler(this.fastify, service);
+    if (this.debug) this.installRequestLog();
+  }
+
+  /**
+   * Registers `handler` on `rule` (Werkzeug syntax: `<x>`, `<int:x>`, `<float:x>`, `<path:x>`, `<uuid:x>`,
+   * `<any(a,b):x>`).
+   * @example app.route('/second/<string:test>/', { methods: ['GET', 'POST'], resource: new ResourceMarker() }, (req) => req.params.test);
+   */
+  route<Rule extends string>(rule: Rule, options: RouteOptions, handler: RouteHandler<Rule>): this;
+  route<Rule extends string>(rule: Rule, handler: RouteHandler<Rule>): this;
+  route<Rule extends string>(
+    rule: Rule,
+    optionsOrHandler: RouteOptions | RouteHandler<Rule>,
+    maybeHandler?: RouteHandler<Rule>,
+  ): this {
+    const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
+    const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+    if (typeof handler !== 'function') throw new TypeError(`route(${rule}) needs a handler function`);
+    const methods = (options.methods ?? ['GET']).map((method) => method.toUpperCase());
+    const entry: RouteEntry = {
+      endpoint: options.endpoint ?? (handler.name || rule),
+      description: options.description,
+      handler: handler as RouteEntry['handler'],
+      schema: options.schema,
+    };
+    const group = this.router.add(rule, methods, entry);
+    if (options.resource !== undefined) {
+      const marker = options.resource instanceof ResourceMarker ? options.resource.options : options.resource;
+      group.record = applyMarker(group.record, rule, marker, { schema: this.appSchema, inResources: this.inResources });
+      this.resources.set(rule, group.record);
+    }
+    if (group.record) {
+      group.record.methods = [...group.allowed];
+      group.record.endpoints.splice(0, Infinity, ...new Set([...group.handlers.values()].map((item) => item.endpoint)));
+    }
+    return this;
+  }
+
+  /** @example app.get('/', () => 'Hello'); */
+  get<Rule extends string>(rule: Rule, options: RouteOptions | RouteHandler<Rule>, handler?: RouteHandler<Rule>): this {
+    return this.shorthand('GET', rule, options, handler);
+  }
+
+  /** @example app.post('/notes/', (req) => reply(req.data, 201)); */
+  post<Rule extends string>(
+    rule: Rule,
+    options: RouteOptions | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule>,
+  ): this {
+    return this.shorthand('POST', rule, options, handler);
+  }
+
+  /** @example app.put('/notes/<int:id>/', (req) => req.data); */
+  put<Rule extends string>(rule: Rule, options: RouteOptions | RouteHandler<Rule>, handler?: RouteHandler<Rule>): this {
+    return this.shorthand('PUT', rule, options, handler);
+  }
+
+  /** @example app.patch('/notes/<int:id>/', (req) => req.data); */
+  patch<Rule extends string>(
+    rule: Rule,
+    options: RouteOptions | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule>,
+  ): this {
+    return this.shorthand('PATCH', rule, options, handler);
+  }
+
+  /** @example app.delete('/notes/<int:id>/', () => reply(null, 204)); */
+  delete<Rule extends string>(
+    rule: Rule,
+    options: RouteOptions | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule>,
+  ): this {
+    return this.shorthand('DELETE', rule, options, handler);
+  }
+
+  private shorthand<Rule extends string>(
+    method: string,
+    rule: Rule,
+    optionsOrHandler: RouteOptions | RouteHandler<Rule>,
+    maybeHandler: RouteHandler<Rule> | undefined,
+  ): this {
+    if (typeof optionsOrHandler === 'function') return this.route(rule, { methods: [method] }, optionsOrHandler);
+    if (!maybeHandler) throw new TypeError(`${method.toLowerCase()}(${rule}) needs a handler function`);
+    return this.route(rule, { ...optionsOrHandler, methods: [method] }, maybeHandler);
+  }
+
+  /**
+   * The URL of an endpoint; `external` needs the request's origin (`req.urlFor` supplies it).
+   * @example app.urlFor('second_params', { test: 'x' }); // '/second/x/'
+   */
+  urlFor(
+    endpoint: string,
+    params: Readonly<Record<string, unknown>> = {},
+    options: UrlForOptions = {},
+    origin = '',
+  ): string {
+    const group = this.router.endpoints.get(endpoint);
+    if (!group) throw new BuildError(`Could not build a URL: no endpoint named "${endpoint}"`);
+    const path = group.rule.build(params);
+    return options.external ? `${origin}${path}` : path;
+  }
+
+  /**
+   * Starts listening (default 127.0.0.1:5000); resolves with the address.
+   * @example const address = await app.listen({ port: 0 });
+   */
+  async listen(options: { port?: number; host?: string } = {}): Promise<string> {
+    if (this.debug) this.installRequestLog();
+    return this.fastify.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
+  }
+
+  /**
+   * Sends a request without a socket (tests).
+   * @example const res = await app.inject({ method: 'GET', url: '/' }); res.json();
+   */
+  inject(options: InjectOptions | string): Promise<LightMyRequestResponse> {
+    return this.fastify.inject(options);
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish (they get `Connection: close`) for up to
+   * `drainTimeout`, then cuts what is left.
+   * @example process.once('SIGTERM', () => app.close());
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const timer = setTimeout(() => {
+      this.logger.warn(`Drain timeout (${this.drainTimeout} ms) reached; closing the remaining connections`);
+      this.fastify.server.closeAllConnections();
+    }, this.drainTimeout);
+    timer.unref();
+    try {
+      await this.fastify.close();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The seed's `str(app)`. */
+  toString(): string {
+    return `<microservice: ${this.name}>`;
+  }
+
+  private installRequestLog(): void {
+    if (this.requestLogInstalled) return;
+    this.requestLogInstalled = true;
+    this.fastify.addHook('onResponse', (request, reply, done) => {
+      this.logger.info(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+      done();
+    });
+  }
+
+  private dispatchView(): DispatchService {
+    // The view reads live fields (debug, closing) of this service through getters.
+    const app = this;
+    return {
+      get name() {
+        return app.name;
+      },
+      get debug() {
+        return app.debug;
+      },
+      get closing() {
+        return app.closing;
+      },
+      router: app.router,
+      maxJsonDepth: app.maxJsonDepth,
+      logger: app.logger,
+      records: () => app.resources.values(),
+      urlFor: (endpoint, params, options, origin) => app.urlFor(endpoint, params, options, origin),
+    };
+  }
+}
+
+/** The seed's name for the HTTP service class. */
+export { Microservice as HttpService };
