@@ -1,8 +1,10 @@
 /** The conformance suites against the in-process memory:// broker. */
 import type { ServiceCheck } from '../helpers/services.js';
+import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
 const alwaysThere: ServiceCheck = { name: 'memory', available: true, skip: false, reason: '' };
 const url = (): string => `memory://conformance-${process.pid}`;
 
 describeTransportConformance('memory', { check: () => alwaysThere, url });
+describeServiceConformance('memory', { check: () => alwaysThere, url });

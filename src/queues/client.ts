@@ -1,0 +1,223 @@
+/**
+ * The queue client (`Client` in `microservices-ts/queues`, also exported as `QueueClient`): publishes to
+ * queues and exchanges and manages them. Every publish resolves only once the broker has the message, and
+ * rejects when it refuses it (unroutable, unknown exchange), on close, or after the publish timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import { MicroservicesError } from '../errors.js';
+import { getLogger, instanceLogger, type Logger } from '../logging.js';
+import { encodePayload, type Payload } from './codec.js';
+import { type Connection, resolveConnection } from './connection.js';
+import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
+
+export interface ClientOptions {
+  /** A URL, `{url, ...transportOptions}` or a Transport. Default `BROKER_URL` or `amqp://guest:guest@localhost:5672/`. */
+  readonly connection?: Connection;
+  /** Display name; default `<client: URL-with-masked-password>`. */
+  readonly name?: string;
+  readonly logger?: Logger;
+  /** Publish timeout in ms. Default 10 000. */
+  readonly publishTimeoutMs?: number;
+}
+
+/** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */
+export interface PublishProperties extends MessageProperties {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface DeclareExchangeOptions {
+  /** Default 'direct'. */
+  readonly type?: ExchangeType;
+  /** `[queue, routingKey]` pairs: each queue is declared (durable) and bound with that key. */
+  readonly queues?: ReadonlyArray<readonly [queue: string, routingKey: string]>;
+  /** Default true. */
+  readonly durable?: boolean;
+}
+
+/** What `client.queue(name)` returns. */
+export interface QueuePublisher {
+  readonly name: string;
+  publish(payload: Payload, properties?: PublishProperties): Promise<void>;
+}
+
+/** What `client.exchange(name, routingKey)` returns. */
+export interface ExchangePublisher {
+  readonly name: string;
+  readonly routingKey: string;
+  publish(payload: Payload, routingKey?: string, properties?: PublishProperties): Promise<void>;
+}
+
+/**
+ * @example
+ * const client = new Client({ connection: 'memory://demo' });
+ * await client.queue('basic').publish({ data: 'Hello, world' });
+ */
+export class Client {
+  readonly name: string;
+  readonly logger: Logger;
+  /** Exchanges declared (or found) through this client, by name, with their type. */
+  readonly exchanges = new Map<string, ExchangeType | 'existing'>();
+  private readonly connection: ReturnType<typeof resolveConnection>;
+  private readonly publishTimeoutMs: number | undefined;
+  private transport: Transport | undefined;
+  private opening: Promise<Transport> | undefined;
+  private closed = false;
+
+  constructor(options: ClientOptions | Connection = {}) {
+    const resolved: ClientOptions =
+      typeof options === 'string' || options instanceof URL || 'url' in options || 'consume' in options
+        ? { connection: options as Connection }
+        : (options as ClientOptions);
+    this.connection = resolveConnection(resolved.connection, {});
+    this.publishTimeoutMs = resolved.publishTimeoutMs;
+    this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
+    this.logger = instanceLogger(this, resolved.logger ?? getLogger('microservices.queues.client'));
+    this.logger.debug('built');
+  }
+
+  toString(): string {
+    return this.name;
+  }
+
+  /**
+   * A handle that publishes to queue `name` through the default exchange.
+   * @example await client.queue('basic').publish('hello');
+   */
+  queue(name: string): QueuePublisher {
+    return { name, publish: (payload, properties) => this.publishToQueue(name, payload, properties) };
+  }
+
+  /**
+   * A handle that publishes to exchange `name` with `routingKey` unless the publish names another.
+   * @example await client.exchange('input', 'one').publish({ data: 1 });
+   */
+  exchange(name: string, routingKey = ''): ExchangePublisher {
+    return {
+      name,
+      routingKey,
+      publish: (payload, key, properties) => this.publishToExchange(name, key ?? routingKey, payload, properties),
+    };
+  }
+
+  /**
+   * Publishes to a queue; resolves when the broker has it. Strings go as text, Buffers as binary, the rest as JSON.
+   * @example await client.publishToQueue('basic', { a: 1 }, { headers: { h1: 'v1' }, priority: 5 });
+   */
+  publishToQueue(name: string, payload: Payload, properties?: PublishProperties): Promise<void> {
+    return this.send('', name, payload, properties);
+  }
+
+  /**
+   * Publishes to an exchange. It must have been declared, through this client or elsewhere; an unknown
+   * exchange rejects with `MS_QUEUE_UNKNOWN_EXCHANGE` and nothing is sent.
+   * @example await client.publishToExchange('input', 'one', 'data');
+   */
+  async publishToExchange(
+    name: string,
+    routingKey: string,
+    payload: Payload,
+    properties?: PublishProperties,
+  ): Promise<void> {
+    if (!this.exchanges.has(name)) {
+      const transport = await this.open();
+      if (!(await transport.hasExchange(name))) {
+        throw new MicroservicesError(
+          'MS_QUEUE_UNKNOWN_EXCHANGE',
+          `exchange "${name}" was never declared: call declareExchange("${name}", …) first`,
+        );
+      }
+      this.exchanges.set(name, 'existing');
+    }
+    return this.send(name, routingKey, payload, properties);
+  }
+
+  /**
+   * Declares an exchange and binds the given queues to it.
+   * @example await client.declareExchange('input', { type: 'topic', queues: [['one_q', 'a.*']] });
+   */
+  async declareExchange(name: string, options: DeclareExchangeOptions = {}): Promise<void> {
+    const transport = await this.open();
+    const type = options.type ?? 'direct';
+    await transport.declareExchange(name, { type, durable: options.durable ?? true });
+    this.exchanges.set(name, type);
+    for (const [queue, routingKey] of options.queues ?? []) {
+      this.logger.debug(`bind queue "${queue}" to exchange "${name}" with routing key "${routingKey}"`);
+      await transport.declareQueue(queue, { durable: true });
+      await transport.bindQueue(queue, name, routingKey);
+    }
+  }
+
+  /** @example await client.deleteExchange('input'); */
+  async deleteExchange(name: string): Promise<void> {
+    await (await this.open()).deleteExchange(name);
+    this.exchanges.delete(name);
+  }
+
+  /** @example await client.deleteQueue('basic'); */
+  async deleteQueue(name: string): Promise<void> {
+    await (await this.open()).deleteQueue(name);
+  }
+
+  /** Removes the ready messages of a queue; resolves to how many. @example await client.purgeQueue('basic'); */
+  async purgeQueue(name: string): Promise<number> {
+    return (await this.open()).purgeQueue(name);
+  }
+
+  /** Waits for pending publishes and closes the connection (unless it was passed in). @example await client.close(); */
+  async close(): Promise<void> {
+    this.closed = true;
+    const transport = this.transport ?? (await this.opening?.catch(() => undefined));
+    if (transport && this.connection.owned) await transport.close();
+  }
+
+  private send(exchange: string, routingKey: string, payload: Payload, properties?: PublishProperties): Promise<void> {
+    let message: { body: Buffer; properties: MessageProperties };
+    try {
+      message = this.message(payload, properties);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const options = this.publishOptions(properties);
+    const transport = this.transport;
+    // The hot path: once connected, publish without an extra await.
+    if (transport) return transport.publish({ exchange, routingKey }, message, options);
+    return this.open().then((opened) => opened.publish({ exchange, routingKey }, message, options));
+  }
+
+  private message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
+    const encoded = encodePayload(payload, properties);
+    const { timeoutMs: _timeout, signal: _signal, ...rest } = properties ?? {};
+    return {
+      body: encoded.body,
+      properties: {
+        persistent: true,
+        messageId: randomUUID(),
+        ...rest,
+        contentType: encoded.contentType,
+        contentEncoding: encoded.contentEncoding,
+      },
+    };
+  }
+
+  private publishOptions(properties?: PublishProperties): PublishOptions | undefined {
+    const timeoutMs = properties?.timeoutMs ?? this.publishTimeoutMs;
+    const signal = properties?.signal;
+    if (timeoutMs === undefined && signal === undefined) return undefined;
+    return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(signal === undefined ? {} : { signal }) };
+  }
+
+  private open(): Promise<Transport> {
+    if (this.closed) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    this.opening ??= (async () => {
+      const transport = await this.connection.create();
+      await transport.connect();
+      this.transport = transport;
+      return transport;
+    })();
+    return this.opening;
+  }
+}
+
+/** The queue client under the name the root package exports. */
+export { Client as QueueClient };

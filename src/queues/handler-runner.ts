@@ -1,0 +1,228 @@
+/**
+ * Runs one queue's handler over the deliveries of its subscription: decodes, calls the handler with at most
+ * `concurrency` at once (the rest wait in arrival order), acks after success in autoack mode, retries or
+ * dead-letters failures (retry.ts), enforces the handler timeout, and drains on stop.
+ */
+import { MicroservicesError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { decodePayload, type Payload } from './codec.js';
+import { type HandlerContext, QueueMessage, type QueueRule } from './context.js';
+import { type FailureReason, failureNack } from './retry.js';
+import type { BackoffOptions } from './transports/backoff.js';
+import { Deque } from './transports/deque.js';
+import type { Delivery } from './transports/transport.js';
+
+/** Raised into the retry path when a handler outlives its `timeoutMs`. */
+export class HandlerTimeoutError extends MicroservicesError {
+  /** @example new HandlerTimeoutError('q', 500); */
+  constructor(queue: string, timeoutMs: number) {
+    super('MS_QUEUE_HANDLER_TIMEOUT', `handler for queue "${queue}" did not finish within ${timeoutMs} ms`);
+  }
+}
+
+export interface RunnerSettings {
+  readonly concurrency: number;
+  readonly timeoutMs: number | undefined;
+  /** Skip decoding: the handler gets the body Buffer. */
+  readonly raw: boolean;
+  readonly retry: { maxRetries: number; backoff: BackoffOptions };
+}
+
+/** One handler call in flight. Its context is the object the handler sees. */
+class Execution implements HandlerContext {
+  done = false;
+  timer: NodeJS.Timeout | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly delivery: Delivery,
+    readonly message: QueueMessage,
+    readonly rule: QueueRule,
+  ) {}
+
+  get logger(): Logger {
+    return this.rule.logger;
+  }
+
+  get attempt(): number {
+    return this.delivery.deliveryCount;
+  }
+
+  /** Created on first use: most handlers never read it. */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+export class HandlerRunner {
+  /** Handler calls finished (successfully or not) since the runner started. */
+  completed = 0;
+  private active = 0;
+  private pumping = false;
+  private stopping = false;
+  private readonly waiting = new Deque<Delivery>();
+  private readonly inFlight = new Set<Execution>();
+  private drained: (() => void) | undefined;
+
+  constructor(
+    private readonly rule: QueueRule,
+    private readonly settings: RunnerSettings,
+  ) {}
+
+  /** True when nothing is running or waiting. */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
+  }
+
+  /** The transport's delivery handler. */
+  readonly onDelivery = (delivery: Delivery): void => {
+    if (this.stopping) {
+      void delivery.nack({ requeue: true });
+      return;
+    }
+    this.waiting.push(delivery);
+    this.pump();
+  };
+
+  /**
+   * Stops taking work: waiting deliveries go back to the broker now; running handlers get `drainTimeoutMs`
+   * to finish, then their signals abort and their messages are requeued.
+   */
+  async stop(drainTimeoutMs: number): Promise<void> {
+    this.stopping = true;
+    for (let delivery = this.waiting.shift(); delivery; delivery = this.waiting.shift()) {
+      await delivery.nack({ requeue: true });
+    }
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.drained = resolve;
+        }),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, drainTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const execution of [...this.inFlight]) {
+      this.rule.logger.warn(`handler still running after the drain timeout; message requeued`);
+      execution.abort(new MicroservicesError('MS_QUEUE_STOPPED', 'the queue service is stopping'));
+      this.finish(execution);
+      await execution.delivery.nack({ requeue: true });
+    }
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.active < this.settings.concurrency && this.waiting.length > 0) {
+        this.start(this.waiting.shift() as Delivery);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private start(delivery: Delivery): void {
+    let payload: Payload;
+    try {
+      payload = this.settings.raw ? delivery.body : decodePayload(delivery.body, delivery.properties);
+    } catch (error) {
+      this.rule.logger.error(`undecodable message dead-lettered: ${(error as Error).message}`);
+      this.completed += 1;
+      void this.settleFailure(delivery, error, 'undecodable');
+      return;
+    }
+    const execution = new Execution(delivery, new QueueMessage(delivery, payload), this.rule);
+    this.active += 1;
+    this.inFlight.add(execution);
+    let result: unknown;
+    try {
+      result = this.rule.handler(payload, execution);
+    } catch (error) {
+      this.fail(execution, error, 'handler-error');
+      return;
+    }
+    if (!isThenable(result)) {
+      this.succeed(execution);
+      return;
+    }
+    const { timeoutMs } = this.settings;
+    if (timeoutMs !== undefined) {
+      execution.timer = setTimeout(() => {
+        const error = new HandlerTimeoutError(this.rule.name, timeoutMs);
+        execution.abort(error);
+        this.fail(execution, error, 'timeout');
+      }, timeoutMs);
+    }
+    result.then(
+      () => this.succeed(execution),
+      (error: unknown) => this.fail(execution, error, 'handler-error'),
+    );
+  }
+
+  private succeed(execution: Execution): void {
+    if (execution.done) return;
+    this.finish(execution);
+    if (!this.rule.autoack) return;
+    const { delivery } = execution;
+    if (delivery.settled) {
+      this.rule.logger.debug('ack() was called in handler? The message was already settled; autoack skipped');
+      return;
+    }
+    delivery.ack().then(
+      (acked) => {
+        if (!acked) this.rule.logger.warn('ack dropped: the channel is gone; the broker will redeliver');
+      },
+      (error: unknown) => this.rule.logger.error(`ack failed: ${String(error)}`),
+    );
+  }
+
+  private fail(execution: Execution, error: unknown, reason: FailureReason): void {
+    if (execution.done) return;
+    this.finish(execution);
+    this.rule.logger.error(`Something happened in user handler (attempt ${execution.attempt}): ${describe(error)}`);
+    if (execution.delivery.settled) return;
+    void this.settleFailure(execution.delivery, error, reason);
+  }
+
+  private async settleFailure(delivery: Delivery, error: unknown, reason: FailureReason): Promise<void> {
+    const nack = failureNack(error, delivery.deliveryCount, reason, this.rule.name, this.settings.retry);
+    if (!nack.requeue) this.rule.logger.error(`message dead-lettered after ${delivery.deliveryCount} attempt(s)`);
+    try {
+      const settled = await delivery.nack(nack);
+      if (!settled) this.rule.logger.warn('nack dropped: the channel is gone; the broker will redeliver');
+    } catch (nackError) {
+      this.rule.logger.error(`nack failed: ${String(nackError)}`);
+    }
+  }
+
+  private finish(execution: Execution): void {
+    execution.done = true;
+    if (execution.timer) clearTimeout(execution.timer);
+    this.inFlight.delete(execution);
+    this.active -= 1;
+    this.completed += 1;
+    if (this.stopping) {
+      if (this.inFlight.size === 0) this.drained?.();
+      return;
+    }
+    this.pump();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+}

@@ -1,0 +1,271 @@
+/**
+ * The queue service (`Microservice` in `microservices-ts/queues`, also exported as `QueueService`): register
+ * handlers with `queue(name, handler)`, then `run()` until `stop()`. Messages are acked only after their
+ * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
+ */
+import { MicroservicesError } from '../errors.js';
+import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
+import { type Connection, resolveConnection } from './connection.js';
+import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
+import { HandlerRunner } from './handler-runner.js';
+import { type RetryOptions, resolveRetry } from './retry.js';
+import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
+
+export interface MicroserviceOptions {
+  /** A URL, `{url, ...transportOptions}` or a Transport. Default `BROKER_URL` or `amqp://guest:guest@localhost:5672/`. */
+  readonly connection?: Connection;
+  /** Run up to this many handlers at once per queue (default 1, as the seed without workers). */
+  readonly workers?: number;
+  /** With workers, force every queue's prefetch to `workers`. Default true. */
+  readonly workersOverridePrefetch?: boolean;
+  /** Default prefetch for queues that set none. Default 100 (0 means unlimited). */
+  readonly prefetchCount?: number;
+  readonly reconnect?: ReconnectOptions;
+  /** Connect and declare registered queues straight away (in the background). Default true. */
+  readonly immediateConnect?: boolean;
+  /** Display name; default `<microservice: URL-with-masked-password>`. */
+  readonly name?: string;
+  readonly logger?: Logger;
+  /** How long `stop()` waits for running handlers, in ms. Default 10 000. */
+  readonly drainTimeout?: number;
+  /** Retry policy for queues that set none. */
+  readonly retry?: RetryOptions;
+}
+
+export interface QueueOptions {
+  /** Ack after the handler succeeds. Default true; with false the handler acks, rejects or requeues. */
+  readonly autoack?: boolean;
+  readonly prefetchCount?: number;
+  readonly retry?: RetryOptions;
+  /** Dead-letter queue name, or false to drop exhausted messages. Default `NAME.dead-letter`. */
+  readonly deadLetter?: string | false;
+  /** Fail (and retry) a handler running longer than this; its `context.signal` aborts. */
+  readonly timeoutMs?: number;
+  /** Hand the body to the handler undecoded, as a Buffer (e.g. to inspect a dead-letter queue). Default false. */
+  readonly raw?: boolean;
+  /** Room for later options (schema, ...); unknown keys are kept on `rule.options`. */
+  readonly [option: string]: unknown;
+}
+
+interface RegisteredQueue {
+  readonly rule: QueueRule;
+  readonly options: QueueOptions;
+  declared?: Promise<void>;
+  runner?: HandlerRunner;
+  subscription?: Promise<Subscription | undefined>;
+}
+
+const DEFAULT_PREFETCH = 100;
+
+/**
+ * @example
+ * const app = new Microservice({ connection: 'memory://demo' });
+ * app.queue('basic', (payload, context) => context.logger.info(JSON.stringify(payload)));
+ * await app.run();
+ */
+export class Microservice {
+  readonly name: string;
+  readonly logger: Logger;
+  private readonly options: MicroserviceOptions;
+  private readonly connection: ReturnType<typeof resolveConnection>;
+  private readonly queues = new Map<string, RegisteredQueue>();
+  private readonly stopController = new AbortController();
+  private transportPromise: Promise<Transport> | undefined;
+  private connected: Promise<Transport> | undefined;
+  private consuming = false;
+  private stopPromise: Promise<void> | undefined;
+  private isStopped = false;
+  private resolveStopped!: () => void;
+  private readonly stoppedSignal = new Promise<void>((resolve) => {
+    this.resolveStopped = resolve;
+  });
+
+  constructor(options: MicroserviceOptions | string = {}) {
+    this.options = typeof options === 'string' ? { connection: options } : options;
+    this.connection = resolveConnection(this.options.connection, {
+      ...(this.options.reconnect ? { reconnect: this.options.reconnect } : {}),
+    });
+    this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
+    this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
+    if (this.options.immediateConnect ?? true) void this.connect().catch(() => {});
+  }
+
+  /** True once `stop()` has finished. */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+
+  /**
+   * Registers `handler` for queue `name` (declared durable, with a dead-letter queue) and returns the handler,
+   * so one function can be registered on several services.
+   * @example app.queue('basic', async (payload, context) => { await save(payload); });
+   */
+  queue<H extends QueueHandler>(name: string, handler: H, options: QueueOptions = {}): H {
+    if (!name) throw new MicroservicesError('MS_QUEUE_INVALID_NAME', 'a queue needs a non-empty name');
+    if (this.queues.has(name)) {
+      throw new MicroservicesError('MS_QUEUE_DUPLICATE', `queue "${name}" already has a handler on ${this.name}`);
+    }
+    const rule: QueueRule = {
+      name,
+      handler: handler as QueueHandler,
+      autoack: options.autoack ?? true,
+      options,
+      logger: instanceLogger({ toString: () => `<queue: ${name}>` }, this.logger),
+      toString: () => `<queue: ${name}>`,
+    };
+    const registered: RegisteredQueue = { rule, options };
+    this.queues.set(name, registered);
+    this.logger.debug(`Rule "${name}" added!`);
+    if (this.consuming) this.subscribe(registered);
+    else if (this.options.immediateConnect ?? true) void this.declare(registered).catch(() => {});
+    return handler;
+  }
+
+  /**
+   * Resolves once connected and every registered queue is declared, so publishes to them are routable.
+   * @example app.queue('q', handler); await app.ready(); await client.queue('q').publish(1);
+   */
+  async ready(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => this.declare(queue)));
+    await this.connect();
+  }
+
+  /**
+   * Consumes until `stop()`; resolves when the service has stopped. `debug: true` turns on debug logging.
+   * @example await app.run({ debug: true });
+   */
+  async run(options: { debug?: boolean } = {}): Promise<void> {
+    if (options.debug) setLogging('debug');
+    this.startConsuming();
+    await this.stoppedSignal;
+  }
+
+  /**
+   * Consumes for tests: resolves after the queues have been idle for `idleMs`, `count` times, with how many
+   * messages were handled meanwhile. Consumption goes on afterwards until `stop()`.
+   * @example app.queue('q', handler); await client.queue('q').publish(1); await app.read();
+   */
+  async read(count = 1, idleMs = 100): Promise<number> {
+    const before = this.completed();
+    this.startConsuming();
+    await Promise.all([...this.queues.values()].map((queue) => queue.subscription));
+    for (let round = 0; round < count && !this.stopPromise; round += 1) {
+      let seen = -1;
+      while (!this.stopPromise && (seen !== this.completed() || !this.idle())) {
+        seen = this.completed();
+        await new Promise((resolve) => setTimeout(resolve, idleMs));
+      }
+    }
+    return this.completed() - before;
+  }
+
+  /**
+   * Stops consuming, lets running handlers finish (up to `drainTimeout`), settles every message, and closes
+   * the connection. Works at any time, also before `run()`, and more than once.
+   * @example process.on('SIGTERM', () => void app.stop());
+   */
+  stop(): Promise<void> {
+    this.stopPromise ??= this.shutdown();
+    return this.stopPromise;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.logger.info('Try to stop microservice draining events');
+    this.stopController.abort(new MicroservicesError('MS_QUEUE_STOPPED', `${this.name} is stopping`));
+    const drainTimeout = this.options.drainTimeout ?? 10_000;
+    await Promise.all(
+      [...this.queues.values()].map(async (queue) => {
+        const subscription = await queue.subscription?.catch(() => undefined);
+        await subscription?.cancel().catch((error: unknown) => this.logger.warn(`cancel failed: ${String(error)}`));
+        await queue.runner?.stop(drainTimeout);
+      }),
+    );
+    const transport = await this.transportPromise?.catch(() => undefined);
+    if (transport && this.connection.owned) {
+      await transport.close().catch((error: unknown) => this.logger.warn(`close failed: ${String(error)}`));
+    }
+    this.isStopped = true;
+    this.logger.info('Stopped draining events.');
+    this.resolveStopped();
+  }
+
+  private completed(): number {
+    let total = 0;
+    for (const queue of this.queues.values()) total += queue.runner?.completed ?? 0;
+    return total;
+  }
+
+  private idle(): boolean {
+    for (const queue of this.queues.values()) if (queue.runner && !queue.runner.idle) return false;
+    return true;
+  }
+
+  private connect(): Promise<Transport> {
+    this.connected ??= (async () => {
+      this.transportPromise ??= this.connection.create();
+      const transport = await this.transportPromise;
+      try {
+        await transport.connect(this.stopController.signal);
+      } catch (error) {
+        if (!this.stopController.signal.aborted) {
+          this.logger.error(`Connection error, cause: ${String(error)}. Giving up.`);
+          void this.stop();
+        }
+        throw error;
+      }
+      this.logger.info('Connected to mq broker');
+      return transport;
+    })();
+    return this.connected;
+  }
+
+  private declare(queue: RegisteredQueue): Promise<void> {
+    queue.declared ??= (async () => {
+      const transport = await this.connect();
+      const { name } = queue.rule;
+      const deadLetter = queue.options.deadLetter ?? `${name}.dead-letter`;
+      if (deadLetter !== false) await transport.declareQueue(deadLetter, { durable: true });
+      await transport.declareQueue(name, { durable: true, deadLetterQueue: deadLetter });
+    })();
+    return queue.declared;
+  }
+
+  private startConsuming(): void {
+    if (this.consuming || this.stopPromise) return;
+    this.consuming = true;
+    for (const queue of this.queues.values()) this.subscribe(queue);
+  }
+
+  private subscribe(queue: RegisteredQueue): void {
+    const workers = this.options.workers ?? 0;
+    const ruleOptions = queue.options;
+    const prefetch =
+      workers > 0 && (this.options.workersOverridePrefetch ?? true)
+        ? workers
+        : (ruleOptions.prefetchCount ?? this.options.prefetchCount ?? (workers > 0 ? workers : DEFAULT_PREFETCH));
+    const runner = new HandlerRunner(queue.rule, {
+      concurrency: Math.max(1, workers),
+      timeoutMs: ruleOptions.timeoutMs,
+      raw: ruleOptions.raw ?? false,
+      retry: resolveRetry(ruleOptions.retry ?? this.options.retry),
+    });
+    queue.runner = runner;
+    queue.subscription = (async () => {
+      await this.declare(queue);
+      const transport = await this.connect();
+      if (this.stopPromise) return undefined;
+      return transport.consume(queue.rule.name, runner.onDelivery, { prefetch });
+    })().catch((error: unknown) => {
+      if (!this.stopController.signal.aborted) this.logger.error(`cannot consume "${queue.rule.name}": ${error}`);
+      return undefined;
+    });
+  }
+}
+
+export type { HandlerContext };
+/** The queue service under the name the root package exports. */
+export { Microservice as QueueService };
