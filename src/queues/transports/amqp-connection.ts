@@ -26,6 +26,7 @@ export interface ConnectionHooks {
 export interface ConnectionSettings {
   readonly endpoint: Options.Connect;
   readonly name: string;
+  readonly connectionName: string;
   readonly reconnect: Required<ReconnectOptions>;
   readonly logger: Logger;
 }
@@ -106,7 +107,7 @@ export class AmqpConnection {
       let model: ChannelModel | undefined;
       try {
         model = await amqp.connect(this.settings.endpoint, {
-          clientProperties: { connection_name: name },
+          clientProperties: { connection_name: this.settings.connectionName },
           timeout: 10_000,
         });
         this.watch(model);

@@ -11,6 +11,8 @@ export interface AmqpEndpoint {
   readonly connect: Options.Connect;
   /** The URL with its password masked, e.g. `amqp://guest:**@localhost:5672/`. */
   readonly name: string;
+  /** Shown by `rabbitmqctl list_connections client_properties`: `?connection_name=` or the masked URL. */
+  readonly connectionName: string;
 }
 
 function integerParameter(url: URL, key: string): number | undefined {
@@ -21,7 +23,7 @@ function integerParameter(url: URL, key: string): number | undefined {
 }
 
 /**
- * Reads host, port, credentials, vhost and `?heartbeat=` / `?frame_max=` from an AMQP URL.
+ * Reads host, port, credentials, vhost and `?heartbeat=`, `?frame_max=`, `?connection_name=` from an AMQP URL.
  * @example amqpEndpoint(new URL('amqp://guest:secret@localhost:5672//'), 10).name; // 'amqp://guest:**@localhost:5672//'
  */
 export function amqpEndpoint(url: URL, heartbeatSeconds: number): AmqpEndpoint {
@@ -41,5 +43,6 @@ export function amqpEndpoint(url: URL, heartbeatSeconds: number): AmqpEndpoint {
     heartbeat,
     ...(frameMax === undefined ? {} : { frameMax }),
   };
-  return { connect, name: maskPassword(url.href) };
+  const name = maskPassword(url.href);
+  return { connect, name, connectionName: url.searchParams.get('connection_name') || name };
 }

@@ -88,6 +88,7 @@ export class AmqpTransport implements Transport {
       {
         endpoint: endpoint.connect,
         name: this.name,
+        connectionName: endpoint.connectionName,
         logger: this.logger,
         reconnect: {
           enabled: reconnect.enabled ?? true,
@@ -245,8 +246,13 @@ export class AmqpTransport implements Transport {
 
   /** The publisher channel closed while the connection lives on (a channel error): open another. */
   private reopenPublisherChannel(): void {
+    // Channels close just before their connection does; look again once that has been noticed.
+    setImmediate(() => this.openPublisherChannel());
+  }
+
+  private openPublisherChannel(): void {
     const model = this.connection.current;
-    if (!model || this.closed) return;
+    if (!model || this.closed || this.publisher.hasChannel) return;
     model
       .createConfirmChannel()
       .then((channel) => {
