@@ -1,0 +1,21 @@
+/**
+ * Launching Debian's Chromium through playwright-core for the browser tests (no downloaded browser).
+ * Flags keep it quiet on a shared 2-core machine: no GPU, no background networking, no first-run work.
+ */
+import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from '../helpers/services.js';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
