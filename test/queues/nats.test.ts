@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsTransport } from '../../src/queues/transports/nats.js';
-import { bindingFilter, natsToken } from '../../src/queues/transports/nats-names.js';
+import { bindingFilters, natsToken, subjectMatches } from '../../src/queues/transports/nats-names.js';
 import { loadNatsModules } from '../../src/queues/transports/nats-peer.js';
 import { natsSettings } from '../../src/queues/transports/nats-settings.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
@@ -20,10 +20,19 @@ describe('nats names and settings (no server)', () => {
   });
 
   it('maps exchange bindings onto filter subjects', () => {
-    expect(bindingFilter('ev', 'fanout', 'ignored')).toBe('mse.ev.>');
-    expect(bindingFilter('ev', 'direct', 'a.b')).toBe('mse.ev.a.b');
-    expect(bindingFilter('ev', 'topic', 'a.*.#')).toBe('mse.ev.a.*.>');
-    expect(() => bindingFilter('ev', 'topic', '#.a')).toThrow(/last word/);
+    expect(bindingFilters('ev', 'fanout', 'ignored')).toEqual(['mse.ev.>']);
+    expect(bindingFilters('ev', 'direct', 'a.b')).toEqual(['mse.ev.a.b']);
+    expect(bindingFilters('ev', 'topic', 'a.*.#')).toEqual(['mse.ev.a.*', 'mse.ev.a.*.>']);
+    expect(bindingFilters('ev', 'topic', '#')).toEqual(['mse.ev.>']);
+    expect(() => bindingFilters('ev', 'topic', '#.a')).toThrow(/last word/);
+  });
+
+  it('matches subjects against filters as the server does', () => {
+    expect(subjectMatches('mse.ev.a.*', 'mse.ev.a.b')).toBe(true);
+    expect(subjectMatches('mse.ev.a.*', 'mse.ev.a.b.c')).toBe(false);
+    expect(subjectMatches('mse.ev.a.>', 'mse.ev.a.b.c')).toBe(true);
+    expect(subjectMatches('mse.ev.a.>', 'mse.ev.a')).toBe(false);
+    expect(subjectMatches('mse.ev.a', 'mse.ev.a')).toBe(true);
   });
 
   it('masks the password and the token in the name, and reads tuning from the query', () => {

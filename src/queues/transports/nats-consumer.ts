@@ -112,6 +112,8 @@ export class PullLoop {
         const expires = this.options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
         const batch = await consumer.fetch({ max_messages: count, expires });
         this.#current = batch;
+        // stop() may have run while the pull was being set up.
+        if (this.#stopped) batch.stop();
         for await (const message of batch) {
           outstanding -= 1;
           window.arrived();

@@ -63,14 +63,15 @@ export function exchangeSubject(exchange: string, routingKey: string): string {
 }
 
 /**
- * The consumer filter that selects what a binding receives: every message (fanout), one routing key
- * (direct) or a topic pattern where `*` is one word and a trailing `#` one or more words.
- * @example bindingFilter('events', 'topic', 'user.*'); // 'mse.events.user.*'
+ * The consumer filters that select what a binding receives: every message (fanout), one routing key
+ * (direct) or a topic pattern where `*` is one word and a trailing `#` zero or more words. A trailing `#`
+ * needs two filters (`a` and `a.>`), because NATS `>` matches one or more words, never zero.
+ * @example bindingFilters('events', 'topic', 'user.#'); // ['mse.events.user', 'mse.events.user.>']
  */
-export function bindingFilter(exchange: string, type: ExchangeType, bindingKey: string): string {
+export function bindingFilters(exchange: string, type: ExchangeType, bindingKey: string): string[] {
   const prefix = `mse.${natsToken(exchange)}`;
-  if (type === 'fanout') return `${prefix}.>`;
-  if (type === 'direct') return exchangeSubject(exchange, bindingKey);
+  if (type === 'fanout') return [`${prefix}.>`];
+  if (type === 'direct') return [exchangeSubject(exchange, bindingKey)];
   const words = bindingKey.split('.');
   const mapped = words.map((word, index) => {
     if (word === '*') return '*';
@@ -82,7 +83,24 @@ export function bindingFilter(exchange: string, type: ExchangeType, bindingKey: 
     }
     return natsToken(word);
   });
-  return `${prefix}.${mapped.join('.')}`;
+  const filter = `${prefix}.${mapped.join('.')}`;
+  if (mapped.length > 1 && mapped.at(-1) === '>') return [filter.slice(0, -2), filter];
+  return [filter];
+}
+
+/**
+ * True when a subject matches a NATS filter (`*` one token, trailing `>` one or more tokens).
+ * @example subjectMatches('mse.e.a.*', 'mse.e.a.b'); // true
+ */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const want = filter.split('.');
+  const got = subject.split('.');
+  for (let index = 0; index < want.length; index += 1) {
+    const token = want[index];
+    if (token === '>') return got.length > index;
+    if (index >= got.length || (token !== '*' && token !== got[index])) return false;
+  }
+  return want.length === got.length;
 }
 
 /**

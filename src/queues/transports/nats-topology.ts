@@ -12,12 +12,13 @@ import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/je
 import { MicroservicesError } from '../../errors.js';
 import {
   bindingConsumerName,
-  bindingFilter,
+  bindingFilters,
   exchangeStreamName,
   natsToken,
   QUEUE_CONSUMER_NAME,
   queueStreamName,
   queueSubject,
+  subjectMatches,
 } from './nats-names.js';
 import type { NatsJetStream } from './nats-peer.js';
 import type { NatsSettings } from './nats-settings.js';
@@ -46,6 +47,7 @@ interface BindingDescription {
 }
 
 const NANOS_PER_MS = 1_000_000;
+const ROUTE_CACHE_MS = 1000;
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -69,6 +71,8 @@ export class NatsTopology {
   readonly #queues = new Map<string, QueueOptions>();
   readonly #exchanges = new Map<string, ExchangeOptions>();
   readonly #bindings = new Map<string, { queue: string; exchange: string; routingKey: string }>();
+  /** Filter subjects of each exchange's bindings, read from the server and kept briefly. */
+  readonly #routes = new Map<string, { readonly readAt: number; readonly filters: readonly string[] }>();
 
   constructor(
     private readonly jsm: () => JetStreamManager,
@@ -155,21 +159,49 @@ export class NatsTopology {
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     const type = await this.exchangeType(exchange);
     if (!type) throw new MicroservicesError('MS_QUEUE_NO_EXCHANGE', `No exchange "${exchange}" to bind "${queue}" to`);
-    let filter: string;
+    let filters: string[];
     try {
-      filter = bindingFilter(exchange, type, routingKey);
+      filters = bindingFilters(exchange, type, routingKey);
     } catch (error) {
       throw new MicroservicesError('MS_QUEUE_BAD_BINDING', (error as Error).message, { cause: error });
     }
     const description: BindingDescription = { kind: 'binding', queue, routingKey };
-    await this.#ensureConsumer(exchangeStreamName(exchange), {
-      durable_name: bindingConsumerName(queue, routingKey, shortHash),
-      filter_subject: filter,
-      // A new binding sees only what is published from now on, as an AMQP binding does.
-      deliver_policy: this.api.DeliverPolicy.New,
-      description: JSON.stringify(description),
-    });
+    const baseName = bindingConsumerName(queue, routingKey, shortHash);
+    for (const [index, filter] of filters.entries()) {
+      await this.#ensureConsumer(exchangeStreamName(exchange), {
+        durable_name: index === 0 ? baseName : `${baseName}_${index}`,
+        filter_subject: filter,
+        // A new binding sees only what is published from now on, as an AMQP binding does.
+        deliver_policy: this.api.DeliverPolicy.New,
+        description: JSON.stringify(description),
+      });
+    }
+    this.#routes.delete(exchange);
     this.#bindings.set(`${queue}\u0000${exchange}\u0000${routingKey}`, { queue, exchange, routingKey });
+  }
+
+  async #readFilters(exchange: string): Promise<readonly string[]> {
+    const filters: string[] = [];
+    try {
+      for await (const consumer of this.jsm().consumers.list(exchangeStreamName(exchange))) {
+        if (consumer.config.filter_subject) filters.push(consumer.config.filter_subject);
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    this.#routes.set(exchange, { readAt: Date.now(), filters });
+    return filters;
+  }
+
+  /**
+   * True when some binding of the exchange takes the subject. A cached answer of "routable" is trusted for
+   * a second; "not routable" is always re-read, so a binding made by another process is never missed.
+   */
+  async routable(exchange: string, subject: string): Promise<boolean> {
+    const cached = this.#routes.get(exchange);
+    const matches = (filters: readonly string[]): boolean => filters.some((filter) => subjectMatches(filter, subject));
+    if (cached && Date.now() - cached.readAt < ROUTE_CACHE_MS && matches(cached.filters)) return true;
+    return matches(await this.#readFilters(exchange));
   }
 
   /** The queue's own stream and every binding consumer that feeds it, across all exchanges. */
@@ -224,6 +256,7 @@ export class NatsTopology {
   async deleteExchange(name: string): Promise<void> {
     await this.#deleteStream(exchangeStreamName(name));
     this.#exchanges.delete(name);
+    this.#routes.delete(name);
     for (const [key, binding] of this.#bindings) if (binding.exchange === name) this.#bindings.delete(key);
   }
 

@@ -75,6 +75,8 @@ export class NatsTransport extends EventEmitter implements Transport {
   readonly #topology: NatsTopology;
   readonly #subscriptions = new Set<Subscription>();
   readonly #pending = new Set<Promise<unknown>>();
+  /** Handed out and not yet settled; given back to the server on close so they are redelivered at once. */
+  readonly #unsettled = new Set<JsMsg>();
   #connection: NatsConnection | undefined;
   #manager: JetStreamManager | undefined;
   #client: JetStreamClient | undefined;
@@ -203,7 +205,18 @@ export class NatsTransport extends EventEmitter implements Transport {
     await Promise.allSettled([...this.#pending]);
     const connection = this.#connection;
     this.#connected = false;
-    if (connection && !connection.isClosed()) await connection.close().catch(() => undefined);
+    for (const message of this.#unsettled) {
+      try {
+        message.nak();
+      } catch {
+        // The connection is already gone: the server redelivers after AckWait instead.
+      }
+    }
+    this.#unsettled.clear();
+    if (connection && !connection.isClosed()) {
+      await connection.flush().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    }
   }
 
   declareQueue(name: string, options?: QueueOptions): Promise<void> {
@@ -247,6 +260,15 @@ export class NatsTransport extends EventEmitter implements Transport {
     const subject =
       target.exchange === '' ? queueSubject(target.routingKey) : exchangeSubject(target.exchange, target.routingKey);
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
+    if (target.exchange !== '' && !(await this.#topology.routable(target.exchange, subject))) {
+      const reason = (await this.#topology.exchangeType(target.exchange))
+        ? 'no queue is bound for'
+        : 'no exchange takes';
+      throw new MicroservicesError(
+        'MS_QUEUE_UNROUTABLE',
+        `Unroutable: ${reason} "${target.routingKey}" on exchange "${target.exchange}"`,
+      );
+    }
     const headers = encodeNatsHeaders(message.properties, this.#modules.core.headers, Date.now());
     try {
       await abortable(this.#js().publish(subject, message.body, { headers, timeout: timeoutMs }), options.signal);
@@ -311,9 +333,13 @@ export class NatsTransport extends EventEmitter implements Transport {
         maxDeliver: this.#settings.maxDeliver,
         ackTimeoutMs: this.#settings.publishTimeoutMs,
         deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
-        settled: () => window.settled(),
+        settled: () => {
+          this.#unsettled.delete(message);
+          window.settled();
+        },
       },
     );
+    this.#unsettled.add(message);
     if (isExpired(delivery.properties, message.headers, Date.now())) {
       void delivery.ack();
       return;

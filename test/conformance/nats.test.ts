@@ -1,0 +1,10 @@
+/**
+ * The conformance suites against the shared NATS JetStream server on :4222. A short AckWait is not needed
+ * for "unacked deliveries return when the connection closes": close() gives them back with a nak.
+ */
+import { nats } from '../helpers/services.js';
+import { describeTransportConformance } from './transport-suite.js';
+
+const url = (): string => 'nats://127.0.0.1:4222/?ackWaitMs=5000';
+
+describeTransportConformance('nats', { check: nats, url });
