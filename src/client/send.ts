@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logging.js';
-import { ClientError, TooManyRedirectsError } from './errors.js';
+import { ClientError, type TimeoutPhase, TooManyRedirectsError } from './errors.js';
 import type { HeaderMap } from './headers.js';
 import { isRedirect, nextHop } from './redirect.js';
 import { backoffMs, type RetryPolicy, retryAfterMs, shouldRetryError, shouldRetryStatus } from './retry.js';
@@ -46,6 +46,44 @@ interface Hop {
 type AttemptResult = { readonly redirect: OpenResponse } | { readonly response: RawResponse };
 
 /**
+ * The call's own deadlines on native timers: the total, and the headers phase of the current attempt (undici's
+ * phase timers tick about once a second, too coarse for short deadlines). When one fires, the call is aborted
+ * and `expired` names it.
+ */
+class Deadlines {
+  readonly controller = new AbortController();
+  readonly endsAt: number;
+  expired: TimeoutPhase | undefined;
+  private readonly totalTimer: NodeJS.Timeout;
+  private headersTimer: NodeJS.Timeout | undefined;
+
+  constructor(total: number) {
+    this.endsAt = Date.now() + total;
+    this.totalTimer = setTimeout(() => this.expire('total'), total);
+  }
+
+  private expire(phase: TimeoutPhase): void {
+    this.expired ??= phase;
+    this.controller.abort();
+  }
+
+  waitForHeaders(ms: number): void {
+    // Most calls leave the headers deadline at the total: one timer is then enough.
+    if (Date.now() + ms >= this.endsAt) return;
+    this.headersTimer = setTimeout(() => this.expire('headers'), ms);
+  }
+
+  headersArrived(): void {
+    clearTimeout(this.headersTimer);
+  }
+
+  dispose(): void {
+    clearTimeout(this.totalTimer);
+    clearTimeout(this.headersTimer);
+  }
+}
+
+/**
  * Sends a call and returns its final response (after retries and redirects).
  * @example const response = await sendRequest(transport, request, limits, logger);
  */
@@ -55,23 +93,15 @@ export async function sendRequest(
   limits: WireLimits,
   logger: Logger,
 ): Promise<RawResponse> {
-  const controller = new AbortController();
-  let totalExpired = false;
-  const deadline = Date.now() + request.totalTimeout;
-  const timer = setTimeout(() => {
-    totalExpired = true;
-    controller.abort();
-  }, request.totalTimeout);
   const callerSignal = request.signal;
-  const forwardAbort = (): void => controller.abort(callerSignal?.reason);
-  if (callerSignal) {
-    if (callerSignal.aborted) throw callerSignal.reason;
-    callerSignal.addEventListener('abort', forwardAbort, { once: true });
-  }
+  if (callerSignal?.aborted) throw callerSignal.reason;
+  const deadlines = new Deadlines(request.totalTimeout);
+  const forwardAbort = (): void => deadlines.controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener('abort', forwardAbort, { once: true });
   try {
     let hop: Hop = request;
     for (let redirects = 0; ; redirects++) {
-      const result = await attemptWithRetries(transport, request, hop, controller.signal, deadline, logger);
+      const result = await attemptWithRetries(transport, request, hop, deadlines, limits, logger);
       if ('response' in result) return result.response;
       const open = result.redirect;
       discard(open);
@@ -101,12 +131,12 @@ export async function sendRequest(
         body: request.bodyTimeout,
         connect: limits.connectTimeout,
         maxResponseSize: limits.maxResponseSize,
-        totalExpired,
+        expired: deadlines.expired,
       },
       callerSignal,
     );
   } finally {
-    clearTimeout(timer);
+    deadlines.dispose();
     callerSignal?.removeEventListener('abort', forwardAbort);
   }
 }
@@ -115,20 +145,27 @@ async function attemptWithRetries(
   transport: Transport,
   request: WireRequest,
   hop: Hop,
-  signal: AbortSignal,
-  deadline: number,
+  deadlines: Deadlines,
+  limits: WireLimits,
   logger: Logger,
 ): Promise<AttemptResult> {
   const policy = request.retry;
+  const signal = deadlines.controller.signal;
+  const deadline = deadlines.endsAt;
   for (let attempt = 0; ; attempt++) {
     let open: OpenResponse;
     try {
-      open = await transport.open({
-        ...hop,
-        headersTimeout: request.headersTimeout,
-        bodyTimeout: request.bodyTimeout,
-        signal,
-      });
+      deadlines.waitForHeaders(request.headersTimeout);
+      try {
+        open = await transport.open({
+          ...hop,
+          headersTimeout: request.headersTimeout,
+          bodyTimeout: request.bodyTimeout,
+          signal,
+        });
+      } finally {
+        deadlines.headersArrived();
+      }
       if (request.maxRedirects > 0 && isRedirect(open.statusCode, open.headers.location)) return { redirect: open };
       if (attempt < policy.retries && shouldRetryStatus(open.statusCode, request.replayable)) {
         const wait = statusRetryWait(open, policy, attempt, deadline);
@@ -139,7 +176,7 @@ async function attemptWithRetries(
           continue;
         }
       }
-      return { response: await readText(open) };
+      return { response: await readText(open, limits.maxResponseSize, request.logUrl) };
     } catch (error) {
       if (signal.aborted || attempt >= policy.retries || !shouldRetryError(error, request.replayable)) throw error;
       const wait = backoffMs(policy, attempt);

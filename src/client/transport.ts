@@ -4,7 +4,13 @@
  * mapping of undici's failures onto the client's errors.
  */
 import { Agent, type Dispatcher, Pool } from 'undici';
-import { ConnectionError, InvalidRequestError, ResponseTooLargeError, TimeoutError } from './errors.js';
+import {
+  ConnectionError,
+  InvalidRequestError,
+  ResponseTooLargeError,
+  TimeoutError,
+  type TimeoutPhase,
+} from './errors.js';
 import type { HeaderMap } from './headers.js';
 
 /** Settings of the connection pools. */
@@ -92,10 +98,16 @@ export class Transport {
 }
 
 /**
- * Reads a whole body as text. The size cap is enforced by undici while reading (`maxResponseSize`).
- * @example const text = await readText(response);
+ * Reads a whole body as text. undici enforces `maxResponseSize` while reading; a declared Content-Length above
+ * it is refused before reading anything.
+ * @example const text = await readText(response, 1024 * 1024, 'http://h/');
  */
-export async function readText(response: OpenResponse): Promise<RawResponse> {
+export async function readText(response: OpenResponse, maxResponseSize: number, url: string): Promise<RawResponse> {
+  const declared = response.headers['content-length'];
+  if (maxResponseSize >= 0 && typeof declared === 'string' && Number(declared) > maxResponseSize) {
+    response.body.destroy();
+    throw new ResponseTooLargeError(url, maxResponseSize);
+  }
   const text = await response.body.text();
   return { statusCode: response.statusCode, headers: response.headers, text };
 }
@@ -118,8 +130,8 @@ export interface DeadlineInfo {
   readonly body: number;
   readonly connect: number;
   readonly maxResponseSize: number;
-  /** True when the call's own total deadline fired (rather than the caller's signal). */
-  readonly totalExpired: boolean;
+  /** Which of the call's own deadlines fired, if one did (rather than the caller's signal). */
+  readonly expired: TimeoutPhase | undefined;
 }
 
 /**
@@ -128,7 +140,8 @@ export interface DeadlineInfo {
  */
 export function toClientError(error: unknown, info: DeadlineInfo, callerSignal: AbortSignal | undefined): unknown {
   if (callerSignal?.aborted) return callerSignal.reason;
-  if (info.totalExpired) return new TimeoutError('total', info.total, info.url, error);
+  if (info.expired === 'total') return new TimeoutError('total', info.total, info.url, error);
+  if (info.expired === 'headers') return new TimeoutError('headers', info.headers, info.url, error);
   switch (undiciCode(error)) {
     case 'UND_ERR_HEADERS_TIMEOUT':
       return new TimeoutError('headers', info.headers, info.url, error);
