@@ -136,23 +136,38 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
   });
 }
 
+/** Per client, the rejecters of commands in flight: one `close` listener serves them all. */
+const inFlight = new WeakMap<RedisClient, Set<(error: Error) => void>>();
+
+function rejectersOf(client: RedisClient): Set<(error: Error) => void> {
+  let rejecters = inFlight.get(client);
+  if (!rejecters) {
+    const created = new Set<(error: Error) => void>();
+    client.on('close', () => {
+      const lost = new MicroservicesError('MS_QUEUE_CONNECTION_LOST', 'The Redis connection closed before the reply');
+      for (const reject of [...created]) reject(lost);
+    });
+    inFlight.set(client, created);
+    rejecters = created;
+  }
+  return rejecters;
+}
+
 /**
  * Settles with `command`, or rejects as soon as the connection closes while it is in flight: a client that
  * does not resend unfulfilled commands would otherwise leave the promise pending forever.
  */
 export function unlessClosed<T>(client: RedisClient, command: Promise<T>): Promise<T> {
+  const rejecters = rejectersOf(client);
   return new Promise((resolve, reject) => {
-    const onClose = (): void => {
-      reject(new MicroservicesError('MS_QUEUE_CONNECTION_LOST', 'The Redis connection closed before the reply'));
-    };
-    client.once('close', onClose);
+    rejecters.add(reject);
     command.then(
       (value) => {
-        client.off('close', onClose);
+        rejecters.delete(reject);
         resolve(value);
       },
       (error: unknown) => {
-        client.off('close', onClose);
+        rejecters.delete(reject);
         reject(error);
       },
     );
