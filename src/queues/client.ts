@@ -187,7 +187,16 @@ export class Client {
 
   private message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
     const encoded = encodePayload(payload, properties);
-    const { timeoutMs: _timeout, signal: _signal, ...rest } = properties ?? {};
+    if (properties === undefined) {
+      const plain: MessageProperties = {
+        persistent: true,
+        messageId: randomUUID(),
+        contentType: encoded.contentType,
+        contentEncoding: encoded.contentEncoding,
+      };
+      return { body: encoded.body, properties: plain };
+    }
+    const { timeoutMs: _timeout, signal: _signal, ...rest } = properties;
     return {
       body: encoded.body,
       properties: {

@@ -85,7 +85,13 @@ function isJsonType(mediaType: string): boolean {
  */
 export function decodePayload(body: Buffer, properties: MessageProperties): Payload {
   const raw = properties.contentType;
-  const mediaType = raw === undefined ? '' : (raw.split(';', 1)[0] as string).trim().toLowerCase();
+  // The common exact values skip the parameter stripping and lower-casing.
+  const mediaType =
+    raw === JSON_TYPE || raw === TEXT_TYPE || raw === BINARY_TYPE
+      ? raw
+      : raw === undefined
+        ? ''
+        : (raw.split(';', 1)[0] as string).trim().toLowerCase();
   const encoding = properties.contentEncoding;
   if (isJsonType(mediaType)) {
     try {

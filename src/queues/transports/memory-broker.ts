@@ -159,7 +159,8 @@ export class MemoryBroker {
   declareQueue(name: string, options: QueueOptions): MemoryQueue {
     let queue = this.queues.get(name);
     if (queue) {
-      queue.options = options;
+      // A plain re-declaration (a client binding the queue) keeps what the owner declared, e.g. its dead-letter queue.
+      queue.options = { ...queue.options, ...options };
     } else {
       queue = new MemoryQueue(name, options, this);
       this.queues.set(name, queue);

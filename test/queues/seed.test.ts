@@ -1,0 +1,123 @@
+/**
+ * The seed's own queue tests (SEED-BEHAVIOUR §7.1 `test_service` and `test_workers`), ported to memory://.
+ * They run against RabbitMQ through the conformance suite's equivalents.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
+
+const url = (): string => `memory://seed-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('seed test_service', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it('consumes from queues and exchanges with read(), manages them, then runs until stop()', async () => {
+    const connection = url();
+    const app = new Microservice({ connection, retry: { maxRetries: 0 } });
+    const client = new Client({ connection });
+    cleanups.push(
+      () => app.stop(),
+      () => client.close(),
+    );
+    const seen = new Map<string, unknown>();
+    for (const name of ['test', 'one_q', 'two_q']) {
+      const handler = (payload: unknown): void => {
+        seen.set(name, payload);
+      };
+      expect(app.queue(name, handler)).toBe(handler);
+    }
+    await app.ready();
+    await client.queue('test').publish('data');
+    await client.declareExchange('input', {
+      queues: [
+        ['one_q', 'one'],
+        ['two_q', 'two'],
+      ],
+    });
+    await client.exchange('input', 'one').publish('data');
+    await client.exchange('input').publish('data', 'two');
+    for (let tries = 0; tries < 60 && seen.size < 3; tries += 1) await app.read(1, 20);
+    expect(Object.fromEntries(seen)).toEqual({ test: 'data', one_q: 'data', two_q: 'data' });
+
+    await client.queue('test').publish('left over');
+    await client.deleteQueue('one_q');
+    await client.deleteExchange('input');
+    expect(client.exchanges.has('input')).toBe(false);
+    await expect(client.exchange('input', 'one').publish('data')).rejects.toMatchObject({
+      code: 'MS_QUEUE_UNKNOWN_EXCHANGE',
+    });
+    await client.purgeQueue('test');
+
+    let ackedInHandler = false;
+    let raised = false;
+    app.queue('autoack_with_manual_ack', async (_payload, context) => {
+      ackedInHandler = await context.message.ack();
+    });
+    app.queue('raises', () => {
+      raised = true;
+      throw new Error('RuntimeError from the seed test');
+    });
+    await app.ready();
+    const running = app.run({ debug: true });
+    await client.queue('autoack_with_manual_ack').publish('data');
+    await client.queue('raises').publish('data');
+    await waitFor('both handlers', () => ackedInHandler && raised, 2000);
+    await app.stop();
+    await expect(running).resolves.toBeUndefined();
+    expect(app.stopped).toBe(true);
+    // The failed message was dead-lettered (maxRetries 0), not left unacked as in the seed (B15).
+    expect(await client.purgeQueue('raises.dead-letter')).toBe(1);
+  });
+
+  it('names itself after the connection with the password masked', () => {
+    const app = new Microservice({ connection: 'amqp://guest:secret@127.0.0.1:1/', immediateConnect: false });
+    expect(app.name).toBe('<microservice: amqp://guest:**@127.0.0.1:1/>');
+    expect(String(app)).toBe(app.name);
+    const client = new Client('amqp://guest:secret@127.0.0.1:1/');
+    expect(client.name).toBe('<client: amqp://guest:**@127.0.0.1:1/>');
+  });
+});
+
+describe('seed test_workers', () => {
+  it('workers: 5 handles every message of an autoack and a manual-ack queue and acks them all', async () => {
+    const connection = url();
+    const app = new Microservice({ connection, workers: 5 });
+    const client = new Client({ connection });
+    const contexts: HandlerContext[] = [];
+    app.queue('workers_autoack', async (_payload, context) => {
+      contexts.push(context);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    });
+    app.queue(
+      'workers_noack',
+      async (_payload, context) => {
+        contexts.push(context);
+        await context.message.ack();
+      },
+      { autoack: false },
+    );
+    await app.ready();
+    for (let i = 0; i < 7; i += 1) {
+      await client.queue('workers_autoack').publish(i);
+      await client.queue('workers_noack').publish(i);
+    }
+    const running = app.run();
+    await waitFor('14 handler calls', () => contexts.length === 14, 5000);
+    await app.stop();
+    await running;
+    expect(contexts.map((context) => context.message.acknowledged)).toEqual(Array(14).fill(true));
+    expect(await client.purgeQueue('workers_autoack')).toBe(0);
+    expect(await client.purgeQueue('workers_noack')).toBe(0);
+    await client.close();
+  });
+});
