@@ -5,12 +5,18 @@
  * no target checked); `--only http,client` runs a subset; `--rounds N` overrides the number of rounds.
  */
 import { writeFileSync } from 'node:fs';
+import { clientTargets, renderClientSection } from './client/report.js';
+import { runClientSuite } from './client/suite.js';
 import { httpTargets, renderHttpSection } from './http/report.js';
 import { runHttpSuite } from './http/suite.js';
 import { describeMachine } from './lib/machine.js';
 import { parseBenchOptions } from './lib/options.js';
 import { type ReportSection, renderReport } from './lib/report.js';
 import type { TargetCheck } from './lib/targets.js';
+import { renderMemorySection } from './memory/report.js';
+import { runMemorySuite } from './memory/suite.js';
+import { queueTargets, renderQueueSection } from './queues/report.js';
+import { runQueueSuite } from './queues/suite.js';
 
 function log(line: string): void {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -29,6 +35,23 @@ async function main(): Promise<void> {
     const results = await runHttpSuite(profile, log);
     sections.push({ title: 'HTTP servers', body: renderHttpSection(results, profile.httpConnections) });
     targets.push(...httpTargets(results));
+  }
+
+  if (options.sections.includes('client')) {
+    const results = await runClientSuite(profile, log);
+    sections.push({ title: 'HTTP clients', body: renderClientSection(results, profile.clientConcurrency) });
+    targets.push(...clientTargets(results, profile.clientConcurrency));
+  }
+
+  if (options.sections.includes('queues')) {
+    const rows = await runQueueSuite(profile, log);
+    sections.push({ title: 'Queues', body: renderQueueSection(rows, profile.publishWindow, profile.prefetch) });
+    targets.push(...queueTargets(rows));
+  }
+
+  if (options.sections.includes('memory')) {
+    const series = await runMemorySuite(profile, log);
+    sections.push({ title: 'Memory', body: renderMemorySection(series, profile.quick) });
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

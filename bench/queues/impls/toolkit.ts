@@ -1,0 +1,57 @@
+/**
+ * This toolkit doing the queue workload through its public API, on any broker URL: a `QueueService` whose
+ * handler receives the decoded payload (acked after the handler returns), and a `QueueClient` whose
+ * `queue(name).publish()` resolves on the broker's confirmation.
+ */
+import { Client, Microservice } from '../../../src/queues/index.js';
+import { UnavailableError } from '../../lib/child.js';
+import type { QueueBenchImplementation } from '../workload.js';
+
+function unavailableWhenPlaceholder(error: unknown): never {
+  if ((error as { code?: unknown }).code === 'MS_QUEUE_NOT_IMPLEMENTED') {
+    throw new UnavailableError((error as Error).message);
+  }
+  throw error;
+}
+
+/**
+ * @example const impl = createToolkitQueue('memory://bench'); await impl.setup('q', 100);
+ */
+export function createToolkitQueue(url: string): QueueBenchImplementation {
+  let service: Microservice | undefined;
+  let client: Client | undefined;
+  let queueName = '';
+  let onMessage: (message: unknown) => void = () => {};
+  let running: Promise<void> = Promise.resolve();
+
+  const opened = (): { service: Microservice; client: Client } => {
+    if (!service || !client) throw new Error('setup() first');
+    return { service, client };
+  };
+
+  return {
+    async setup(queue, prefetch) {
+      queueName = queue;
+      service = new Microservice({ connection: url, prefetchCount: prefetch });
+      client = new Client({ connection: url });
+      service.queue(queue, (payload) => onMessage(payload));
+      await service.ready().catch(unavailableWhenPlaceholder);
+      await client.purgeQueue(queue).catch(unavailableWhenPlaceholder);
+    },
+    publish(message) {
+      return opened().client.queue(queueName).publish(message);
+    },
+    async consume(handler) {
+      onMessage = handler;
+      running = opened().service.run();
+    },
+    async close() {
+      const { service: app, client: publisher } = opened();
+      await app.stop();
+      await running;
+      await publisher.deleteQueue(queueName).catch(() => {});
+      await publisher.deleteQueue(`${queueName}.dead-letter`).catch(() => {});
+      await publisher.close();
+    },
+  };
+}

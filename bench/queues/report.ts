@@ -1,0 +1,107 @@
+/** The queue section of BENCHMARKS.md and its targets. */
+import { markdownTable } from '../lib/markdown.js';
+import { formatMs, formatRate, formatRatio, median } from '../lib/stats.js';
+import { rateTarget, ratioTarget, type TargetCheck } from '../lib/targets.js';
+import { BROKER_SPECS, BROKERS, type BrokerName } from './brokers.js';
+import type { QueueRunResult } from './queue-child.js';
+import type { QueueRowResult } from './suite.js';
+
+type Metric = 'publishRate' | 'consumeRate' | 'p50' | 'p99';
+
+function medianMetric(row: QueueRowResult | undefined, metric: Metric): number {
+  if (!row || row.unavailable) return Number.NaN;
+  return median(row.samples.map((sample: QueueRunResult) => sample[metric]));
+}
+
+function find(rows: readonly QueueRowResult[], broker: BrokerName, implementation: 'raw' | 'toolkit') {
+  return rows.find((row) => row.broker === broker && row.implementation === implementation);
+}
+
+/**
+ * One table for every broker: publish and consume rates (median), ratios to the raw client, confirm latency.
+ * @example renderQueueSection(rows, 100, 100)
+ */
+export function renderQueueSection(rows: readonly QueueRowResult[], window: number, prefetch: number): string {
+  const table = rows.map((row) => {
+    const spec = BROKER_SPECS[row.broker];
+    const label = row.implementation === 'raw' ? (spec.rawLabel ?? 'raw') : '**microservices-ts**';
+    const consumeKind = spec.mode === 'backlog' ? 'backlog' : 'end to end';
+    if (row.unavailable) return [spec.label, label, row.unavailable, '', '', '', '', '', ''];
+    const raw = find(rows, row.broker, 'raw');
+    const publish = medianMetric(row, 'publishRate');
+    const consume = medianMetric(row, 'consumeRate');
+    return [
+      spec.label,
+      label,
+      `${formatRate(publish)}`,
+      formatRatio(publish, medianMetric(raw, 'publishRate')),
+      formatMs(medianMetric(row, 'p50')),
+      formatMs(medianMetric(row, 'p99')),
+      `${formatRate(consume)} (${consumeKind})`,
+      formatRatio(consume, medianMetric(raw, 'consumeRate')),
+      row.samples.map((sample) => `${formatRate(sample.publishRate)}/${formatRate(sample.consumeRate)}`).join(' · '),
+    ];
+  });
+  const counts = [
+    ...new Set(rows.map((row) => `${BROKER_SPECS[row.broker].label}: ${row.messages.toLocaleString('en-US')}`)),
+  ];
+  return [
+    `Persistent 1 KiB JSON messages; every publish awaits the broker's confirmation with at most ${window} in flight; the consumer has a prefetch of ${prefetch}, decodes each message and acks it. Messages per run: ${counts.join('; ')}.`,
+    '',
+    '- **backlog**: all messages are published first (publish rate), then the backlog is consumed (consume rate).',
+    '- **end to end**: the consumer runs while publishing; the rate is from the first publish to the last message consumed (the memory broker, and MQTT, where Mosquitto caps what it queues for an offline session).',
+    '- The toolkit rows use the public API: `new QueueClient({connection}).queue(name).publish(payload)` and `new QueueService({connection, prefetchCount}).queue(name, handler)` with default options (ack after the handler returns).',
+    '',
+    markdownTable(
+      [
+        'Broker',
+        'Implementation',
+        'publish msg/s',
+        'vs raw',
+        'confirm p50 ms',
+        'confirm p99 ms',
+        'consume msg/s',
+        'vs raw',
+        'publish/consume per round',
+      ],
+      table,
+    ),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The queue targets: AMQP publish and consume ≥ 0.9 × raw amqplib; memory ≥ 200,000 msg/s end to end; and,
+ * for the other brokers, the same 0.9 bar as AMQP (not in the issue's list; shown for information).
+ * @example queueTargets(rows)
+ */
+export function queueTargets(rows: readonly QueueRowResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [
+    rateTarget(
+      'Memory transport ≥ 200,000 msg/s end to end',
+      medianMetric(find(rows, 'memory', 'toolkit'), 'consumeRate'),
+      200_000,
+    ),
+  ];
+  for (const broker of BROKERS.filter((name) => name !== 'memory')) {
+    const ours = find(rows, broker, 'toolkit');
+    const raw = find(rows, broker, 'raw');
+    const label = BROKER_SPECS[broker].label;
+    const suffix = broker === 'amqp' ? '' : ' (informational)';
+    checks.push(
+      ratioTarget(
+        `${label} publish ≥ 0.9 × raw${suffix}`,
+        medianMetric(ours, 'publishRate'),
+        medianMetric(raw, 'publishRate'),
+        0.9,
+      ),
+      ratioTarget(
+        `${label} consume ≥ 0.9 × raw${suffix}`,
+        medianMetric(ours, 'consumeRate'),
+        medianMetric(raw, 'consumeRate'),
+        0.9,
+      ),
+    );
+  }
+  return checks;
+}

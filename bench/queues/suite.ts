@@ -1,0 +1,72 @@
+/**
+ * The queue rows: for each round and broker, the raw client and the toolkit (rotated order) each run the
+ * workload once in a fresh process.
+ */
+import { describeFailure } from '../http/suite.js';
+import { runChild } from '../lib/child.js';
+import type { Profile } from '../lib/options.js';
+import { portOpen } from '../lib/port.js';
+import { rotate } from '../lib/rounds.js';
+import { BROKER_SPECS, BROKERS, type BrokerName } from './brokers.js';
+import type { QueueRunResult, QueueRunSpec } from './queue-child.js';
+
+export interface QueueRowResult {
+  readonly broker: BrokerName;
+  readonly implementation: 'raw' | 'toolkit';
+  readonly messages: number;
+  unavailable?: string;
+  readonly samples: QueueRunResult[];
+}
+
+/**
+ * Runs one queue workload in a child process.
+ * @example await runQueueChild({ broker: 'memory', implementation: 'toolkit', messages: 1000, window: 100, prefetch: 100, rssSamples: 0 })
+ */
+export async function runQueueChild(spec: QueueRunSpec): Promise<QueueRunResult> {
+  const timeoutMs = 120_000 + spec.messages * 2;
+  return (await runChild('queues/queue-child.ts', [JSON.stringify(spec)], timeoutMs)) as QueueRunResult;
+}
+
+/**
+ * Runs the queue rows.
+ * @example const rows = await runQueueSuite(profile, console.log);
+ */
+export async function runQueueSuite(profile: Profile, log: (line: string) => void): Promise<QueueRowResult[]> {
+  const rows: QueueRowResult[] = [];
+  for (const broker of BROKERS) {
+    const spec = BROKER_SPECS[broker];
+    const messages = broker === 'memory' ? profile.memoryTransportMessages : profile.queueMessages;
+    const down =
+      spec.port !== undefined && !(await portOpen(spec.port)) ? `broker not running on port ${spec.port}` : '';
+    if (spec.raw)
+      rows.push({ broker, implementation: 'raw', messages, samples: [], ...(down ? { unavailable: down } : {}) });
+    rows.push({ broker, implementation: 'toolkit', messages, samples: [], ...(down ? { unavailable: down } : {}) });
+  }
+  for (let round = 0; round < profile.rounds; round++) {
+    for (const broker of BROKERS) {
+      for (const row of rotate(
+        rows.filter((entry) => entry.broker === broker),
+        round,
+      )) {
+        if (row.unavailable) continue;
+        log(`queues round ${round + 1}/${profile.rounds}: ${broker} ${row.implementation}`);
+        try {
+          row.samples.push(
+            await runQueueChild({
+              broker,
+              implementation: row.implementation,
+              messages: row.messages,
+              window: profile.publishWindow,
+              prefetch: profile.prefetch,
+              rssSamples: 0,
+            }),
+          );
+        } catch (error) {
+          row.unavailable = describeFailure(error);
+          log(`  ${broker} ${row.implementation}: ${row.unavailable}`);
+        }
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,42 @@
+/**
+ * What every queue implementation in the benchmark does, raw client or toolkit alike: publish persistent
+ * 1 KiB JSON messages, each awaited until the broker confirms it (at most `window` in flight), and consume
+ * them with a prefetch of 100, decoding the JSON and acking each message.
+ */
+
+/** Target size of one encoded message body. */
+export const MESSAGE_BYTES = 1024;
+
+const FILLER_CHAR = 'x';
+
+/**
+ * A JSON-serialisable message whose encoding is exactly 1 KiB for small ids.
+ * @example Buffer.byteLength(JSON.stringify(benchMessage(1))) // 1024
+ */
+export function benchMessage(id: number): { id: number; sentAt: number; body: string } {
+  const shell = JSON.stringify({ id: 0, sentAt: 1_700_000_000_000, body: '' });
+  return { id, sentAt: Date.now(), body: FILLER_CHAR.repeat(MESSAGE_BYTES - Buffer.byteLength(shell)) };
+}
+
+/**
+ * One implementation under test, raw client or toolkit, for one broker.
+ * `consume` must deliver every message to `onMessage` after decoding it and acking it (or on ack).
+ */
+export interface QueueBenchImplementation {
+  /** Connects, declares the queue durable and empties it. */
+  setup(queue: string, prefetch: number): Promise<void>;
+  /** Publishes one message; resolves on the broker's confirmation. */
+  publish(message: object): Promise<void>;
+  /** Starts consuming; `onMessage` runs once per decoded, acked message. */
+  consume(onMessage: (message: unknown) => void): Promise<void>;
+  /** Stops consuming, deletes the queue and disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * How a broker's rows are measured. `backlog`: publish everything, then consume the backlog (publish and
+ * consume rates separately). `live`: the consumer runs while publishing (end-to-end rate); used where a
+ * backlog is not representative: the in-process memory broker, and MQTT, whose broker caps what it queues
+ * for an offline session (Mosquitto's max_queued_messages).
+ */
+export type QueueMode = 'backlog' | 'live';
