@@ -8,7 +8,7 @@ describe('req.params is typed from the rule string', () => {
     expectTypeOf<RuleParams<'/u/<uuid:id>/<string:s>'>>().toEqualTypeOf<{ id: string; s: string }>();
     expectTypeOf<RuleParams<'/a/<any(red, blue):colour>'>>().toEqualTypeOf<{ colour: 'red' | 'blue' }>();
     expectTypeOf<RuleParams<'/n/<int(min=1):n>'>>().toEqualTypeOf<{ n: number }>();
-    expectTypeOf<RuleParams<'/static/'>>().toEqualTypeOf<{}>();
+    expectTypeOf<keyof RuleParams<'/static/'>>().toEqualTypeOf<never>();
   });
 
   it('types the handler argument of route() and the shorthands', () => {
