@@ -80,13 +80,13 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
       expect(response?.status()).toBe(200);
       expect(response?.headers()['content-type']).toMatch(/^text\/html/);
       expect(await page.title()).toBe('Microservice API - Notes');
-      expect(await page.locator('h1').innerText()).toBe('Notes');
-      expect(await page.locator('.description li').allInnerTexts()).toEqual([
+      expect(await page.locator('h1').textContent()).toBe('Notes');
+      expect(await page.locator('.description li').allTextContents()).toEqual([
         'GET: list the notes',
         'POST, PUT, PATCH: echo the request data',
         'DELETE: remove (echoes too)',
       ]);
-      expect(await page.locator('.allowed code').allInnerTexts()).toEqual(
+      expect(await page.locator('.allowed code').allTextContents()).toEqual(
         expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']),
       );
       const shown = await readExchange(page);
@@ -162,13 +162,13 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
       const link = page.locator(`pre.response a[href="${service.origin}/notes/"]`);
       expect(await link.count()).toBe(1);
       await Promise.all([page.waitForURL(`${service.origin}/notes/`), link.click()]);
-      expect(await page.locator('h1').innerText()).toBe('Notes');
+      expect(await page.locator('h1').textContent()).toBe('Notes');
     });
 
     it('follows a breadcrumb back to the API root', async () => {
       await page.goto(`${service.origin}/notes/`);
       await Promise.all([page.waitForURL(`${service.origin}/`), page.click('.crumbs a:text-is("API root")')]);
-      expect(await page.locator('h1').innerText()).toBe('Root');
+      expect(await page.locator('h1').textContent()).toBe('Root');
     });
   });
 });
