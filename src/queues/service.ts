@@ -21,7 +21,7 @@ export interface MicroserviceOptions {
   /** Default prefetch for queues that set none. Default 100 (0 means unlimited). */
   readonly prefetchCount?: number;
   readonly reconnect?: ReconnectOptions;
-  /** Connect and declare registered queues straight away (in the background). Default true. */
+  /** Connect in the constructor (in the background). With false, `queue()` or `run()` connects. Default true. */
   readonly immediateConnect?: boolean;
   /** Display name; default `<microservice: URL-with-masked-password>`. */
   readonly name?: string;
@@ -120,8 +120,9 @@ export class Microservice {
     const registered: RegisteredQueue = { rule, options };
     this.queues.set(name, registered);
     this.logger.debug(`Rule "${name}" added!`);
+    // As in the seed, registering connects and declares (in the background here, so it never blocks).
     if (this.consuming) this.subscribe(registered);
-    else if (this.options.immediateConnect ?? true) void this.declare(registered).catch(() => {});
+    else void this.declare(registered).catch(() => {});
     return handler;
   }
 

@@ -94,7 +94,6 @@ class MemoryDelivery implements Delivery {
 
   /** Called when the connection closes with this delivery outstanding: the broker takes the message back. */
   returnToQueue(): void {
-    this.settled = true;
     if (!this.queue.deleted) this.queue.requeue(this.message);
   }
 

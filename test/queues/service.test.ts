@@ -1,0 +1,199 @@
+/** The queue service's own behaviour beyond the conformance suite: options, lifecycle, broker down, drain. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/logging.js';
+import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
+import { MemoryTransport } from '../../src/queues/transports/memory.js';
+import { RecordingTransport, unreachableTransport } from './helpers/transports.js';
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (message: string): void => {
+    lines.push(message);
+  };
+  return { lines, trace: record, debug: record, info: record, warn: record, error: record };
+}
+
+const services: Microservice[] = [];
+function service(...args: ConstructorParameters<typeof Microservice>): Microservice {
+  const created = new Microservice(...args);
+  services.push(created);
+  return created;
+}
+afterEach(async () => {
+  for (const created of services.splice(0)) await created.stop();
+});
+
+describe('queue service lifecycle', () => {
+  it('never blocks construction or registration on a broker that is down, and stop() still works', async () => {
+    const transport = unreachableTransport('hang');
+    const app = service({ connection: transport });
+    const handler = (): void => {};
+    expect(app.queue('q', handler)).toBe(handler);
+    const running = app.run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(transport.connectCalls).toBe(1);
+    const started = Date.now();
+    await app.stop();
+    await expect(running).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(app.stopped).toBe(true);
+  });
+
+  it('stops by itself when the transport gives up connecting (reconnect disabled)', async () => {
+    const logger = capturingLogger();
+    const app = service({ connection: unreachableTransport('fail'), logger });
+    await expect(app.run()).resolves.toBeUndefined();
+    expect(app.stopped).toBe(true);
+    expect(logger.lines.some((line) => line.includes('Connection error, cause:'))).toBe(true);
+  });
+
+  it('immediateConnect: false connects only once a queue is registered', async () => {
+    const transport = new RecordingTransport();
+    const app = service({ connection: transport, immediateConnect: false });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(transport.connects).toBe(0);
+    app.queue('q', () => {});
+    await app.ready();
+    expect(transport.connects).toBe(1);
+  });
+
+  it('does not close a transport it was given; closes one it created', async () => {
+    const given = new RecordingTransport();
+    const app = service({ connection: given });
+    await app.ready();
+    await app.stop();
+    expect(given.closes).toBe(0);
+    expect(given.connected).toBe(true);
+    await given.close();
+  });
+
+  it('refuses an empty or duplicate queue name and keeps unknown options on the rule', async () => {
+    const app = service({ connection: new RecordingTransport() });
+    expect(() => app.queue('', () => {})).toThrow(expect.objectContaining({ code: 'MS_QUEUE_INVALID_NAME' }));
+    let rule: HandlerContext['rule'] | undefined;
+    app.queue(
+      'q',
+      (_payload, context) => {
+        rule = context.rule;
+      },
+      { custom: 'kept' },
+    );
+    expect(() => app.queue('q', () => {})).toThrow(expect.objectContaining({ code: 'MS_QUEUE_DUPLICATE' }));
+    const transport = new RecordingTransport();
+    await app.ready();
+    const other = service({ connection: transport });
+    other.queue(
+      'q',
+      (_payload, context) => {
+        rule = context.rule;
+      },
+      { custom: 'kept', autoack: false },
+    );
+    await other.ready();
+    await new Client({ connection: transport }).queue('q').publish(1);
+    await other.read(1, 20);
+    expect(rule?.options).toMatchObject({ custom: 'kept' });
+    expect(rule?.autoack).toBe(false);
+  });
+});
+
+describe('prefetch and workers', () => {
+  const prefetchOf = async (options: ConstructorParameters<typeof Microservice>[0], queueOptions = {}) => {
+    const transport = new RecordingTransport();
+    const app = service({ ...(typeof options === 'object' ? options : {}), connection: transport });
+    app.queue('q', () => {}, queueOptions);
+    await app.read(1, 10);
+    return transport.consumed[0]?.options.prefetch;
+  };
+
+  it('uses 100 by default, the service prefetchCount, or the queue prefetchCount', async () => {
+    expect(await prefetchOf({})).toBe(100);
+    expect(await prefetchOf({ prefetchCount: 7 })).toBe(7);
+    expect(await prefetchOf({ prefetchCount: 7 }, { prefetchCount: 3 })).toBe(3);
+  });
+
+  it('workers override the prefetch unless workersOverridePrefetch is false', async () => {
+    expect(await prefetchOf({ workers: 4 }, { prefetchCount: 50 })).toBe(4);
+    expect(await prefetchOf({ workers: 4, workersOverridePrefetch: false }, { prefetchCount: 50 })).toBe(50);
+  });
+});
+
+describe('handling', () => {
+  it('read() returns how many messages were handled', async () => {
+    const transport = new RecordingTransport();
+    const app = service({ connection: transport });
+    app.queue('q', () => {});
+    await app.ready();
+    const client = new Client({ connection: transport });
+    for (let i = 0; i < 4; i += 1) await client.queue('q').publish(i);
+    expect(await app.read(1, 30)).toBe(4);
+    expect(await app.read(1, 30)).toBe(0);
+  });
+
+  it('after drainTimeout, stop() aborts a stuck handler and gives its message back', async () => {
+    const broker = `drain-${Math.random()}`;
+    const app = service({ connection: new MemoryTransport(broker), drainTimeout: 200 });
+    let signal: AbortSignal | undefined;
+    app.queue('q', (_payload, context) => {
+      signal = context.signal;
+      return new Promise(() => {});
+    });
+    await app.ready();
+    const client = new Client({ connection: new MemoryTransport(broker) });
+    await client.queue('q').publish('stuck');
+    void app.run();
+    await waitFor('the handler', () => signal !== undefined);
+    const started = Date.now();
+    await app.stop();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(signal?.aborted).toBe(true);
+    const next = service({ connection: new MemoryTransport(broker) });
+    const redelivered: boolean[] = [];
+    next.queue('q', (_payload, context) => void redelivered.push(context.message.redelivered));
+    void next.run();
+    await waitFor('the redelivery', () => redelivered.length === 1);
+    expect(redelivered).toEqual([true]);
+  });
+
+  it('an ack on a closed channel is dropped and logged, and the message is delivered again', async () => {
+    const broker = `dead-channel-${Math.random()}`;
+    const logger = capturingLogger();
+    const first = new MemoryTransport(broker);
+    const app = service({ connection: first, logger });
+    let calls = 0;
+    app.queue('q', async () => {
+      calls += 1;
+      if (calls === 1) await first.close();
+    });
+    await app.ready();
+    await new Client({ connection: new MemoryTransport(broker) }).queue('q').publish('x');
+    void app.run();
+    await waitFor('the first call', () => calls === 1);
+    await waitFor('the dropped-ack log', () => logger.lines.some((line) => line.includes('ack dropped')));
+    const second = service({ connection: new MemoryTransport(broker) });
+    second.queue('q', () => {
+      calls += 1;
+    });
+    void second.run();
+    await waitFor('the redelivery', () => calls === 2);
+  });
+
+  it('gives the handler a logger named after its queue', async () => {
+    const logger = capturingLogger();
+    const transport = new RecordingTransport();
+    const app = service({ connection: transport, logger, name: 'svc' });
+    app.queue('named', (_payload, context) => context.logger.info('hello'));
+    await app.ready();
+    await new Client({ connection: transport }).queue('named').publish(1);
+    await app.read(1, 30);
+    expect(logger.lines).toContain('svc - <queue: named> - hello');
+  });
+});
