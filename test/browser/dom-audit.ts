@@ -50,8 +50,22 @@ const PAGE_TAGS = [
   'summary',
 ];
 
+/** The slice of the DOM the audit reads (the test project compiles without the DOM library). */
+interface AuditElement {
+  readonly tagName: string;
+  readonly attributes: Iterable<{ readonly name: string; readonly value: string }>;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+}
+
+interface AuditGlobal {
+  readonly document: { querySelectorAll(selector: string): Iterable<AuditElement> & { readonly length: number } };
+  readonly __xss?: unknown;
+}
+
 export async function injectedElements(page: Page): Promise<string[]> {
   return page.evaluate((allowedTags) => {
+    const { document } = globalThis as unknown as AuditGlobal;
     const allowed = new Set(allowedTags);
     const found: string[] = [];
     for (const element of document.querySelectorAll('*')) {
@@ -74,7 +88,7 @@ export async function injectedElements(page: Page): Promise<string[]> {
         found.push('foreign <input>');
       }
     }
-    if ((window as unknown as { __xss?: unknown }).__xss !== undefined) found.push('window.__xss set');
+    if ((globalThis as unknown as AuditGlobal).__xss !== undefined) found.push('window.__xss set');
     if (document.querySelectorAll('script').length !== 1) found.push('script count');
     return found;
   }, PAGE_TAGS);

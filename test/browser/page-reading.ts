@@ -12,9 +12,9 @@ export interface ShownExchange {
 }
 
 export async function readExchange(page: Page): Promise<ShownExchange> {
-  const request = (await page.locator('pre.request').textContent()).trim();
-  const status = (await page.locator('pre.response .status').textContent()).trim();
-  const text = await page.locator('pre.response').textContent();
+  const request = ((await page.locator('pre.request').textContent()) ?? '').trim();
+  const status = ((await page.locator('pre.response .status').textContent()) ?? '').trim();
+  const text = (await page.locator('pre.response').textContent()) ?? '';
   const blank = text.indexOf('\n\n');
   return {
     request,

@@ -51,7 +51,7 @@ export const XSS_PAYLOADS: readonly string[] = [
   '<!--<script>alert(46)</script>-->',
   '<![CDATA[<script>alert(47)</script>]]>',
   '{{constructor.constructor("alert(48)")()}}',
-  '${alert(49)}',
+  '$' + '{alert(49)}', // split so no tool reads it as a template placeholder
   '<noscript><p title="</noscript><img src=x onerror=alert(50)>">',
   '<template><script>alert(51)</script></template><img src=x onerror=alert(51)>',
   '<x onclick=alert(52)>click me</x>',

@@ -80,66 +80,71 @@ describe('XSS corpus renders inert (RELIABILITY H1)', () => {
       expect(page.body).not.toMatch(/<img\b/i);
     }
   });
+});
 
-  describe.skipIf(check.skip)('in Chromium', () => {
-    let browser: Browser;
-    const dialogs: string[] = [];
+describe.skipIf(check.skip)('XSS corpus renders inert in Chromium (RELIABILITY H1)', () => {
+  let app: Microservice;
+  let origin: string;
+  let browser: Browser;
+  const dialogs: string[] = [];
 
-    async function open(bypassCSP: boolean): Promise<{ context: BrowserContext; page: Page }> {
-      const context = await browser.newContext({ bypassCSP });
-      const page = await context.newPage();
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      return { context, page };
+  async function open(bypassCSP: boolean): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ bypassCSP });
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return { context, page };
+  }
+
+  beforeAll(async () => {
+    app = createXssService();
+    origin = await app.listen({ port: 0 });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it.each([
+    ['with the CSP enforced', false],
+    ['with the CSP bypassed (escaping alone)', true],
+  ])('every payload page shows 0 dialogs and 0 injected elements %s', async (_label, bypassCSP) => {
+    const { context, page } = await open(bypassCSP);
+    try {
+      for (const index of XSS_PAYLOADS.keys()) {
+        const response = await page.goto(`${origin}${payloadPath(index)}`);
+        expect(response?.status()).toBe(200);
+        // Let any handler that a payload could have planted (onload, autofocus, animations) fire.
+        await page.waitForTimeout(20);
+        expect(await injectedElements(page), payloadPath(index)).toEqual([]);
+        const shown = JSON.parse((await page.locator('pre.response').textContent())?.split('\n\n')[1] ?? 'null');
+        expect(shown.payload).toBe(XSS_PAYLOADS[index]);
+      }
+      for (const path of ['/%3Cscript%3Ealert(1)%3C/script%3E', '/boom/%3Cimg%20src=x%20onerror=alert(1)%3E']) {
+        await page.goto(`${origin}${path}`);
+        expect(await injectedElements(page), path).toEqual([]);
+      }
+      expect(dialogs).toEqual([]);
+    } finally {
+      await context.close();
     }
+  });
 
-    beforeAll(async () => {
-      browser = await launchChromium();
-    });
-
-    afterAll(async () => {
-      await browser?.close();
-    });
-
-    it.each([
-      ['with the CSP enforced', false],
-      ['with the CSP bypassed (escaping alone)', true],
-    ])('every payload page shows 0 dialogs and 0 injected elements %s', async (_label, bypassCSP) => {
-      const { context, page } = await open(bypassCSP);
-      try {
-        for (const index of XSS_PAYLOADS.keys()) {
-          const response = await page.goto(`${origin}${payloadPath(index)}`);
-          expect(response?.status()).toBe(200);
-          // Let any handler that a payload could have planted (onload, autofocus, animations) fire.
-          await page.waitForTimeout(20);
-          expect(await injectedElements(page), payloadPath(index)).toEqual([]);
-          const shown = JSON.parse((await page.locator('pre.response').textContent())?.split('\n\n')[1] ?? 'null');
-          expect(shown.payload).toBe(XSS_PAYLOADS[index]);
-        }
-        for (const path of ['/%3Cscript%3Ealert(1)%3C/script%3E', '/boom/%3Cimg%20src=x%20onerror=alert(1)%3E']) {
-          await page.goto(`${origin}${path}`);
-          expect(await injectedElements(page), path).toEqual([]);
-        }
-        expect(dialogs).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    });
-
-    it('shows the long comma-separated header as escaped text, one item per line', async () => {
-      const { context, page } = await open(true);
-      try {
-        await page.goto(`${origin}${payloadPath(0)}`);
-        const html = await page.locator('pre.response').innerHTML();
-        expect(html).toContain('&lt;script&gt;alert(61)&lt;/script&gt;,<br>');
-        expect(html).toContain('"&gt;&lt;img src=x onerror=alert(62)&gt;');
-        expect(await injectedElements(page)).toEqual([]);
-        expect(dialogs).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    });
+  it('shows the long comma-separated header as escaped text, one item per line', async () => {
+    const { context, page } = await open(true);
+    try {
+      await page.goto(`${origin}${payloadPath(0)}`);
+      const html = await page.locator('pre.response').innerHTML();
+      expect(html).toContain('&lt;script&gt;alert(61)&lt;/script&gt;,<br>');
+      expect(html).toContain('"&gt;&lt;img src=x onerror=alert(62)&gt;');
+      expect(await injectedElements(page)).toEqual([]);
+      expect(dialogs).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
