@@ -11,12 +11,12 @@ function run(options) {
   });
 }
 
-async function measure(scenario) {
+async function measure(scenario, amount) {
   const request = { method: scenario.method, path: scenario.path, headers: scenario.headers, body: scenario.body };
   const base = { url: `http://127.0.0.1:${spec.port}`, connections: spec.connections, requests: [request] };
   if (spec.warmupSeconds > 0) await run({ ...base, duration: spec.warmupSeconds });
   const started = process.hrtime.bigint();
-  const result = await run(spec.amount ? { ...base, amount: spec.amount } : { ...base, duration: spec.seconds });
+  const result = await run(amount ? { ...base, amount } : { ...base, duration: spec.seconds });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     requests: result.requests.total,
@@ -29,9 +29,20 @@ async function measure(scenario) {
   };
 }
 
+// With `chunks`, the amount of requests is sent in that many pieces and a `progress` message follows each,
+// so the driver can sample the server's memory at known request counts.
 async function main() {
   const samples = [];
-  for (const scenario of spec.scenarios) samples.push(await measure(scenario));
+  const chunks = spec.chunks ?? 1;
+  for (const scenario of spec.scenarios) {
+    let total = 0;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const sample = await measure(scenario, spec.amount ? Math.ceil(spec.amount / chunks) : undefined);
+      total += sample.requests;
+      if (chunks > 1) process.send?.({ type: 'progress', count: total });
+      if (chunk === chunks - 1) samples.push({ ...sample, requests: total });
+    }
+  }
   process.send?.({ type: 'result', data: samples });
 }
 

@@ -35,13 +35,14 @@ export interface HttpImplementationResult {
 export async function loadScenarios(
   port: number,
   scenarios: readonly Scenario[],
-  load: { connections: number; warmupSeconds: number; seconds?: number; amount?: number },
+  load: { connections: number; warmupSeconds: number; seconds?: number; amount?: number; chunks?: number },
+  onProgress?: (requests: number) => void,
 ): Promise<LoadSample[]> {
   const requests = scenarios.map(({ method, path, headers, body }) => ({ method, path, headers, body }));
   const spec = { port, ...load, scenarios: requests };
   const perScenarioMs = (load.warmupSeconds + (load.seconds ?? 0)) * 1000 + (load.amount ?? 0) / 2;
   const timeoutMs = 60_000 + perScenarioMs * scenarios.length * 2;
-  return (await runChild('http/load-worker.mjs', [JSON.stringify(spec)], timeoutMs)) as LoadSample[];
+  return (await runChild('http/load-worker.mjs', [JSON.stringify(spec)], timeoutMs, onProgress)) as LoadSample[];
 }
 
 /** Sends each scenario once and describes any response that is not what every implementation must send. */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 /** Messages a benchmark child sends to the driver. */
 export type ChildMessage =
   | { readonly type: 'ready'; readonly port?: number }
+  | { readonly type: 'progress'; readonly count: number }
   | { readonly type: 'result'; readonly data: unknown }
   | { readonly type: 'unavailable'; readonly reason: string }
   | { readonly type: 'error'; readonly message: string };
@@ -48,11 +49,15 @@ export class BenchChild {
     });
   }
 
-  /** Starts `bench/<script>` under tsx with IPC; extra node flags (e.g. `--cpu-prof`) go before the script. */
+  /**
+   * Starts `bench/<script>` with IPC, under tsx unless it is plain JavaScript (`.mjs`); extra node flags
+   * (e.g. `--cpu-prof`) go before the script.
+   */
   static start(script: string, args: readonly string[], nodeFlags: readonly string[] = []): BenchChild {
     const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
+    const loader = script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
     const child = fork(path, [...args], {
-      execArgv: ['--import', 'tsx', ...nodeFlags],
+      execArgv: [...loader, ...nodeFlags],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production' },
     });
@@ -104,11 +109,14 @@ export class BenchChild {
     return message.port;
   }
 
-  /** Waits for the child's `result`. */
-  async result(timeoutMs: number): Promise<unknown> {
-    const message = await this.next(timeoutMs);
-    if (message.type !== 'result') throw new Error(`expected result, got ${message.type}`);
-    return message.data;
+  /** Waits for the child's `result`, calling `onProgress` for each `progress` message on the way. */
+  async result(timeoutMs: number, onProgress?: (count: number) => void): Promise<unknown> {
+    for (;;) {
+      const message = await this.next(timeoutMs);
+      if (message.type === 'result') return message.data;
+      if (message.type !== 'progress') throw new Error(`expected result, got ${message.type}`);
+      onProgress?.(message.count);
+    }
   }
 
   /** Asks the child to stop (SIGTERM), then kills it if it lingers. */
@@ -137,10 +145,15 @@ export class BenchChild {
  * Runs a one-shot child to completion and returns its `result` payload.
  * @example const data = await runChild('client/client-child.ts', ['undici', url, '50', '5'], 60_000);
  */
-export async function runChild(script: string, args: readonly string[], timeoutMs: number): Promise<unknown> {
+export async function runChild(
+  script: string,
+  args: readonly string[],
+  timeoutMs: number,
+  onProgress?: (count: number) => void,
+): Promise<unknown> {
   const child = BenchChild.start(script, args);
   try {
-    return await child.result(timeoutMs);
+    return await child.result(timeoutMs, onProgress);
   } finally {
     await child.stop();
   }

@@ -35,16 +35,18 @@ async function serverSeries(
     const port = await server.ready();
     if (port === undefined) throw new Error('server reported no port');
     series.points.push({ count: 0, bytes: server.rssBytes() });
-    const chunk = Math.ceil(profile.rssRequests / profile.rssSamples);
-    for (let done = 0; done < profile.rssRequests; done += chunk) {
-      log(`memory: ${label} at ${done.toLocaleString('en-US')} requests`);
-      const [sample] = await loadScenarios(port, plain, {
+    log(`memory: ${label}, ${profile.rssRequests.toLocaleString('en-US')} requests`);
+    await loadScenarios(
+      port,
+      plain,
+      {
         connections: profile.httpConnections,
         warmupSeconds: 0,
-        amount: chunk,
-      });
-      series.points.push({ count: done + (sample?.requests ?? chunk), bytes: server.rssBytes() });
-    }
+        amount: profile.rssRequests,
+        chunks: profile.rssSamples,
+      },
+      (requests) => series.points.push({ count: requests, bytes: server.rssBytes() }),
+    );
   } catch (error) {
     series.unavailable = describeFailure(error);
   } finally {
