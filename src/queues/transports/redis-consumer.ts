@@ -50,6 +50,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
   readonly #inFlight = new Map<string, RedisDelivery>();
   /** Nacked with a delay: still owned (lease renewed) until the timer releases them. */
   readonly #held = new Map<string, NodeJS.Timeout>();
+  /** Acked or dead-lettered, reply pending: a claim in the meantime must not hand them out again. */
+  readonly #settling = new Set<string>();
   #cancelled = false;
   #readOwnPending = true;
   #pendingCursor = '-';
@@ -122,16 +124,21 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   async ack(delivery: RedisDelivery): Promise<boolean> {
+    this.#settling.add(delivery.id);
     this.#forget(delivery);
     return this.#settle(delivery, '', []);
   }
 
   async nack(delivery: RedisDelivery, options: NackOptions): Promise<boolean> {
-    this.#forget(delivery);
     if (!options.requeue) {
-      const dead = this.#environment.closed ? undefined : await this.#environment.deadLetterStream(this.queue);
+      this.#settling.add(delivery.id);
+      this.#forget(delivery);
+      const dead = this.#environment.closed
+        ? undefined
+        : await this.#environment.deadLetterStream(this.queue).catch(() => undefined);
       return this.#settle(delivery, dead ?? '', dead ? reencodeEntry(delivery.entry, options.headers) : []);
     }
+    this.#forget(delivery);
     if (this.#environment.closed) return false;
     const delayMs = options.delayMs ?? 0;
     if (delayMs > 0) {
@@ -156,7 +163,10 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   async #settle(delivery: RedisDelivery, deadStream: string, fields: (string | Buffer)[]): Promise<boolean> {
-    if (this.#environment.closed) return false;
+    if (this.#environment.closed) {
+      this.#settling.delete(delivery.id);
+      return false;
+    }
     const { control, commandTimeoutMs, logger } = this.#environment;
     const { stream, group, consumer } = this.#target;
     try {
@@ -169,6 +179,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
       logger.warn(`redis: ${delivery.id} on ${this.queue} was taken over by another consumer; settlement ignored`);
     } catch (error) {
       logger.warn(`redis: could not settle ${delivery.id} on ${this.queue}: ${(error as Error).message}`);
+    } finally {
+      this.#settling.delete(delivery.id);
     }
     return false;
   }
@@ -269,7 +281,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
     if (claimDue || this.#claimRequested) {
       this.#claimRequested = false;
       this.#lastClaimAt = Date.now();
-      const claim = await autoClaim(control, this.#target, settings.minIdleMs, this.#claimCursor, free, this.#inFlight);
+      const claim = await autoClaim(control, this.#target, settings.minIdleMs, this.#claimCursor, free, this.#known());
       this.#claimCursor = claim.cursor;
       if (claim.deleted.length > 0) {
         this.#environment.logger.warn(`redis: ${claim.deleted.length} pending entries of ${this.queue} were deleted`);
@@ -307,13 +319,13 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   #known(): Set<string> {
-    return new Set([...this.#inFlight.keys(), ...this.#held.keys()]);
+    return new Set([...this.#inFlight.keys(), ...this.#held.keys(), ...this.#settling]);
   }
 
   #deliver(entries: readonly CountedEntry[]): void {
     const now = Date.now();
     for (const { entry, deliveryCount } of entries) {
-      if (this.#inFlight.has(entry.id) || this.#held.has(entry.id)) continue;
+      if (this.#inFlight.has(entry.id) || this.#held.has(entry.id) || this.#settling.has(entry.id)) continue;
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
         void this.#dropExpired(entry);
         continue;

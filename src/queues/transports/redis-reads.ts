@@ -86,7 +86,7 @@ export async function autoClaim(
   minIdleMs: number,
   cursor: string,
   count: number,
-  skip: ReadonlySet<string> | Map<string, unknown>,
+  skip: ReadonlySet<string>,
 ): Promise<ClaimResult> {
   const reply = asArray(
     await control.callBuffer(
@@ -134,7 +134,7 @@ export async function readOwnPending(
   target: ReadTarget,
   cursor: string,
   count: number,
-  skip: ReadonlySet<string> | Map<string, unknown>,
+  skip: ReadonlySet<string>,
 ): Promise<PendingPage> {
   const start = cursor === '-' ? '-' : `(${cursor}`;
   const pending = asArray(

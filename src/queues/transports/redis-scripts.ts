@@ -171,3 +171,13 @@ export async function runScript(
     return redis.call('EVAL', lua.source, keys.length, ...keys, ...args);
   }
 }
+
+/**
+ * Loads every script, so the first EVALSHA after a (re)connect does not fall back to EVAL: that second
+ * round trip could let a later command on the same connection overtake it.
+ */
+export async function loadScripts(redis: RedisCommands): Promise<void> {
+  await Promise.all(
+    [ROUTE, SETTLE, SET_IDLE, PURGE, DELETE_QUEUE].map((lua) => redis.call('SCRIPT', 'LOAD', lua.source)),
+  );
+}

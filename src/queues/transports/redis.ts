@@ -20,7 +20,7 @@ import {
 } from './redis-connection.js';
 import { type ConsumerEnvironment, RedisConsumer } from './redis-consumer.js';
 import { type RedisKeys, redisKeys } from './redis-keys.js';
-import { ROUTE, runScript } from './redis-scripts.js';
+import { loadScripts, ROUTE, runScript } from './redis-scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './redis-settings.js';
 import { RedisTopology } from './redis-topology.js';
 import type {
@@ -208,6 +208,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     const control = this.#control;
     let wasReady = false;
     control.on('ready', () => {
+      loadScripts(control).catch((error: Error) => this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`));
       if (wasReady || !this.#everConnected) {
         wasReady = true;
         return;
