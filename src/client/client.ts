@@ -61,14 +61,16 @@ function joinResource(prefix: string, rest: string): string {
 }
 
 /**
- * An HTTP client for one endpoint (the seed's `microservices.http.client.Client`).
+ * An HTTP client for one endpoint (the seed's `microservices.http.client.Client`). Use {@link Client} to create
+ * one; extend `BaseClient` to override `handleResponse` (a subclass of `Client` would have to fit its verb
+ * index signature).
  * @example
  * const client = new Client('http://localhost:5000/');
  * await client.get({ key: 'response' });                 // 'POST something for hello'
  * await client.resource('second').post('one', 2, { data: { test: 'tested' } });
  * await client.close();
  */
-class ClientBase {
+export class BaseClient {
   /** `scheme://user:password@host:port` of the endpoint (the seed's `client.endpoint`). */
   readonly endpoint: string;
   /** The endpoint's base path without a trailing slash (the seed's `client.path`). */
@@ -269,21 +271,21 @@ class ClientBase {
     return { headers, body: encoded?.body };
   }
 }
-installDynamicVerbs(ClientBase);
+installDynamicVerbs(BaseClient);
 
 /** A client: the typed verbs plus any other verb by name (`client.purge()` sends PURGE). */
-export type Client = ClientBase & DynamicVerbs;
+export type Client = BaseClient & DynamicVerbs;
 
-/** The constructor type of {@link Client}; `class MyClient extends Client {}` works as with any class. */
+/** The constructor type of {@link Client}. */
 export interface ClientConstructor {
   new (endpoint: string, options?: ClientOptions): Client;
-  readonly prototype: ClientBase;
+  readonly prototype: BaseClient;
 }
 
 /**
- * The HTTP client class. See {@link ClientBase} for its members.
+ * The HTTP client class. See {@link BaseClient} for its members.
  * @example
  * const client = new Client('http://localhost:5000/', { okStatuses: [200], timeout: 5_000 });
  * const notes = await client.get<string[]>('notes', { key: 'response' });
  */
-export const Client = ClientBase as unknown as ClientConstructor;
+export const Client = BaseClient as unknown as ClientConstructor;

@@ -5,7 +5,7 @@
  * const client = new Client('http://localhost:5000/');
  * console.log(await client.get({ key: 'response' }));
  */
-export { Client, Client as HttpClient, type ClientConstructor } from './client.js';
+export { BaseClient, Client, Client as HttpClient, type ClientConstructor } from './client.js';
 export {
   ClientError,
   ConnectionError,

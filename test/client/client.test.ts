@@ -4,7 +4,7 @@
  */
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Client, InvalidRequestError } from '../../src/client/index.js';
+import { BaseClient, Client, InvalidRequestError, type RawResponse } from '../../src/client/index.js';
 import type { Logger } from '../../src/logging.js';
 import { echo, type Recorded, startServer, type TestServer } from './helpers/server.js';
 
@@ -226,6 +226,25 @@ describe('name and logging (checklist 60)', () => {
       expect(lines.map((line) => line.message).join('\n')).not.toContain('secret');
     } finally {
       await masked.close();
+    }
+  });
+});
+
+describe('customising the response rules', () => {
+  it('lets a BaseClient subclass override handleResponse and keeps dynamic verbs', async () => {
+    class StatusClient extends BaseClient {
+      protected override handleResponse(response: RawResponse): unknown {
+        return response.statusCode;
+      }
+    }
+    const custom = new StatusClient(`${server.origin}/`);
+    try {
+      expect(await custom.get()).toBe(200);
+      const dynamic = custom as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      expect(await dynamic.purge?.('x')).toBe(200);
+      expect(last()).toMatchObject({ method: 'PURGE', url: '/x/' });
+    } finally {
+      await custom.close();
     }
   });
 });
