@@ -101,6 +101,9 @@ export function decodePayload(body: Buffer, properties: MessageProperties): Payl
       throw new PayloadDecodeError(`body is not valid JSON: ${(error as Error).message}`, error);
     }
   }
+  if (mediaType === 'application/x-python-serialize') {
+    throw new PayloadDecodeError('pickle payloads are refused: they cannot be decoded safely outside Python');
+  }
   if (encoding?.toLowerCase() === 'binary') return body;
   if (mediaType === BINARY_TYPE || mediaType === 'application/octet-stream') return body;
   if (mediaType.startsWith('text/')) return decodeText(body, encoding);
@@ -110,9 +113,6 @@ export function decodePayload(body: Buffer, properties: MessageProperties): Payl
     } catch {
       return body;
     }
-  }
-  if (mediaType === 'application/x-python-serialize') {
-    throw new PayloadDecodeError('pickle payloads are refused: they cannot be decoded safely outside Python');
   }
   if (encoding !== undefined) return decodeText(body, encoding);
   throw new PayloadDecodeError(`no decoder for content type "${raw}"`);

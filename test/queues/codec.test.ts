@@ -1,0 +1,107 @@
+/** Payload encoding and decoding, including the kombu/Celery conventions Python producers use. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodePayload, encodePayload, PayloadDecodeError } from '../../src/queues/codec.js';
+
+describe('encodePayload (kombu defaults)', () => {
+  it('sends strings as text/plain utf-8, bytes as application/data binary, the rest as JSON', () => {
+    expect(encodePayload('héllo')).toEqual({
+      body: Buffer.from('héllo'),
+      contentType: 'text/plain',
+      contentEncoding: 'utf-8',
+    });
+    expect(encodePayload(Buffer.from([1, 2]))).toMatchObject({
+      contentType: 'application/data',
+      contentEncoding: 'binary',
+    });
+    expect(encodePayload(new Uint8Array([3, 4])).body).toEqual(Buffer.from([3, 4]));
+    for (const value of [0, 1.5, null, true, [1], { a: 1 }]) {
+      const encoded = encodePayload(value);
+      expect(encoded.contentType).toBe('application/json');
+      expect(encoded.body.toString()).toBe(JSON.stringify(value));
+    }
+  });
+
+  it('keeps an explicit content type for raw strings and bytes', () => {
+    expect(encodePayload('<a/>', { contentType: 'application/xml' }).contentType).toBe('application/xml');
+    expect(encodePayload(Buffer.from('{}'), { contentType: 'application/json' }).contentType).toBe('application/json');
+  });
+
+  it('refuses what JSON cannot carry', () => {
+    expect(() => encodePayload(undefined)).toThrow(expect.objectContaining({ code: 'MS_QUEUE_UNENCODABLE' }));
+    expect(() => encodePayload(() => 1)).toThrow(expect.objectContaining({ code: 'MS_QUEUE_UNENCODABLE' }));
+  });
+});
+
+describe('decodePayload', () => {
+  const json = (text: string, contentType = 'application/json'): unknown =>
+    decodePayload(Buffer.from(text), { contentType, contentEncoding: 'utf-8' });
+
+  it('decodes every JSON value, numbers and null included (seed bug B14)', () => {
+    expect(json('0')).toBe(0);
+    expect(json('-2.5')).toBe(-2.5);
+    expect(json('null')).toBeNull();
+    expect(json('false')).toBe(false);
+    expect(json('"s"')).toBe('s');
+    expect(json('[1,{"a":null}]')).toEqual([1, { a: null }]);
+  });
+
+  it('accepts parameters and +json media types', () => {
+    expect(json('{"a":1}', 'application/json; charset=utf-8')).toEqual({ a: 1 });
+    expect(json('{"a":1}', 'Application/JSON')).toEqual({ a: 1 });
+    expect(json('{"a":1}', 'application/vnd.example+json')).toEqual({ a: 1 });
+  });
+
+  it('drops __proto__ keys instead of letting them reach the handler', () => {
+    const decoded = json('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>;
+    expect(decoded).toEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('decodes text by its encoding and binary to a Buffer', () => {
+    expect(decodePayload(Buffer.from('ok'), { contentType: 'text/plain', contentEncoding: 'utf-8' })).toBe('ok');
+    expect(decodePayload(Buffer.from([0xe9]), { contentType: 'text/plain', contentEncoding: 'latin-1' })).toBe('é');
+    const bytes = Buffer.from([0, 255]);
+    expect(decodePayload(bytes, { contentType: 'application/data', contentEncoding: 'binary' })).toBe(bytes);
+    expect(decodePayload(bytes, { contentType: 'application/octet-stream' })).toBe(bytes);
+    expect(decodePayload(bytes, { contentType: 'application/x-msgpack', contentEncoding: 'binary' })).toBe(bytes);
+  });
+
+  it('gives a string for a message without content type (RabbitMQ UI), or the bytes when they are not UTF-8', () => {
+    expect(decodePayload(Buffer.from('typed by hand'), {})).toBe('typed by hand');
+    const bytes = Buffer.from([0xff, 0xfe]);
+    expect(decodePayload(bytes, {})).toBe(bytes);
+    expect(decodePayload(Buffer.from('x'), { contentType: 'application/x-custom', contentEncoding: 'utf-8' })).toBe(
+      'x',
+    );
+  });
+
+  it('decodes a Celery protocol 2 task body as Python sends it', () => {
+    const body = Buffer.from('[[2, 3], {"retries": 1}, {"callbacks": null, "errbacks": null, "chain": null}]');
+    const decoded = decodePayload(body, { contentType: 'application/json', contentEncoding: 'utf-8' });
+    expect(decoded).toEqual([[2, 3], { retries: 1 }, { callbacks: null, errbacks: null, chain: null }]);
+  });
+
+  it('throws PayloadDecodeError for broken JSON, invalid UTF-8 text, pickle and unknown types', () => {
+    const cases: Array<[Buffer, { contentType?: string; contentEncoding?: string }]> = [
+      [Buffer.from('{nope'), { contentType: 'application/json' }],
+      [Buffer.from([0xff]), { contentType: 'text/plain', contentEncoding: 'utf-8' }],
+      [Buffer.from([0x80, 0x04]), { contentType: 'application/x-python-serialize', contentEncoding: 'binary' }],
+      [Buffer.from('x'), { contentType: 'application/x-unknown' }],
+    ];
+    for (const [body, properties] of cases) {
+      expect(() => decodePayload(body, properties)).toThrow(PayloadDecodeError);
+    }
+  });
+
+  it('round-trips any JSON value through encode and decode', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        if (typeof value === 'string') return;
+        const encoded = encodePayload(value);
+        const decoded = decodePayload(encoded.body, encoded);
+        expect(decoded).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    );
+  });
+});
