@@ -1,10 +1,12 @@
 /**
- * The conformance suite against the shared Redis (db 11, so other suites' keys stay apart). A short
- * min-idle lets "unacked deliveries return when their connection closes" be claimed quickly.
+ * The transport and service conformance suites against the shared Redis (db 11 and a key prefix, so other
+ * suites' keys stay apart). A short claim interval keeps released and abandoned entries coming back quickly.
  */
 import { redis } from '../helpers/services.js';
+import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
 const url = (): string => 'redis://127.0.0.1:6379/11?prefix=conformance:&minIdleMs=5000&claimIntervalMs=200';
 
 describeTransportConformance('redis', { check: redis, url });
+describeServiceConformance('redis', { check: redis, url });
