@@ -6,8 +6,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
-import { APIException, NotAcceptable, UnsupportedMediaType } from './errors.js';
+import { APIException, NotAcceptable, ParseError, UnsupportedMediaType } from './errors.js';
 import { JsonEncodeError } from './json.js';
+import { parseMediaType } from './media-type.js';
 import { negotiate } from './negotiation.js';
 import { assertSameOrigin, formOverride } from './override.js';
 import { emptyBody, type ParsedBody, parseBody } from './parsing.js';
@@ -163,7 +164,13 @@ export async function dispatch(
   if (match.kind === 'method-not-allowed' && !mayOverride) return methodNotAllowed(target, match.allowed);
   target.group = match.group;
   try {
-    let body = await readBody(service, request, method);
+    let body = await readBody(service, request, method).catch((error: unknown) => {
+      // On a route that does not take this media type at all, the type is the problem, not the content.
+      const accepted = match.kind === 'found' ? match.entry?.contentTypes : undefined;
+      const essence = parseMediaType(request.headers['content-type'] ?? '')?.essence ?? '';
+      if (accepted && error instanceof ParseError && !accepted.includes(essence)) throw new UnsupportedMediaType();
+      throw error;
+    });
     const override = formOverride(method, body);
     if (override) {
       assertSameOrigin(request.headers, origin);
@@ -187,6 +194,9 @@ export async function dispatch(
     target.entry = match.entry;
     if (target.negotiated === undefined) throw new NotAcceptable();
     const entry = match.entry;
+    if (entry?.contentTypes && body.mediaType !== '' && !entry.contentTypes.includes(body.mediaType)) {
+      throw new UnsupportedMediaType();
+    }
     if (entry === undefined) {
       reply.code(204).header('allow', match.group.allowHeader).header('x-content-type-options', 'nosniff').send();
       return reply;

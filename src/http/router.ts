@@ -13,6 +13,8 @@ export interface RouteEntry {
   readonly handler: (request: never) => unknown;
   /** The `schema` route option, kept for the coming validation work. */
   readonly schema: unknown;
+  /** Accepted body media types; `undefined` accepts JSON, urlencoded and multipart. */
+  readonly contentTypes: readonly string[] | undefined;
 }
 
 /** All routes sharing one rule string. */

@@ -49,6 +49,11 @@ export interface RouteOptions {
   readonly resource?: ResourceMarker | ResourceMarkerOptions;
   /** Markdown shown on the browsable page (the seed's docstring). */
   readonly description?: string;
+  /**
+   * Request body media types this route accepts (e.g. `['application/json']`); others get 415. By default JSON,
+   * urlencoded and multipart bodies are all accepted, as in the seed.
+   */
+  readonly contentTypes?: readonly string[];
   /** Reserved for request/response validation (Standard Schema); stored, not used yet. */
   readonly schema?: unknown;
 }
@@ -104,7 +109,17 @@ export class Microservice {
       requestTimeout,
       keepAliveTimeout,
       serverFactory: (handler: RequestListener): Server =>
-        createServer({ requestTimeout, headersTimeout, keepAliveTimeout, insecureHTTPParser: false }, handler),
+        createServer(
+          {
+            requestTimeout,
+            headersTimeout,
+            keepAliveTimeout,
+            // Node only enforces the two timeouts when it checks; check often enough for them to mean something.
+            connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(headersTimeout / 4))),
+            insecureHTTPParser: false,
+          },
+          handler,
+        ),
     });
     this.fastify.removeAllContentTypeParsers();
     this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -138,6 +153,7 @@ export class Microservice {
       description: options.description,
       handler: handler as RouteEntry['handler'],
       schema: options.schema,
+      contentTypes: options.contentTypes?.map((type) => type.toLowerCase()),
     };
     const group = this.router.add(rule, methods, entry);
     if (options.resource !== undefined) {
