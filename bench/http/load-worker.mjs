@@ -14,7 +14,9 @@ function run(options) {
 async function measure(scenario, amount) {
   const request = { method: scenario.method, path: scenario.path, headers: scenario.headers, body: scenario.body };
   const base = { url: `http://127.0.0.1:${spec.port}`, connections: spec.connections, requests: [request] };
-  if (spec.warmupSeconds > 0) await run({ ...base, duration: spec.warmupSeconds });
+  if (scenario.warmup && spec.warmupSeconds > 0) await run({ ...base, duration: spec.warmupSeconds });
+  // Count 0 marks the start of a measured window, so the driver can read the server's CPU time there.
+  if (scenario.warmup) process.send?.({ type: 'progress', count: 0 });
   const started = process.hrtime.bigint();
   const result = await run(amount ? { ...base, amount } : { ...base, duration: spec.seconds });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -29,17 +31,19 @@ async function measure(scenario, amount) {
   };
 }
 
-// With `chunks`, the amount of requests is sent in that many pieces and a `progress` message follows each,
-// so the driver can sample the server's memory at known request counts.
+// Progress messages: count 0 before each scenario's measured window, then the running request count after
+// the window (or after each piece, when `chunks` splits an `amount` of requests), so the driver can read the
+// server's CPU time around the window and sample its memory at known request counts.
 async function main() {
   const samples = [];
   const chunks = spec.chunks ?? 1;
   for (const scenario of spec.scenarios) {
     let total = 0;
     for (let chunk = 0; chunk < chunks; chunk++) {
-      const sample = await measure(scenario, spec.amount ? Math.ceil(spec.amount / chunks) : undefined);
+      const amount = spec.amount ? Math.ceil(spec.amount / chunks) : undefined;
+      const sample = await measure({ ...scenario, warmup: chunk === 0 }, amount);
       total += sample.requests;
-      if (chunks > 1) process.send?.({ type: 'progress', count: total });
+      process.send?.({ type: 'progress', count: total });
       if (chunk === chunks - 1) samples.push({ ...sample, requests: total });
     }
   }

@@ -31,6 +31,12 @@ export function medianRps(
   return medianOf(result.samples[scenario], (sample) => sample.rps);
 }
 
+function medianCpu(results: readonly HttpImplementationResult[], implementation: string, scenario: ScenarioName) {
+  const result = results.find((entry) => entry.implementation === implementation);
+  if (!result || result.unavailable) return Number.NaN;
+  return medianOf(result.samples[scenario], (sample) => sample.cpuUsPerRequest);
+}
+
 /**
  * Renders one table per scenario: median req/s, ratio to raw Fastify, median p50/p99 latency, per-round req/s.
  * @example renderHttpSection(results, 50)
@@ -39,15 +45,19 @@ export function renderHttpSection(results: readonly HttpImplementationResult[], 
   const parts: string[] = [];
   for (const scenario of SCENARIOS) {
     const reference = medianRps(results, 'fastify', scenario.name);
+    const cpuReference = medianCpu(results, 'fastify', scenario.name);
     const rows = results.map((result) => {
       const label = LABELS[result.implementation] ?? result.implementation;
-      if (result.unavailable) return [label, result.unavailable, '', '', '', ''];
+      if (result.unavailable) return [label, result.unavailable, '', '', '', '', '', ''];
       const samples = result.samples[scenario.name];
       const rps = medianOf(samples, (sample) => sample.rps);
+      const cpu = medianOf(samples, (sample) => sample.cpuUsPerRequest);
       return [
         label,
         formatRate(rps),
         formatRatio(rps, reference),
+        Number.isFinite(cpu) ? cpu.toFixed(1) : '—',
+        formatRatio(cpu, cpuReference),
         formatMs(medianOf(samples, (sample) => sample.p50)),
         formatMs(medianOf(samples, (sample) => sample.p99)),
         samples.map((sample) => formatRate(sample.rps)).join(' / '),
@@ -55,7 +65,19 @@ export function renderHttpSection(results: readonly HttpImplementationResult[], 
     });
     parts.push(
       `### ${scenario.label}\n\n\`${scenario.method} ${scenario.path}\`, Accept \`${scenario.headers.accept}\`, ${connections} connections.\n`,
-      markdownTable(['Server', 'req/s (median)', 'vs raw Fastify', 'p50 ms', 'p99 ms', 'req/s per round'], rows),
+      markdownTable(
+        [
+          'Server',
+          'req/s (median)',
+          'vs raw Fastify',
+          'server CPU µs/req',
+          'CPU vs raw Fastify',
+          'p50 ms',
+          'p99 ms',
+          'req/s per round',
+        ],
+        rows,
+      ),
       '',
     );
   }

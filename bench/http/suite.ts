@@ -20,6 +20,8 @@ export interface LoadSample {
   readonly non2xx: number;
   readonly errors: number;
   readonly timeouts: number;
+  /** Server CPU time (user + system) per request in µs over the measured window; robust to a busy machine. */
+  readonly cpuUsPerRequest: number;
 }
 
 export interface HttpImplementationResult {
@@ -36,13 +38,30 @@ export async function loadScenarios(
   port: number,
   scenarios: readonly Scenario[],
   load: { connections: number; warmupSeconds: number; seconds?: number; amount?: number; chunks?: number },
+  server: { cpuMs(): number },
   onProgress?: (requests: number) => void,
 ): Promise<LoadSample[]> {
   const requests = scenarios.map(({ method, path, headers, body }) => ({ method, path, headers, body }));
   const spec = { port, ...load, scenarios: requests };
   const perScenarioMs = (load.warmupSeconds + (load.seconds ?? 0)) * 1000 + (load.amount ?? 0) / 2;
   const timeoutMs = 60_000 + perScenarioMs * scenarios.length * 2;
-  return (await runChild('http/load-worker.mjs', [JSON.stringify(spec)], timeoutMs, onProgress)) as LoadSample[];
+  const cpuUsed: number[] = [];
+  let windowStart = Number.NaN;
+  const progress = (requests: number): void => {
+    if (requests === 0) windowStart = server.cpuMs();
+    else {
+      cpuUsed.push(server.cpuMs() - windowStart);
+      onProgress?.(requests);
+    }
+  };
+  const samples = (await runChild('http/load-worker.mjs', [JSON.stringify(spec)], timeoutMs, progress)) as Omit<
+    LoadSample,
+    'cpuUsPerRequest'
+  >[];
+  return samples.map((sample, index) => ({
+    ...sample,
+    cpuUsPerRequest: ((cpuUsed[index] ?? Number.NaN) * 1000) / sample.requests,
+  }));
 }
 
 /** Sends each scenario once and describes any response that is not what every implementation must send. */
@@ -94,11 +113,16 @@ export async function runHttpSuite(profile: Profile, log: (line: string) => void
         const port = await server.ready();
         if (port === undefined) throw new Error('server reported no port');
         if (round === 0) result.notes.push(...(await checkResponses(port)));
-        const samples = await loadScenarios(port, SCENARIOS, {
-          connections: profile.httpConnections,
-          warmupSeconds: profile.httpWarmupSeconds,
-          seconds: profile.httpSeconds,
-        });
+        const samples = await loadScenarios(
+          port,
+          SCENARIOS,
+          {
+            connections: profile.httpConnections,
+            warmupSeconds: profile.httpWarmupSeconds,
+            seconds: profile.httpSeconds,
+          },
+          server,
+        );
         SCENARIOS.forEach((scenario, index) => {
           const sample = samples[index];
           if (!sample) throw new Error(`no sample for ${scenario.name}`);

@@ -21,6 +21,8 @@ export class UnavailableError extends Error {
 }
 
 const TAIL_BYTES = 4000;
+/** USER_HZ: Linux reports process CPU times in 1/100 s on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * A running benchmark child, with its stderr tail kept for error messages.
@@ -66,6 +68,15 @@ export class BenchChild {
 
   get pid(): number {
     return this.process.pid ?? -1;
+  }
+
+  /** CPU time (user + system) the child has used so far, in ms, read from /proc (Linux). */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   }
 
   /** The resident set size of the child right now, read from /proc (Linux). */

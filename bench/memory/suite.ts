@@ -45,6 +45,7 @@ async function serverSeries(
         amount: profile.rssRequests,
         chunks: profile.rssSamples,
       },
+      server,
       (requests) => series.points.push({ count: requests, bytes: server.rssBytes() }),
     );
   } catch (error) {
