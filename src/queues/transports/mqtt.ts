@@ -1,7 +1,348 @@
-/** Placeholder until the mqtt:// transport lands. */
-import { MicroservicesError } from '../../errors.js';
-import type { Transport, TransportOptions } from './transport.js';
+/**
+ * The `mqtt://` transport on MQTT 5 (tested on Mosquitto 2.0): QoS 1 both ways, persistent sessions
+ * (`cleanStart: false` with a session expiry) that hold a queue's messages while no consumer is connected,
+ * shared subscriptions `$share/<queue>/...` so several sessions can compete for one queue, and emulated
+ * nack, delivery counts and dead-lettering (see `mqtt-delivery.ts`). Its limits are in docs/transports/mqtt.md.
+ */
 
-export function createMqttTransport(_url: URL, _options: TransportOptions): Transport {
-  throw new MicroservicesError('MS_QUEUE_NOT_IMPLEMENTED', 'The mqtt:// transport is not implemented yet');
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { MicroservicesError } from '../../errors.js';
+import { getLogger, type Logger } from '../../logging.js';
+import { encodeMqttProperties, type MqttEnvelope } from './mqtt-codec.js';
+import { MqttQueueConsumer } from './mqtt-consumer.js';
+import { MqttControl, NoSubscribersError } from './mqtt-control.js';
+import { GapDetector, type GapReport } from './mqtt-gaps.js';
+import { exchangeTopic, queueTopic } from './mqtt-names.js';
+import { loadMqttModule, type MqttModule } from './mqtt-peer.js';
+import { type MqttSettings, mqttSettings } from './mqtt-settings.js';
+import { MqttTopology } from './mqtt-topology.js';
+import type {
+  ConsumeOptions,
+  DeliveryHandler,
+  ExchangeOptions,
+  MessageProperties,
+  OutgoingMessage,
+  PublishOptions,
+  PublishTarget,
+  QueueOptions,
+  Subscription,
+  Transport,
+  TransportCapabilities,
+  TransportEventName,
+  TransportEvents,
+  TransportOptions,
+} from './transport.js';
+
+/** MQTT has no "unlimited": prefetch 0 becomes this receive maximum. */
+const DEFAULT_PREFETCH = 100;
+
+function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PUBACK for ${what} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onAbort = (): void => reject(signal?.reason);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+export class MqttTransport extends EventEmitter implements Transport {
+  readonly name: string;
+  readonly capabilities: TransportCapabilities = {
+    exchangeTypes: ['direct', 'fanout', 'topic'],
+    durable: true,
+    nativeDeadLetter: false,
+  };
+  readonly #settings: MqttSettings;
+  readonly #mqtt: MqttModule;
+  readonly #logger: Logger;
+  readonly #publisherId = randomBytes(6).toString('hex');
+  readonly #sequences = new Map<string, number>();
+  readonly #consumers = new Map<string, MqttQueueConsumer>();
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #gaps = new GapDetector();
+  #control: MqttControl | undefined;
+  #topology: MqttTopology | undefined;
+  #closing = false;
+  #tagCounter = 0;
+
+  constructor(settings: MqttSettings, mqtt: MqttModule, logger: Logger) {
+    super();
+    this.name = settings.name;
+    this.#settings = settings;
+    this.#mqtt = mqtt;
+    this.#logger = logger;
+  }
+
+  get connected(): boolean {
+    return !this.#closing && (this.#control?.client.connected ?? false);
+  }
+
+  override toString(): string {
+    return `MqttTransport(${this.name})`;
+  }
+
+  /** Messages the broker dropped, found from gaps in publishers' sequence numbers (see `mqtt-gaps.ts`). */
+  gapReport(): GapReport[] {
+    return this.#gaps.report();
+  }
+
+  #ready(): { control: MqttControl; topology: MqttTopology } {
+    if (this.#closing) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    if (!this.#control || !this.#topology) {
+      throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`);
+    }
+    return { control: this.#control, topology: this.#topology };
+  }
+
+  #emitError(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    else this.#logger.error(`${this.name}: ${error.message}`);
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    if (this.connected) return;
+    if (this.#closing) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    if (!this.#control) {
+      const control = new MqttControl(this.#mqtt, this.#settings, this.#logger);
+      this.#control = control;
+      this.#topology = new MqttTopology(
+        control,
+        this.#mqtt,
+        this.#settings,
+        this.#logger,
+        (queue) => this.#consumers.get(queue)?.session,
+      );
+      this.#follow(control);
+    }
+    await this.#firstConnect(this.#control, signal);
+  }
+
+  /** Reports the control connection's state changes; MQTT.js reconnects it by itself. */
+  #follow(control: MqttControl): void {
+    let attempt = 0;
+    let up = false;
+    control.client.on('connect', () => {
+      attempt = 0;
+      up = true;
+      this.emit('connected');
+    });
+    control.client.on('close', () => {
+      if (!up || this.#closing) return;
+      up = false;
+      this.emit('disconnected');
+    });
+    control.client.on('reconnect', () => {
+      attempt += 1;
+      this.emit('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
+      if (attempt >= this.#settings.reconnect.maxAttempts) {
+        void control.end();
+        this.#emitError(new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Gave up reconnecting to ${this.name}`));
+      }
+    });
+  }
+
+  #firstConnect(control: MqttControl, signal: AbortSignal | undefined): Promise<void> {
+    if (control.client.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const cleanup = (): void => {
+        control.client.off('connect', onConnect);
+        control.client.off('error', onError);
+        control.client.off('close', onClose);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (cause: unknown): void => {
+        cleanup();
+        void control.end();
+        this.#control = undefined;
+        this.#topology = undefined;
+        reject(
+          new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${cause}`, { cause }),
+        );
+      };
+      const onConnect = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error): void => {
+        if (!this.#settings.reconnect.enabled) fail(error);
+      };
+      const onClose = (): void => {
+        if (!this.#settings.reconnect.enabled || control.client.disconnected) fail('connection closed');
+      };
+      const onAbort = (): void => fail(signal?.reason);
+      control.client.on('connect', onConnect);
+      control.client.on('error', onError);
+      control.client.on('close', onClose);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
+    await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
+    await Promise.allSettled([...this.#pending]);
+    await this.#control?.end();
+  }
+
+  declareQueue(name: string, options?: QueueOptions): Promise<void> {
+    return this.#ready().topology.declareQueue(name, options);
+  }
+
+  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    return this.#ready().topology.declareExchange(name, options);
+  }
+
+  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    return this.#ready().topology.bindQueue(queue, exchange, routingKey);
+  }
+
+  deleteQueue(name: string): Promise<void> {
+    return this.#ready().topology.deleteQueue(name);
+  }
+
+  deleteExchange(name: string): Promise<void> {
+    return this.#ready().topology.deleteExchange(name);
+  }
+
+  purgeQueue(name: string): Promise<number> {
+    return this.#ready().topology.purgeQueue(name);
+  }
+
+  async hasExchange(name: string): Promise<boolean> {
+    if (name === '') return true;
+    return (await this.#ready().topology.exchangeType(name)) !== undefined;
+  }
+
+  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    let pending: Promise<void>;
+    try {
+      this.#ready();
+      pending = this.#publish(target, message, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#pending.add(pending);
+    void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
+    return pending;
+  }
+
+  async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
+    const { topology } = this.#ready();
+    if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
+      throw new MicroservicesError('MS_QUEUE_UNROUTABLE', `No exchange "${target.exchange}" on ${this.name}`);
+    }
+    const topic =
+      target.exchange === '' ? queueTopic(target.routingKey) : exchangeTopic(target.exchange, target.routingKey);
+    const sequence = (this.#sequences.get(topic) ?? 0) + 1;
+    this.#sequences.set(topic, sequence);
+    await this.#send(topic, message.body, message.properties, { publisher: this.#publisherId, sequence }, options);
+  }
+
+  async #send(
+    topic: string,
+    body: Buffer,
+    properties: MessageProperties,
+    envelope: MqttEnvelope,
+    options: PublishOptions = {},
+  ): Promise<void> {
+    const { control } = this.#ready();
+    const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
+    const publishProperties = encodeMqttProperties(properties, envelope);
+    try {
+      await withTimeout(
+        control.publish(topic, body, { properties: publishProperties }, true),
+        timeoutMs,
+        options.signal,
+        `"${topic}"`,
+      );
+    } catch (error) {
+      if (error instanceof NoSubscribersError) {
+        throw new MicroservicesError('MS_QUEUE_UNROUTABLE', `Unroutable: no queue takes topic "${topic}"`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    const { topology } = this.#ready();
+    const consumerTag = options.consumerTag ?? `mqtt-consumer-${++this.#tagCounter}`;
+    let consumer = this.#consumers.get(queue);
+    if (!consumer) {
+      const created = new MqttQueueConsumer({
+        mqtt: this.#mqtt,
+        settings: this.#settings,
+        queue,
+        clientId: topology.clientId(queue),
+        prefetch: options.prefetch > 0 ? options.prefetch : DEFAULT_PREFETCH,
+        logger: this.#logger,
+        gaps: this.#gaps,
+        republish: (to, body, properties, envelope) => this.#send(queueTopic(to), body, properties, envelope),
+        deadLetterQueue: () => topology.deadLetterQueue(queue),
+        onGap: (gap) =>
+          this.#logger.warn(
+            `${this.name}: messages ${gap.from}..${gap.to} from publisher ${gap.publisher} on ${gap.topic} never arrived ` +
+              '(broker queue overflow or a crash before its autosave)',
+          ),
+        onFatal: (error) => this.#emitError(error),
+        onIdle: () => {
+          if (this.#consumers.get(queue) === created) this.#consumers.delete(queue);
+        },
+      });
+      consumer = created;
+      this.#consumers.set(queue, created);
+    }
+    consumer.add(consumerTag, handler);
+    await consumer.session.ready();
+    // Idempotent: makes sure the session still holds its subscriptions if the broker lost them.
+    await consumer.session.subscribe(await topology.queueFilters(queue));
+    const owner = consumer;
+    const subscription: Subscription = {
+      consumerTag,
+      cancel: async () => {
+        this.#subscriptions.delete(subscription);
+        await owner.remove(consumerTag);
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  override on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
+    return super.off(event, listener as (...args: unknown[]) => void);
+  }
+}
+
+/**
+ * Creates the `mqtt://` transport. Needs the `mqtt` package installed.
+ * Query parameters: `sessionExpiry` (seconds, default 86400), `member` (join a queue as an extra session).
+ * @example
+ * const transport = await createMqttTransport(new URL('mqtt://127.0.0.1:1883/'), {});
+ * await transport.connect();
+ */
+export async function createMqttTransport(url: URL, options: TransportOptions): Promise<Transport> {
+  const settings = mqttSettings(url, options);
+  const mqtt = await loadMqttModule();
+  return new MqttTransport(settings, mqtt, options.logger ?? getLogger('microservices.queues.mqtt'));
 }
