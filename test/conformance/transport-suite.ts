@@ -329,6 +329,22 @@ export function describeTransportConformance(label: string, options: Conformance
         expect(await transport.purgeQueue(queue)).toBe(1);
       });
 
+      it('an ack after cancel() still takes effect, also when the transport closes right after', async () => {
+        const f = setup();
+        const transport = await f.open();
+        const queue = await f.queue(transport, 'ack-after-cancel');
+        await transport.publish({ exchange: '', routingKey: queue }, json('done'));
+        const { deliveries, handler } = collect();
+        const subscription = await transport.consume(queue, handler, { prefetch: 10 });
+        await waitFor('the delivery', () => deliveries.length === 1);
+        await subscription.cancel();
+        expect(await (deliveries[0] as Delivery).ack()).toBe(true);
+        await transport.close();
+        const other = await f.open();
+        await sleep(200);
+        expect(await other.purgeQueue(queue)).toBe(0);
+      });
+
       it('unacknowledged deliveries return to the queue when their connection closes', async () => {
         const f = setup();
         const first = await f.open();
