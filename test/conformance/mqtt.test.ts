@@ -3,8 +3,10 @@
  * transport's emulation (persistent sessions, republished requeues) is what is checked here.
  */
 import { mosquitto } from '../helpers/services.js';
+import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
 const url = (): string => 'mqtt://127.0.0.1:1883/?sessionExpiry=600';
 
 describeTransportConformance('mqtt', { check: mosquitto, url });
+describeServiceConformance('mqtt', { check: mosquitto, url });
