@@ -33,6 +33,9 @@ export interface ConnectionSettings {
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
+/** How long a clean close may wait for the broker's close-ok before the socket is destroyed. */
+const CLOSE_TIMEOUT_MS = 3000;
+
 /**
  * One logical connection that survives broker restarts.
  * @example
@@ -90,13 +93,7 @@ export class AmqpConnection {
     this.stopping.abort(new MicroservicesError('MS_QUEUE_CLOSED', 'The transport is closed'));
     const model = this.model;
     this.model = undefined;
-    if (model) {
-      try {
-        await model.close();
-      } catch (error) {
-        this.settings.logger.debug(`closing the connection: ${(error as Error).message}`);
-      }
-    }
+    if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, this.settings.logger);
     await this.opening?.catch(() => undefined);
     this.state = 'closed';
   }
@@ -192,4 +189,26 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * Closes cleanly when the broker answers, and otherwise destroys the socket: on a half-open connection the
+ * close-ok never comes, and `close()` must not hang on it.
+ */
+async function closeWithin(model: ChannelModel, timeoutMs: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([model.close().then(() => 'closed' as const), timedOut]);
+    if (outcome === 'timeout') {
+      logger.warn(`the broker did not answer close within ${timeoutMs} ms; dropping the connection`);
+      (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+  } catch (error) {
+    logger.debug(`closing the connection: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }

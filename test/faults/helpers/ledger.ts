@@ -130,11 +130,13 @@ export async function publishWindowed(
   window: number,
   publish: (id: string, index: number) => Promise<void>,
   onProgress: (settled: number) => void = () => {},
+  /** Stops taking new ids once true (a producer that runs until a fault scenario is over). */
+  shouldStop: () => boolean = () => false,
 ): Promise<void> {
   let next = 0;
   let settled = 0;
   const worker = async (): Promise<void> => {
-    while (next < ids.length) {
+    while (next < ids.length && !shouldStop()) {
       const index = next++;
       const id = ids[index] as string;
       await ledger.publish(id, () => publish(id, index));
