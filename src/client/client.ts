@@ -54,6 +54,13 @@ function splitArguments(args: readonly unknown[]): { parts: readonly PathPart[];
   return { parts, options: hasOptions ? (last as RequestOptions) : undefined };
 }
 
+/** Asks a pino-like logger whether a level is on, so that disabled lines cost no string building. */
+function levelCheck(logger: Logger): (level: 'debug' | 'info') => boolean {
+  const withCheck = logger as Logger & { isLevelEnabled?: (level: string) => boolean };
+  if (typeof withCheck.isLevelEnabled !== 'function') return () => true;
+  return (level) => withCheck.isLevelEnabled?.(level) ?? true;
+}
+
 function joinResource(prefix: string, rest: string): string {
   if (prefix === '') return rest;
   if (rest === '') return prefix;
@@ -100,6 +107,7 @@ export class BaseClient {
   readonly #retry: RetryPolicy;
   readonly #maxRedirects: number;
   readonly #limits: { readonly connectTimeout: number; readonly maxResponseSize: number };
+  readonly #levelEnabled: (level: 'debug' | 'info') => boolean;
 
   constructor(endpoint: string, options: ClientOptions = {}) {
     const keepBlankValues = options.keepBlankValues ?? true;
@@ -115,7 +123,9 @@ export class BaseClient {
     this.closeSlash = options.closeSlash ?? true;
     this.keepBlankValues = keepBlankValues;
     this.name = options.name ?? `<client: ${maskPassword(endpoint)}>`;
-    this.logger = instanceLogger(this, options.logger ?? getLogger('microservices.http.client'));
+    const logger = options.logger ?? getLogger('microservices.http.client');
+    this.logger = instanceLogger(this, logger);
+    this.#levelEnabled = levelCheck(logger);
     this.#urls = new UrlBuilder(this.#parsed, this.closeSlash, keepBlankValues);
     this.#rules = {
       okStatuses: new Set(this.okStatuses),
@@ -209,8 +219,8 @@ export class BaseClient {
     if (options?.fragment) assertNoInjection(options.fragment, 'fragment');
     const resource = joinResource(prefix, buildResource(parts));
     const url = this.#urls.build(parts, options, resource);
-    this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
-    this.logger.info(`Request ${method} for ${url.logUrl}`);
+    if (this.#levelEnabled('debug')) this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
+    if (this.#levelEnabled('info')) this.logger.info(`Request ${method} for ${url.logUrl}`);
     const { headers, body } = await this.#prepare(options);
     const timeouts = resolveTimeouts(options?.timeout, this.#timeouts);
     const raw = await sendRequest(

@@ -2,8 +2,8 @@
  * One call on the wire: attempts with retries, redirects, and the call's total deadline, ending in a complete
  * response or one of the client's errors. Nothing here knows about JSON or keys (see response.ts).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logging.js';
+import { AbortEmitter, abortableSleep } from './abort.js';
 import { ClientError, type TimeoutPhase, TooManyRedirectsError } from './errors.js';
 import type { HeaderMap } from './headers.js';
 import { isRedirect, nextHop } from './redirect.js';
@@ -51,7 +51,7 @@ type AttemptResult = { readonly redirect: OpenResponse } | { readonly response: 
  * and `expired` names it.
  */
 class Deadlines {
-  readonly controller = new AbortController();
+  readonly signal = new AbortEmitter();
   readonly endsAt: number;
   expired: TimeoutPhase | undefined;
   private readonly totalTimer: NodeJS.Timeout;
@@ -64,7 +64,7 @@ class Deadlines {
 
   private expire(phase: TimeoutPhase): void {
     this.expired ??= phase;
-    this.controller.abort();
+    this.signal.abort(new Error(`${phase} deadline expired`));
   }
 
   waitForHeaders(ms: number): void {
@@ -96,7 +96,7 @@ export async function sendRequest(
   const callerSignal = request.signal;
   if (callerSignal?.aborted) throw callerSignal.reason;
   const deadlines = new Deadlines(request.totalTimeout);
-  const forwardAbort = (): void => deadlines.controller.abort(callerSignal?.reason);
+  const forwardAbort = (): void => deadlines.signal.abort(callerSignal?.reason);
   callerSignal?.addEventListener('abort', forwardAbort, { once: true });
   try {
     let hop: Hop = request;
@@ -150,7 +150,7 @@ async function attemptWithRetries(
   logger: Logger,
 ): Promise<AttemptResult> {
   const policy = request.retry;
-  const signal = deadlines.controller.signal;
+  const signal = deadlines.signal;
   const deadline = deadlines.endsAt;
   for (let attempt = 0; ; attempt++) {
     let open: OpenResponse;
@@ -172,7 +172,7 @@ async function attemptWithRetries(
         if (wait !== undefined) {
           discard(open);
           logger.warn(`Retrying ${hop.method} for ${request.logUrl} in ${wait} ms after status ${open.statusCode}`);
-          await sleep(wait, undefined, { signal });
+          await abortableSleep(wait, signal);
           continue;
         }
       }
@@ -182,7 +182,7 @@ async function attemptWithRetries(
       const wait = backoffMs(policy, attempt);
       if (Date.now() + wait >= deadline) throw error;
       logger.warn(`Retrying ${hop.method} for ${request.logUrl} in ${wait} ms after ${String(error)}`);
-      await sleep(wait, undefined, { signal });
+      await abortableSleep(wait, signal);
     }
   }
 }

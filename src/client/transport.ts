@@ -4,6 +4,7 @@
  * mapping of undici's failures onto the client's errors.
  */
 import { Agent, type Dispatcher, Pool } from 'undici';
+import type { AbortEmitter } from './abort.js';
 import {
   ConnectionError,
   InvalidRequestError,
@@ -30,7 +31,8 @@ export interface Attempt {
   readonly body: string | Uint8Array | undefined;
   readonly headersTimeout: number;
   readonly bodyTimeout: number;
-  readonly signal: AbortSignal;
+  /** An AbortSignal or, cheaper, an EventEmitter that emits `abort` (undici takes both). */
+  readonly signal: AbortSignal | AbortEmitter;
 }
 
 /** A complete response: status, headers and the whole body as text. */
