@@ -50,8 +50,12 @@ class HighlightWriter {
 }
 
 /** JSON string literal text; U+2028/U+2029 escaped as in JSON embedded in pages (they break some parsers). */
+const LINE_SEPARATORS = /[\u2028\u2029]/;
+
 function quote(text: string): string {
-  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
+  const literal = JSON.stringify(text);
+  if (!LINE_SEPARATORS.test(literal)) return literal;
+  return literal.replace(/[\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
 }
 
 /** What `JSON.stringify` would emit for the value, after `toJSON`; undefined for values JSON leaves out. */
