@@ -45,6 +45,14 @@ describe('F7 parser and smuggling probes', () => {
     expect(calls).toBe(0);
   });
 
+  it('F6: an unknown method token is refused by the parser with 400, a method Fastify does not route with 405; never 500', async () => {
+    const unknown = await rawExchange(port, ['FOO / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(unknown.status).toBe(400);
+    const propfind = await rawExchange(port, ['PROPFIND / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(propfind.status).toBe(405);
+    expect(propfind.response).toMatch(/Allow: GET, HEAD, POST, OPTIONS/i);
+  });
+
   it('never enables the lenient HTTP parser', () => {
     expect((app.fastify.server as unknown as { insecureHTTPParser: boolean }).insecureHTTPParser).toBe(false);
   });
