@@ -100,5 +100,5 @@ describe.skipIf(check.skip)('B1 redis: at-least-once under consumer kills', () =
     expect(duplicates).toBeLessThanOrEqual(kills * PREFETCH);
     expect(consumers.warnings.filter((line) => line.includes('were deleted'))).toEqual([]);
     expect(await raw.xlen(stream)).toBe(0);
-  });
+  }, 180_000);
 });

@@ -72,8 +72,11 @@ describe.skipIf(check.skip)('redis:// transport', () => {
     expect(pending).toBe(0);
   });
 
-  it('renews the lease of a slow handler so no other consumer claims it', async () => {
-    const query = 'minIdleMs=600&claimIntervalMs=100&leaseRenewMs=150';
+  /**
+   * One message held by a first consumer, and a second consumer on the same queue that claims whatever
+   * looks abandoned: the setting of the lease tests below.
+   */
+  async function heldAndWatched(query: string): Promise<{ held: Delivery; stolen: Delivery[] }> {
     const slow = await open(query);
     const other = await open(query);
     const queue = queueName('lease');
@@ -84,47 +87,32 @@ describe.skipIf(check.skip)('redis:// transport', () => {
     await slow.consume(queue, (delivery) => held.push(delivery), { prefetch: 1 });
     await waitFor('the first delivery', () => held.length === 1);
     await other.consume(queue, (delivery) => stolen.push(delivery), { prefetch: 1 });
+    return { held: held[0] as Delivery, stolen };
+  }
+
+  it('renews the lease of a slow handler so no other consumer claims it', async () => {
+    const { held, stolen } = await heldAndWatched('minIdleMs=600&claimIntervalMs=100&leaseRenewMs=150');
     await sleep(2000);
     expect(stolen).toHaveLength(0);
-    expect(await (held[0] as Delivery).ack()).toBe(true);
+    expect(await held.ack()).toBe(true);
   });
 
   it('without renewal the entry is taken over, and the old owner ack is fenced off', async () => {
-    const query = 'minIdleMs=400&claimIntervalMs=100&leaseRenewMs=0';
-    const slow = await open(query);
-    const other = await open(query);
-    const queue = queueName('fenced');
-    await slow.declareQueue(queue);
-    await slow.publish({ exchange: '', routingKey: queue }, json(1));
-    const held: Delivery[] = [];
-    const stolen: Delivery[] = [];
-    await slow.consume(queue, (delivery) => held.push(delivery), { prefetch: 1 });
-    await waitFor('the first delivery', () => held.length === 1);
-    await other.consume(queue, (delivery) => stolen.push(delivery), { prefetch: 1 });
+    const { held, stolen } = await heldAndWatched('minIdleMs=400&claimIntervalMs=100&leaseRenewMs=0');
     await waitFor('the takeover', () => stolen.length === 1);
     expect((stolen[0] as Delivery).deliveryCount).toBe(2);
-    expect(await (held[0] as Delivery).ack()).toBe(false);
+    expect(await held.ack()).toBe(false);
     expect(await (stolen[0] as Delivery).ack()).toBe(true);
   });
 
   it('touch() keeps the lease when automatic renewal is off', async () => {
-    const query = 'minIdleMs=500&claimIntervalMs=100&leaseRenewMs=0';
-    const slow = await open(query);
-    const other = await open(query);
-    const queue = queueName('touch');
-    await slow.declareQueue(queue);
-    await slow.publish({ exchange: '', routingKey: queue }, json(1));
-    const held: Delivery[] = [];
-    const stolen: Delivery[] = [];
-    await slow.consume(queue, (delivery) => held.push(delivery), { prefetch: 1 });
-    await waitFor('the first delivery', () => held.length === 1);
-    await other.consume(queue, (delivery) => stolen.push(delivery), { prefetch: 1 });
+    const { held, stolen } = await heldAndWatched('minIdleMs=500&claimIntervalMs=100&leaseRenewMs=0');
     for (let i = 0; i < 10; i += 1) {
-      await (held[0] as Delivery).touch?.();
+      await held.touch?.();
       await sleep(150);
     }
     expect(stolen).toHaveLength(0);
-    expect(await (held[0] as Delivery).ack()).toBe(true);
+    expect(await held.ack()).toBe(true);
   });
 
   it('dead-letters to the queue another process declared, with the error headers', async () => {

@@ -136,6 +136,26 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
   });
 }
 
+/**
+ * Settles as `command` does, unless the rejection armed by `arm` fires first; `arm` returns its disarm.
+ * The shared shape of the timeout, abort and connection-loss guards below.
+ */
+export function raceCommand<T>(command: Promise<T>, arm: (reject: (error: unknown) => void) => () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const disarm = arm(reject);
+    command.then(
+      (value) => {
+        disarm();
+        resolve(value);
+      },
+      (error: unknown) => {
+        disarm();
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Per client, the rejecters of commands in flight: one `close` listener serves them all. */
 const inFlight = new WeakMap<RedisClient, Set<(error: Error) => void>>();
 
@@ -159,37 +179,30 @@ function rejectersOf(client: RedisClient): Set<(error: Error) => void> {
  */
 export function unlessClosed<T>(client: RedisClient, command: Promise<T>): Promise<T> {
   const rejecters = rejectersOf(client);
-  return new Promise((resolve, reject) => {
+  return raceCommand(command, (reject) => {
     rejecters.add(reject);
-    command.then(
-      (value) => {
-        rejecters.delete(reject);
-        resolve(value);
-      },
-      (error: unknown) => {
-        rejecters.delete(reject);
-        reject(error);
-      },
-    );
+    return () => rejecters.delete(reject);
   });
 }
 
 /** Rejects with a timeout error when `command` has not settled within `ms` (the command may still run later). */
 export function withTimeout<T>(command: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
+  return raceCommand(command, (reject) => {
     const timer = setTimeout(
       () => reject(new MicroservicesError('MS_QUEUE_TIMEOUT', `Redis did not answer ${what} within ${ms} ms`)),
       ms,
     );
-    command.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+    return () => clearTimeout(timer);
+  });
+}
+
+/** Rejects with the signal's reason when it aborts before `command` settles. */
+export function unlessAborted<T>(command: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return command;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return raceCommand(command, (reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
   });
 }

@@ -15,6 +15,7 @@ import {
   createRedisClient,
   loadRedisConstructor,
   type RedisClient,
+  unlessAborted,
   unlessClosed,
   withTimeout,
 } from './redis-connection.js';
@@ -148,7 +149,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       ],
     );
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
-    const settled = abortable(
+    const settled = unlessAborted(
       withTimeout(unlessClosed(this.#publisher, routed), timeoutMs, 'a publish'),
       options.signal,
     ).then((count) => checkRouted(Number(count), target));
@@ -269,25 +270,6 @@ function checkRouted(count: number, target: PublishTarget): void {
       `${where} routed the message nowhere (key "${target.routingKey}")`,
     );
   }
-}
-
-function abortable<T>(command: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return command;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    command.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**
