@@ -6,6 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { binary, type ServiceCheck } from '../../helpers/services.js';
 
@@ -33,7 +34,22 @@ export async function chaosCtl(args: readonly string[], timeoutMs = 60_000): Pro
   return stdout;
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 async function isUp(): Promise<boolean> {
+  // The listener opens late in boot; before it does, rabbitmqctl would only wait.
+  if (!(await portOpen(CHAOS_PORT))) return false;
   try {
     await chaosCtl(['await_startup', '--timeout', '5'], 15_000);
     return true;
@@ -83,7 +99,7 @@ export async function startChaosNode(timeoutMs = 90_000): Promise<void> {
   while (!(await isUp())) {
     if (Date.now() > deadline)
       throw new Error(`the dedicated RabbitMQ node did not start in ${timeoutMs} ms (logs: ${BASE}/log)`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
