@@ -21,6 +21,10 @@ export interface MicroserviceOptions {
   /** Default prefetch for queues that set none. Default 100 (0 means unlimited). */
   readonly prefetchCount?: number;
   readonly reconnect?: ReconnectOptions;
+  /** The seed's switch: false makes a lost or refused connection final (same as `reconnect.enabled`). */
+  readonly reconnectEnable?: boolean;
+  /** The seed's delay between connection attempts, in seconds (same as `reconnect.initialDelayMs / 1000`). */
+  readonly reconnectTimeout?: number;
   /** Connect in the constructor (in the background). With false, `queue()` or `run()` connects. Default true. */
   readonly immediateConnect?: boolean;
   /** Display name; default `<microservice: URL-with-masked-password>`. */
@@ -57,6 +61,15 @@ interface RegisteredQueue {
 
 const DEFAULT_PREFETCH = 100;
 
+/** Merges the seed's `reconnectEnable`/`reconnectTimeout` into the transport's reconnect settings. */
+function reconnectSettings(options: MicroserviceOptions): ReconnectOptions {
+  return {
+    ...options.reconnect,
+    ...(options.reconnectEnable === undefined ? {} : { enabled: options.reconnectEnable }),
+    ...(options.reconnectTimeout === undefined ? {} : { initialDelayMs: options.reconnectTimeout * 1000 }),
+  };
+}
+
 /**
  * @example
  * const app = new Microservice({ connection: 'memory://demo' });
@@ -82,9 +95,7 @@ export class Microservice {
 
   constructor(options: MicroserviceOptions | string = {}) {
     this.options = typeof options === 'string' ? { connection: options } : options;
-    this.connection = resolveConnection(this.options.connection, {
-      ...(this.options.reconnect ? { reconnect: this.options.reconnect } : {}),
-    });
+    this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
     this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
     this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
     if (this.options.immediateConnect ?? true) void this.connect().catch(() => {});

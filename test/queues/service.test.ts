@@ -55,6 +55,14 @@ describe('queue service lifecycle', () => {
     expect(logger.lines.some((line) => line.includes('Connection error, cause:'))).toBe(true);
   });
 
+  it('reconnectEnable: false gives up on a refused amqp:// connection and stops (seed semantics)', async () => {
+    const logger = capturingLogger();
+    const app = service({ connection: 'amqp://guest:guest@127.0.0.1:1/', reconnectEnable: false, logger });
+    await expect(app.run()).resolves.toBeUndefined();
+    expect(app.stopped).toBe(true);
+    expect(logger.lines.some((line) => line.includes('Connection error, cause:'))).toBe(true);
+  });
+
   it('immediateConnect: false connects only once a queue is registered', async () => {
     const transport = new RecordingTransport();
     const app = service({ connection: transport, immediateConnect: false });
