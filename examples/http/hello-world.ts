@@ -4,6 +4,7 @@
  * PORT and HOST override the address.
  */
 
+import { pathToFileURL } from 'node:url';
 import { setLogging } from 'microservices-ts';
 import { Microservice, ResourceMarker, run } from 'microservices-ts/http';
 
@@ -67,7 +68,7 @@ export function createHelloWorld(): Microservice {
   return microservice;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   setLogging('info');
   await run(createHelloWorld(), {
     port: Number(process.env.PORT ?? 5000),
