@@ -176,7 +176,9 @@ async function attemptWithRetries(
           continue;
         }
       }
-      return { response: await readText(open, limits.maxResponseSize, request.logUrl) };
+      // A HEAD response declares the length of a body it does not carry: no cap applies.
+      const cap = hop.method === 'HEAD' ? -1 : limits.maxResponseSize;
+      return { response: await readText(open, cap, request.logUrl) };
     } catch (error) {
       if (signal.aborted || attempt >= policy.retries || !shouldRetryError(error, request.replayable)) throw error;
       const wait = backoffMs(policy, attempt);

@@ -135,6 +135,17 @@ describe('G1 response size cap', () => {
     expect(error).toBeInstanceOf(ResponseTooLargeError);
   });
 
+  it('does not apply the cap to the Content-Length of a HEAD response', async () => {
+    const server = await startServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
+      response.end();
+    });
+    servers.push(server);
+    const client = new Client(`${server.origin}/`, { maxResponseSize: limit, retry: false });
+    clients.push(client);
+    expect(await client.head()).toBeNull();
+  });
+
   it('accepts a body just under the cap', async () => {
     const client = await serve((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
