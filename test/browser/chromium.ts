@@ -3,6 +3,7 @@
  * Flags keep it quiet on a shared 2-core machine: no GPU, no background networking, no first-run work.
  */
 import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_PATH } from '../helpers/services.js';
 
 export function launchChromium(): Promise<Browser> {
@@ -18,4 +19,23 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Starts Chromium before the enclosing suite's tests and closes it after them; read `.browser` inside tests.
+ */
+export function useChromium(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (browser === undefined) throw new Error('Chromium has not been started (use inside tests)');
+      return browser;
+    },
+  };
 }

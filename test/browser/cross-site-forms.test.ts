@@ -4,11 +4,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as chromiumCheck } from '../helpers/services.js';
-import { launchChromium } from './chromium.js';
-import { type FixtureService, startFixtureService } from './fixture-service.js';
+import { useChromium } from './chromium.js';
+import { useFixtureService } from './fixture-service.js';
 
 const check = chromiumCheck();
 
@@ -30,15 +29,7 @@ function startEvilSite(target: string): Promise<{ server: Server; origin: string
 }
 
 describe('method-override forms refuse cross-site posts (RELIABILITY H3)', () => {
-  let service: FixtureService;
-
-  beforeAll(async () => {
-    service = await startFixtureService();
-  });
-
-  afterAll(async () => {
-    await service?.close();
-  });
+  const fixture = useFixtureService();
 
   it.each([
     ['urlencoded', () => new URLSearchParams({ _method: 'DELETE' })],
@@ -51,28 +42,28 @@ describe('method-override forms refuse cross-site posts (RELIABILITY H3)', () =>
       },
     ],
   ])('answers 403 to a %s override from another origin and calls no handler', async (_label, body) => {
-    const before = service.ledger.length;
-    const response = await fetch(`${service.origin}/notes/`, {
+    const before = fixture.service.ledger.length;
+    const response = await fetch(`${fixture.service.origin}/notes/`, {
       method: 'POST',
       headers: { origin: 'http://evil.test', accept: 'application/json' },
       body: body(),
     });
     expect(response.status).toBe(403);
-    expect(service.ledger.length).toBe(before);
+    expect(fixture.service.ledger.length).toBe(before);
   });
 
   it('accepts the same override from the same origin', async () => {
-    const response = await fetch(`${service.origin}/notes/`, {
+    const response = await fetch(`${fixture.service.origin}/notes/`, {
       method: 'POST',
-      headers: { origin: service.origin, accept: 'application/json' },
+      headers: { origin: fixture.service.origin, accept: 'application/json' },
       body: new URLSearchParams({ _method: 'DELETE' }),
     });
     expect(response.status).toBe(200);
-    expect(service.ledger.at(-1)?.method).toBe('DELETE');
+    expect(fixture.service.ledger.at(-1)?.method).toBe('DELETE');
   });
 
   it('refuses a text/plain body on a JSON endpoint (CORS-simple bypass)', async () => {
-    const response = await fetch(`${service.origin}/notes/`, {
+    const response = await fetch(`${fixture.service.origin}/notes/`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain', accept: 'application/json' },
       body: '{"a": 1}',
@@ -82,30 +73,26 @@ describe('method-override forms refuse cross-site posts (RELIABILITY H3)', () =>
 });
 
 describe.skipIf(check.skip)('a cross-site form in Chromium (RELIABILITY H3)', () => {
-  let service: FixtureService;
-  let browser: Browser;
+  const fixture = useFixtureService();
+  const chromium = useChromium();
   let evil: { server: Server; origin: string };
 
   beforeAll(async () => {
-    service = await startFixtureService();
-    browser = await launchChromium();
-    evil = await startEvilSite(`${service.origin}/notes/`);
+    evil = await startEvilSite(`${fixture.service.origin}/notes/`);
   });
 
   afterAll(async () => {
-    await service?.close();
-    await browser?.close();
     await new Promise((resolve) => evil?.server.close(resolve));
   });
 
   it('a form on another site posting _method=DELETE gets 403 and deletes nothing', async () => {
-    const context = await browser.newContext();
+    const context = await chromium.browser.newContext();
     const page = await context.newPage();
     await page.goto(evil.origin);
-    const before = service.ledger.length;
+    const before = fixture.service.ledger.length;
     const [response] = await Promise.all([page.waitForNavigation(), page.click('button')]);
     expect(response?.status()).toBe(403);
-    expect(service.ledger.length).toBe(before);
+    expect(fixture.service.ledger.length).toBe(before);
     await context.close();
   });
 });

@@ -3,6 +3,7 @@
  * (method, data, uploaded file names) with a ledger of calls, a resources listing at `/`, and nothing else.
  */
 import { Microservice, ResourceMarker, ResourceSchema, reply } from 'microservices-ts/http';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One handled request, as the handler saw it. */
 export interface LedgerEntry {
@@ -51,4 +52,24 @@ export async function startFixtureService(): Promise<FixtureService> {
   );
   const origin = await app.listen({ port: 0 });
   return { app, origin, ledger, close: () => app.close() };
+}
+
+/**
+ * Starts the fixture service before the enclosing suite's tests and stops it after them; read `.service` inside
+ * tests.
+ */
+export function useFixtureService(): { readonly service: FixtureService } {
+  let service: FixtureService | undefined;
+  beforeAll(async () => {
+    service = await startFixtureService();
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+  return {
+    get service(): FixtureService {
+      if (service === undefined) throw new Error('The fixture service has not been started (use inside tests)');
+      return service;
+    },
+  };
 }

@@ -2,11 +2,11 @@
  * The browsable page's controls in a real Chromium, with JavaScript on and off: the GET button and format
  * menu, the POST/PUT/PATCH content form with each media type, DELETE, OPTIONS, and a resources-listing link.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium as chromiumCheck } from '../helpers/services.js';
-import { launchChromium } from './chromium.js';
-import { type FixtureService, startFixtureService } from './fixture-service.js';
+import { useChromium } from './chromium.js';
+import { useFixtureService } from './fixture-service.js';
 import { readExchange } from './page-reading.js';
 
 const check = chromiumCheck();
@@ -46,18 +46,8 @@ const MEDIA_TYPES = [
 ] as const;
 
 describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
-  let browser: Browser;
-  let service: FixtureService;
-
-  beforeAll(async () => {
-    service = await startFixtureService();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-  });
+  const chromium = useChromium();
+  const fixture = useFixtureService();
 
   describe.each([
     ['JavaScript on', true],
@@ -67,7 +57,7 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
     let page: Page;
 
     beforeAll(async () => {
-      context = await browser.newContext({ javaScriptEnabled });
+      context = await chromium.browser.newContext({ javaScriptEnabled });
       page = await context.newPage();
     });
 
@@ -76,7 +66,7 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
     });
 
     it('shows the resource page for a browser with title, description and allowed methods', async () => {
-      const response = await page.goto(`${service.origin}/notes/`);
+      const response = await page.goto(`${fixture.service.origin}/notes/`);
       expect(response?.status()).toBe(200);
       expect(response?.headers()['content-type']).toMatch(/^text\/html/);
       expect(await page.title()).toBe('Microservice API - Notes');
@@ -96,15 +86,18 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
     });
 
     it('reloads the resource with the GET button', async () => {
-      await page.goto(`${service.origin}/notes/?page=2&format=html`);
-      const before = service.ledger.length;
-      await Promise.all([page.waitForURL(`${service.origin}/notes/?page=2`), page.click('a.btn:text-is("GET")')]);
+      await page.goto(`${fixture.service.origin}/notes/?page=2&format=html`);
+      const before = fixture.service.ledger.length;
+      await Promise.all([
+        page.waitForURL(`${fixture.service.origin}/notes/?page=2`),
+        page.click('a.btn:text-is("GET")'),
+      ]);
       expect((await readExchange(page)).request).toBe('GET /notes/?page=2');
-      expect(service.ledger.length).toBe(before + 1);
+      expect(fixture.service.ledger.length).toBe(before + 1);
     });
 
     it('opens the JSON format from the format menu', async () => {
-      await page.goto(`${service.origin}/notes/`);
+      await page.goto(`${fixture.service.origin}/notes/`);
       await page.click('details.menu > summary');
       const [response] = await Promise.all([
         page.waitForResponse(/format=json/),
@@ -117,10 +110,10 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
     for (const method of ['POST', 'PUT', 'PATCH'] as const) {
       for (const media of MEDIA_TYPES) {
         it(`submits ${method} with ${media.label} and shows the resulting page`, async () => {
-          await page.goto(`${service.origin}/notes/`);
+          await page.goto(`${fixture.service.origin}/notes/`);
           await page.selectOption('select[name="_content_type"]', { label: media.label });
           await page.fill('textarea[name="_content"]', media.content);
-          const before = service.ledger.length;
+          const before = fixture.service.ledger.length;
           const [response] = await Promise.all([
             page.waitForNavigation(),
             page.click(`form.content-form button:text-is("${method}")`),
@@ -130,44 +123,46 @@ describe.skipIf(check.skip)('browsable page controls in Chromium', () => {
           expect(shown.request).toBe(`${method} /notes/`);
           expect(shown.status).toBe('HTTP 200 OK');
           expect(shown.body).toMatchObject({ method, received: media.received, uploaded: media.uploaded });
-          expect(service.ledger.slice(before)).toEqual([expect.objectContaining({ method, data: media.received })]);
+          expect(fixture.service.ledger.slice(before)).toEqual([
+            expect.objectContaining({ method, data: media.received }),
+          ]);
         });
       }
     }
 
     it('sends DELETE from the DELETE button and shows the resulting page', async () => {
-      await page.goto(`${service.origin}/notes/`);
-      const before = service.ledger.length;
+      await page.goto(`${fixture.service.origin}/notes/`);
+      const before = fixture.service.ledger.length;
       await Promise.all([page.waitForNavigation(), page.click('button:text-is("DELETE")')]);
       const shown = await readExchange(page);
       expect(shown.request).toBe('DELETE /notes/');
       expect(shown.body).toMatchObject({ method: 'DELETE' });
-      expect(service.ledger.slice(before).map((entry) => entry.method)).toEqual(['DELETE']);
+      expect(fixture.service.ledger.slice(before).map((entry) => entry.method)).toEqual(['DELETE']);
     });
 
     it('sends OPTIONS from the OPTIONS button without calling the handler', async () => {
-      await page.goto(`${service.origin}/notes/`);
-      const before = service.ledger.length;
+      await page.goto(`${fixture.service.origin}/notes/`);
+      const before = fixture.service.ledger.length;
       const [response] = await Promise.all([
         page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
         page.click('button:text-is("OPTIONS")'),
       ]);
       expect(response.status()).toBeLessThan(300);
       expect(response.headers().allow?.split(/,\s*/)).toEqual(expect.arrayContaining(['GET', 'DELETE', 'OPTIONS']));
-      expect(service.ledger.length).toBe(before);
+      expect(fixture.service.ledger.length).toBe(before);
     });
 
     it('follows a link in the resources listing', async () => {
-      await page.goto(`${service.origin}/`);
-      const link = page.locator(`pre.response a[href="${service.origin}/notes/"]`);
+      await page.goto(`${fixture.service.origin}/`);
+      const link = page.locator(`pre.response a[href="${fixture.service.origin}/notes/"]`);
       expect(await link.count()).toBe(1);
-      await Promise.all([page.waitForURL(`${service.origin}/notes/`), link.click()]);
+      await Promise.all([page.waitForURL(`${fixture.service.origin}/notes/`), link.click()]);
       expect(await page.locator('h1').textContent()).toBe('Notes');
     });
 
     it('follows a breadcrumb back to the API root', async () => {
-      await page.goto(`${service.origin}/notes/`);
-      await Promise.all([page.waitForURL(`${service.origin}/`), page.click('.crumbs a:text-is("API root")')]);
+      await page.goto(`${fixture.service.origin}/notes/`);
+      await Promise.all([page.waitForURL(`${fixture.service.origin}/`), page.click('.crumbs a:text-is("API root")')]);
       expect(await page.locator('h1').textContent()).toBe('Root');
     });
   });

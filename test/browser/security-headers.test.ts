@@ -2,11 +2,10 @@
  * RELIABILITY H2 against the real service: security headers on every HTML response, the page's own assets load
  * under the CSP (and nothing else is fetched, whatever the query says), and `?format=` is not reflected.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromium as chromiumCheck } from '../helpers/services.js';
-import { launchChromium } from './chromium.js';
-import { type FixtureService, startFixtureService } from './fixture-service.js';
+import { useChromium } from './chromium.js';
+import { useFixtureService } from './fixture-service.js';
 
 const check = chromiumCheck();
 
@@ -20,15 +19,7 @@ function cspDirectives(header: string | null): Map<string, string> {
 }
 
 describe('security headers and no remote configuration (RELIABILITY H2)', () => {
-  let service: FixtureService;
-
-  beforeAll(async () => {
-    service = await startFixtureService();
-  });
-
-  afterAll(async () => {
-    await service?.close();
-  });
+  const fixture = useFixtureService();
 
   it.each([
     ['a resource page', '/notes/', 'GET', 200],
@@ -36,7 +27,7 @@ describe('security headers and no remote configuration (RELIABILITY H2)', () => 
     ['the 404 page', '/missing/<b>', 'GET', 404],
     ['the 405 page', '/', 'DELETE', 405],
   ])('%s has the CSP, nosniff and Vary: Accept', async (_label, path, method, status) => {
-    const response = await fetch(`${service.origin}${path}`, { method, headers: { accept: 'text/html' } });
+    const response = await fetch(`${fixture.service.origin}${path}`, { method, headers: { accept: 'text/html' } });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const csp = cspDirectives(response.headers.get('content-security-policy'));
@@ -48,14 +39,14 @@ describe('security headers and no remote configuration (RELIABILITY H2)', () => 
   });
 
   it('sends JSON with application/json; charset=utf-8 and nosniff', async () => {
-    const response = await fetch(`${service.origin}/notes/`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${fixture.service.origin}/notes/`, { headers: { accept: 'application/json' } });
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('refuses ?format=evil without reflecting the value', async () => {
     for (const format of ['evil', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']) {
-      const response = await fetch(`${service.origin}/notes/?format=${encodeURIComponent(format)}`, {
+      const response = await fetch(`${fixture.service.origin}/notes/?format=${encodeURIComponent(format)}`, {
         headers: { accept: 'text/html' },
       });
       expect([404, 406]).toContain(response.status);
@@ -70,41 +61,31 @@ describe('security headers and no remote configuration (RELIABILITY H2)', () => 
       ['/api/static/css/page.css', 'text/css'],
       ['/api/static/js/page.js', 'text/javascript'],
     ]) {
-      const response = await fetch(`${service.origin}${path}`);
+      const response = await fetch(`${fixture.service.origin}${path}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain(type);
       expect(response.headers.get('cache-control')).toMatch(/max-age=\d+/);
       const etag = response.headers.get('etag') ?? '';
       expect(etag).not.toBe('');
-      const again = await fetch(`${service.origin}${path}`, { headers: { 'if-none-match': etag } });
+      const again = await fetch(`${fixture.service.origin}${path}`, { headers: { 'if-none-match': etag } });
       expect(again.status).toBe(304);
     }
-    expect((await fetch(`${service.origin}/api/static/../render.ts`)).status).toBe(404);
-    expect((await fetch(`${service.origin}/api/static/css/%2e%2e/%2e%2e/render.ts`)).status).toBe(404);
+    expect((await fetch(`${fixture.service.origin}/api/static/../render.ts`)).status).toBe(404);
+    expect((await fetch(`${fixture.service.origin}/api/static/css/%2e%2e/%2e%2e/render.ts`)).status).toBe(404);
   });
 });
 
 describe.skipIf(check.skip)('page assets and outbound requests in Chromium (RELIABILITY H2)', () => {
-  let service: FixtureService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    service = await startFixtureService();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await browser?.close();
-  });
+  const fixture = useFixtureService();
+  const chromium = useChromium();
 
   it('loads only same-origin assets, ignoring ?url= and ?configUrl=, and they work under the CSP', async () => {
-    const context = await browser.newContext();
+    const context = await chromium.browser.newContext();
     const requested: string[] = [];
     const violations: string[] = [];
     await context.route('**/*', (route) => {
       requested.push(route.request().url());
-      const sameOrigin = new URL(route.request().url()).origin === service.origin;
+      const sameOrigin = new URL(route.request().url()).origin === fixture.service.origin;
       return sameOrigin ? route.continue() : route.abort();
     });
     const page = await context.newPage();
@@ -112,11 +93,14 @@ describe.skipIf(check.skip)('page assets and outbound requests in Chromium (RELI
       if (/content security policy/i.test(message.text())) violations.push(message.text());
     });
     const query = '?url=http://evil.test/spec.json&configUrl=https://evil.test/config.json';
-    await page.goto(`${service.origin}/notes/${query}`);
+    await page.goto(`${fixture.service.origin}/notes/${query}`);
     await page.waitForLoadState('networkidle');
-    expect(requested.filter((url) => new URL(url).origin !== service.origin)).toEqual([]);
+    expect(requested.filter((url) => new URL(url).origin !== fixture.service.origin)).toEqual([]);
     expect(requested).toEqual(
-      expect.arrayContaining([`${service.origin}/api/static/css/page.css`, `${service.origin}/api/static/js/page.js`]),
+      expect.arrayContaining([
+        `${fixture.service.origin}/api/static/css/page.css`,
+        `${fixture.service.origin}/api/static/js/page.js`,
+      ]),
     );
     // The stylesheet applied and the script ran (it sets the textarea's example placeholder).
     type StyleGlobal = { getComputedStyle(element: unknown): { borderTopStyle: string } };
