@@ -62,33 +62,37 @@ afterEach(() => {
   running?.kill('SIGKILL');
 });
 
-describe('F8 graceful shutdown on SIGTERM', () => {
-  it('finishes in-flight requests with Connection: close, closes idle sockets, refuses new connections, exits 0', async () => {
-    const { child, port } = await startChild();
-    running = child;
-    const exited = exitOf(child);
-    const idle = await Promise.all(Array.from({ length: 10 }, () => idleSocket(port)));
-    const agent = new Agent({ keepAlive: true, maxSockets: 50 });
-    const inFlight = Array.from({ length: 50 }, () => get(port, '/slow/', agent));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const signalledAt = Date.now();
-    child.kill('SIGTERM');
-    const closedAt = await Promise.all(idle.map((socket) => socket.closed));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const refused = await new Promise<boolean>((resolve) => {
-      const probe = connect({ port, host: '127.0.0.1' });
-      probe.on('error', () => resolve(true));
-      probe.on('connect', () => {
-        probe.destroy();
-        resolve(false);
+describe('F8 graceful shutdown on SIGTERM and SIGINT', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s: finishes in-flight requests with Connection: close, closes idle sockets, refuses new connections, exits 0',
+    async (signal) => {
+      const { child, port } = await startChild();
+      running = child;
+      const exited = exitOf(child);
+      const idle = await Promise.all(Array.from({ length: 10 }, () => idleSocket(port)));
+      const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+      const inFlight = Array.from({ length: 50 }, () => get(port, '/slow/', agent));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalledAt = Date.now();
+      child.kill(signal);
+      const closedAt = await Promise.all(idle.map((socket) => socket.closed));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await new Promise<boolean>((resolve) => {
+        const probe = connect({ port, host: '127.0.0.1' });
+        probe.on('error', () => resolve(true));
+        probe.on('connect', () => {
+          probe.destroy();
+          resolve(false);
+        });
       });
-    });
-    const results = await Promise.all(inFlight);
-    agent.destroy();
-    expect(results.filter((result) => result.status === 200)).toHaveLength(50);
-    expect(results.every((result) => result.connection === 'close')).toBe(true);
-    expect(Math.max(...closedAt) - signalledAt).toBeLessThan(2000);
-    expect(refused).toBe(true);
-    expect(await exited).toBe(0);
-  }, 30_000);
+      const results = await Promise.all(inFlight);
+      agent.destroy();
+      expect(results.filter((result) => result.status === 200)).toHaveLength(50);
+      expect(results.every((result) => result.connection === 'close')).toBe(true);
+      expect(Math.max(...closedAt) - signalledAt).toBeLessThan(2000);
+      expect(refused).toBe(true);
+      expect(await exited).toBe(0);
+    },
+    30_000,
+  );
 });
