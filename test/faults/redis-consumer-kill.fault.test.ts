@@ -9,20 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisTransport } from '../../src/queues/transports/redis.js';
 import type { Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
+import { until } from './helpers/ledger.js';
 import { ConsumerProcesses } from './helpers/redis-children.js';
 import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';
 
 const check = binary('redis-server', REDIS_SERVER_PATH);
 const TOTAL = 5000;
 const PREFETCH = 10;
-
-async function until(what: string, predicate: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe.skipIf(check.skip)('B1 redis: at-least-once under consumer kills', () => {
   let server: DedicatedRedis;

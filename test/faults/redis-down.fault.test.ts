@@ -5,25 +5,15 @@
  * connecting during it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/queues/transports/backoff.js';
 import { createRedisTransport } from '../../src/queues/transports/redis.js';
 import type { Delivery, Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
+import { until } from './helpers/ledger.js';
 import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';
 
 const check = binary('redis-server', REDIS_SERVER_PATH);
 const options: TransportOptions = { reconnect: { initialDelayMs: 100, maxDelayMs: 500 } };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe.skipIf(check.skip)('B4 redis: producer fails fast, worker waits', () => {
   let server: DedicatedRedis;

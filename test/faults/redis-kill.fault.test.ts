@@ -6,6 +6,7 @@
  * the set of ids; duplicates are counted and reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/queues/transports/backoff.js';
 import { createRedisTransport } from '../../src/queues/transports/redis.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
@@ -13,10 +14,6 @@ import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';
 
 const check = binary('redis-server', REDIS_SERVER_PATH);
 const options: TransportOptions = { reconnect: { initialDelayMs: 100, maxDelayMs: 500 }, publishTimeoutMs: 2000 };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 describe.skipIf(check.skip)('B3 redis: kill -9 during produce and consume', () => {
   let server: DedicatedRedis;

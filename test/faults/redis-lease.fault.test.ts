@@ -5,6 +5,7 @@
  * test sees double claims when they happen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/queues/transports/backoff.js';
 import { createRedisTransport } from '../../src/queues/transports/redis.js';
 import type { Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
@@ -13,10 +14,6 @@ import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';
 const check = binary('redis-server', REDIS_SERVER_PATH);
 const JOBS = 50;
 const HANDLER_MS = 5000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 interface RunResult {
   readonly executions: number;

@@ -6,24 +6,14 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/queues/transports/backoff.js';
 import { createRedisTransport } from '../../src/queues/transports/redis.js';
 import type { Delivery, Transport, TransportEventName } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
+import { until } from './helpers/ledger.js';
 import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';
 
 const check = binary('redis-server', REDIS_SERVER_PATH);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe.skipIf(check.skip)('redis: reconnect, resubscribe, restore, publish timeout', () => {
   let server: DedicatedRedis;
