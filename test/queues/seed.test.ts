@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
+import { waitFor } from '../conformance/helpers.js';
 import { rabbitmq } from '../helpers/services.js';
 
 const rabbit = await rabbitmq();
@@ -29,14 +30,6 @@ const targets = [
   { label: 'memory://', url: () => `memory://seed-${process.pid}-${Math.random().toString(36).slice(2)}`, skip: false },
   { label: 'amqp://', url: () => 'amqp://guest:guest@127.0.0.1:5672/', skip: rabbit.skip },
 ];
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe.each(targets)('seed on $label', ({ url, skip }) => {
   describe.skipIf(skip)('test_service', () => {

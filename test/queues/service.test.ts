@@ -3,15 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logging.js';
 import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
 import { MemoryTransport } from '../../src/queues/transports/memory.js';
+import { waitFor } from '../conformance/helpers.js';
 import { RecordingTransport, unreachableTransport } from './helpers/transports.js';
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
