@@ -29,7 +29,7 @@ describe('F1 body limits', () => {
   it('answers a 2 MiB Content-Length with 413 before the body is sent', async () => {
     calls = 0;
     const head = `POST /any/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`;
-    const result = await rawExchange(port, [head, '{"a":'], 1000);
+    const result = await rawExchange(port, [head, '{"a":'], 3000);
     expect(result.status).toBe(413);
     expect(result.response).toContain('Request body is too large.');
     expect(calls).toBe(0);
@@ -42,7 +42,7 @@ describe('F1 body limits', () => {
       'POST /any/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
     ];
     for (let i = 0; i < 6; i++) parts.push(`${chunk.length.toString(16)}\r\n`, chunk, '\r\n');
-    const result = await rawExchange(port, parts, 2000);
+    const result = await rawExchange(port, parts, 3000);
     expect(result.status).toBe(413);
     expect(result.closed).toBe(true);
     expect(calls).toBe(0);
@@ -209,7 +209,7 @@ describe('timeouts', () => {
         400,
         'X-D: 1\r\n',
       ];
-      const result = await rawExchange(port, slow, 2500);
+      const result = await rawExchange(port, slow, 3000);
       expect(result.status).toBe(408);
     } finally {
       await app.close();

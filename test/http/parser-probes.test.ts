@@ -39,7 +39,7 @@ describe('F7 parser and smuggling probes', () => {
 
   it.each(PROBES)('refuses %s and closes the connection', async (_name, request, status) => {
     calls = 0;
-    const result = await rawExchange(port, [request], 1500);
+    const result = await rawExchange(port, [request], 3000);
     expect(result.status).toBe(status);
     expect(result.closed).toBe(true);
     expect(calls).toBe(0);

@@ -6,17 +6,39 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/slow-service.ts', import.meta.url));
 
-function startChild(): Promise<{ child: ChildProcess; port: number }> {
+interface Child {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** Resolves once the child reports `count` requests in flight. */
+  started(count: number): Promise<void>;
+}
+
+function startChild(): Promise<Child> {
   return new Promise((resolve, reject) => {
+    let startedCount = 0;
+    const waiters: { count: number; done: () => void }[] = [];
+    const started = (count: number) =>
+      new Promise<void>((done) => {
+        if (startedCount >= count) done();
+        else waiters.push({ count, done });
+      });
     const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });
-    let out = '';
+    let pending = '';
     child.stdout?.on('data', (data: Buffer) => {
-      out += data.toString();
-      const line = out.split('\n').find((item) => item.startsWith('{'));
-      if (line) resolve({ child, port: Number(new URL(JSON.parse(line).address).port) });
+      pending += data.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines.filter((item) => item.startsWith('{'))) {
+        const message = JSON.parse(line) as { address?: string; started?: number };
+        if (message.address) resolve({ child, port: Number(new URL(message.address).port), started });
+        if (message.started) {
+          startedCount = message.started;
+          for (const waiter of waiters.filter((item) => item.count <= startedCount)) waiter.done();
+        }
+      }
     });
     child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
     setTimeout(() => reject(new Error('child did not start')), 20_000).unref();
@@ -66,7 +88,7 @@ describe('F8 graceful shutdown on SIGTERM and SIGINT', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     '%s: finishes in-flight requests with Connection: close, closes idle sockets, refuses new connections, exits 0',
     async (signal) => {
-      const { child, port } = await startChild();
+      const { child, port, started } = await startChild();
       running = child;
       const exited = exitOf(child);
       const idle = await Promise.all(Array.from({ length: 10 }, () => idleSocket(port)));
@@ -89,7 +111,8 @@ describe('F8 graceful shutdown on SIGTERM and SIGINT', () => {
       agent.destroy();
       expect(results.filter((result) => result.status === 200)).toHaveLength(50);
       expect(results.every((result) => result.connection === 'close')).toBe(true);
-      expect(Math.max(...closedAt) - signalledAt).toBeLessThan(2000);
+      // Generous bound: it only has to tell "closed by the drain" from "closed by the 72 s keep-alive timeout".
+      expect(Math.max(...closedAt) - signalledAt).toBeLessThan(5000);
       expect(refused).toBe(true);
       expect(await exited).toBe(0);
     },
