@@ -94,7 +94,7 @@ describe('F8 graceful shutdown on SIGTERM and SIGINT', () => {
       const idle = await Promise.all(Array.from({ length: 10 }, () => idleSocket(port)));
       const agent = new Agent({ keepAlive: true, maxSockets: 50 });
       const inFlight = Array.from({ length: 50 }, () => get(port, '/slow/', agent));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await started(50);
       const signalledAt = Date.now();
       child.kill(signal);
       const closedAt = await Promise.all(idle.map((socket) => socket.closed));
