@@ -7,15 +7,15 @@
 /** Target size of one encoded message body. */
 export const MESSAGE_BYTES = 1024;
 
-const FILLER_CHAR = 'x';
+// Built once: the generator must cost next to nothing, since its time counts against every row.
+const FILLER = 'x'.repeat(MESSAGE_BYTES - Buffer.byteLength(JSON.stringify({ id: 0, sentAt: 1e12, body: '' })));
 
 /**
- * A JSON-serialisable message whose encoding is exactly 1 KiB for small ids.
+ * A JSON-serialisable message whose encoding is 1 KiB (a few bytes more for ids past 9).
  * @example Buffer.byteLength(JSON.stringify(benchMessage(1))) // 1024
  */
 export function benchMessage(id: number): { id: number; sentAt: number; body: string } {
-  const shell = JSON.stringify({ id: 0, sentAt: 1_700_000_000_000, body: '' });
-  return { id, sentAt: Date.now(), body: FILLER_CHAR.repeat(MESSAGE_BYTES - Buffer.byteLength(shell)) };
+  return { id, sentAt: Date.now(), body: FILLER };
 }
 
 /**
