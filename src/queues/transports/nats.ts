@@ -10,7 +10,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { encodeNatsHeaders, isExpired } from './nats-codec.js';
+import { listenForMaxDeliveries } from './nats-advisories.js';
+import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './nats-codec.js';
 import { PrefetchWindow, PullLoop } from './nats-consumer.js';
 import { natsDelivery } from './nats-delivery.js';
 import { exchangeSubject, queueSubject } from './nats-names.js';
@@ -303,10 +304,25 @@ export class NatsTransport extends EventEmitter implements Transport {
           sourceCount: sources.length,
         }),
     );
+    const advisories = listenForMaxDeliveries(sources, {
+      connection: this.#connection as NatsConnection,
+      manager: () => this.#jsm(),
+      logger: this.#logger,
+      deadLetter: async (body, stored, extraHeaders, fallbackId) => {
+        const properties = decodeNatsHeaders(stored);
+        const copy = {
+          ...properties,
+          messageId: properties.messageId ?? fallbackId,
+          headers: { ...properties.headers, ...extraHeaders },
+        };
+        return (await this.#topology.deadLetterQueue(queue)) ? this.#deadLetter(queue, body, copy) : false;
+      },
+    });
     const subscription: Subscription = {
       consumerTag,
       cancel: async () => {
         this.#subscriptions.delete(subscription);
+        for (const advisory of advisories) advisory.unsubscribe();
         await Promise.all(loops.map((loop) => loop.stop()));
       },
     };
