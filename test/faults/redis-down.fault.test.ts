@@ -85,6 +85,22 @@ describe.skipIf(check.skip)('B4 redis: producer fails fast, worker waits', () =>
     expect(await early[0]?.ack()).toBe(true);
     expect(await late[0]?.ack()).toBe(true);
   });
+
+  it('closes promptly while Redis is down, even with a consumer holding a delivery', async () => {
+    const worker = await open();
+    await worker.declareQueue('b4-close');
+    await worker.publish({ exchange: '', routingKey: 'b4-close' }, body('held'));
+    const held: Delivery[] = [];
+    await worker.consume('b4-close', (delivery) => held.push(delivery), { prefetch: 1 });
+    await until('the delivery', () => held.length === 1, 10_000);
+    await server.stop();
+    await until('the worker to notice', () => !worker.connected, 5000);
+    const started = Date.now();
+    await worker.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await held[0]?.ack()).toBe(false);
+    await server.start();
+  });
 });
 
 function body(text: string): { body: Buffer; properties: Record<string, never> } {

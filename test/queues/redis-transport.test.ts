@@ -134,6 +134,18 @@ describe.skipIf(check.skip)('redis:// transport', () => {
     expect(await raw.xlen(`${prefix}q:${queue}`)).toBe(0);
   });
 
+  it('treats prefetch 0 as no limit', async () => {
+    const transport = await open();
+    const queue = queueName('unlimited');
+    await transport.declareQueue(queue);
+    await Promise.all(
+      Array.from({ length: 150 }, (_, i) => transport.publish({ exchange: '', routingKey: queue }, json(i))),
+    );
+    const seen: Delivery[] = [];
+    await transport.consume(queue, (delivery) => seen.push(delivery), { prefetch: 0 });
+    await waitFor('all 150 unacked at once', () => seen.length === 150);
+  });
+
   it('drops an expired message unseen', async () => {
     const transport = await open();
     const queue = queueName('expiry');

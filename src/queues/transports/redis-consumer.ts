@@ -34,6 +34,11 @@ export interface ConsumerEnvironment {
   readonly closed: boolean;
 }
 
+/** The most entries one read asks for when the prefetch is unlimited. */
+const UNLIMITED_BATCH = 100;
+/** How long cancel() waits for a read or claim in flight, and close() for the release (twice that). */
+const CANCEL_WAIT_MS = 1000;
+
 function isMissingGroup(error: unknown): boolean {
   return error instanceof Error && /NOGROUP|no such key/i.test(error.message);
 }
@@ -78,7 +83,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
     this.consumerTag = consumerTag;
     this.#target = { stream, group: environment.settings.group, consumer: consumerTag };
     this.#handler = handler;
-    this.#prefetch = Math.max(1, prefetch);
+    // 0 (or less) means no limit, as in AMQP; reads then fetch at most UNLIMITED_BATCH entries at a time.
+    this.#prefetch = prefetch > 0 ? prefetch : Number.POSITIVE_INFINITY;
     this.#reader = environment.openReader();
     this.#reader.on('close', () => {
       // The reply of a read in flight may be lost; those entries sit in our pending list, so look there first.
@@ -107,7 +113,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
     this.#cancelled = true;
     this.#slotFreed?.();
     this.#reader.disconnect();
-    await this.#loop;
+    // While the server is down the loop may wait on a queued command: do not let close() hang on it.
+    await Promise.race([this.#loop, sleep(CANCEL_WAIT_MS)]);
   }
 
   /**
@@ -120,7 +127,9 @@ export class RedisConsumer implements Subscription, RedisSettler {
     for (const timer of this.#held.values()) clearTimeout(timer);
     const ids = [...this.#inFlight.keys(), ...this.#held.keys()];
     this.#held.clear();
-    if (ids.length > 0) await this.#setIdle(this.#releaseIdleMs(), ids).catch(() => undefined);
+    if (ids.length === 0) return;
+    const release = this.#setIdle(this.#releaseIdleMs(), ids);
+    await withTimeout(release, CANCEL_WAIT_MS * 2, 'the release on close').catch(() => undefined);
   }
 
   async ack(delivery: RedisDelivery): Promise<boolean> {
@@ -234,7 +243,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   #freeSlots(): number {
-    return this.#prefetch - this.#inFlight.size;
+    return Math.min(UNLIMITED_BATCH, this.#prefetch - this.#inFlight.size);
   }
 
   #waitForSlot(): Promise<void> {
@@ -325,6 +334,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
   #deliver(entries: readonly CountedEntry[]): void {
     const now = Date.now();
     for (const { entry, deliveryCount } of entries) {
+      // Read after cancel: leave it pending; a claim (ours after a resubscribe, or another consumer's) gets it.
+      if (this.#cancelled) return;
       if (this.#inFlight.has(entry.id) || this.#held.has(entry.id) || this.#settling.has(entry.id)) continue;
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
         void this.#dropExpired(entry);
