@@ -21,7 +21,7 @@ import {
   UrlBuilder,
   type UrlOptions,
 } from './url.js';
-import { type DynamicVerbs, installDynamicVerbs } from './verbs.js';
+import { type DynamicVerbs, installVerbs, type TypedVerbs } from './verbs.js';
 
 const NO_PARTS: readonly PathPart[] = [];
 const DEFAULT_TIMEOUT = 60_000;
@@ -77,7 +77,7 @@ function joinResource(prefix: string, rest: string): string {
  * await client.resource('second').post('one', 2, { data: { test: 'tested' } });
  * await client.close();
  */
-export class BaseClient {
+class ClientCore {
   /** `scheme://user:password@host:port` of the endpoint (the seed's `client.endpoint`). */
   readonly endpoint: string;
   /** The endpoint's base path without a trailing slash (the seed's `client.path`). */
@@ -175,32 +175,9 @@ export class BaseClient {
     return this.sendUnder<T>(method.toUpperCase(), '', args);
   }
 
-  get<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('GET', '', args);
-  }
-
-  post<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('POST', '', args);
-  }
-
-  put<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('PUT', '', args);
-  }
-
-  patch<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('PATCH', '', args);
-  }
-
-  delete<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('DELETE', '', args);
-  }
-
-  head<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('HEAD', '', args);
-  }
-
-  options<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.sendUnder<T>('OPTIONS', '', args);
+  /** @internal What the installed verbs call. */
+  sendVerb(method: string, args: readonly unknown[]): Promise<unknown> {
+    return this.sendUnder(method, '', args);
   }
 
   /** Closes the connection pool. Calls in flight finish first; later calls fail. */
@@ -281,7 +258,22 @@ export class BaseClient {
     return { headers, body: encoded?.body };
   }
 }
-installDynamicVerbs(BaseClient);
+installVerbs(ClientCore);
+
+/** A client with its typed verbs: what to extend to override `handleResponse`. */
+export type BaseClient = ClientCore & TypedVerbs;
+
+/**
+ * The client class without the index signature of dynamic verbs, for subclassing (instances still have them).
+ * @example
+ * class StatusClient extends BaseClient {
+ *   protected override handleResponse(response: RawResponse): unknown { return response.statusCode; }
+ * }
+ */
+export const BaseClient = ClientCore as unknown as {
+  new (endpoint: string, options?: ClientOptions): BaseClient;
+  readonly prototype: BaseClient;
+};
 
 /** A client: the typed verbs plus any other verb by name (`client.purge()` sends PURGE). */
 export type Client = BaseClient & DynamicVerbs;

@@ -5,7 +5,7 @@
 import type { Logger } from '../logging.js';
 import type { VerbArguments } from './options.js';
 import { buildResource, type PathPart } from './url.js';
-import { type DynamicVerbs, installDynamicVerbs } from './verbs.js';
+import { type DynamicVerbs, installVerbs, type TypedVerbs } from './verbs.js';
 
 /** What a resource needs from its client: a way to send a call under a prefix that is already encoded. */
 export interface ResourceOwner {
@@ -46,42 +46,19 @@ class ResourceBase {
     return this.client.sendUnder<T>(method.toUpperCase(), this.prefix, args);
   }
 
-  get<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('GET', this.prefix, args);
-  }
-
-  post<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('POST', this.prefix, args);
-  }
-
-  put<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('PUT', this.prefix, args);
-  }
-
-  patch<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('PATCH', this.prefix, args);
-  }
-
-  delete<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('DELETE', this.prefix, args);
-  }
-
-  head<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('HEAD', this.prefix, args);
-  }
-
-  options<T = unknown>(...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>('OPTIONS', this.prefix, args);
+  /** @internal What the installed verbs call. */
+  sendVerb(method: string, args: readonly unknown[]): Promise<unknown> {
+    return this.client.sendUnder(method, this.prefix, args);
   }
 
   toString(): string {
     return `<resource: ${this.prefix}>`;
   }
 }
-installDynamicVerbs(ResourceBase);
+installVerbs(ResourceBase);
 
 /** A resource: the typed verbs plus any other verb by name (`resource.purge()`). */
-export type Resource = ResourceBase & DynamicVerbs;
+export type Resource = ResourceBase & TypedVerbs & DynamicVerbs;
 
 /** The `Resource` class; `new Resource(client, ['a', 'b'])` is what `client.resource('a', 'b')` does. */
 export const Resource = ResourceBase as unknown as {

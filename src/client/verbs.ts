@@ -1,15 +1,37 @@
 /**
- * Any HTTP verb as a method (`client.purge()` sends PURGE), as the seed's `__getattr__` did. The common verbs are
- * real methods; only a name that is found nowhere else falls through to this Proxy, so known members cost nothing.
+ * Verbs as methods, shared by the client and its resources. The common verbs are installed on the prototype
+ * (typed by {@link TypedVerbs}); any other name (`client.purge()` sends PURGE, as the seed's
+ * `__getattr__` did) falls through to a Proxy at the end of the prototype chain, so known members cost nothing.
  */
 import type { Verb } from './options.js';
 
 /** Verbs the client does not declare, typed loosely: `client.purge('x')`. */
 export type DynamicVerbs = { readonly [verb: string]: Verb };
 
-/** Something with a `request(method, ...args)` to route dynamic verbs to. */
-interface Requester {
-  request(method: string, ...args: readonly unknown[]): Promise<unknown>;
+/** The typed verbs, installed on the prototype by {@link installVerbs}. */
+export const TYPED_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
+
+/** The typed verbs of a client or a resource. */
+export interface TypedVerbs {
+  /** Sends GET to the path parts; the last argument may be the call's options. */
+  readonly get: Verb;
+  /** Sends POST to the path parts; the last argument may be the call's options. */
+  readonly post: Verb;
+  /** Sends PUT to the path parts; the last argument may be the call's options. */
+  readonly put: Verb;
+  /** Sends PATCH to the path parts; the last argument may be the call's options. */
+  readonly patch: Verb;
+  /** Sends DELETE to the path parts; the last argument may be the call's options. */
+  readonly delete: Verb;
+  /** Sends HEAD to the path parts; the last argument may be the call's options. */
+  readonly head: Verb;
+  /** Sends OPTIONS to the path parts; the last argument may be the call's options. */
+  readonly options: Verb;
+}
+
+/** What the verbs call: send `method` with a verb's arguments (path parts, then options). */
+export interface VerbSender {
+  sendVerb(method: string, args: readonly unknown[]): Promise<unknown>;
 }
 
 const VERB_NAME = /^[A-Za-z]+$/;
@@ -17,18 +39,28 @@ const VERB_NAME = /^[A-Za-z]+$/;
 const NOT_VERBS = new Set(['then', 'catch', 'finally', 'toJSON', 'asymmetricMatch', 'nodeType', 'tagName', 'inspect']);
 
 /**
- * Makes every unknown alphabetic property of `type`'s instances a verb that calls `request(NAME, ...args)`.
- * @example installDynamicVerbs(Client); new Client('http://h/').purge('cache');
+ * Installs the typed verbs on `type`'s prototype, and makes every other alphabetic name a verb too.
+ * @example installVerbs(BaseClient); new Client('http://h/').purge('cache');
  */
-export function installDynamicVerbs(type: { readonly prototype: object }): void {
+export function installVerbs(type: { readonly prototype: VerbSender }): void {
+  for (const name of TYPED_VERBS) {
+    const method = name.toUpperCase();
+    Object.defineProperty(type.prototype, name, {
+      value: function verb(this: VerbSender, ...args: readonly unknown[]) {
+        return this.sendVerb(method, args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
   const parent: object = Object.getPrototypeOf(type.prototype);
   const fallback = new Proxy(parent, {
-    get(target, property, receiver: Requester) {
+    get(target, property, receiver: VerbSender) {
       if (typeof property !== 'string' || property in target || !VERB_NAME.test(property) || NOT_VERBS.has(property)) {
         return Reflect.get(target, property, receiver);
       }
       const method = property.toUpperCase();
-      return (...args: readonly unknown[]) => receiver.request(method, ...args);
+      return (...args: readonly unknown[]) => receiver.sendVerb(method, args);
     },
   });
   Object.setPrototypeOf(type.prototype, fallback);
