@@ -116,6 +116,106 @@ function sendFailure(service: DispatchService, target: ResponseTarget, error: un
   );
 }
 
+type MutableTarget = { -readonly [K in keyof ResponseTarget]: ResponseTarget[K] };
+
+/** The route and body a request ends up with once the form override (if any) is applied. */
+interface Prepared {
+  readonly match: Extract<RouteMatch, { kind: 'found' }>;
+  readonly body: ParsedBody;
+}
+
+/**
+ * Parses the body and applies a form override; returns `undefined` when a 405 was sent instead.
+ * Throws API exceptions (400, 403, 415) for the caller to render.
+ */
+async function prepare(
+  service: DispatchService,
+  request: FastifyRequest,
+  target: MutableTarget,
+  path: string,
+  first: Exclude<RouteMatch, { kind: 'not-found' }>,
+): Promise<Prepared | undefined> {
+  let match: RouteMatch = first;
+  let body = await readBody(service, request, target.method).catch((error: unknown) => {
+    // On a route that does not take this media type at all, the type is the problem, not the content.
+    const accepted = first.kind === 'found' ? first.entry?.contentTypes : undefined;
+    const essence = parseMediaType(request.headers['content-type'] ?? '')?.essence ?? '';
+    if (accepted && error instanceof ParseError && !accepted.includes(essence)) throw new UnsupportedMediaType();
+    throw error;
+  });
+  const override = formOverride(target.method, body);
+  if (override) {
+    assertSameOrigin(request.headers, target.origin);
+    if (override.content) {
+      body = await parseBody(override.content.body, override.content.contentType, {
+        maxJsonDepth: service.maxJsonDepth,
+        emptyJsonIsError: false,
+      });
+    }
+    if (override.method) {
+      target.method = override.method;
+      match = service.router.find(path, override.method);
+    }
+  }
+  if (match.kind !== 'found') {
+    methodNotAllowed(target, match.kind === 'method-not-allowed' ? match.allowed : []);
+    return undefined;
+  }
+  const accepted = match.entry?.contentTypes;
+  if (accepted && body.mediaType !== '' && !accepted.includes(body.mediaType)) throw new UnsupportedMediaType();
+  target.group = match.group;
+  target.entry = match.entry;
+  target.requestData = body.data;
+  return { match, body };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Runs the handler and sends what it returned. */
+async function invoke(
+  service: DispatchService,
+  request: FastifyRequest,
+  target: MutableTarget,
+  { match, body }: Prepared,
+  path: string,
+  queryString: string,
+): Promise<void> {
+  const { reply } = target;
+  const entry = match.entry;
+  if (entry === undefined) {
+    // Automatic OPTIONS.
+    reply.code(204).header('allow', match.group.allowHeader).header('x-content-type-options', 'nosniff').send();
+    return;
+  }
+  const serviceRequest = new ServiceRequest({
+    params: match.params,
+    body,
+    method: target.method,
+    path,
+    fullPath: target.fullPath,
+    queryString,
+    rule: match.group.rule.rule,
+    endpoint: entry.endpoint,
+    origin: target.origin,
+    urlFor: target.urlContext.urlFor,
+    request,
+    reply,
+  });
+  let result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
+  if (isThenable(result)) result = await result;
+  if (reply.sent) return;
+  if (result === undefined) {
+    const why = `The handler of endpoint "${entry.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
+    service.logger.error(why);
+    const error = { status: 500, statusText: 'Internal Server Error', message: 'Internal Server Error', detail: why };
+    sendError(target, error, false);
+    return;
+  }
+  sendResult(target, result);
+}
+
 /**
  * Handles one Fastify request end to end.
  * @example fastify.route({ method: fastify.supportedMethods, url: '*', handler: (q, r) => dispatch(service, q, r) });
@@ -129,9 +229,9 @@ export async function dispatch(
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const queryString = q < 0 ? '' : url.slice(q + 1);
-  let method = request.method;
+  const method = request.method;
   const origin = `${request.protocol}://${request.host}`;
-  const target: { -readonly [K in keyof ResponseTarget]: ResponseTarget[K] } = {
+  const target: MutableTarget = {
     reply,
     service,
     method,
@@ -146,89 +246,26 @@ export async function dispatch(
   if (path.startsWith(STATIC_PREFIX) && (method === 'GET' || method === 'HEAD')) {
     if (serveStaticAsset(request, reply, path)) return reply;
   }
-  let match: RouteMatch = service.router.find(path, method);
+  const match = service.router.find(path, method);
   if (match.kind === 'not-found') {
     if (!path.endsWith('/') && service.router.find(`${path}/`, method).kind !== 'not-found') {
       reply.code(308).header('location', `${path}/${queryString ? `?${queryString}` : ''}`);
       reply.header('x-content-type-options', 'nosniff').send();
       return reply;
     }
-    sendError(
-      target,
-      { status: 404, statusText: 'Not Found', message: 'The requested URL was not found on the server.' },
-      false,
-    );
+    const message = 'The requested URL was not found on the server.';
+    sendError(target, { status: 404, statusText: 'Not Found', message }, false);
     return reply;
   }
+  // Only a POST form can change its method, so only then is a 405 decided after reading the body.
   const mayOverride = method === 'POST' && (request.headers['content-type'] ?? '').includes('form');
   if (match.kind === 'method-not-allowed' && !mayOverride) return methodNotAllowed(target, match.allowed);
   target.group = match.group;
   try {
-    let body = await readBody(service, request, method).catch((error: unknown) => {
-      // On a route that does not take this media type at all, the type is the problem, not the content.
-      const accepted = match.kind === 'found' ? match.entry?.contentTypes : undefined;
-      const essence = parseMediaType(request.headers['content-type'] ?? '')?.essence ?? '';
-      if (accepted && error instanceof ParseError && !accepted.includes(essence)) throw new UnsupportedMediaType();
-      throw error;
-    });
-    const override = formOverride(method, body);
-    if (override) {
-      assertSameOrigin(request.headers, origin);
-      if (override.content) {
-        body = await parseBody(override.content.body, override.content.contentType, {
-          maxJsonDepth: service.maxJsonDepth,
-          emptyJsonIsError: false,
-        });
-      }
-      if (override.method) {
-        method = override.method;
-        target.method = method;
-        match = service.router.find(path, method);
-        if (match.kind === 'not-found') throw new Error('a path that matched stopped matching');
-        if (match.kind === 'method-not-allowed') return methodNotAllowed(target, match.allowed);
-        target.group = match.group;
-      }
-    }
-    if (match.kind !== 'found') return methodNotAllowed(target, match.allowed);
-    target.requestData = body.data;
-    target.entry = match.entry;
+    const prepared = await prepare(service, request, target, path, match);
+    if (prepared === undefined) return reply;
     if (target.negotiated === undefined) throw new NotAcceptable();
-    const entry = match.entry;
-    if (entry?.contentTypes && body.mediaType !== '' && !entry.contentTypes.includes(body.mediaType)) {
-      throw new UnsupportedMediaType();
-    }
-    if (entry === undefined) {
-      reply.code(204).header('allow', match.group.allowHeader).header('x-content-type-options', 'nosniff').send();
-      return reply;
-    }
-    const serviceRequest = new ServiceRequest({
-      params: match.params,
-      body,
-      method,
-      path,
-      fullPath: target.fullPath,
-      queryString,
-      rule: match.group.rule.rule,
-      endpoint: entry.endpoint,
-      origin,
-      urlFor: target.urlContext.urlFor,
-      request,
-      reply,
-    });
-    let result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
-    if (result instanceof Promise) result = await result;
-    if (reply.sent) return reply;
-    if (result === undefined) {
-      const why = `The handler of endpoint "${entry.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
-      service.logger.error(why);
-      sendError(
-        target,
-        { status: 500, statusText: 'Internal Server Error', message: 'Internal Server Error', detail: why },
-        false,
-      );
-      return reply;
-    }
-    sendResult(target, result);
+    await invoke(service, request, target, prepared, path, queryString);
   } catch (error) {
     try {
       sendFailure(service, target, error, path);
