@@ -19,7 +19,7 @@ export interface ConsumerHost {
   currentConnection(): ChannelModel | undefined;
   deadLetterQueueOf(queue: string): string | undefined;
   publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
-  /** Forgets a cancelled consumer. */
+  /** Forgets a cancelled consumer once its channels are closed. */
   remove(consumer: AmqpConsumer): void;
 }
 
@@ -37,6 +37,7 @@ export class AmqpConsumer implements Subscription {
   private reattaching = false;
   private attaching: Promise<void> | undefined;
   private readonly unsettled = new Map<Channel, number>();
+  private readonly closings = new Map<Channel, Promise<void>>();
   private readonly deliveryContext: Omit<DeliveryContext, 'onSettled'>;
 
   constructor(
@@ -104,9 +105,11 @@ export class AmqpConsumer implements Subscription {
   async cancel(): Promise<void> {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.host.remove(this);
     const channel = this.channel;
-    if (!channel) return;
+    if (!channel) {
+      this.host.remove(this);
+      return;
+    }
     try {
       await channel.cancel(this.consumerTag);
     } catch (error) {
@@ -114,6 +117,18 @@ export class AmqpConsumer implements Subscription {
     }
     // Deliveries already handed out may still be acked on this channel; close it once they are.
     if ((this.unsettled.get(channel) ?? 0) === 0) await this.closeChannel(channel);
+  }
+
+  /**
+   * For a closing transport: cancels, then closes this consumer's channels cleanly. A channel close is
+   * answered only after the broker has processed every ack sent before it on that channel, so acks sent just
+   * before `close()` are never lost with the connection.
+   */
+  async shutDown(): Promise<void> {
+    await this.cancel();
+    const channels = new Set([...this.unsettled.keys(), ...(this.channel ? [this.channel] : [])]);
+    this.channel = undefined;
+    await Promise.all([...[...channels].map((channel) => this.closeChannel(channel)), ...this.closings.values()]);
   }
 
   private onMessage(channel: Channel, message: ConsumeMessage | null): void {
@@ -149,15 +164,30 @@ export class AmqpConsumer implements Subscription {
 
   private onChannelClosed(channel: Channel): void {
     this.unsettled.delete(channel);
+    if (this.cancelled && this.unsettled.size === 0) this.host.remove(this);
     if (this.channel !== channel) return;
     this.channel = undefined;
     // Closed by the broker while the connection lives on (e.g. PRECONDITION_FAILED): consume again.
     if (!this.cancelled && this.host.currentConnection()) this.reattachLater();
   }
 
-  private async closeChannel(channel: Channel): Promise<void> {
-    this.unsettled.delete(channel);
-    await channel.close().catch(() => undefined);
+  /** Closes a channel once; concurrent callers share the close (and `shutDown` waits for all of them). */
+  private closeChannel(channel: Channel): Promise<void> {
+    let closing = this.closings.get(channel);
+    if (!closing) {
+      this.unsettled.delete(channel);
+      closing = channel
+        .close()
+        .catch(() => undefined)
+        .finally(() => {
+          this.closings.delete(channel);
+          // A cancelled consumer stays known to the transport until its last channel is closed, so that a
+          // closing transport still flushes acks sent after cancel().
+          if (this.cancelled && this.unsettled.size === 0) this.host.remove(this);
+        });
+      this.closings.set(channel, closing);
+    }
+    return closing;
   }
 
   private reattachLater(): void {

@@ -264,10 +264,12 @@ export class AmqpTransport implements Transport {
   }
 
   private async shutDown(): Promise<void> {
-    for (const consumer of [...this.consumers]) await consumer.cancel();
+    const consumers = [...this.consumers];
+    for (const consumer of consumers) if (!consumer.isCancelled) await consumer.cancel();
     if (this.connection.isOpen) {
       // Let what was accepted settle (each publish has its own deadline), then stop.
       await this.publisher.whenIdle();
+      for (const consumer of consumers) await consumer.shutDown();
     }
     this.closing.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     this.publisher.close();
