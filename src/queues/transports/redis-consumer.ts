@@ -114,7 +114,9 @@ export class RedisConsumer implements Subscription, RedisSettler {
     this.#slotFreed?.();
     this.#reader.disconnect();
     // While the server is down the loop may wait on a queued command: do not let close() hang on it.
-    await Promise.race([this.#loop, sleep(CANCEL_WAIT_MS)]);
+    const stopWaiting = new AbortController();
+    await Promise.race([this.#loop, sleep(CANCEL_WAIT_MS, stopWaiting.signal).catch(() => undefined)]);
+    stopWaiting.abort();
   }
 
   /**
