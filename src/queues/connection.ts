@@ -7,6 +7,7 @@ import { maskPassword } from '../secrets.js';
 import { createTransport } from './transports/index.js';
 import type { Transport, TransportOptions } from './transports/transport.js';
 
+/** The seed's default broker. @example new Client(process.env.BROKER_URL ?? DEFAULT_BROKER_URL); */
 export const DEFAULT_BROKER_URL = 'amqp://guest:guest@localhost:5672/';
 
 /** A connection URL plus transport options. */

@@ -64,6 +64,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
+/**
+ * @example
+ * const runner = new HandlerRunner(rule, { concurrency: 1, timeoutMs: undefined, raw: false, retry: resolveRetry({}) });
+ * await transport.consume(rule.name, runner.onDelivery, { prefetch: 100 });
+ */
 export class HandlerRunner {
   /** Handler calls finished (successfully or not) since the runner started. */
   completed = 0;
@@ -193,7 +198,9 @@ export class HandlerRunner {
   private fail(execution: Execution, error: unknown, reason: FailureReason): void {
     if (execution.done) return;
     this.finish(execution);
-    this.rule.logger.error(`Something happened in user handler (attempt ${execution.attempt}): ${describe(error)}`);
+    this.rule.logger.error(
+      `Something happened in user handler (attempt ${execution.attempt}): ${describeError(error)}`,
+    );
     if (execution.delivery.settled) return;
     void this.settleFailure(execution.delivery, error, reason);
   }
@@ -223,6 +230,6 @@ export class HandlerRunner {
   }
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
 }

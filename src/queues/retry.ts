@@ -13,7 +13,10 @@ export interface RetryOptions {
   readonly backoff?: Partial<BackoffOptions>;
 }
 
-/** Header names the service sets on a dead-lettered message. */
+/**
+ * Header names the service sets on a dead-lettered message.
+ * @example context.message.headers[DEAD_LETTER_HEADERS.error]; // 'handler broke'
+ */
 export const DEAD_LETTER_HEADERS = {
   /** The error message (or the decode error). */
   error: 'x-error',
@@ -29,6 +32,7 @@ export const DEAD_LETTER_HEADERS = {
 
 export type FailureReason = 'handler-error' | 'timeout' | 'undecodable';
 
+/** @example DEFAULT_RETRY.maxRetries; // 3 */
 export const DEFAULT_RETRY: Required<RetryOptions> & { backoff: BackoffOptions } = {
   maxRetries: 3,
   backoff: { initialDelayMs: 500, maxDelayMs: 30_000, jitter: 0.5 },

@@ -44,7 +44,10 @@ interface MemoryExchange {
 /** Messages delivered per dispatch turn before yielding to the event loop, so a hot requeue loop cannot starve it. */
 const DISPATCH_BUDGET = 4096;
 
-/** One queue: ready messages plus the consumers it round-robins over. */
+/**
+ * One queue: ready messages plus the consumers it round-robins over.
+ * @example broker.declareQueue('q', { deadLetterQueue: 'q.dead-letter' }).purge(); // 0
+ */
 export class MemoryQueue {
   readonly ready = new Deque<StoredMessage>();
   readonly consumers: BrokerConsumer[] = [];
@@ -146,7 +149,10 @@ export class MemoryQueue {
   }
 }
 
-/** The broker: topology and routing. */
+/**
+ * The broker: topology and routing.
+ * @example const broker = memoryBroker('demo', logger); broker.declareQueue('q', {}); broker.publish('', 'q', body, {});
+ */
 export class MemoryBroker {
   readonly queues = new Map<string, MemoryQueue>();
   private readonly exchanges = new Map<string, MemoryExchange>();

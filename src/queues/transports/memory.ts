@@ -166,7 +166,10 @@ class MemoryConsumer implements BrokerConsumer {
   }
 }
 
-/** The memory transport; see the module comment. */
+/**
+ * The memory transport; see the module comment.
+ * @example const transport = new MemoryTransport('tests'); await transport.connect();
+ */
 export class MemoryTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
   readonly capabilities = CAPABILITIES;
