@@ -1,3 +1,4 @@
+import { Client } from 'microservices-ts/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelloWorld } from '../../examples/http/hello-world.js';
 
@@ -35,6 +36,20 @@ describe('examples/http/hello-world.ts (the seed README example)', () => {
     expect((await call('POST', '/second/one/2/', { test: 'tested' })).body).toEqual({
       response: ['one', 2, { test: 'tested' }],
     });
+  });
+
+  it("gives the seed README client example's printed results through this project's Client", async () => {
+    const client = new Client(`${base}/`);
+    expect(await client.get({ key: 'response' })).toBe('POST something for hello');
+    expect(await client.post({ data: { test: 'tested' } })).toEqual({ test: 'tested' });
+    const second = client.resource('second');
+    expect(await second.get({ key: 'response' })).toBe('SECOND');
+    expect(await second.post({ data: { test: 'tested' } })).toEqual({ test: 'tested' });
+    expect(await second.get('test', { key: 'response' })).toBe('test');
+    expect(await second.post('test')).toEqual({});
+    const oneTwo = second.resource('one', '2');
+    expect(await oneTwo.get({ key: 'response' })).toEqual(['one', 2]);
+    expect(await oneTwo.post({ data: { test: 'tested' } })).toEqual({ response: ['one', 2, { test: 'tested' }] });
   });
 
   it('lists resources with the URLs the markers describe', () => {
