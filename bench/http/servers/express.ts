@@ -1,15 +1,7 @@
 /** Peer: Express 5 with its JSON body parser, what many users would pick instead. */
 import express from 'express';
 import { renderPeerPage } from '../peer-page.js';
-import {
-  BODY_LIMIT_BYTES,
-  ECHO_PATH,
-  PLAIN_BODY,
-  PLAIN_PATH,
-  RESOURCE_DATA,
-  RESOURCE_PATH,
-  wantsHtml,
-} from '../workload.js';
+import * as work from '../workload.js';
 import { portOf, type RunningServer } from './running-server.js';
 
 /** Starts the Express peer. */
@@ -17,18 +9,18 @@ export async function start(): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.get(PLAIN_PATH, (_req, res) => {
-    res.json(PLAIN_BODY);
+  app.get(work.PLAIN_PATH, (_req, res) => {
+    res.json(work.PLAIN_BODY);
   });
-  app.get(RESOURCE_PATH, (req, res) => {
-    const envelope = { response: RESOURCE_DATA };
-    if (wantsHtml(req.headers.accept)) {
+  app.get(work.RESOURCE_PATH, (req, res) => {
+    const envelope = { response: work.RESOURCE_DATA };
+    if (work.wantsHtml(req.headers.accept)) {
       res.type('html').send(renderPeerPage('GET', req.originalUrl, envelope));
       return;
     }
     res.json(envelope);
   });
-  app.post(ECHO_PATH, express.json({ limit: BODY_LIMIT_BYTES }), (req, res) => {
+  app.post(work.ECHO_PATH, express.json({ limit: work.BODY_LIMIT_BYTES }), (req, res) => {
     res.json(req.body);
   });
   const server = app.listen(0, '127.0.0.1');

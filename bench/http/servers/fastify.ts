@@ -1,29 +1,21 @@
 /** Peer: raw Fastify 5, the engine under the toolkit's HTTP service, with the same routes. */
 import Fastify from 'fastify';
 import { renderPeerPage } from '../peer-page.js';
-import {
-  BODY_LIMIT_BYTES,
-  ECHO_PATH,
-  PLAIN_BODY,
-  PLAIN_PATH,
-  RESOURCE_DATA,
-  RESOURCE_PATH,
-  wantsHtml,
-} from '../workload.js';
+import * as work from '../workload.js';
 import type { RunningServer } from './running-server.js';
 
 /** Starts the raw Fastify peer. */
 export async function start(): Promise<RunningServer> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES });
-  app.get(PLAIN_PATH, async () => PLAIN_BODY);
-  app.get(RESOURCE_PATH, async (request, reply) => {
-    const envelope = { response: RESOURCE_DATA };
-    if (wantsHtml(request.headers.accept)) {
+  const app = Fastify({ logger: false, bodyLimit: work.BODY_LIMIT_BYTES });
+  app.get(work.PLAIN_PATH, async () => work.PLAIN_BODY);
+  app.get(work.RESOURCE_PATH, async (request, reply) => {
+    const envelope = { response: work.RESOURCE_DATA };
+    if (work.wantsHtml(request.headers.accept)) {
       return reply.type('text/html; charset=utf-8').send(renderPeerPage('GET', request.url, envelope));
     }
     return envelope;
   });
-  app.post(ECHO_PATH, async (request) => request.body);
+  app.post(work.ECHO_PATH, async (request) => request.body);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('fastify is not listening on TCP');

@@ -1,15 +1,7 @@
 /** Peer: bare node:http with hand-written routing, negotiation and body parsing (the floor under every framework). */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { renderPeerPage } from '../peer-page.js';
-import {
-  BODY_LIMIT_BYTES,
-  ECHO_PATH,
-  PLAIN_BODY,
-  PLAIN_PATH,
-  RESOURCE_DATA,
-  RESOURCE_PATH,
-  wantsHtml,
-} from '../workload.js';
+import * as work from '../workload.js';
 import { portOf, type RunningServer } from './running-server.js';
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
@@ -27,7 +19,7 @@ function readJsonBody(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) {
+      if (size > work.BODY_LIMIT_BYTES) {
         reject(new Error('body too large'));
         req.destroy();
         return;
@@ -47,15 +39,15 @@ function readJsonBody(req: IncomingMessage): Promise<unknown> {
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = req.url ?? '/';
-  if (req.method === 'GET' && path === PLAIN_PATH) return sendJson(res, 200, PLAIN_BODY);
-  if (req.method === 'GET' && path === RESOURCE_PATH) {
-    const envelope = { response: RESOURCE_DATA };
-    if (wantsHtml(req.headers.accept)) {
+  if (req.method === 'GET' && path === work.PLAIN_PATH) return sendJson(res, 200, work.PLAIN_BODY);
+  if (req.method === 'GET' && path === work.RESOURCE_PATH) {
+    const envelope = { response: work.RESOURCE_DATA };
+    if (work.wantsHtml(req.headers.accept)) {
       return send(res, 200, 'text/html; charset=utf-8', renderPeerPage('GET', path, envelope));
     }
     return sendJson(res, 200, envelope);
   }
-  if (req.method === 'POST' && path === ECHO_PATH) {
+  if (req.method === 'POST' && path === work.ECHO_PATH) {
     try {
       return sendJson(res, 200, await readJsonBody(req));
     } catch {
