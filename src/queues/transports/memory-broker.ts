@@ -78,6 +78,8 @@ export class MemoryQueue {
       this.timers.delete(timer);
       if (!this.deleted) this.enqueue(message);
     }, delayMs);
+    // The broker is not durable anyway: a pending delayed requeue must not keep a stopped process alive.
+    timer.unref();
     this.timers.add(timer);
   }
 
