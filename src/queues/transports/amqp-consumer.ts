@@ -147,6 +147,10 @@ export class AmqpConsumer implements Subscription {
       ...this.deliveryContext,
       onSettled: () => this.onSettled(channel),
     });
+    if (delivery.needsCheckpoint) {
+      void delivery.checkpoint();
+      return;
+    }
     try {
       this.handler(delivery);
     } catch (error) {

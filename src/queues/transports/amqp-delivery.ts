@@ -92,6 +92,25 @@ export class AmqpDelivery implements Delivery {
     return this.republishThenAck({ exchange: '', routingKey: deadLetterQueue }, headers, 'dead-letter');
   }
 
+  /**
+   * True for a classic-queue message the broker handed out again after its consumer died or lost its
+   * connection without settling it. Only the `redelivered` flag says so, which would count every further
+   * crash as the same second delivery; `checkpoint()` turns it into a counted copy.
+   */
+  get needsCheckpoint(): boolean {
+    return this.message.fields.redelivered && typeof this.properties.headers?.['x-delivery-count'] !== 'number';
+  }
+
+  /**
+   * Republishes a confirmed copy that carries the deliveries so far (this one not counted: no handler saw
+   * it) and acks this one, so a message that keeps killing its consumer still reaches `maxRetries`.
+   */
+  checkpoint(): Promise<boolean> {
+    if (!this.claim()) return Promise.resolve(false);
+    const headers = { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount - 1 };
+    return this.republishThenAck(this.requeueTarget(), headers, 'checkpoint');
+  }
+
   private claim(): boolean {
     if (this.settledFlag) return false;
     this.settledFlag = true;
