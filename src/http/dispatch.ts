@@ -248,7 +248,9 @@ export async function dispatch(
   }
   const match = service.router.find(path, method);
   if (match.kind === 'not-found') {
-    if (!path.endsWith('/') && service.router.find(`${path}/`, method).kind !== 'not-found') {
+    // `//host` or `/\host` would make the Location header point at another site (an open redirect).
+    const redirectable = !path.endsWith('/') && !/^\/[/\\]/.test(path);
+    if (redirectable && service.router.find(`${path}/`, method).kind !== 'not-found') {
       reply.code(308).header('location', `${path}/${queryString ? `?${queryString}` : ''}`);
       reply.header('x-content-type-options', 'nosniff').send();
       return reply;

@@ -1,6 +1,7 @@
 import { Microservice } from 'microservices-ts/http';
 import { describe, expect, it } from 'vitest';
 import { CompiledRule } from '../../src/http/rules.js';
+import { listenOnFreePort, rawExchange } from './raw-http.js';
 
 describe('Werkzeug-style rules (checklist item 2)', () => {
   it('converts <int>, <float>, <string>, default, <path>, <uuid> and <any> parameters to typed values', async () => {
@@ -78,5 +79,24 @@ describe('trailing slash (checklist item 3)', () => {
     expect(redirect.headers.location).toBe('/x/?a=1&b=2');
     expect((await app.inject('/y/')).statusCode).toBe(404);
     expect((await app.inject('/y')).json()).toBe('y');
+  });
+
+  it('never redirects to another site: a /\\host path (read by browsers as //host) is not redirected', async () => {
+    const app = new Microservice('slash');
+    app.get('/<path:anything>/', () => 'caught');
+    const port = await listenOnFreePort(app);
+    try {
+      const plain = await rawExchange(port, ['GET /a/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], 3000);
+      expect(plain.response).toMatch(/location: \/a\/b\//i);
+      const sneaky = await rawExchange(
+        port,
+        ['GET /\\evil.test HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+        3000,
+      );
+      expect(sneaky.status).toBe(404);
+      expect(sneaky.response).not.toMatch(/location:/i);
+    } finally {
+      await app.close();
+    }
   });
 });
