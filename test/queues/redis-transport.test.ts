@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisTransport } from '../../src/queues/transports/redis.js';
+import { PRUNE_CONSUMERS, runScript } from '../../src/queues/transports/redis-scripts.js';
 import type { RedisTransportOptions } from '../../src/queues/transports/redis-settings.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
 import { redis } from '../helpers/services.js';
@@ -144,6 +145,20 @@ describe.skipIf(check.skip)('redis:// transport', () => {
     const seen: Delivery[] = [];
     await transport.consume(queue, (delivery) => seen.push(delivery), { prefetch: 0 });
     await waitFor('all 150 unacked at once', () => seen.length === 150);
+  });
+
+  it('prunes departed group members that hold nothing, and keeps those with pending entries', async () => {
+    const transport = await open();
+    const queue = queueName('prune');
+    const stream = `${prefix}q:${queue}`;
+    await transport.declareQueue(queue);
+    await transport.publish({ exchange: '', routingKey: queue }, json(1));
+    await raw.call('XGROUP', 'CREATECONSUMER', stream, 'microservices', 'departed');
+    await raw.xreadgroup('GROUP', 'microservices', 'busy', 'COUNT', 1, 'STREAMS', stream, '>');
+    await sleep(50);
+    expect(await runScript(raw, PRUNE_CONSUMERS, [stream], ['microservices', 10])).toBe(1);
+    const members = (await raw.call('XINFO', 'CONSUMERS', stream, 'microservices')) as unknown[][];
+    expect(members.map((member) => member[member.indexOf('name') + 1])).toEqual(['busy']);
   });
 
   it('drops an expired message unseen', async () => {

@@ -12,7 +12,7 @@ import { reencodeEntry } from './redis-codec.js';
 import { connectClient, type RedisClient, unlessClosed, withTimeout } from './redis-connection.js';
 import { RedisDelivery, type RedisSettler } from './redis-delivery.js';
 import { autoClaim, type CountedEntry, type ReadTarget, readNew, readOwnPending } from './redis-reads.js';
-import { runScript, SET_IDLE, SETTLE } from './redis-scripts.js';
+import { PRUNE_CONSUMERS, runScript, SET_IDLE, SETTLE } from './redis-scripts.js';
 import type { RedisStreamSettings } from './redis-settings.js';
 import type { DeliveryHandler, NackOptions, ReconnectOptions, Subscription } from './transport.js';
 
@@ -36,6 +36,9 @@ export interface ConsumerEnvironment {
 
 /** The most entries one read asks for when the prefetch is unlimited. */
 const UNLIMITED_BATCH = 100;
+/** Departed consumers are looked for this often, and removed after being idle (with nothing pending) this long. */
+const PRUNE_EVERY_MS = 60_000;
+
 /** How long cancel() waits for a read or claim in flight, and close() for the release (twice that). */
 const CANCEL_WAIT_MS = 1000;
 
@@ -62,6 +65,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
   #pendingCursor = '-';
   #claimCursor = '0-0';
   #lastClaimAt = 0;
+  #lastPruneAt = Date.now();
   #claimRequested = false;
   #readerId: number | undefined;
   #blocking = false;
@@ -298,6 +302,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
         this.#environment.logger.warn(`redis: ${claim.deleted.length} pending entries of ${this.queue} were deleted`);
       }
       this.#deliver(claim.entries);
+      await this.#pruneDepartedConsumers();
       return;
     }
     if (this.#readOwnPending) {
@@ -313,6 +318,15 @@ export class RedisConsumer implements Subscription, RedisSettler {
       return;
     }
     await this.#readBlocking(free);
+  }
+
+  async #pruneDepartedConsumers(): Promise<void> {
+    if (Date.now() - this.#lastPruneAt < PRUNE_EVERY_MS) return;
+    this.#lastPruneAt = Date.now();
+    const idleMs = Math.max(PRUNE_EVERY_MS, this.#environment.settings.minIdleMs * 10);
+    const { stream, group } = this.#target;
+    const removed = Number(await runScript(this.#environment.control, PRUNE_CONSUMERS, [stream], [group, idleMs]));
+    if (removed > 0) this.#environment.logger.debug(`redis: removed ${removed} departed consumers of ${this.queue}`);
   }
 
   async #readBlocking(free: number): Promise<void> {

@@ -149,6 +149,30 @@ redis.call('HDEL', ARGV[3], ARGV[5])
 return redis.call('DEL', ARGV[4])
 `);
 
+/**
+ * Removes group members that hold nothing and have been idle for ARGV[2] ms: the names left behind by
+ * processes that exited or crashed (each process picks a fresh name), which would otherwise pile up. A live
+ * consumer removed by mistake is simply re-created by its next read. KEYS stream; ARGV group, idle ms.
+ * Returns how many were removed.
+ */
+export const PRUNE_CONSUMERS = script(`
+local stream, group, idle = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local removed = 0
+for _, info in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
+  local name, pending, seen
+  for i = 1, #info, 2 do
+    if info[i] == 'name' then name = info[i + 1] end
+    if info[i] == 'pending' then pending = info[i + 1] end
+    if info[i] == 'idle' then seen = info[i + 1] end
+  end
+  if pending == 0 and seen and seen > idle then
+    redis.call('XGROUP', 'DELCONSUMER', stream, group, name)
+    removed = removed + 1
+  end
+end
+return removed
+`);
+
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
@@ -178,6 +202,8 @@ export async function runScript(
  */
 export async function loadScripts(redis: RedisCommands): Promise<void> {
   await Promise.all(
-    [ROUTE, SETTLE, SET_IDLE, PURGE, DELETE_QUEUE].map((lua) => redis.call('SCRIPT', 'LOAD', lua.source)),
+    [ROUTE, SETTLE, SET_IDLE, PURGE, DELETE_QUEUE, PRUNE_CONSUMERS].map((lua) =>
+      redis.call('SCRIPT', 'LOAD', lua.source),
+    ),
   );
 }
