@@ -109,29 +109,43 @@ describe.skipIf(check.skip)('XSS corpus renders inert in Chromium (RELIABILITY H
     await app?.close();
   });
 
-  it.each([
+  describe.each([
     ['with the CSP enforced', false],
     ['with the CSP bypassed (escaping alone)', true],
-  ])('every payload page shows 0 dialogs and 0 injected elements %s', async (_label, bypassCSP) => {
-    const { context, page } = await open(bypassCSP);
-    try {
-      for (const index of XSS_PAYLOADS.keys()) {
+  ])('%s', (_label, bypassCSP) => {
+    let opened: { context: BrowserContext; page: Page };
+
+    beforeAll(async () => {
+      opened = await open(bypassCSP);
+    });
+
+    afterAll(async () => {
+      await opened?.context.close();
+    });
+
+    it.each(XSS_PAYLOADS.map((payload, index) => [index, payload] as const))(
+      'payload %i %j: 0 dialogs, 0 injected elements',
+      async (index, payload) => {
+        const { page } = opened;
         const response = await page.goto(`${origin}${payloadPath(index)}`);
         expect(response?.status()).toBe(200);
         // Let any handler that a payload could have planted (onload, autofocus, animations) fire.
         await page.waitForTimeout(20);
-        expect(await injectedElements(page), payloadPath(index)).toEqual([]);
+        expect(await injectedElements(page)).toEqual([]);
         const shown = JSON.parse((await page.locator('pre.response').textContent())?.split('\n\n')[1] ?? 'null');
-        expect(shown.payload).toBe(XSS_PAYLOADS[index]);
-      }
-      for (const path of ['/%3Cscript%3Ealert(1)%3C/script%3E', '/boom/%3Cimg%20src=x%20onerror=alert(1)%3E']) {
-        await page.goto(`${origin}${path}`);
-        expect(await injectedElements(page), path).toEqual([]);
-      }
-      expect(dialogs).toEqual([]);
-    } finally {
-      await context.close();
-    }
+        expect(shown.payload).toBe(payload);
+        expect(dialogs).toEqual([]);
+      },
+    );
+
+    it.each(['/%3Cscript%3Ealert(1)%3C/script%3E', '/boom/%3Cimg%20src=x%20onerror=alert(1)%3E'])(
+      'error page for %s: 0 dialogs, 0 injected elements',
+      async (path) => {
+        await opened.page.goto(`${origin}${path}`);
+        expect(await injectedElements(opened.page)).toEqual([]);
+        expect(dialogs).toEqual([]);
+      },
+    );
   });
 
   it('shows the long comma-separated header as escaped text, one item per line', async () => {
