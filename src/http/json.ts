@@ -52,7 +52,10 @@ export function decodeJsonBody(text: string, maxDepth: number): unknown {
   }
 }
 
-/** A response value that JSON cannot represent (a cycle, for example). */
+/**
+ * A response value that JSON cannot represent (a cycle, for example); the service answers 500 with its message.
+ * @example try { encodeJson(cyclic); } catch (error) { error instanceof JsonEncodeError; }
+ */
 export class JsonEncodeError extends MicroservicesError {
   /** @example throw new JsonEncodeError('Converting circular structure to JSON'); */
   constructor(reason: string, cause?: unknown) {

@@ -8,7 +8,10 @@ import { ParseError, UnsupportedMediaType } from './errors.js';
 import { decodeJsonBody, JsonBodyError } from './json.js';
 import { parseMediaType } from './media-type.js';
 
-/** An uploaded file from a multipart body. */
+/**
+ * An uploaded file from a multipart body.
+ * @example app.post('/upload/', (req) => ({ size: req.files.upload?.size }));
+ */
 export interface UploadedFile {
   readonly fieldName: string;
   readonly filename: string;

@@ -6,13 +6,19 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ParsedBody, UploadedFile } from './parsing.js';
 
-/** Options of `urlFor`. */
+/**
+ * Options of `urlFor`.
+ * @example req.urlFor('note', { id: 1 }, { external: true }); // 'http://127.0.0.1:5000/notes/1/'
+ */
 export interface UrlForOptions {
   /** An absolute URL using the request's scheme and host (default false). */
   readonly external?: boolean;
 }
 
-/** Builds URLs for endpoints; `external` uses the current request's scheme and host. */
+/**
+ * Builds URLs for endpoints; `external` uses the current request's scheme and host.
+ * @example const self: string = req.urlFor('note', { id: req.params.id });
+ */
 export type UrlFor = (endpoint: string, params?: Readonly<Record<string, unknown>>, options?: UrlForOptions) => string;
 
 /**

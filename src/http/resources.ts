@@ -4,15 +4,24 @@
  */
 import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
 
-/** What a URL callable receives besides the record: `urlFor` bound to the current request. */
+/**
+ * What a URL callable receives besides the record: `urlFor` bound to the current request.
+ * @example new ResourceMarker({ url: (_record, context) => context.urlFor('second', {}, { external: true }) });
+ */
 export interface UrlContext {
   urlFor(endpoint: string, params?: Readonly<Record<string, unknown>>, options?: { external?: boolean }): string;
 }
 
-/** How a resource's URL is shown in other resources' listings. */
+/**
+ * How a resource's URL is shown in other resources' listings.
+ * @example const url: ResourceUrl = 'http://example.com/notes/';
+ */
 export type ResourceUrl = boolean | string | null | ((record: ResourceRecord, context: UrlContext) => unknown);
 
-/** Marker options (camelCase forms of the seed's keyword arguments). */
+/**
+ * Marker options (camelCase forms of the seed's keyword arguments).
+ * @example app.get('/x/', { resource: { urlParams: {}, update: { v: 1 } } }, () => ({}));
+ */
 export interface ResourceMarkerOptions {
   /** Envelope key names; fields not given come from the app-wide `schema` option. */
   readonly schema?: ResourceSchema | ResourceSchemaOptions;
@@ -40,7 +49,10 @@ export class ResourceMarker {
   }
 }
 
-/** The shared record of one rule string (`app.resources.get(rule)`). */
+/**
+ * The shared record of one rule string (`app.resources.get(rule)`).
+ * @example app.resources.get('/second/')?.methods; // ['GET', 'HEAD', 'POST', 'OPTIONS']
+ */
 export interface ResourceRecord {
   readonly rule: string;
   readonly endpoints: string[];

@@ -10,7 +10,10 @@ type RulePart =
   | { readonly kind: 'static'; readonly text: string }
   | { readonly kind: 'param'; readonly name: string; readonly converter: Converter };
 
-/** `urlFor` was asked for an endpoint it does not know, or without a parameter the rule needs. */
+/**
+ * `urlFor` was asked for an endpoint it does not know, or without a parameter the rule needs.
+ * @example try { app.urlFor('note'); } catch (error) { error instanceof BuildError; }
+ */
 export class BuildError extends MicroservicesError {
   /** @example throw new BuildError('missing parameter "id" for /x/<int:id>'); */
   constructor(message: string) {

@@ -4,7 +4,10 @@
  */
 import type { Microservice } from './service.js';
 
-/** Options of `run`. */
+/**
+ * Options of `run`.
+ * @example await run(app, { port: 8080, host: '0.0.0.0', debug: false });
+ */
 export interface RunOptions {
   readonly port?: number;
   readonly host?: string;

@@ -4,7 +4,10 @@
  * every name the JSON schema sets is copied into the browser schema, so a renamed `response` is renamed on both.
  */
 
-/** The key names an envelope may carry. */
+/**
+ * The key names an envelope may carry.
+ * @example const names: SchemaNames = { response: 'result', statusCode: 'status' };
+ */
 export interface SchemaNames {
   /** Key for non-object data (and for all data when `responseUpdate` is false). */
   readonly response?: string | null;
@@ -26,7 +29,10 @@ export interface SchemaNames {
   readonly info?: string | null;
 }
 
-/** Everything a schema can be built from. */
+/**
+ * Everything a schema can be built from.
+ * @example new BrowserResourceSchema({ headers: null, ignoreForMethods: ['POST'] });
+ */
 export interface SchemaOptions extends SchemaNames {
   /** Merge object data into the envelope (true) or wrap it under `response` (false). */
   readonly responseUpdate?: boolean;
@@ -34,7 +40,10 @@ export interface SchemaOptions extends SchemaNames {
   readonly ignoreForMethods?: readonly string[];
 }
 
-/** Options of a `ResourceSchema`, which can also carry its browser schema. */
+/**
+ * Options of a `ResourceSchema`, which can also carry its browser schema.
+ * @example new ResourceSchema({ response: 'result', browser: { headers: null } });
+ */
 export interface ResourceSchemaOptions extends SchemaOptions {
   readonly browser?: BaseResourceSchema | SchemaOptions;
 }

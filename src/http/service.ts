@@ -16,7 +16,10 @@ import type { RuleParams } from './rule-params.js';
 import { BuildError } from './rules.js';
 import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
 
-/** Service options. Timeouts are in milliseconds. */
+/**
+ * Service options. Timeouts are in milliseconds.
+ * @example new Microservice('notes', { bodyLimit: 64 * 1024, schema: { statusCode: 'status' } });
+ */
 export interface MicroserviceOptions {
   /** Show error details (stack traces, why a handler failed) and log one line per request. */
   readonly debug?: boolean;
@@ -39,7 +42,10 @@ export interface MicroserviceOptions {
   readonly logger?: Logger;
 }
 
-/** Route options. */
+/**
+ * Route options.
+ * @example app.route('/notes/', { methods: ['GET', 'POST'], endpoint: 'notes', resource: new ResourceMarker() }, handler);
+ */
 export interface RouteOptions {
   /** Methods this handler serves (default `['GET']`); HEAD and OPTIONS are automatic. */
   readonly methods?: readonly string[];
@@ -58,7 +64,10 @@ export interface RouteOptions {
   readonly schema?: unknown;
 }
 
-/** A route handler; `req.params` is typed from the rule string. */
+/**
+ * A route handler; `req.params` is typed from the rule string.
+ * @example const show: RouteHandler<'/notes/<int:id>/'> = (req) => ({ id: req.params.id });
+ */
 export type RouteHandler<Rule extends string> = (request: HttpRequest<RuleParams<Rule>>) => unknown;
 
 const MiB = 1024 * 1024;
