@@ -168,7 +168,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   async touch(delivery: RedisDelivery): Promise<void> {
-    const lost = await this.#setIdle(0, [delivery.id]).catch(() => []);
+    const renewal = withTimeout(this.#setIdle(0, [delivery.id]), this.#environment.commandTimeoutMs, 'a touch');
+    const lost = await renewal.catch(() => []);
     if (lost.length > 0) this.#environment.logger.warn(`redis: lease of ${delivery.id} was taken over`);
   }
 
