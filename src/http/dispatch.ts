@@ -209,7 +209,8 @@ async function invoke(
   if (result === undefined) {
     const why = `The handler of endpoint "${entry.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
     service.logger.error(why);
-    const error = { status: 500, statusText: 'Internal Server Error', message: 'Internal Server Error', detail: why };
+    const message = service.debug ? why : 'Internal Server Error';
+    const error = { status: 500, statusText: 'Internal Server Error', message };
     sendError(target, error, false);
     return;
   }

@@ -73,7 +73,7 @@ describe('return values (checklist items 36 to 38)', () => {
     });
     const detailed = await debug.inject('/u/');
     expect(detailed.statusCode).toBe(500);
-    expect(detailed.json().detail).toContain('endpoint "nothing" (/u/)');
+    expect(detailed.json().message).toContain('endpoint "nothing" (/u/) returned undefined');
   });
 
   it('async handlers work, and a handler may send through the Fastify reply itself', async () => {
