@@ -4,7 +4,7 @@
  * counting AckWait for messages sitting in a client buffer, so over-fetching would redeliver them).
  * A failed pull (server restart, lost connection) is retried with backoff: that is the resubscribe.
  */
-import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../../logging.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { NatsSource } from './nats-topology.js';
@@ -77,6 +77,8 @@ export interface PullLoopOptions {
   readonly reconnectDelay: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   /** How many sources share the window; each asks for at most its share so none starves the others. */
   readonly sourceCount: number;
+  /** Resolves when the connection is up; requests made while it is down would only time out. */
+  readonly whenConnected: () => Promise<void>;
 }
 
 /** One source's pull loop; `stop()` ends it and gives back any message that arrives afterwards. */
@@ -89,6 +91,11 @@ export class PullLoop {
     this.done = this.#run();
   }
 
+  /** Ends the open pull so that a new one is issued now (after a reconnect the old one is dead). */
+  interrupt(): void {
+    this.#current?.stop();
+  }
+
   stop(): Promise<void> {
     this.#stopped = true;
     this.#current?.stop();
@@ -98,7 +105,10 @@ export class PullLoop {
   async #run(): Promise<void> {
     const { js, source, window, logger, dispatch } = this.options;
     let failures = 0;
+    let consumer: Consumer | undefined;
     while (!this.#stopped) {
+      await this.options.whenConnected();
+      if (this.#stopped) break;
       const share = Math.ceil(window.size / this.options.sourceCount);
       const count = Math.min(window.free, share);
       if (count === 0) {
@@ -108,7 +118,7 @@ export class PullLoop {
       window.request(count);
       let outstanding = count;
       try {
-        const consumer = await js().consumers.get(source.stream, source.consumer);
+        consumer ??= await js().consumers.get(source.stream, source.consumer);
         const expires = this.options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
         const batch = await consumer.fetch({ max_messages: count, expires });
         this.#current = batch;
@@ -127,6 +137,8 @@ export class PullLoop {
         }
         failures = 0;
       } catch (error) {
+        // Looked up again next time: the consumer may have been re-created.
+        consumer = undefined;
         failures += 1;
         const delay = backoffDelay(failures, this.options.reconnectDelay);
         logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);

@@ -75,6 +75,7 @@ export class NatsTransport extends EventEmitter implements Transport {
   readonly #logger: Logger;
   readonly #topology: NatsTopology;
   readonly #subscriptions = new Set<Subscription>();
+  readonly #loops = new Set<PullLoop>();
   readonly #pending = new Set<Promise<unknown>>();
   /** Handed out and not yet settled; given back to the server on close so they are redelivered at once. */
   readonly #unsettled = new Set<JsMsg>();
@@ -191,12 +192,31 @@ export class NatsTransport extends EventEmitter implements Transport {
         } catch (error) {
           this.#emitError(error as Error);
         }
+        // The server forgot the pulls that were open before the restart; ask again now, not at expiry.
+        for (const loop of this.#loops) loop.interrupt();
         this.#connected = true;
         this.emit('connected');
       } else if (status.type === 'error') {
         this.#emitError(status.error);
       }
     }
+  }
+
+  /** Resolves once the connection is (back) up, or at once when closing so loops can end. */
+  #whenConnected(): Promise<void> {
+    if (this.#connected || this.#closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearInterval(poll);
+        this.off('connected', done);
+        resolve();
+      };
+      // Polled as well, so that close() (which emits nothing) also releases the waiters.
+      const poll = setInterval(() => {
+        if (this.#connected || this.#closing) done();
+      }, 250);
+      this.on('connected', done);
+    });
   }
 
   async close(): Promise<void> {
@@ -302,8 +322,10 @@ export class NatsTransport extends EventEmitter implements Transport {
           dispatch,
           reconnectDelay: this.#settings.reconnect,
           sourceCount: sources.length,
+          whenConnected: () => this.#whenConnected(),
         }),
     );
+    for (const loop of loops) this.#loops.add(loop);
     const advisories = listenForMaxDeliveries(sources, {
       connection: this.#connection as NatsConnection,
       manager: () => this.#jsm(),
@@ -324,6 +346,7 @@ export class NatsTransport extends EventEmitter implements Transport {
         this.#subscriptions.delete(subscription);
         for (const advisory of advisories) advisory.unsubscribe();
         await Promise.all(loops.map((loop) => loop.stop()));
+        for (const loop of loops) this.#loops.delete(loop);
       },
     };
     this.#subscriptions.add(subscription);
