@@ -44,7 +44,6 @@ const CONNECTION_BROKEN = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
 ]);
 
 /**
