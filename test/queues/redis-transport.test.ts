@@ -135,6 +135,28 @@ describe.skipIf(check.skip)('redis:// transport', () => {
     expect(await raw.xlen(`${prefix}q:${queue}`)).toBe(0);
   });
 
+  it('routes by bindings another process declared', async () => {
+    const declarer = await open();
+    const exchange = queueName('orders');
+    const queue = queueName('eu-orders');
+    await declarer.declareExchange(exchange, { type: 'topic' });
+    await declarer.declareQueue(queue);
+    await declarer.bindQueue(queue, exchange, 'orders.eu.*');
+    const publisher = await open();
+    expect(await publisher.hasExchange(exchange)).toBe(true);
+    await publisher.publish({ exchange, routingKey: 'orders.eu.created' }, json('routed'));
+    await expect(
+      publisher.publish({ exchange, routingKey: 'orders.us.created' }, json('nowhere')),
+    ).rejects.toMatchObject({
+      code: 'MS_QUEUE_UNROUTABLE',
+    });
+    const seen: Delivery[] = [];
+    await declarer.consume(queue, (delivery) => seen.push(delivery), { prefetch: 5 });
+    await waitFor('the routed message', () => seen.length === 1);
+    expect(seen[0]?.deliveryInfo).toMatchObject({ exchange, routingKey: 'orders.eu.created' });
+    await declarer.deleteExchange(exchange);
+  });
+
   it('treats prefetch 0 as no limit', async () => {
     const transport = await open();
     const queue = queueName('unlimited');
