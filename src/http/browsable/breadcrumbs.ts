@@ -33,7 +33,9 @@ export function breadcrumbs(fullPath: string): Breadcrumb[] {
   const crumbs: Breadcrumb[] = [{ label: 'API root', href: '/' }];
   // Prefixes keep the path's trailing-slash style: Werkzeug-style rules tell `/a` and `/a/` apart.
   segments.forEach((segment, index) => {
-    crumbs.push({ label: decodeSegment(segment), href: `/${segments.slice(0, index + 1).join('/')}${trailing}` });
+    const prefix = segments.slice(0, index + 1).join('/');
+    // Browsers read `\` as `/`; encoding it keeps `/\host` from becoming a link to another host.
+    crumbs.push({ label: decodeSegment(segment), href: `/${prefix.replaceAll('\\', '%5C')}${trailing}` });
   });
   return crumbs;
 }

@@ -40,9 +40,9 @@ export function linkTarget(text: string): string | undefined {
  * selfHref('//evil.test/x'); // '/.//evil.test/x' (still this origin)
  */
 export function selfHref(fullPath: string): string {
-  if (!fullPath.startsWith('/')) return `/${fullPath}`;
-  if (fullPath[1] === '/' || fullPath[1] === '\\') return `/.${fullPath}`;
-  return fullPath;
+  const path = fullPath.startsWith('/') ? fullPath : `/${fullPath}`;
+  // Browsers read `\` as `/`, so `/\host` is as protocol-relative as `//host`.
+  return path[1] === '/' || path[1] === '\\' ? `/.${path}` : path;
 }
 
 /**
