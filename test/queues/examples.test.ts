@@ -1,7 +1,7 @@
 /** The seed README's queue examples (examples/queues/), run on memory:// and, when it is up, on RabbitMQ. */
 
 import { Client, type Microservice } from 'microservices-ts/queues';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createBasicService } from '../../examples/queues/basic-service.js';
 import { runDemo } from '../../examples/queues/demo.js';
 import { createWorkersService } from '../../examples/queues/workers.js';
@@ -19,6 +19,15 @@ afterEach(async () => {
 });
 
 describe.each(targets)('queue examples on $label', ({ url, skip }) => {
+  afterAll(async () => {
+    if (skip) return;
+    // The README's queue name is fixed; leave nothing behind on a shared broker.
+    const client = new Client(url());
+    await client.deleteQueue('basic').catch(() => {});
+    await client.deleteQueue('basic.dead-letter').catch(() => {});
+    await client.close();
+  });
+
   it.skipIf(skip)('demo.ts: the client publishes "Hello, world" and the basic service prints it', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
