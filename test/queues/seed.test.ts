@@ -3,7 +3,7 @@
  * always, and on RabbitMQ when it is up. Queue and exchange names get a per-run prefix so that runs on the
  * shared broker do not meet.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
 import { waitFor } from '../conformance/helpers.js';
 import { rabbitmq } from '../helpers/services.js';
@@ -32,6 +32,9 @@ const targets = [
 ];
 
 describe.each(targets)('seed on $label', ({ url, skip }) => {
+  afterAll(async () => {
+    if (!skip) await removeCreated(url());
+  });
   describe.skipIf(skip)('test_service', () => {
     const cleanups: Array<() => Promise<void>> = [];
     afterEach(async () => {
