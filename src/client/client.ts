@@ -44,7 +44,7 @@ function resolveTimeouts(timeout: number | Timeouts | undefined, fallback: Resol
 function splitArguments(args: readonly unknown[]): { parts: readonly PathPart[]; options: RequestOptions | undefined } {
   if (args.length === 0) return { parts: NO_PARTS, options: undefined };
   const last = args[args.length - 1];
-  const hasOptions = typeof last === 'object' && last !== null;
+  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
   const parts = (hasOptions ? args.slice(0, -1) : args) as readonly PathPart[];
   for (const part of parts) {
     if (typeof part !== 'string' && typeof part !== 'number') {
