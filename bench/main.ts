@@ -29,34 +29,48 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const sections: ReportSection[] = [];
   const targets: TargetCheck[] = [];
+  // Rows that broke (not merely "not yet available" or "broker not running"): the run still writes the
+  // report, then exits non-zero so the CI smoke run notices.
+  const failures: string[] = [];
+  const noteFailures = (section: string, rows: readonly { unavailable?: string }[]): void => {
+    for (const row of rows) if (row.unavailable?.startsWith('failed')) failures.push(`${section}: ${row.unavailable}`);
+  };
   log(`${options.command} (${profile.quick ? 'quick' : 'full'} run, ${profile.rounds} round(s))`);
 
   if (options.sections.includes('http')) {
     const results = await runHttpSuite(profile, log);
     sections.push({ title: 'HTTP servers', body: renderHttpSection(results, profile.httpConnections) });
     targets.push(...httpTargets(results));
+    noteFailures('http', results);
   }
 
   if (options.sections.includes('client')) {
     const results = await runClientSuite(profile, log);
     sections.push({ title: 'HTTP clients', body: renderClientSection(results, profile.clientConcurrency) });
     targets.push(...clientTargets(results, profile.clientConcurrency));
+    noteFailures('client', results);
   }
 
   if (options.sections.includes('queues')) {
     const rows = await runQueueSuite(profile, log);
     sections.push({ title: 'Queues', body: renderQueueSection(rows, profile.publishWindow, profile.prefetch) });
     targets.push(...queueTargets(rows));
+    noteFailures('queues', rows);
   }
 
   if (options.sections.includes('memory')) {
     const series = await runMemorySuite(profile, log);
     sections.push({ title: 'Memory', body: renderMemorySection(series, profile.quick) });
+    noteFailures('memory', series);
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);
   writeFileSync(options.out, renderReport({ options, machine, sections, targets, seconds }));
   log(`wrote ${options.out} in ${seconds} s`);
+  if (failures.length > 0) {
+    log(`${failures.length} row(s) failed:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
