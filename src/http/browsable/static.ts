@@ -13,11 +13,23 @@ export interface StaticAsset {
   readonly etag: string;
 }
 
-/** The asset paths below `/api/static/` and their media types: the only files ever served. */
-const ASSET_TYPES: Readonly<Record<string, string>> = {
-  'css/page.css': 'text/css; charset=utf-8',
-  'js/page.js': 'text/javascript; charset=utf-8',
-  'img/favicon.svg': 'image/svg+xml',
+/** An asset served below `/api/static/`: its media type and the source files joined to make it. */
+interface AssetSource {
+  readonly contentType: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * The only paths ever served. The stylesheet is kept in small source files and joined into one response
+ * (one request for the page); the order matters: later rules, such as the narrow-screen ones, win.
+ */
+const ASSET_SOURCES: Readonly<Record<string, AssetSource>> = {
+  'css/page.css': {
+    contentType: 'text/css; charset=utf-8',
+    files: ['css/theme.css', 'css/controls.css', 'css/layout.css'],
+  },
+  'js/page.js': { contentType: 'text/javascript; charset=utf-8', files: ['js/page.js'] },
+  'img/favicon.svg': { contentType: 'image/svg+xml', files: ['img/favicon.svg'] },
 };
 
 // Resolved from this module's URL so it works from src/ (tests, tsx) and from dist/ (copied by copy-assets.mjs).
@@ -27,10 +39,10 @@ let assets: ReadonlyMap<string, StaticAsset> | undefined;
 
 function loadAssets(): ReadonlyMap<string, StaticAsset> {
   const loaded = new Map<string, StaticAsset>();
-  for (const [path, contentType] of Object.entries(ASSET_TYPES)) {
-    const body = readFileSync(new URL(path, STATIC_DIR));
+  for (const [path, source] of Object.entries(ASSET_SOURCES)) {
+    const body = Buffer.concat(source.files.map((file) => readFileSync(new URL(file, STATIC_DIR))));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    loaded.set(path, { body, contentType, etag });
+    loaded.set(path, { body, contentType: source.contentType, etag });
   }
   return loaded;
 }
@@ -46,5 +58,5 @@ function loadAssets(): ReadonlyMap<string, StaticAsset> {
 export function findStaticAsset(path: string): StaticAsset | undefined {
   assets ??= loadAssets();
   const clean = path.replace(/^\/+/, '').split(/[?#]/, 1)[0] ?? '';
-  return Object.hasOwn(ASSET_TYPES, clean) ? assets.get(clean) : undefined;
+  return Object.hasOwn(ASSET_SOURCES, clean) ? assets.get(clean) : undefined;
 }

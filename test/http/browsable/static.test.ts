@@ -13,6 +13,18 @@ describe('static assets under /api/static/', () => {
     expect(asset?.etag).toMatch(/^"[\w-]{22}"$/);
   });
 
+  it('joins the stylesheet sources into one page.css and serves none of them alone', () => {
+    const css = findStaticAsset('css/page.css')?.body.toString('utf8') ?? '';
+    for (const rule of ['--bg:', '.btn.primary', '.j-key', '.topbar', '@media (max-width: 640px)']) {
+      expect(css).toContain(rule);
+    }
+    // The narrow-screen rules come last so they win over the wide layout.
+    expect(css.lastIndexOf('@media (max-width: 640px)')).toBeGreaterThan(css.indexOf('.content-form {'));
+    for (const source of ['css/theme.css', 'css/controls.css', 'css/layout.css']) {
+      expect(findStaticAsset(source)).toBeUndefined();
+    }
+  });
+
   it('returns the same cached asset each time and tolerates a leading slash or query', () => {
     expect(findStaticAsset('/css/page.css?v=1')).toBe(findStaticAsset('css/page.css'));
   });
