@@ -104,6 +104,31 @@ describe('G2 keep-alive race', () => {
     expect(server.connections.count).toBe(20);
   });
 
+  it('GETs at intervals jittering around the server idle timeout all succeed', async () => {
+    const idleMs = 60;
+    const idleTimers = new Map<object, NodeJS.Timeout>();
+    const server = await raw((socket, request) => {
+      clearTimeout(idleTimers.get(socket));
+      answer(socket, 200, { response: request.indexOnSocket });
+      // Close the connection after `idleMs` without a Keep-Alive hint, as many servers and proxies do.
+      idleTimers.set(
+        socket,
+        setTimeout(() => socket.destroy(), idleMs),
+      );
+    });
+    const client = clientFor(server.origin, { retry: fast, connections: 1 });
+    const calls = 40;
+    let succeeded = 0;
+    for (let call = 0; call < calls; call++) {
+      await new Promise((resolve) => setTimeout(resolve, idleMs - 15 + Math.random() * 30));
+      await client.get({ key: 'response' });
+      succeeded++;
+    }
+    for (const timer of idleTimers.values()) clearTimeout(timer);
+    expect(succeeded).toBe(calls);
+    expect(server.requests.length).toBeLessThanOrEqual(2 * calls);
+  });
+
   it('a POST on such a socket is not retried: server attempts equal client attempts', async () => {
     const server = await raw(closesReusedSockets);
     const client = clientFor(server.origin, { retry: fast, connections: 1 });
