@@ -3,7 +3,12 @@
  * last one being the current page. Labels are the decoded segments; everything is escaped by the caller.
  */
 
-/** One crumb: its label and the same-origin path it links to. */
+/**
+ * One crumb: its label and the same-origin path it links to.
+ *
+ * @example
+ * const crumb: Breadcrumb = { label: 'second', href: '/second/' };
+ */
 export interface Breadcrumb {
   readonly label: string;
   readonly href: string;

@@ -10,10 +10,18 @@ import { selfHref, withFormat, withoutFormat } from './links.js';
  * The boundary of a multipart body typed into the content form. The seed sent `multipart/form-data` with no
  * boundary, so the server could never parse it (400 "missing boundary"); naming one makes the typed body valid.
  * Browsers send textarea line breaks as CRLF, which is what multipart needs.
+ *
+ * @example
+ * const body = `--${FORM_BOUNDARY}\nContent-Disposition: form-data; name="a"\n\n1\n--${FORM_BOUNDARY}--`;
  */
 export const FORM_BOUNDARY = 'microservices-form';
 
-/** The media types the content form offers, in the seed's order (JSON selected): `[value, label]`. */
+/**
+ * The media types the content form offers, in the seed's order (JSON selected): `[value, label]`.
+ *
+ * @example
+ * CONTENT_TYPES.map(([, label]) => label); // ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']
+ */
 export const CONTENT_TYPES: readonly (readonly [value: string, label: string])[] = [
   ['application/json', 'application/json'],
   ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
@@ -41,7 +49,12 @@ const CONTENT_HINT =
   `each with its headers, a blank line and its value, ending with <code>--${FORM_BOUNDARY}--</code>:</p>` +
   `<pre>${escapeHtml(MULTIPART_EXAMPLE)}</pre></details>`;
 
-/** The formats the format menu offers when the model does not say. */
+/**
+ * The formats the format menu offers when the model does not say.
+ *
+ * @example
+ * renderBrowsablePage({ ...model, allowedFormats: DEFAULT_FORMATS });
+ */
 export const DEFAULT_FORMATS = ['json', 'html'] as const;
 
 function methodForm(action: string, method: string, className: string, title: string): string {

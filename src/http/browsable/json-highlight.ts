@@ -7,12 +7,22 @@
 import { escapeHtml } from './escape.js';
 import { linkTarget } from './links.js';
 
-/** The cap on the pretty JSON text, in characters (the seed truncated the whole page at this length). */
+/**
+ * The cap on the pretty JSON text, in characters (the seed truncated the whole page at this length).
+ *
+ * @example
+ * highlightJson(hugeValue, MAX_JSON_CHARS).truncated; // true when the pretty text is longer
+ */
 export const MAX_JSON_CHARS = 1_000_000;
 
 const INDENT = '    ';
 
-/** What {@link highlightJson} produced. */
+/**
+ * What {@link highlightJson} produced.
+ *
+ * @example
+ * const { html, truncated }: HighlightedJson = highlightJson({ a: 1 });
+ */
 export interface HighlightedJson {
   readonly html: string;
   /** True when the text hit the cap and the rest was left out. */

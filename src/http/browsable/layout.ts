@@ -5,10 +5,20 @@
  */
 import { escapeHtml } from './escape.js';
 
-/** Where the service serves the page's assets (seed parity: `/api/static/`). */
+/**
+ * Where the service serves the page's assets (seed parity: `/api/static/`).
+ *
+ * @example
+ * `${STATIC_PREFIX}css/page.css`; // '/api/static/css/page.css'
+ */
 export const STATIC_PREFIX = '/api/static/';
 
-/** What goes into the shell; `main` is already-safe HTML built by the caller. */
+/**
+ * What goes into the shell; `main` is already-safe HTML built by the caller.
+ *
+ * @example
+ * const parts: LayoutParts = { title: 'Microservice API - Second', serviceName: 'notes', main: '<h1>Second</h1>' };
+ */
 export interface LayoutParts {
   readonly title: string;
   readonly serviceName: string;

@@ -2,6 +2,13 @@
  * What the HTTP service hands the browsable page renderer: everything the page shows, already decided by
  * the service (status, headers, envelope, allowed methods). The renderer only turns it into escaped HTML.
  * This file is the contract between `src/http/` (the service) and `src/http/browsable/` (the page).
+ *
+ * @example
+ * const model: BrowsablePageModel = {
+ *   serviceName: 'notes', endpoint: 'second', method: 'GET', fullPath: '/second/', origin: 'http://127.0.0.1:5000',
+ *   status: 200, statusText: 'OK', headers: { 'Content-Type': 'application/json; charset=utf-8' },
+ *   body: { response: 'SECOND' }, allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+ * };
  */
 export interface BrowsablePageModel {
   /** The service's name, shown in the header. */
@@ -29,6 +36,13 @@ export interface BrowsablePageModel {
   readonly allowedFormats?: readonly string[] | undefined;
 }
 
+/**
+ * What the service hands the error page renderer (404, 405, 500 and other errors shown as HTML).
+ *
+ * @example
+ * const model: ErrorPageModel = { serviceName: 'notes', status: 404, statusText: 'Not Found', method: 'GET',
+ *   fullPath: '/missing', message: 'The requested URL was not found on the server.' };
+ */
 export interface ErrorPageModel {
   readonly serviceName: string;
   readonly status: number;

@@ -6,7 +6,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-/** One asset as the service sends it. */
+/**
+ * One asset as the service sends it.
+ *
+ * @example
+ * const asset: StaticAsset | undefined = findStaticAsset('js/page.js');
+ */
 export interface StaticAsset {
   readonly body: Buffer;
   readonly contentType: string;
