@@ -86,6 +86,7 @@ export class Microservice {
   private transportPromise: Promise<Transport> | undefined;
   private connected: Promise<Transport> | undefined;
   private consuming = false;
+  private hasConnected = false;
   private stopPromise: Promise<void> | undefined;
   private isStopped = false;
   private resolveStopped!: () => void;
@@ -218,7 +219,7 @@ export class Microservice {
 
   private connect(): Promise<Transport> {
     this.connected ??= (async () => {
-      this.transportPromise ??= this.connection.create();
+      this.transportPromise ??= this.connection.create().then((created) => this.watch(created));
       const transport = await this.transportPromise;
       try {
         await transport.connect(this.stopController.signal);
@@ -229,10 +230,29 @@ export class Microservice {
         }
         throw error;
       }
+      this.hasConnected = true;
       this.logger.info('Connected to mq broker');
       return transport;
     })();
     return this.connected;
+  }
+
+  /** Logs the transport's connection events the way the seed did ("Connection error, cause: … Reconnecting..."). */
+  private watch(transport: Transport): Transport {
+    let cause = 'the connection was lost';
+    transport.on('disconnected', (error) => {
+      if (error) cause = error.message;
+      if (!this.stopPromise) this.logger.warn(`Connection to mq has broken off because: ${cause}`);
+    });
+    transport.on('reconnecting', (attempt, delayMs) => {
+      this.logger.error(`Connection error, cause: ${cause}. Reconnecting... (attempt ${attempt} in ${delayMs} ms)`);
+    });
+    transport.on('connected', () => {
+      // The first connection is logged by connect(); this one is a reconnect.
+      if (this.hasConnected) this.logger.info('Connected to mq broker');
+    });
+    transport.on('blocked', (reason) => this.logger.warn(`the broker blocks publishing: ${reason}`));
+    return transport;
   }
 
   private declare(queue: RegisteredQueue): Promise<void> {

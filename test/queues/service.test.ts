@@ -56,6 +56,21 @@ describe('queue service lifecycle', () => {
     expect(logger.lines.some((line) => line.includes('Connection error, cause:'))).toBe(true);
   });
 
+  it('logs connection loss and reconnects with the seed wording', async () => {
+    const logger = capturingLogger();
+    const transport = new RecordingTransport();
+    const app = service({ connection: transport, logger, name: 'svc' });
+    await app.ready();
+    transport.simulate('disconnected');
+    transport.simulate('reconnecting');
+    transport.simulate('connected');
+    expect(logger.lines).toContain('svc - Connection to mq has broken off because: socket closed by peer');
+    expect(logger.lines).toContain(
+      'svc - Connection error, cause: socket closed by peer. Reconnecting... (attempt 1 in 1000 ms)',
+    );
+    expect(logger.lines.filter((line) => line === 'svc - Connected to mq broker')).toHaveLength(2);
+  });
+
   it('immediateConnect: false connects only once a queue is registered', async () => {
     const transport = new RecordingTransport();
     const app = service({ connection: transport, immediateConnect: false });

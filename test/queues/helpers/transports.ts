@@ -28,6 +28,13 @@ export class RecordingTransport extends MemoryTransport {
     await super.close();
   }
 
+  /** Emits a transport event as a network transport would on a connection loss and reconnect. */
+  simulate(event: 'disconnected' | 'reconnecting' | 'connected'): void {
+    if (event === 'disconnected') this.emitEvent('disconnected', new Error('socket closed by peer'));
+    else if (event === 'reconnecting') this.emitEvent('reconnecting', 1, 1000);
+    else this.emitEvent('connected');
+  }
+
   override consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
     this.consumed.push({ queue, options });
     return super.consume(queue, handler, options);
