@@ -15,9 +15,22 @@ import { emptyBody, type ParsedBody, parseBody } from './parsing.js';
 import { HttpReply } from './reply.js';
 import type { UrlForOptions } from './request.js';
 import { ServiceRequest } from './request.js';
+import type { UrlContext } from './resources.js';
 import { type ResponseTarget, type ServiceView, sendError, sendRendered } from './respond.js';
 import type { RouteMatch, Router } from './router.js';
 import { STATIC_PREFIX, serveStaticAsset } from './static-assets.js';
+
+/** `urlFor` bound to one request's origin; a class, so nothing is allocated per request beyond the instance. */
+class RequestUrls implements UrlContext {
+  constructor(
+    private readonly service: DispatchService,
+    private readonly origin: string,
+  ) {}
+
+  urlFor(endpoint: string, params: Readonly<Record<string, unknown>> = {}, options: UrlForOptions = {}): string {
+    return this.service.urlFor(endpoint, params, options, this.origin);
+  }
+}
 
 /** What the dispatcher needs from the service. */
 export interface DispatchService extends ServiceView {
@@ -124,11 +137,26 @@ interface Prepared {
   readonly body: ParsedBody;
 }
 
-/**
- * Parses the body and applies a form override; returns `undefined` when a 405 was sent instead.
- * Throws API exceptions (400, 403, 415) for the caller to render.
- */
-async function prepare(
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Checks the final route and body, records them on the target; `undefined` when a 405 was sent instead. */
+function settle(target: MutableTarget, match: RouteMatch, body: ParsedBody): Prepared | undefined {
+  if (match.kind !== 'found') {
+    methodNotAllowed(target, match.kind === 'method-not-allowed' ? match.allowed : []);
+    return undefined;
+  }
+  const accepted = match.entry?.contentTypes;
+  if (accepted && body.mediaType !== '' && !accepted.includes(body.mediaType)) throw new UnsupportedMediaType();
+  target.group = match.group;
+  target.entry = match.entry;
+  target.requestData = body.data;
+  return { match, body };
+}
+
+/** Parses the body and applies a form override (POST forms only), then settles the route. */
+async function prepareWithBody(
   service: DispatchService,
   request: FastifyRequest,
   target: MutableTarget,
@@ -157,31 +185,51 @@ async function prepare(
       match = service.router.find(path, override.method);
     }
   }
-  if (match.kind !== 'found') {
-    methodNotAllowed(target, match.kind === 'method-not-allowed' ? match.allowed : []);
-    return undefined;
+  return settle(target, match, body);
+}
+
+/**
+ * The route and body to run; synchronous when there is no body (every GET), so the common case costs no
+ * promise turn. Throws API exceptions (400, 403, 415) for the caller to render.
+ */
+function prepare(
+  service: DispatchService,
+  request: FastifyRequest,
+  target: MutableTarget,
+  path: string,
+  first: Exclude<RouteMatch, { kind: 'not-found' }>,
+): Prepared | undefined | Promise<Prepared | undefined> {
+  if (!Buffer.isBuffer(request.body)) return settle(target, first, emptyBody());
+  return prepareWithBody(service, request, target, path, first);
+}
+
+function handlerFailed(service: DispatchService, target: MutableTarget, why: string): void {
+  service.logger.error(why);
+  const message = service.debug ? why : 'Internal Server Error';
+  sendError(target, { status: 500, statusText: 'Internal Server Error', message }, false);
+}
+
+/** Sends what the handler returned (or explains a missing value). */
+function finish(service: DispatchService, target: MutableTarget, match: Prepared['match'], result: unknown): void {
+  if (target.reply.sent) return;
+  if (result === undefined) {
+    const entry = match.entry;
+    const why = `The handler of endpoint "${entry?.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
+    handlerFailed(service, target, why);
+    return;
   }
-  const accepted = match.entry?.contentTypes;
-  if (accepted && body.mediaType !== '' && !accepted.includes(body.mediaType)) throw new UnsupportedMediaType();
-  target.group = match.group;
-  target.entry = match.entry;
-  target.requestData = body.data;
-  return { match, body };
+  sendResult(target, result);
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-/** Runs the handler and sends what it returned. */
-async function invoke(
+/** Runs the handler and sends what it returned; synchronous for a synchronous handler. */
+function invoke(
   service: DispatchService,
   request: FastifyRequest,
   target: MutableTarget,
   { match, body }: Prepared,
   path: string,
   queryString: string,
-): Promise<void> {
+): void | Promise<void> {
   const { reply } = target;
   const entry = match.entry;
   if (entry === undefined) {
@@ -199,33 +247,24 @@ async function invoke(
     rule: match.group.rule.rule,
     endpoint: entry.endpoint,
     origin: target.origin,
-    urlFor: target.urlContext.urlFor,
+    urls: target.urlContext,
     request,
     reply,
   });
-  let result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
-  if (isThenable(result)) result = await result;
-  if (reply.sent) return;
-  if (result === undefined) {
-    const why = `The handler of endpoint "${entry.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
-    service.logger.error(why);
-    const message = service.debug ? why : 'Internal Server Error';
-    const error = { status: 500, statusText: 'Internal Server Error', message };
-    sendError(target, error, false);
-    return;
-  }
-  sendResult(target, result);
+  const result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
+  if (isThenable(result)) return Promise.resolve(result).then((value) => finish(service, target, match, value));
+  finish(service, target, match, result);
 }
 
 /**
  * Handles one Fastify request end to end.
  * @example fastify.route({ method: fastify.supportedMethods, url: '*', handler: (q, r) => dispatch(service, q, r) });
  */
-export async function dispatch(
+export function dispatch(
   service: DispatchService,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<FastifyReply> {
+): Promise<void> | undefined {
   const url = request.url;
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
@@ -242,10 +281,10 @@ export async function dispatch(
     group: undefined,
     entry: undefined,
     requestData: {},
-    urlContext: { urlFor: (endpoint, params = {}, options = {}) => service.urlFor(endpoint, params, options, origin) },
+    urlContext: new RequestUrls(service, origin),
   };
   if (path.startsWith(STATIC_PREFIX) && (method === 'GET' || method === 'HEAD')) {
-    if (serveStaticAsset(request, reply, path)) return reply;
+    if (serveStaticAsset(request, reply, path)) return undefined;
   }
   const match = service.router.find(path, method);
   if (match.kind === 'not-found') {
@@ -254,29 +293,40 @@ export async function dispatch(
     if (redirectable && service.router.find(`${path}/`, method).kind !== 'not-found') {
       reply.code(308).header('location', `${path}/${queryString ? `?${queryString}` : ''}`);
       reply.header('x-content-type-options', 'nosniff').send();
-      return reply;
+      return undefined;
     }
     const message = 'The requested URL was not found on the server.';
     sendError(target, { status: 404, statusText: 'Not Found', message }, false);
-    return reply;
+    return undefined;
   }
   // Only a POST form can change its method, so only then is a 405 decided after reading the body.
   const mayOverride = method === 'POST' && (request.headers['content-type'] ?? '').includes('form');
-  if (match.kind === 'method-not-allowed' && !mayOverride) return methodNotAllowed(target, match.allowed);
+  if (match.kind === 'method-not-allowed' && !mayOverride) {
+    methodNotAllowed(target, match.allowed);
+    return undefined;
+  }
   target.group = match.group;
-  try {
-    const prepared = await prepare(service, request, target, path, match);
-    if (prepared === undefined) return reply;
-    if (target.negotiated === undefined) throw new NotAcceptable();
-    await invoke(service, request, target, prepared, path, queryString);
-  } catch (error) {
+  const fail = (error: unknown): void => {
     try {
       sendFailure(service, target, error, path);
     } catch (second) {
       sendFailure(service, { ...target, group: undefined, negotiated: undefined }, second, path);
     }
+  };
+  const run = (prepared: Prepared | undefined): void | Promise<void> => {
+    if (prepared === undefined) return;
+    if (target.negotiated === undefined) throw new NotAcceptable();
+    return invoke(service, request, target, prepared, path, queryString);
+  };
+  // Synchronous all the way for a bodiless request to a synchronous handler; a promise only when needed.
+  try {
+    const pending = prepare(service, request, target, path, match);
+    const running = isThenable(pending) ? Promise.resolve(pending).then(run) : run(pending);
+    if (running !== undefined) return running.then(undefined, fail);
+  } catch (error) {
+    fail(error);
   }
-  return reply;
+  return undefined;
 }
 
 function methodNotAllowed(target: ResponseTarget, allowed: readonly string[]): FastifyReply {

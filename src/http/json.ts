@@ -75,9 +75,16 @@ function replacer(_key: string, value: unknown): unknown {
 export function encodeJson(value: unknown, indent?: number): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, replacer, indent);
-  } catch (error) {
-    throw new JsonEncodeError((error as Error).message, error);
+    // A replacer makes every value slower; only bigint needs one, and without it JSON.stringify throws on one.
+    text = JSON.stringify(value, undefined, indent);
+  } catch (first) {
+    try {
+      text = JSON.stringify(value, replacer, indent);
+    } catch (error) {
+      throw new JsonEncodeError((error as Error).message, error);
+    }
+    if (!(first instanceof TypeError && /BigInt/i.test(first.message)))
+      throw new JsonEncodeError((first as Error).message, first);
   }
   if (text === undefined) throw new JsonEncodeError(`a value of type ${typeof value} has no JSON form`);
   return text;

@@ -66,7 +66,8 @@ export interface RequestInit<P> {
   readonly rule: string;
   readonly endpoint: string;
   readonly origin: string;
-  readonly urlFor: UrlFor;
+  /** Builds this request's URLs (called as a method, so `this` is kept). */
+  readonly urls: { urlFor: UrlFor };
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
 }
@@ -80,8 +81,9 @@ export class ServiceRequest<P> implements HttpRequest<P> {
   readonly rule: string;
   readonly endpoint: string;
   readonly origin: string;
-  readonly urlFor: UrlFor;
   readonly raw: { readonly request: FastifyRequest; readonly reply: FastifyReply };
+  private readonly urls: { urlFor: UrlFor };
+  private boundUrlFor: UrlFor | undefined;
   private readonly body: ParsedBody;
   private readonly queryString: string;
   private parsedQuery: Record<string, string> | undefined;
@@ -97,8 +99,14 @@ export class ServiceRequest<P> implements HttpRequest<P> {
     this.rule = init.rule;
     this.endpoint = init.endpoint;
     this.origin = init.origin;
-    this.urlFor = init.urlFor;
+    this.urls = init.urls;
     this.raw = { request: init.request, reply: init.reply };
+  }
+
+  /** Bound on first use, so `const { urlFor } = req` works too. */
+  get urlFor(): UrlFor {
+    this.boundUrlFor ??= this.urls.urlFor.bind(this.urls);
+    return this.boundUrlFor;
   }
 
   get data(): unknown {

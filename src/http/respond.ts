@@ -3,6 +3,7 @@
  * (JSON, or the browsable page); errors become `{"message": ...}` the same way, or the HTML error page when no
  * route is involved. Every response carries `X-Content-Type-Options: nosniff`; negotiated ones `Vary: Accept`.
  */
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { htmlSecurityHeaders, renderBrowsablePage, renderErrorPage } from './browsable/render.js';
 import { envelope } from './envelope.js';
@@ -48,8 +49,9 @@ function commonHeaders(target: ResponseTarget, headers: Readonly<Record<string, 
 }
 
 function setStatus(reply: FastifyReply, status: number, statusText: string): void {
-  reply.code(status);
-  reply.raw.statusMessage = statusText;
+  if (status !== 200) reply.code(status);
+  // Only a custom reason phrase ('299 CUSTOM') needs setting; Node fills in the standard one.
+  if (statusText !== STATUS_CODES[status]) reply.raw.statusMessage = statusText;
 }
 
 function envelopeFor(
