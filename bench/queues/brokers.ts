@@ -2,14 +2,16 @@
  * The brokers in the queue rows: how each is measured, its raw client (loaded lazily, so a run only loads
  * the clients it uses) and the URL the toolkit gets for it.
  */
-import type { QueueBenchImplementation, QueueMode } from './workload.js';
+import { MESSAGE_BYTES, type QueueBenchImplementation, type QueueMode, SMALL_MESSAGE_BYTES } from './workload.js';
 
-export const BROKERS = ['memory', 'amqp', 'redis', 'nats', 'mqtt'] as const;
+export const BROKERS = ['memory', 'memory-small', 'amqp', 'redis', 'nats', 'mqtt'] as const;
 export type BrokerName = (typeof BROKERS)[number];
 
 export interface BrokerSpec {
   readonly label: string;
   readonly mode: QueueMode;
+  /** Encoded size of each message. */
+  readonly messageBytes: number;
   /** The toolkit's connection URL for this broker. */
   readonly url: string;
   /** The raw client doing the same work; none for the in-process memory broker. */
@@ -21,10 +23,18 @@ export interface BrokerSpec {
 }
 
 export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
-  memory: { label: 'memory:// (in-process)', mode: 'live', url: 'memory://bench' },
+  memory: { label: 'memory:// (in-process)', mode: 'live', url: 'memory://bench', messageBytes: MESSAGE_BYTES },
+  // The same broker with tiny messages, to show the transport's own cost apart from 1 KiB of JSON work.
+  'memory-small': {
+    label: `memory:// (in-process), ${SMALL_MESSAGE_BYTES} B messages`,
+    mode: 'live',
+    url: 'memory://bench',
+    messageBytes: SMALL_MESSAGE_BYTES,
+  },
   amqp: {
     label: 'AMQP (RabbitMQ)',
     mode: 'backlog',
+    messageBytes: MESSAGE_BYTES,
     url: 'amqp://guest:guest@127.0.0.1:5672/',
     raw: async () => (await import('./impls/amqp-raw.js')).createRawAmqp(),
     rawLabel: 'raw amqplib (confirm channel)',
@@ -33,6 +43,7 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
   redis: {
     label: 'Redis Streams',
     mode: 'backlog',
+    messageBytes: MESSAGE_BYTES,
     url: 'redis://127.0.0.1:6379',
     raw: async () => (await import('./impls/redis-raw.js')).createRawRedis(),
     rawLabel: 'raw ioredis (XADD / XREADGROUP / XACK)',
@@ -41,6 +52,7 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
   nats: {
     label: 'NATS JetStream',
     mode: 'backlog',
+    messageBytes: MESSAGE_BYTES,
     url: 'nats://127.0.0.1:4222',
     raw: async () => (await import('./impls/nats-raw.js')).createRawNats(),
     rawLabel: 'raw @nats-io/jetstream (PubAck, pull consumer)',
@@ -49,6 +61,7 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
   mqtt: {
     label: 'MQTT (Mosquitto)',
     mode: 'live',
+    messageBytes: MESSAGE_BYTES,
     url: 'mqtt://127.0.0.1:1883',
     raw: async () => (await import('./impls/mqtt-raw.js')).createRawMqtt(),
     rawLabel: 'raw mqtt.js (QoS 1)',

@@ -74,13 +74,14 @@ class ConsumedCounter {
 async function publishAll(
   impl: QueueBenchImplementation,
   spec: QueueRunSpec,
+  bytes: number,
   latency: LatencySamples,
 ): Promise<number> {
   let next = 0;
   const started = performance.now();
   const publisher = async (): Promise<void> => {
     while (next < spec.messages) {
-      const message = benchMessage(next++);
+      const message = benchMessage(next++, bytes);
       const sent = performance.now();
       await impl.publish(message);
       latency.add(performance.now() - sent);
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   let publishSeconds: number;
   let consumeSeconds: number;
   if (broker.mode === 'backlog') {
-    publishSeconds = await publishAll(impl, spec, latency);
+    publishSeconds = await publishAll(impl, spec, broker.messageBytes, latency);
     const started = performance.now();
     await impl.consume(counter.onMessage);
     await counter.reach(spec.messages, 10_000);
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   } else {
     await impl.consume(counter.onMessage);
     const started = performance.now();
-    publishSeconds = await publishAll(impl, spec, latency);
+    publishSeconds = await publishAll(impl, spec, broker.messageBytes, latency);
     await counter.reach(spec.messages, 10_000);
     consumeSeconds = (performance.now() - started) / 1000;
   }

@@ -35,7 +35,7 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
   const rows: QueueRowResult[] = [];
   for (const broker of BROKERS) {
     const spec = BROKER_SPECS[broker];
-    const messages = broker === 'memory' ? profile.memoryTransportMessages : profile.queueMessages;
+    const messages = spec.url.startsWith('memory:') ? profile.memoryTransportMessages : profile.queueMessages;
     const down =
       spec.port !== undefined && !(await portOpen(spec.port)) ? `broker not running on port ${spec.port}` : '';
     if (spec.raw)

@@ -7,15 +7,27 @@
 /** Target size of one encoded message body. */
 export const MESSAGE_BYTES = 1024;
 
-// Built once: the generator must cost next to nothing, since its time counts against every row.
-const FILLER = 'x'.repeat(MESSAGE_BYTES - Buffer.byteLength(JSON.stringify({ id: 0, sentAt: 1e12, body: '' })));
+/** The smallest message: the same shape with an empty filler (about 40 bytes of JSON). */
+export const SMALL_MESSAGE_BYTES = Buffer.byteLength(JSON.stringify({ id: 0, sentAt: 1e12, body: '' }));
+
+// Built once per size: the generator must cost next to nothing, since its time counts against every row.
+const fillers = new Map<number, string>();
+
+function fillerFor(bytes: number): string {
+  let filler = fillers.get(bytes);
+  if (filler === undefined) {
+    filler = 'x'.repeat(Math.max(0, bytes - SMALL_MESSAGE_BYTES));
+    fillers.set(bytes, filler);
+  }
+  return filler;
+}
 
 /**
- * A JSON-serialisable message whose encoding is 1 KiB (a few bytes more for ids past 9).
+ * A JSON-serialisable message whose encoding is `bytes` long (a few bytes more for ids past 9).
  * @example Buffer.byteLength(JSON.stringify(benchMessage(1))) // 1024
  */
-export function benchMessage(id: number): { id: number; sentAt: number; body: string } {
-  return { id, sentAt: Date.now(), body: FILLER };
+export function benchMessage(id: number, bytes = MESSAGE_BYTES): { id: number; sentAt: number; body: string } {
+  return { id, sentAt: Date.now(), body: fillerFor(bytes) };
 }
 
 /**
