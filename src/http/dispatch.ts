@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
 import { APIException, NotAcceptable, ParseError, UnsupportedMediaType } from './errors.js';
-import { JsonEncodeError } from './json.js';
+import { JsonEncodeError, type ProtoPoisoning } from './json.js';
 import { parseMediaType } from './media-type.js';
 import { negotiate } from './negotiation.js';
 import { assertSameOrigin, formOverride } from './override.js';
@@ -36,6 +36,7 @@ class RequestUrls implements UrlContext {
 export interface DispatchService extends ServiceView {
   readonly router: Router;
   readonly maxJsonDepth: number;
+  readonly protoPoisoning: ProtoPoisoning;
   readonly logger: Logger;
   urlFor(endpoint: string, params: Readonly<Record<string, unknown>>, options: UrlForOptions, origin: string): string;
 }
@@ -64,6 +65,7 @@ async function readBody(service: DispatchService, request: FastifyRequest, metho
   }
   return parseBody(raw, request.headers['content-type'], {
     maxJsonDepth: service.maxJsonDepth,
+    protoPoisoning: service.protoPoisoning,
     emptyJsonIsError: BODY_METHODS.has(method),
   });
 }
@@ -177,6 +179,7 @@ async function prepareWithBody(
     if (override.content) {
       body = await parseBody(override.content.body, override.content.contentType, {
         maxJsonDepth: service.maxJsonDepth,
+        protoPoisoning: service.protoPoisoning,
         emptyJsonIsError: false,
       });
     }

@@ -18,7 +18,7 @@ export {
   Throttled,
   UnsupportedMediaType,
 } from './errors.js';
-export { JsonEncodeError } from './json.js';
+export { JsonEncodeError, type ProtoPoisoning } from './json.js';
 export type { UploadedFile } from './parsing.js';
 export { HttpReply, reply } from './reply.js';
 export type { HttpRequest, UrlFor, UrlForOptions } from './request.js';

@@ -33,20 +33,28 @@ export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): n
   return deepest;
 }
 
+/**
+ * What to do with `__proto__` and `constructor.prototype` keys in JSON bodies: refuse the body (400, the
+ * default) or remove the keys.
+ * @example new Microservice('x', { protoPoisoning: 'remove' });
+ */
+export type ProtoPoisoning = 'error' | 'remove';
+
 /** Why a JSON body was refused; the message is what the client sees. */
 export class JsonBodyError extends Error {}
 
 /**
- * Parses a request body: throws `JsonBodyError` for empty, malformed, too deep or prototype-poisoning input.
+ * Parses a request body: throws `JsonBodyError` for empty, malformed, too deep or (unless `poisoning` is
+ * `'remove'`) prototype-poisoning input.
  * @example decodeJsonBody('{"a":1}', 64); // { a: 1 }
  */
-export function decodeJsonBody(text: string, maxDepth: number): unknown {
+export function decodeJsonBody(text: string, maxDepth: number, poisoning: ProtoPoisoning = 'error'): unknown {
   if (text.trim() === '') throw new JsonBodyError('JSON parse error - the body is empty');
   if (jsonDepth(text, maxDepth) > maxDepth) {
     throw new JsonBodyError(`JSON parse error - nesting deeper than ${maxDepth} levels`);
   }
   try {
-    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    return secureJson.parse(text, undefined, { protoAction: poisoning, constructorAction: poisoning });
   } catch (error) {
     throw new JsonBodyError(`JSON parse error - ${(error as Error).message}`);
   }

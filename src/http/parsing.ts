@@ -5,7 +5,7 @@
  */
 import { Busboy } from '@fastify/busboy';
 import { ParseError, UnsupportedMediaType } from './errors.js';
-import { decodeJsonBody, JsonBodyError } from './json.js';
+import { decodeJsonBody, JsonBodyError, type ProtoPoisoning } from './json.js';
 import { parseMediaType } from './media-type.js';
 
 /**
@@ -87,6 +87,7 @@ function parseMultipart(body: Buffer, contentType: string, boundary: string | un
 /** Options for `parseBody`. */
 export interface ParseBodyOptions {
   readonly maxJsonDepth: number;
+  readonly protoPoisoning: ProtoPoisoning;
   /** Whether an empty JSON body is an error (true for POST, PUT and PATCH). */
   readonly emptyJsonIsError: boolean;
 }
@@ -111,7 +112,7 @@ export async function parseBody(
   if (essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'))) {
     if (!hasBody && !options.emptyJsonIsError) return emptyBody();
     try {
-      const data = decodeJsonBody(body?.toString('utf8') ?? '', options.maxJsonDepth);
+      const data = decodeJsonBody(body?.toString('utf8') ?? '', options.maxJsonDepth, options.protoPoisoning);
       return { data, form: {}, files: {}, mediaType: 'application/json' };
     } catch (error) {
       if (error instanceof JsonBodyError) throw new ParseError(error.message);

@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestR
 import { getLogger, type Logger } from '../logging.js';
 import { type DispatchService, dispatch } from './dispatch.js';
 import { installErrorHandler } from './fastify-errors.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './json.js';
+import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
 import type { HttpRequest, UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
 import { type RouteEntry, Router } from './router.js';
@@ -27,6 +27,8 @@ export interface MicroserviceOptions {
   readonly bodyLimit?: number;
   /** Deepest accepted JSON nesting in request bodies (default 64). */
   readonly maxJsonDepth?: number;
+  /** `__proto__` / `constructor.prototype` keys in JSON bodies: `'error'` (400, default) or `'remove'`. */
+  readonly protoPoisoning?: ProtoPoisoning;
   /** The app-wide schema (the seed's `config['SCHEMA']`): the default under every marker's own fields. */
   readonly schema?: ResourceSchema | ResourceSchemaOptions;
   /** Default `inResources` of markers (the seed's `IN_RESOURCES`, `['methods', 'url']`). */
@@ -87,6 +89,7 @@ export class Microservice {
   readonly resources = new Map<string, ResourceRecord>();
   readonly router = new Router();
   readonly maxJsonDepth: number;
+  readonly protoPoisoning: ProtoPoisoning;
   readonly logger: Logger;
   debug: boolean;
   closing = false;
@@ -99,6 +102,7 @@ export class Microservice {
     this.name = name;
     this.debug = options.debug ?? false;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+    this.protoPoisoning = options.protoPoisoning ?? 'error';
     this.logger = options.logger ?? getLogger('microservices.http.service');
     this.appSchema =
       options.schema instanceof ResourceSchema || options.schema === undefined
@@ -306,6 +310,7 @@ export class Microservice {
       },
       router: app.router,
       maxJsonDepth: app.maxJsonDepth,
+      protoPoisoning: app.protoPoisoning,
       logger: app.logger,
       records: () => app.resources.values(),
       urlFor: (endpoint, params, options, origin) => app.urlFor(endpoint, params, options, origin),

@@ -146,6 +146,21 @@ describe('F3 prototype poisoning', () => {
   });
 });
 
+describe('F3 prototype poisoning, remove mode', () => {
+  it("strips the keys and answers 200 with protoPoisoning: 'remove'", async () => {
+    const app = hardenedApp({ protoPoisoning: 'remove' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/any/',
+      payload: '{"__proto__":{"isAdmin":true},"keep":1}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ received: { keep: 1 } });
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});
+
 describe('F4 content-type strictness', () => {
   const app = hardenedApp();
   const send = (headers: Record<string, string>, payload = '{"a":1}') =>
