@@ -6,9 +6,9 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
+import { TransportEventEmitter } from './events.js';
 import { encodeMqttProperties, type MqttEnvelope } from './mqtt-codec.js';
 import { MqttQueueConsumer } from './mqtt-consumer.js';
 import { MqttControl, NoSubscribersError } from './mqtt-control.js';
@@ -29,8 +29,6 @@ import type {
   Subscription,
   Transport,
   TransportCapabilities,
-  TransportEventName,
-  TransportEvents,
   TransportOptions,
 } from './transport.js';
 
@@ -58,7 +56,7 @@ function withTimeout<T>(
   });
 }
 
-export class MqttTransport extends EventEmitter implements Transport {
+export class MqttTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
   readonly capabilities: TransportCapabilities = {
     exchangeTypes: ['direct', 'fanout', 'topic'],
@@ -109,8 +107,8 @@ export class MqttTransport extends EventEmitter implements Transport {
   }
 
   #emitError(error: Error): void {
-    if (this.listenerCount('error') > 0) this.emit('error', error);
-    else this.#logger.error(`${this.name}: ${error.message}`);
+    this.#logger.error(`${this.name}: ${error.message}`);
+    this.emitEvent('error', error);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -138,16 +136,16 @@ export class MqttTransport extends EventEmitter implements Transport {
     control.client.on('connect', () => {
       attempt = 0;
       up = true;
-      this.emit('connected');
+      this.emitEvent('connected');
     });
     control.client.on('close', () => {
       if (!up || this.#closing) return;
       up = false;
-      this.emit('disconnected');
+      this.emitEvent('disconnected');
     });
     control.client.on('reconnect', () => {
       attempt += 1;
-      this.emit('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
+      this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
       if (attempt >= this.#settings.reconnect.maxAttempts) {
         void control.end();
         this.#emitError(new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Gave up reconnecting to ${this.name}`));
@@ -323,14 +321,6 @@ export class MqttTransport extends EventEmitter implements Transport {
     };
     this.#subscriptions.add(subscription);
     return subscription;
-  }
-
-  override on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
-    return super.on(event, listener as (...args: unknown[]) => void);
-  }
-
-  override off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
-    return super.off(event, listener as (...args: unknown[]) => void);
   }
 }
 

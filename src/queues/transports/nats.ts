@@ -4,18 +4,19 @@
  * `nats-delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
  * Only features of nats-server 2.9 are used (no per-message TTL, one filter subject per consumer).
  */
-import { EventEmitter } from 'node:events';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { backoffDelay, sleep } from './backoff.js';
+import { TransportEventEmitter } from './events.js';
 import { listenForMaxDeliveries } from './nats-advisories.js';
 import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './nats-codec.js';
 import { PrefetchWindow, PullLoop } from './nats-consumer.js';
 import { natsDelivery } from './nats-delivery.js';
 import { exchangeSubject, queueSubject } from './nats-names.js';
 import { loadNatsModules, type NatsModules } from './nats-peer.js';
+import { abortable, publishError } from './nats-publish.js';
 import { type NatsSettings, natsSettings } from './nats-settings.js';
 import { type NatsSource, NatsTopology } from './nats-topology.js';
 import type {
@@ -29,41 +30,13 @@ import type {
   Subscription,
   Transport,
   TransportCapabilities,
-  TransportEventName,
-  TransportEvents,
   TransportOptions,
 } from './transport.js';
 
 /** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
 const DEFAULT_PREFETCH = 100;
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function publishError(error: unknown, subject: string, timeoutMs: number): MicroservicesError {
-  const text = String((error as Error)?.message ?? error);
-  // The client reports "no responders" on a JetStream subject as "jetstream is not enabled".
-  if (/no responders|503|not enabled/i.test(text)) {
-    return new MicroservicesError('MS_QUEUE_UNROUTABLE', `No stream takes subject "${subject}"; declare it first`, {
-      cause: error,
-    });
-  }
-  if (/timeout/i.test(text)) {
-    return new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PubAck for "${subject}" within ${timeoutMs} ms`, {
-      cause: error,
-    });
-  }
-  return new MicroservicesError('MS_QUEUE_PUBLISH_FAILED', `Publish to "${subject}" failed: ${text}`, { cause: error });
-}
-
-export class NatsTransport extends EventEmitter implements Transport {
+export class NatsTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
   readonly capabilities: TransportCapabilities = {
     exchangeTypes: ['direct', 'fanout', 'topic'],
@@ -114,8 +87,8 @@ export class NatsTransport extends EventEmitter implements Transport {
   }
 
   #emitError(error: Error): void {
-    if (this.listenerCount('error') > 0) this.emit('error', error);
-    else this.#logger.error(`${this.name}: ${error.message}`);
+    this.#logger.error(`${this.name}: ${error.message}`);
+    this.emitEvent('error', error);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -134,7 +107,7 @@ export class NatsTransport extends EventEmitter implements Transport {
         }
         const delay = backoffDelay(attempt, reconnect);
         this.#logger.warn(`Connection error, cause: ${error}. Reconnecting to ${this.name} in ${delay} ms...`);
-        this.emit('reconnecting', attempt, delay);
+        this.emitEvent('reconnecting', attempt, delay);
         await sleep(delay, signal);
       }
     }
@@ -167,7 +140,7 @@ export class NatsTransport extends EventEmitter implements Transport {
     }
     this.#connected = true;
     void this.#watch(connection);
-    this.emit('connected');
+    this.emitEvent('connected');
   }
 
   /** Follows the client's own reconnects, re-declaring the topology each time the link comes back. */
@@ -176,15 +149,15 @@ export class NatsTransport extends EventEmitter implements Transport {
     void connection.closed().then((error) => {
       if (this.#closing) return;
       this.#connected = false;
-      this.emit('disconnected', error instanceof Error ? error : undefined);
+      this.emitEvent('disconnected', error instanceof Error ? error : undefined);
     });
     for await (const status of connection.status()) {
       if (status.type === 'disconnect') {
         this.#connected = false;
-        this.emit('disconnected');
+        this.emitEvent('disconnected');
       } else if (status.type === 'reconnecting') {
         attempt += 1;
-        this.emit('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
+        this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
       } else if (status.type === 'reconnect') {
         attempt = 0;
         try {
@@ -195,7 +168,7 @@ export class NatsTransport extends EventEmitter implements Transport {
         // The server forgot the pulls that were open before the restart; ask again now, not at expiry.
         for (const loop of this.#loops) loop.interrupt();
         this.#connected = true;
-        this.emit('connected');
+        this.emitEvent('connected');
       } else if (status.type === 'error') {
         this.#emitError(status.error);
       }
@@ -403,14 +376,6 @@ export class NatsTransport extends EventEmitter implements Transport {
       await this.publish({ exchange: '', routingKey: target }, copy);
     }
     return true;
-  }
-
-  override on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
-    return super.on(event, listener as (...args: unknown[]) => void);
-  }
-
-  override off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
-    return super.off(event, listener as (...args: unknown[]) => void);
   }
 }
 

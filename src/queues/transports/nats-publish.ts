@@ -1,0 +1,36 @@
+/** How a JetStream publish waits and fails: abortable, and errors mapped to stable toolkit codes. */
+import { MicroservicesError } from '../../errors.js';
+
+/**
+ * Rejects with the signal's reason when it aborts before `promise` settles.
+ * @example await abortable(js.publish(subject, body), signal);
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Turns a client error from a JetStream publish into a toolkit error with a stable code.
+ * @example throw publishError(error, 'msq.basic', 10_000); // code MS_QUEUE_UNROUTABLE when no stream takes it
+ */
+export function publishError(error: unknown, subject: string, timeoutMs: number): MicroservicesError {
+  const text = String((error as Error)?.message ?? error);
+  // The client reports "no responders" on a JetStream subject as "jetstream is not enabled".
+  if (/no responders|503|not enabled/i.test(text)) {
+    return new MicroservicesError('MS_QUEUE_UNROUTABLE', `No stream takes subject "${subject}"; declare it first`, {
+      cause: error,
+    });
+  }
+  if (/timeout/i.test(text)) {
+    return new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PubAck for "${subject}" within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  return new MicroservicesError('MS_QUEUE_PUBLISH_FAILED', `Publish to "${subject}" failed: ${text}`, { cause: error });
+}
