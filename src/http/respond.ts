@@ -93,15 +93,18 @@ export function sendRendered(
   const negotiated = target.negotiated ?? JSON_FALLBACK;
   const html = negotiated.representation === 'html';
   const record = target.group?.record;
+  if (status === 204 || status === 304) {
+    // These statuses never carry a body, whatever the representation.
+    commonHeaders(target, headers);
+    setStatus(reply, status, statusText);
+    reply.send();
+    return;
+  }
   const body = record ? envelopeFor(target, record, data, html, status, statusText, headers) : data;
   if (!html) {
     const text = encodeJson(body, negotiated.indent);
     commonHeaders(target, headers);
     setStatus(reply, status, statusText);
-    if (status === 204 || status === 304) {
-      reply.send();
-      return;
-    }
     reply.header('content-type', JSON_CONTENT_TYPE);
     reply.send(text);
     return;

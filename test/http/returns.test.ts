@@ -57,6 +57,10 @@ describe('return values (checklist items 36 to 38)', () => {
     const res = await app.inject({ method: 'DELETE', url: '/n/' });
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
+    const page = await app.inject({ method: 'DELETE', url: '/n/', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(204);
+    expect(page.body).toBe('');
+    expect(page.headers['content-type']).toBeUndefined();
   });
 
   it('undefined is a 500 whose message names the route only in debug mode', async () => {
