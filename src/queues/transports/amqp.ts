@@ -168,6 +168,12 @@ export class AmqpTransport implements Transport {
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+    // Publishing before connect() connects: the message waits in the outbox (within its deadline) meanwhile.
+    if (!this.connection.isOpen && !this.connection.isClosing && !this.closed) {
+      this.connection
+        .open()
+        .catch((error: unknown) => this.logger.debug(`connect for publish: ${(error as Error).message}`));
+    }
     return this.publisher.publish(target, message, options);
   }
 
