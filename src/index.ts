@@ -1,8 +1,16 @@
 /**
  * microservices-ts: HTTP services with a browsable API, a resource-navigating HTTP client, and queue services
- * and clients over real brokers. Each part also has its own entry point: `microservices-ts/http`,
- * `microservices-ts/client` and `microservices-ts/queues`.
+ * and clients over real brokers. Each part has its own entry point with its full API: `microservices-ts/http`,
+ * `microservices-ts/client` and `microservices-ts/queues`. The root exports each part's main class under a
+ * name that says which part it is, plus the shared pieces.
+ * @example
+ * import { HttpService, HttpClient, QueueService, QueueClient } from 'microservices-ts';
+ * const app = new HttpService('notes');
+ * const worker = new QueueService({ connection: 'memory://notes' });
  */
+export { HttpClient, ResponseError } from './client/index.js';
 export { MicroservicesError } from './errors.js';
+export { HttpService, ResourceMarker, ResourceSchema, run } from './http/index.js';
 export { getLogger, instanceLogger, type Logger, type LogLevel, setLogging } from './logging.js';
+export { QueueClient, QueueService } from './queues/index.js';
 export { maskPassword } from './secrets.js';
