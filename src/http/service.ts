@@ -111,7 +111,10 @@ export class Microservice {
     this.inResources = options.inResources ?? ['methods', 'url'];
     this.drainTimeout = options.drainTimeout ?? 10_000;
     const requestTimeout = options.requestTimeout ?? 120_000;
-    const headersTimeout = Math.min(options.headersTimeout ?? 60_000, requestTimeout);
+    // Node requires headersTimeout <= requestTimeout unless the request timeout is off (0).
+    const wantedHeadersTimeout = options.headersTimeout ?? 60_000;
+    const headersTimeout = requestTimeout > 0 ? Math.min(wantedHeadersTimeout, requestTimeout) : wantedHeadersTimeout;
+    const shortestTimeout = Math.min(...[headersTimeout, requestTimeout].filter((timeout) => timeout > 0), 120_000);
     const keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
     this.fastify = Fastify({
       logger: false,
@@ -128,7 +131,7 @@ export class Microservice {
             headersTimeout,
             keepAliveTimeout,
             // Node only enforces the two timeouts when it checks; check often enough for them to mean something.
-            connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(headersTimeout / 4))),
+            connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(shortestTimeout / 4))),
             insecureHTTPParser: false,
           },
           handler,

@@ -205,6 +205,9 @@ describe('timeouts', () => {
     expect(app.fastify.server.headersTimeout).toBe(60_000);
     expect(app.fastify.server.requestTimeout).toBe(120_000);
     expect(app.fastify.server.keepAliveTimeout).toBe(72_000);
+    const noRequestTimeout = new Microservice('timeouts', { requestTimeout: 0, headersTimeout: 5000 });
+    expect(noRequestTimeout.fastify.server.requestTimeout).toBe(0);
+    expect(noRequestTimeout.fastify.server.headersTimeout).toBe(5000);
   });
 
   it('answers slow headers with 408', async () => {
