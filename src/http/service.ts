@@ -41,6 +41,11 @@ export interface MicroserviceOptions {
   readonly keepAliveTimeout?: number;
   /** How long `close()` waits for in-flight requests before cutting connections (default 10 s). */
   readonly drainTimeout?: number;
+  /**
+   * Trust `X-Forwarded-*` from these proxies (Fastify's `trustProxy`), so external URLs and the same-origin
+   * check use the client-facing scheme and host. Off by default.
+   */
+  readonly trustProxy?: boolean | string | readonly string[] | number;
   readonly logger?: Logger;
 }
 
@@ -116,6 +121,8 @@ export class Microservice {
     const headersTimeout = requestTimeout > 0 ? Math.min(wantedHeadersTimeout, requestTimeout) : wantedHeadersTimeout;
     const shortestTimeout = Math.min(...[headersTimeout, requestTimeout].filter((timeout) => timeout > 0), 120_000);
     const keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+    const trustProxy: boolean | string | string[] | number =
+      typeof options.trustProxy === 'object' ? [...options.trustProxy] : (options.trustProxy ?? false);
     this.fastify = Fastify({
       logger: false,
       bodyLimit: options.bodyLimit ?? MiB,
@@ -124,6 +131,7 @@ export class Microservice {
       forceCloseConnections: 'idle',
       requestTimeout,
       keepAliveTimeout,
+      trustProxy,
       serverFactory: (handler: RequestListener): Server =>
         createServer(
           {

@@ -121,6 +121,15 @@ describe('urlFor', () => {
     const res = await app.inject({ url: '/notes/1/', headers: { host: 'example.test:8080' } });
     expect(res.json()).toEqual({ self: '/notes/1/', abs: 'http://example.test:8080/notes/2/' });
     expect(app.urlFor('note', { id: 5, q: 'x' })).toBe('/notes/5/?q=x');
+    const proxied = new Microservice('urls', { trustProxy: true });
+    proxied.get('/n/', function n(req) {
+      return { abs: req.urlFor('n', {}, { external: true }) };
+    });
+    const behindProxy = await proxied.inject({
+      url: '/n/',
+      headers: { host: 'internal:5000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.test' },
+    });
+    expect(behindProxy.json()).toEqual({ abs: 'https://api.example.test/n/' });
     expect(() => app.urlFor('nope')).toThrow(/no endpoint named "nope"/);
   });
 });
