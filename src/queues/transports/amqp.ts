@@ -9,7 +9,6 @@
  *   (`amqp-connection.ts`, `amqp-topology.ts`).
  * - Heartbeats (10 s by default) detect half-open connections; `blocked`/`unblocked` surface resource alarms.
  */
-import { EventEmitter } from 'node:events';
 import type { ChannelModel } from 'amqplib';
 import { MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
@@ -18,6 +17,7 @@ import { AmqpConsumer } from './amqp-consumer.js';
 import { AmqpPublisher } from './amqp-publisher.js';
 import { AmqpTopology } from './amqp-topology.js';
 import { amqpEndpoint } from './amqp-url.js';
+import { TransportEventEmitter } from './events.js';
 import type {
   ConsumeOptions,
   DeliveryHandler,
@@ -29,8 +29,6 @@ import type {
   Subscription,
   Transport,
   TransportCapabilities,
-  TransportEventName,
-  TransportEvents,
   TransportOptions,
 } from './transport.js';
 
@@ -57,10 +55,9 @@ const CAPABILITIES: TransportCapabilities = {
  * await transport.declareQueue('jobs');
  * await transport.publish({ exchange: '', routingKey: 'jobs' }, { body: Buffer.from('hi'), properties: {} });
  */
-export class AmqpTransport implements Transport {
+export class AmqpTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
   readonly capabilities = CAPABILITIES;
-  private readonly events = new EventEmitter();
   private readonly logger: Logger;
   private readonly connection: AmqpConnection;
   private readonly publisher: AmqpPublisher;
@@ -70,6 +67,7 @@ export class AmqpTransport implements Transport {
   private closed: Promise<void> | undefined;
 
   constructor(url: URL, options: AmqpTransportOptions = {}) {
+    super();
     const endpoint = amqpEndpoint(url, options.heartbeatSeconds ?? 10);
     this.name = endpoint.name;
     this.logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
@@ -103,21 +101,24 @@ export class AmqpTransport implements Transport {
           this.publisher.detach();
           this.publisher.setBlocked(false);
           for (const consumer of this.consumers) consumer.detach();
-          this.emit('disconnected', error);
+          this.emitEvent('disconnected', error);
         },
-        onConnected: () => this.emit('connected'),
-        onReconnecting: (attempt, delayMs) => this.emit('reconnecting', attempt, delayMs),
+        onConnected: () => this.emitEvent('connected'),
+        onReconnecting: (attempt, delayMs) => this.emitEvent('reconnecting', attempt, delayMs),
         onBlocked: (reason) => {
           this.logger.warn(`the broker blocked publishing: ${reason}`);
           this.publisher.setBlocked(true);
-          this.emit('blocked', reason);
+          this.emitEvent('blocked', reason);
         },
         onUnblocked: () => {
           this.logger.info('the broker unblocked publishing');
           this.publisher.setBlocked(false);
-          this.emit('unblocked');
+          this.emitEvent('unblocked');
         },
-        onGaveUp: (error) => this.emit('error', error),
+        onGaveUp: (error) => {
+          this.logger.error(`${this.name}: ${error.message}`);
+          this.emitEvent('error', error);
+        },
       },
     );
   }
@@ -126,7 +127,7 @@ export class AmqpTransport implements Transport {
     return this.connection.isOpen;
   }
 
-  toString(): string {
+  override toString(): string {
     return this.name;
   }
 
@@ -195,25 +196,6 @@ export class AmqpTransport implements Transport {
       throw error;
     }
     return consumer;
-  }
-
-  on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
-    this.events.on(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-
-  off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this {
-    this.events.off(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-
-  private emit<E extends TransportEventName>(event: E, ...args: TransportEvents[E]): void {
-    // An `error` without listeners would throw from EventEmitter; it is logged instead.
-    if (event === 'error' && this.events.listenerCount('error') === 0) {
-      this.logger.error(`${this.name}: ${(args[0] as Error | undefined)?.message ?? 'error'}`);
-      return;
-    }
-    this.events.emit(event, ...args);
   }
 
   /** The live connection, connecting first when needed (operations wait through a reconnect). */
