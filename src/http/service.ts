@@ -45,7 +45,7 @@ export interface MicroserviceOptions {
    * Trust `X-Forwarded-*` from these proxies (Fastify's `trustProxy`), so external URLs and the same-origin
    * check use the client-facing scheme and host. Off by default.
    */
-  readonly trustProxy?: boolean | string | readonly string[] | number;
+  readonly trustProxy?: boolean | string | readonly string[];
   readonly logger?: Logger;
 }
 
@@ -121,7 +121,7 @@ export class Microservice {
     const headersTimeout = requestTimeout > 0 ? Math.min(wantedHeadersTimeout, requestTimeout) : wantedHeadersTimeout;
     const shortestTimeout = Math.min(...[headersTimeout, requestTimeout].filter((timeout) => timeout > 0), 120_000);
     const keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
-    const trustProxy: boolean | string | string[] | number =
+    const trustProxy: boolean | string | string[] =
       typeof options.trustProxy === 'object' ? [...options.trustProxy] : (options.trustProxy ?? false);
     this.fastify = Fastify({
       logger: false,
