@@ -47,6 +47,19 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
     await transport.declareQueue(name);
     return name;
   }
+  /** Consumes `target`, acking each delivery and collecting its body as text. */
+  async function consumeBodies(transport: AmqpTransport, target: string): Promise<string[]> {
+    const received: string[] = [];
+    await transport.consume(
+      target,
+      (delivery) => {
+        received.push(delivery.body.toString());
+        void delivery.ack();
+      },
+      { prefetch: 5 },
+    );
+    return received;
+  }
   const message = (text: string) => ({ body: Buffer.from(text), properties: { contentType: 'text/plain' } });
   const codeOf = (promise: Promise<unknown>): Promise<string> =>
     promise.then(
@@ -124,15 +137,7 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
     const transport = await open();
     const other = await open();
     const target = await queue(transport, 'cancelled');
-    const received: string[] = [];
-    await transport.consume(
-      target,
-      (delivery) => {
-        received.push(delivery.body.toString());
-        void delivery.ack();
-      },
-      { prefetch: 5 },
-    );
+    const received = await consumeBodies(transport, target);
     await other.deleteQueue(target);
     await other.declareQueue(target);
     await other.publish({ exchange: '', routingKey: target }, message('after the cancel'));
@@ -158,15 +163,7 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
   it('reports reconnecting while the broker is unreachable, then connected with the consumer back', async () => {
     const { proxy, transport } = await proxied();
     const target = await queue(transport, 'reconnect');
-    const received: string[] = [];
-    await transport.consume(
-      target,
-      (delivery) => {
-        received.push(delivery.body.toString());
-        void delivery.ack();
-      },
-      { prefetch: 5 },
-    );
+    const received = await consumeBodies(transport, target);
     const attempts: number[] = [];
     transport.on('reconnecting', (attempt) => attempts.push(attempt));
     const reconnected = new Promise<void>((resolve) => transport.on('connected', resolve));
