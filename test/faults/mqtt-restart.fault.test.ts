@@ -88,6 +88,42 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     expect(ledger.verdict().lost).toEqual([]);
   });
 
+  it('a connected consumer keeps consuming across a SIGTERM restart by itself', async () => {
+    const queue = 'd2-live';
+    await consumer.declareQueue(queue);
+    const ledger = new Ledger();
+    await consumeInto(ledger, queue);
+    const ids = messageIds(queue, 200);
+    let refused = 0;
+    // After a restart Mosquitto refuses (PUBACK reason 16) publishes for a queue whose session has not
+    // reconnected yet; the transport rejects them, and a producer retries, as it must for any rejection.
+    const publish = async (id: string): Promise<void> => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await publisher.publish(
+            { exchange: '', routingKey: queue },
+            { body: Buffer.from(id), properties: { messageId: id } },
+          );
+          return;
+        } catch (error) {
+          if (attempt >= 100) throw error;
+          refused += 1;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    };
+    await publishWindowed(ledger, ids.slice(0, 100), 20, publish);
+    await until('the first 100', () => ledger.consumedCount >= 100, 20_000);
+    await broker.stop();
+    await broker.start();
+    await waitForReconnect();
+    await publishWindowed(ledger, ids.slice(100), 20, publish);
+    await until('all 200', () => ledger.complete, 30_000);
+    console.info(`${ledger.summary('D2 mqtt live consumer across SIGTERM')}, refused and retried ${refused}`);
+    expect(ledger.verdict().confirmed).toBe(200);
+    expect(ledger.verdict().lost).toEqual([]);
+  });
+
   it('reports the exact number lost to a SIGKILL (negative control)', async () => {
     const queue = 'd2-crash';
     const ledger = await queueUp(queue);

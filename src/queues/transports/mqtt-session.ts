@@ -43,6 +43,8 @@ export class MqttSession {
   #generation = 0;
   #takeovers: number[] = [];
   #ended = false;
+  /** Every filter subscribed through this session, subscribed again on each reconnect. */
+  readonly #filters = new Set<string>();
 
   constructor(private readonly options: MqttSessionOptions) {
     const { settings } = options;
@@ -72,6 +74,9 @@ export class MqttSession {
     this.client = options.mqtt.connect(settings.brokerUrl, clientOptions);
     this.client.on('connect', (connack) => {
       this.#generation += 1;
+      // Mosquitto 2.0 can come back from a restart with the session but without the shared subscriptions
+      // of clients that were connected when it stopped; subscribing again is idempotent and loses nothing.
+      if (this.#generation > 1 && this.#filters.size > 0) void this.#resubscribe();
       options.onConnect?.(connack.sessionPresent);
     });
     this.client.on('error', (error) => {
@@ -81,6 +86,24 @@ export class MqttSession {
     this.client.on('disconnect', (packet) => {
       if (packet.reasonCode === SESSION_TAKEN_OVER) this.#takenOver();
     });
+  }
+
+  /**
+   * Mosquitto 2.0.11 restores a session from its database after a restart, but the shared subscriptions
+   * of a client that was connected when it stopped no longer match anything (publishes get "no matching
+   * subscribers"), and subscribing again to the same filter changes nothing. Unsubscribing first does.
+   * Messages already queued in the session are not affected; a publish in the gap is refused, not lost.
+   */
+  async #resubscribe(): Promise<void> {
+    const filters = [...this.#filters];
+    try {
+      await this.client.unsubscribeAsync(filters);
+      await this.client.subscribeAsync(filters, { qos: 1 });
+    } catch (error) {
+      this.options.logger.warn(
+        `MQTT session ${this.options.clientId}: re-subscribe failed: ${(error as Error).message}`,
+      );
+    }
   }
 
   #takenOver(): void {
@@ -117,8 +140,14 @@ export class MqttSession {
     });
   }
 
-  async subscribe(filters: readonly string[]): Promise<void> {
+  /**
+   * Subscribes at QoS 1 and remembers the filters for every reconnect. With `refresh`, unsubscribes first
+   * (see #resubscribe): for a consumer taking over a session that Mosquitto restored from its database.
+   */
+  async subscribe(filters: readonly string[], refresh = false): Promise<void> {
     if (filters.length === 0) return;
+    for (const filter of filters) this.#filters.add(filter);
+    if (refresh) await this.client.unsubscribeAsync([...filters]);
     const granted = await this.client.subscribeAsync([...filters], { qos: 1 });
     const refused = granted.filter((grant) => grant.qos > 1);
     if (refused.length > 0) {

@@ -309,8 +309,8 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     }
     consumer.add(consumerTag, handler);
     await consumer.session.ready();
-    // Idempotent: makes sure the session still holds its subscriptions if the broker lost them.
-    await consumer.session.subscribe(await topology.queueFilters(queue));
+    // Makes sure the session's subscriptions match again, even if the broker restored them broken.
+    await consumer.session.subscribe(await topology.queueFilters(queue), true);
     const owner = consumer;
     const subscription: Subscription = {
       consumerTag,
