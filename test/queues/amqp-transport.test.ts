@@ -145,6 +145,22 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
     expect(received).toEqual(['after the cancel']);
   });
 
+  it('reconnects even when a consumed queue was deleted elsewhere, and consumes it again once it is back', async () => {
+    const { proxy, transport } = await proxied();
+    const owner = await open();
+    const target = await queue(owner, 'deleted-elsewhere');
+    const received = await consumeBodies(transport, target);
+    await owner.deleteQueue(target);
+    const reconnected = new Promise<void>((resolve) => transport.on('connected', resolve));
+    proxy.reset();
+    await reconnected;
+    const other = await queue(owner, 'still-publishing');
+    await expect(transport.publish({ exchange: '', routingKey: other }, message('up'))).resolves.toBeUndefined();
+    await owner.declareQueue(target);
+    await owner.publish({ exchange: '', routingKey: target }, message('back'));
+    await waitFor('the message on the recreated queue', () => received.includes('back'), 20_000);
+  });
+
   it('times out a publish the broker never confirms, and close() does not hang on a half-open connection', async () => {
     const { proxy, transport } = await proxied({ publishTimeoutMs: 500 });
     const target = await queue(transport, 'half-open');

@@ -194,6 +194,19 @@ export class AmqpConsumer implements Subscription {
     return closing;
   }
 
+  /** Closes the current channel (the broker shows no consumer on it) and consumes on a new one. */
+  async restart(model: ChannelModel): Promise<void> {
+    const stale = this.channel;
+    this.channel = undefined;
+    if (stale) await this.closeChannel(stale);
+    await this.attach(model);
+  }
+
+  /** Consumes again after a backoff, until it works, the consumer is cancelled or the transport closes. */
+  attachLater(): void {
+    this.reattachLater();
+  }
+
   private reattachLater(): void {
     if (this.reattaching) return;
     this.reattaching = true;
@@ -201,9 +214,10 @@ export class AmqpConsumer implements Subscription {
       try {
         for (let attempt = 1; !this.cancelled && !this.channel; attempt++) {
           await sleep(backoffDelay(attempt, REATTACH_BACKOFF), this.host.closing);
+          if (this.channel) return;
+          // No connection yet: keep waiting (the transport also re-attaches consumers when it reconnects).
           const model = this.host.currentConnection();
-          // No connection: the transport re-attaches every consumer after it reconnects.
-          if (!model || this.channel) return;
+          if (!model) continue;
           try {
             await this.attach(model);
             this.host.logger.info(`consuming "${this.queue}" again`);

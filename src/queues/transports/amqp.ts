@@ -215,19 +215,26 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.logger.warn(`publisher channel: ${error.message}`));
     this.publisher.attach(channel);
-    for (const consumer of this.consumers) await consumer.attach(model);
+    for (const consumer of this.consumers) {
+      try {
+        await consumer.attach(model);
+      } catch (error) {
+        // One queue that cannot be consumed (deleted elsewhere) must not keep the whole connection down.
+        this.logger.warn(`consuming "${consumer.queue}" after reconnecting failed: ${(error as Error).message}`);
+        consumer.attachLater();
+      }
+    }
     await this.checkConsumersLive(model);
   }
 
   /** The "alive but stuck" guard: after a reconnect every consumed queue must show a consumer again. */
   private async checkConsumersLive(model: ChannelModel): Promise<void> {
     for (const consumer of this.consumers) {
-      if (consumer.isCancelled) continue;
-      const count = await this.topology.consumerCount(model, consumer.queue);
-      if (count < 1 || !consumer.isAttached) {
+      if (consumer.isCancelled || !consumer.isAttached) continue;
+      const count = await this.topology.consumerCount(model, consumer.queue).catch(() => 0);
+      if (count < 1) {
         this.logger.warn(`no consumer on "${consumer.queue}" after reconnecting; subscribing again`);
-        consumer.detach();
-        await consumer.attach(model);
+        await consumer.restart(model).catch(() => consumer.attachLater());
       }
     }
   }
