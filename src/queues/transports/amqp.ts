@@ -255,7 +255,11 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         if (this.connection.current === model) this.publisher.attach(channel);
         else void channel.close().catch(() => undefined);
       })
-      .catch((error: unknown) => this.logger.warn(`reopening the publisher channel: ${(error as Error).message}`));
+      .catch((error: unknown) => {
+        this.logger.warn(`reopening the publisher channel: ${(error as Error).message}; trying again`);
+        // Held messages would otherwise wait for their deadline; a lost connection retries on its own.
+        if (this.connection.current === model) setTimeout(() => this.openPublisherChannel(), 500).unref();
+      });
   }
 
   private async shutDown(): Promise<void> {
