@@ -6,7 +6,10 @@
 import type { MessageProperties as AmqplibProperties, Options } from 'amqplib';
 import type { MessageProperties } from './transport.js';
 
-/** The header that counts deliveries across the copies this transport republishes on a delayed requeue. */
+/**
+ * The header that counts deliveries across the copies this transport republishes (requeue, checkpoint).
+ * @example delivery.properties.headers?.[DELIVERY_COUNT_HEADER]; // 2 on a copy requeued after two deliveries
+ */
 export const DELIVERY_COUNT_HEADER = 'x-ms-delivery-count';
 
 /**

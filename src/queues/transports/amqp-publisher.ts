@@ -38,7 +38,10 @@ interface PendingPublish {
   cleanup: () => void;
 }
 
-/** Errors thrown by the publisher carry these stable codes. */
+/**
+ * Errors thrown by the publisher carry these stable codes.
+ * @example if ((error as MicroservicesError).code === PUBLISH_ERROR_CODES.unroutable) bindTheQueue();
+ */
 export const PUBLISH_ERROR_CODES = {
   timeout: 'MS_QUEUE_PUBLISH_TIMEOUT',
   nacked: 'MS_QUEUE_PUBLISH_NACKED',

@@ -32,7 +32,10 @@ import type {
   TransportOptions,
 } from './transport.js';
 
-/** AMQP-only settings on top of the options every transport takes. */
+/**
+ * AMQP-only settings on top of the options every transport takes.
+ * @example new AmqpTransport(new URL('amqp://localhost'), { maxBufferedMessages: 1000, publishTimeoutMs: 5000 });
+ */
 export interface AmqpTransportOptions extends TransportOptions {
   /** The most messages waiting or unconfirmed at once; beyond it a publish rejects at once. Default 10 000. */
   readonly maxBufferedMessages?: number;
