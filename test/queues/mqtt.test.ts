@@ -95,6 +95,13 @@ describe('mqtt topics, settings and codec (no broker)', () => {
     expect(gaps.report()).toHaveLength(1);
   });
 
+  it('fails to connect at once when reconnect is off and the broker is not there', async () => {
+    const transport = await createMqttTransport(new URL('mqtt://127.0.0.1:1/'), { reconnect: { enabled: false } });
+    await expect(transport.connect()).rejects.toMatchObject({ code: 'MS_QUEUE_CONNECT_FAILED' });
+    expect(transport.connected).toBe(false);
+    await transport.close();
+  });
+
   it('names the package to install when mqtt is missing', async () => {
     const missing = (): Promise<never> =>
       Promise.reject(Object.assign(new Error('Cannot find package'), { code: 'ERR_MODULE_NOT_FOUND' }));

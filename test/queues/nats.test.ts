@@ -46,6 +46,20 @@ describe('nats names and settings (no server)', () => {
     expect(() => natsSettings(new URL('nats://localhost/?maxDeliver=-1'), {})).toThrow(/positive/);
   });
 
+  it('gives up connecting after maxAttempts, reporting each retry', async () => {
+    const transport = await createNatsTransport(new URL('nats://127.0.0.1:1/'), {
+      reconnect: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 },
+    });
+    const retries: number[] = [];
+    transport.on('reconnecting', (attempt) => retries.push(attempt));
+    await expect(transport.connect()).rejects.toMatchObject({ code: 'MS_QUEUE_CONNECT_FAILED' });
+    expect(retries).toEqual([1, 2]);
+    expect(transport.connected).toBe(false);
+    await expect(
+      transport.publish({ exchange: '', routingKey: 'q' }, { body: Buffer.from('x'), properties: {} }),
+    ).rejects.toThrow(/not connected/);
+  });
+
   it('names the package to install when a NATS package is missing', async () => {
     const missing = (): Promise<never> =>
       Promise.reject(Object.assign(new Error('Cannot find package'), { code: 'ERR_MODULE_NOT_FOUND' }));

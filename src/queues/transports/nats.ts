@@ -56,6 +56,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   #manager: JetStreamManager | undefined;
   #client: JetStreamClient | undefined;
   #connected = false;
+  #connecting: Promise<void> | undefined;
   #closing = false;
   #tagCounter = 0;
 
@@ -91,9 +92,17 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     this.emitEvent('error', error);
   }
 
-  async connect(signal?: AbortSignal): Promise<void> {
-    if (this.#connected) return;
-    if (this.#closing) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+  connect(signal?: AbortSignal): Promise<void> {
+    if (this.#connected) return Promise.resolve();
+    if (this.#closing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    // Two callers at once share one attempt instead of opening two connections.
+    this.#connecting ??= this.#connectWithRetries(signal).finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #connectWithRetries(signal: AbortSignal | undefined): Promise<void> {
     const { reconnect } = this.#settings;
     for (let attempt = 1; ; attempt += 1) {
       try {
