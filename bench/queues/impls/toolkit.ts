@@ -22,7 +22,6 @@ export function createToolkitQueue(url: string): QueueBenchImplementation {
   let client: Client | undefined;
   let queueName = '';
   let onMessage: (message: unknown) => void = () => {};
-  let running: Promise<void> = Promise.resolve();
 
   const opened = (): { service: Microservice; client: Client } => {
     if (!service || !client) throw new Error('setup() first');
@@ -35,20 +34,21 @@ export function createToolkitQueue(url: string): QueueBenchImplementation {
       service = new Microservice({ connection: url, prefetchCount: prefetch });
       client = new Client({ connection: url });
       service.queue(queue, (payload) => onMessage(payload));
+      // The queue name is new for every run, so there is nothing to purge.
       await service.ready().catch(unavailableWhenPlaceholder);
-      await client.purgeQueue(queue).catch(unavailableWhenPlaceholder);
     },
     publish(message) {
       return opened().client.queue(queueName).publish(message);
     },
     async consume(handler) {
       onMessage = handler;
-      running = opened().service.run();
+      // `read(0)` starts consuming and resolves once every consumer is subscribed (consumption then goes on
+      // until stop()), so a live run never publishes before anyone listens: MQTT refuses such publishes.
+      await opened().service.read(0);
     },
     async close() {
       const { service: app, client: publisher } = opened();
       await app.stop();
-      await running;
       await publisher.deleteQueue(queueName).catch(() => {});
       await publisher.deleteQueue(`${queueName}.dead-letter`).catch(() => {});
       await publisher.close();
