@@ -1,17 +1,17 @@
 /**
- * The HTTP clients compared: this toolkit's `Client`, raw `undici.request` (the engine under it), global
- * `fetch` and axios. Each makes the same call: GET the fixed server's JSON route and parse the body.
+ * The HTTP clients compared: this toolkit's `Client`, raw `undici.request` (the engine under it, as most
+ * users call it), a raw undici `Pool` (what the toolkit's client uses inside), global `fetch` and axios. Each makes the same call: GET the fixed server's JSON route and parse the body.
  * The toolkit is loaded dynamically so that its row says "not yet available" while it is a placeholder.
  */
 import axios from 'axios';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import { PLAIN_PATH } from '../http/workload.js';
 import { UnavailableError } from '../lib/child.js';
 
 /** One call: resolves to the parsed JSON body. */
 export type CallOnce = () => Promise<unknown>;
 
-export const CLIENT_IMPLEMENTATIONS = ['undici', 'fetch', 'axios', 'toolkit'] as const;
+export const CLIENT_IMPLEMENTATIONS = ['undici', 'undici-pool', 'fetch', 'axios', 'toolkit'] as const;
 export type ClientImplementation = (typeof CLIENT_IMPLEMENTATIONS)[number];
 
 interface ToolkitClient {
@@ -46,6 +46,11 @@ export async function createCall(implementation: ClientImplementation, origin: s
   switch (implementation) {
     case 'undici':
       return async () => (await request(url, { headers })).body.json();
+    case 'undici-pool': {
+      // The floor under the toolkit's client, which keeps one undici Pool per origin.
+      const pool = new Pool(origin);
+      return async () => (await pool.request({ path: PLAIN_PATH, method: 'GET', headers })).body.json();
+    }
     case 'fetch':
       return async () => (await fetch(url, { headers })).json();
     case 'axios':

@@ -6,6 +6,7 @@ import type { ClientResult } from './suite.js';
 
 const LABELS: Readonly<Record<string, string>> = {
   undici: 'raw `undici.request`',
+  'undici-pool': 'raw undici `Pool.request`',
   fetch: 'global `fetch`',
   axios: 'axios',
   toolkit: '**microservices-ts** `Client`',
@@ -59,6 +60,12 @@ export function clientTargets(results: readonly ClientResult[], levels: readonly
     const ours = medianRps(results, 'toolkit', concurrency);
     return [
       ratioTarget(`Client c=${concurrency} ≥ 0.9 × raw undici`, ours, medianRps(results, 'undici', concurrency), 0.9),
+      ratioTarget(
+        `Client c=${concurrency} ≥ 0.9 × raw undici Pool (informational)`,
+        ours,
+        medianRps(results, 'undici-pool', concurrency),
+        0.9,
+      ),
       ratioTarget(`Client c=${concurrency} ≥ 2 × axios`, ours, medianRps(results, 'axios', concurrency), 2),
     ];
   });

@@ -3,6 +3,9 @@
 // generator never shares a process (or an event loop) with the code under test.
 import autocannon from 'autocannon';
 
+// Leave when the driver goes away, so an interrupted run never leaves a load generator behind.
+process.once('disconnect', () => process.exit(0));
+
 const spec = JSON.parse(process.argv[2] ?? '{}');
 
 function run(options) {

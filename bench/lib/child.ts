@@ -15,6 +15,10 @@ export type ChildMessage =
   | { readonly type: 'unavailable'; readonly reason: string }
   | { readonly type: 'error'; readonly message: string };
 
+// Inside a benchmark child (forked with IPC): leave when the driver goes away, so an interrupted run
+// never leaves a server or a load generator behind.
+if (process.send) process.once('disconnect', () => process.exit(0));
+
 /** Raised when the code under test is not there yet (a placeholder module), so the row says so. */
 export class UnavailableError extends Error {
   override readonly name = 'UnavailableError';
