@@ -141,6 +141,18 @@ export class HandlerRunner {
   }
 
   private start(delivery: Delivery): void {
+    if (delivery.deliveryCount > this.settings.retry.maxRetries + 1) {
+      // Its earlier deliveries never came back as failures: the consumers holding them died. Running it again
+      // would crash this one too, so it is dead-lettered without running (the crash-loop guard).
+      this.rule.logger.error(`message delivered ${delivery.deliveryCount} times without finishing: dead-lettered`);
+      this.completed += 1;
+      const error = new MicroservicesError(
+        'MS_QUEUE_DELIVERY_LIMIT',
+        `delivered ${delivery.deliveryCount} times without its handler finishing (consumer crashes?)`,
+      );
+      void this.settleFailure(delivery, error, 'delivery-limit');
+      return;
+    }
     let payload: Payload;
     try {
       payload = this.settings.raw ? delivery.body : decodePayload(delivery.body, delivery.properties);

@@ -30,7 +30,11 @@ export const DEAD_LETTER_HEADERS = {
   queue: 'x-original-queue',
 } as const;
 
-export type FailureReason = 'handler-error' | 'timeout' | 'undecodable';
+/**
+ * Why a delivery failed. `delivery-limit`: the broker delivered it more than `maxRetries + 1` times without a
+ * recorded failure, i.e. the consumers holding it died (a message that crashes its process every time).
+ */
+export type FailureReason = 'handler-error' | 'timeout' | 'undecodable' | 'delivery-limit';
 
 /** @example DEFAULT_RETRY.maxRetries; // 3 */
 export const DEFAULT_RETRY: Required<RetryOptions> & { backoff: BackoffOptions } = {
@@ -60,7 +64,7 @@ export function failureNack(
   queue: string,
   retry: { maxRetries: number; backoff: BackoffOptions },
 ): NackOptions {
-  if (reason !== 'undecodable' && attempt <= retry.maxRetries) {
+  if (reason !== 'undecodable' && reason !== 'delivery-limit' && attempt <= retry.maxRetries) {
     return { requeue: true, delayMs: backoffDelay(attempt, retry.backoff) };
   }
   return { requeue: false, headers: deadLetterHeaders(error, attempt, reason, queue) };
