@@ -6,6 +6,10 @@
  * app.get('/', { resource: new ResourceMarker() }, () => 'Hello, world!');
  * await run(app, { port: 5000 });
  */
+
+// The HTTP client is also reachable here, as the seed's `microservices.http.client` was beside its service.
+// This entry point only re-exports it: the service's own modules never import the client.
+export { Client, HttpClient, ResponseError } from '../client/index.js';
 export {
   APIException,
   AuthenticationFailed,
