@@ -13,6 +13,8 @@ import type { NatsSource } from './nats-topology.js';
 const PULL_EXPIRES_MS = 5000;
 /** With several sources sharing one window, pulls are short so that an idle source gives its slots back soon. */
 const SHARED_PULL_EXPIRES_MS = 1000;
+/** How long a small pull waits for more slots to free up, so that pulls come in batches under load. */
+const COALESCE_MS = 5;
 
 /** Counts unsettled and requested messages against the prefetch limit, shared by every source of one consumer. */
 export class PrefetchWindow {
@@ -21,6 +23,11 @@ export class PrefetchWindow {
   #waiters: Array<() => void> = [];
 
   constructor(readonly size: number) {}
+
+  /** Delivered and not yet settled. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
 
   /** How many more messages may be requested now. */
   get free(): number {
@@ -110,10 +117,15 @@ export class PullLoop {
       await this.options.whenConnected();
       if (this.#stopped) break;
       const share = Math.ceil(window.size / this.options.sourceCount);
-      const count = Math.min(window.free, share);
+      let count = Math.min(window.free, share);
       if (count === 0) {
         await window.changed(1000);
         continue;
+      }
+      if (count < Math.ceil(share / 2) && window.inFlight > 0) {
+        // Pulls of one or two messages cost a round trip each: give other deliveries a moment to settle too.
+        await window.changed(COALESCE_MS);
+        count = Math.min(window.free, share);
       }
       window.request(count);
       let outstanding = count;

@@ -1,6 +1,7 @@
 /**
- * Wraps one JetStream message as a `Delivery`. Acks wait for the server's confirmation (double ack), so
- * `ack()` resolving true means the message is gone from the queue. A nack on the last allowed delivery
+ * Wraps one JetStream message as a `Delivery`. With `doubleAck` an ack waits for the server's confirmation,
+ * so `ack()` resolving true means the message is gone from the queue; without it, true means the ack was
+ * handed to a live connection. A nack on the last allowed delivery
  * (`maxDeliver`) dead-letters instead of requeueing, because the server would never deliver it again.
  */
 import type { JsMsg } from '@nats-io/jetstream';
@@ -12,6 +13,9 @@ export interface NatsDeliveryHooks {
   readonly logger: Logger;
   readonly maxDeliver: number;
   readonly ackTimeoutMs: number;
+  readonly doubleAck: boolean;
+  /** False once the transport is closed: an ack then cannot reach the server. */
+  connectionOpen(): boolean;
   /**
    * Publishes a copy to the queue's dead-letter queue and resolves true once it is confirmed, true as well
    * when the queue has none (the message is dropped), false when the copy could not be published.
@@ -49,8 +53,11 @@ export function natsDelivery(
   };
 
   const confirmAck = async (): Promise<boolean> => {
+    if (!hooks.connectionOpen()) return false;
     try {
-      return await message.ackAck({ timeout: hooks.ackTimeoutMs });
+      if (hooks.doubleAck) return await message.ackAck({ timeout: hooks.ackTimeoutMs });
+      message.ack();
+      return true;
     } catch (error) {
       hooks.logger.warn(`ack of stream sequence ${message.seq} not confirmed; the server will redeliver`, error);
       return false;

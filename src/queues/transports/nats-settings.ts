@@ -1,7 +1,7 @@
 /**
  * Reads a `nats://` URL into connection and JetStream settings. Consumer tuning travels in the query
  * string so that a service still moves between brokers by changing its URL alone:
- * `nats://user:pass@host:4222/?ackWaitMs=30000&maxDeliver=100&duplicateWindowMs=120000`.
+ * `nats://user:pass@host:4222/?ackWaitMs=30000&maxDeliver=100&duplicateWindowMs=120000&doubleAck=false`.
  */
 import { MicroservicesError } from '../../errors.js';
 import { maskPassword } from '../../secrets.js';
@@ -21,6 +21,12 @@ export interface NatsSettings {
   readonly maxDeliver: number;
   /** Window in which a repeated `Nats-Msg-Id` is dropped as a duplicate. */
   readonly duplicateWindowMs: number;
+  /**
+   * Wait for the server to confirm each ack (`ackAck`) before `ack()` resolves true. Off by default: it costs
+   * a round trip per message (about 40 % of consume throughput here) for a guarantee at-least-once
+   * delivery does not need.
+   */
+  readonly doubleAck: boolean;
   readonly publishTimeoutMs: number;
   readonly heartbeatSeconds: number;
   readonly reconnect: {
@@ -70,6 +76,7 @@ export function natsSettings(url: URL, options: TransportOptions): NatsSettings 
     ackWaitMs: positiveNumber(url, 'ackWaitMs', NATS_DEFAULTS.ackWaitMs),
     maxDeliver,
     duplicateWindowMs: positiveNumber(url, 'duplicateWindowMs', NATS_DEFAULTS.duplicateWindowMs),
+    doubleAck: url.searchParams.get('doubleAck') === 'true',
     publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     heartbeatSeconds: options.heartbeatSeconds ?? 10,
     reconnect: {

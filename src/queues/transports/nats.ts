@@ -353,6 +353,8 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
         logger: this.#logger,
         maxDeliver: this.#settings.maxDeliver,
         ackTimeoutMs: this.#settings.publishTimeoutMs,
+        doubleAck: this.#settings.doubleAck,
+        connectionOpen: () => !this.#closing && this.#connection?.isClosed() === false,
         deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
         settled: () => {
           this.#unsettled.delete(message);
