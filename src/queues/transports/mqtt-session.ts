@@ -91,14 +91,26 @@ export class MqttSession {
   /**
    * Mosquitto 2.0.11 restores a session from its database after a restart, but the shared subscriptions
    * of a client that was connected when it stopped no longer match anything (publishes get "no matching
-   * subscribers"), and subscribing again to the same filter changes nothing. Unsubscribing first does.
-   * Messages already queued in the session are not affected; a publish in the gap is refused, not lost.
+   * subscribers"), and subscribing again to the same filter changes nothing; unsubscribing first does.
+   * To leave no moment without a subscription (a publish then would be refused), the plain topic is
+   * subscribed while the shared one is replaced: a publish in that moment may arrive twice, never not at all.
+   * Messages already queued in the session are not affected.
    */
+  async #refresh(filters: readonly string[]): Promise<void> {
+    const bridges = filters.map((filter) => filter.replace(/^\$share\/[^/]+\//, ''));
+    await this.client.subscribeAsync(bridges, { qos: 1 });
+    await this.client.unsubscribeAsync([...filters]);
+    const granted = await this.client.subscribeAsync([...filters], { qos: 1 });
+    await this.client.unsubscribeAsync(bridges);
+    const refused = granted.filter((grant) => grant.qos > 1);
+    if (refused.length > 0) {
+      throw new Error(`broker refused subscriptions ${refused.map((grant) => grant.topic).join(', ')}`);
+    }
+  }
+
   async #resubscribe(): Promise<void> {
-    const filters = [...this.#filters];
     try {
-      await this.client.unsubscribeAsync(filters);
-      await this.client.subscribeAsync(filters, { qos: 1 });
+      await this.#refresh([...this.#filters]);
     } catch (error) {
       this.options.logger.warn(
         `MQTT session ${this.options.clientId}: re-subscribe failed: ${(error as Error).message}`,
@@ -141,13 +153,13 @@ export class MqttSession {
   }
 
   /**
-   * Subscribes at QoS 1 and remembers the filters for every reconnect. With `refresh`, unsubscribes first
-   * (see #resubscribe): for a consumer taking over a session that Mosquitto restored from its database.
+   * Subscribes at QoS 1 and remembers the filters for every reconnect. With `refresh`, replaces them (see
+   * #refresh): for a consumer taking over a session that Mosquitto may have restored from its database.
    */
   async subscribe(filters: readonly string[], refresh = false): Promise<void> {
     if (filters.length === 0) return;
     for (const filter of filters) this.#filters.add(filter);
-    if (refresh) await this.client.unsubscribeAsync([...filters]);
+    if (refresh) return this.#refresh(filters);
     const granted = await this.client.subscribeAsync([...filters], { qos: 1 });
     const refused = granted.filter((grant) => grant.qos > 1);
     if (refused.length > 0) {
