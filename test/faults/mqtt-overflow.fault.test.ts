@@ -13,6 +13,7 @@ import type { Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedMosquitto, MOSQUITTO_PATH } from './helpers/mqtt-broker.js';
+import { consumeIntoLedger, publishId } from './helpers/mqtt-ledger.js';
 
 const check = binary('mosquitto', MOSQUITTO_PATH);
 const COUNT = 1500;
@@ -43,22 +44,10 @@ describe.skipIf(check.skip)('D3 mqtt: queue overflow detection', () => {
     const queue = 'd3-jobs';
     await consumer.declareQueue(queue);
     const ledger = new Ledger();
-    const publish = (id: string): Promise<void> =>
-      publisher.publish({ exchange: '', routingKey: queue }, { body: Buffer.from(id), properties: { messageId: id } });
+    const publish = (id: string): Promise<void> => publishId(publisher, queue, id);
     await publishWindowed(ledger, messageIds('d3', COUNT), 20, publish);
     expect(ledger.verdict().confirmed).toBe(COUNT);
-    await consumer.consume(
-      queue,
-      (delivery) => {
-        ledger.deliver({
-          id: delivery.properties.messageId ?? '',
-          redelivered: false,
-          deliveryCount: delivery.deliveryCount,
-        });
-        void delivery.ack();
-      },
-      { prefetch: 100 },
-    );
+    await consumeIntoLedger(consumer, queue, ledger, 100);
     await publish('marker');
     await until('the marker', () => ledger.hasConsumed('marker'), 30_000);
     return { ledger, consumer, warnings };

@@ -10,6 +10,7 @@ import type { Transport, TransportOptions } from '../../src/queues/transports/tr
 import { binary } from '../helpers/services.js';
 import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedMosquitto, MOSQUITTO_PATH } from './helpers/mqtt-broker.js';
+import { consumeIntoLedger, publishId } from './helpers/mqtt-ledger.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const check = binary('mosquitto', MOSQUITTO_PATH);
@@ -49,11 +50,7 @@ describe.skipIf(check.skip)('D1 mqtt: QoS 1 persistent session across connection
       ledger,
       messageIds('d1', COUNT),
       20,
-      (id) =>
-        publisher.publish(
-          { exchange: '', routingKey: queue },
-          { body: Buffer.from(id), properties: { messageId: id } },
-        ),
+      (id) => publishId(publisher, queue, id),
       (settled) => {
         if (settled === 150 || settled === 300) {
           proxy.reset();
@@ -64,18 +61,7 @@ describe.skipIf(check.skip)('D1 mqtt: QoS 1 persistent session across connection
     expect(resets).toBe(2);
     expect(ledger.verdict().confirmed).toBe(COUNT);
 
-    await consumer.consume(
-      queue,
-      (delivery) => {
-        ledger.deliver({
-          id: delivery.properties.messageId ?? '',
-          redelivered: delivery.deliveryInfo.redelivered,
-          deliveryCount: delivery.deliveryCount,
-        });
-        void delivery.ack();
-      },
-      { prefetch: 50 },
-    );
+    await consumeIntoLedger(consumer, queue, ledger);
     await until('every confirmed id delivered', () => ledger.complete, 30_000);
     console.info(ledger.summary('D1 mqtt'));
     expect(ledger.verdict().lost).toEqual([]);

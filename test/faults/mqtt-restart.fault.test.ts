@@ -13,6 +13,7 @@ import type { Transport, TransportOptions } from '../../src/queues/transports/tr
 import { binary } from '../helpers/services.js';
 import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedMosquitto, MOSQUITTO_PATH } from './helpers/mqtt-broker.js';
+import { consumeIntoLedger, publishId } from './helpers/mqtt-ledger.js';
 
 const check = binary('mosquitto', MOSQUITTO_PATH);
 const COUNT = 500;
@@ -51,9 +52,7 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     // The session and its subscription must be on disk before the fault, or the crash loses the queue itself.
     await broker.save();
     const ledger = new Ledger();
-    await publishWindowed(ledger, messageIds(queue, COUNT), 20, (id) =>
-      publisher.publish({ exchange: '', routingKey: queue }, { body: Buffer.from(id), properties: { messageId: id } }),
-    );
+    await publishWindowed(ledger, messageIds(queue, COUNT), 20, (id) => publishId(publisher, queue, id));
     expect(ledger.verdict().confirmed).toBe(COUNT);
     return ledger;
   }
@@ -62,27 +61,12 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     await until('both transports reconnected', () => publisher.connected && consumer.connected, 20_000);
   }
 
-  function consumeInto(ledger: Ledger, queue: string): Promise<unknown> {
-    return consumer.consume(
-      queue,
-      (delivery) => {
-        ledger.deliver({
-          id: delivery.properties.messageId ?? '',
-          redelivered: delivery.deliveryInfo.redelivered,
-          deliveryCount: delivery.deliveryCount,
-        });
-        void delivery.ack();
-      },
-      { prefetch: 50 },
-    );
-  }
-
   it('delivers all 500 after a SIGTERM restart', async () => {
     const ledger = await queueUp('d2-graceful');
     await broker.stop();
     await broker.start();
     await waitForReconnect();
-    await consumeInto(ledger, 'd2-graceful');
+    await consumeIntoLedger(consumer, 'd2-graceful', ledger);
     await until('all 500', () => ledger.complete, 30_000);
     console.info(ledger.summary('D2 mqtt SIGTERM'));
     expect(ledger.verdict().lost).toEqual([]);
@@ -92,7 +76,7 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     const queue = 'd2-live';
     await consumer.declareQueue(queue);
     const ledger = new Ledger();
-    await consumeInto(ledger, queue);
+    await consumeIntoLedger(consumer, queue, ledger);
     const ids = messageIds(queue, 200);
     let refused = 0;
     // After a restart Mosquitto refuses (PUBACK reason 16) publishes for a queue whose session has not
@@ -100,10 +84,7 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     const publish = async (id: string): Promise<void> => {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          await publisher.publish(
-            { exchange: '', routingKey: queue },
-            { body: Buffer.from(id), properties: { messageId: id } },
-          );
+          await publishId(publisher, queue, id);
           return;
         } catch (error) {
           if (attempt >= 100) throw error;
@@ -130,12 +111,9 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     await broker.kill();
     await broker.start();
     await waitForReconnect();
-    await consumeInto(ledger, queue);
+    await consumeIntoLedger(consumer, queue, ledger);
     // A later message from the same publisher reveals the gap in its sequence numbers.
-    await publisher.publish(
-      { exchange: '', routingKey: queue },
-      { body: Buffer.from('marker'), properties: { messageId: 'marker' } },
-    );
+    await publishId(publisher, queue, 'marker');
     await until('the marker', () => ledger.hasConsumed('marker'), 20_000);
     const lost = ledger.verdict().lost.length;
     const report = consumer.gapReport().find((gap) => gap.topic.endsWith(queue));
