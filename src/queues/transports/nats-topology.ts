@@ -208,7 +208,8 @@ export class NatsTopology {
   async sources(queue: string): Promise<NatsSource[]> {
     const manager = this.jsm();
     const found: NatsSource[] = [{ stream: queueStreamName(queue), consumer: QUEUE_CONSUMER_NAME, exchange: '' }];
-    for await (const stream of manager.streams.list()) {
+    // Only exchange streams (their subjects are under mse.>) can hold bindings.
+    for await (const stream of manager.streams.list('mse.>')) {
       const exchange = parseDescription<ExchangeDescription>(stream.config.description);
       if (exchange.kind !== 'exchange' || !stream.config.name.startsWith('MSE_')) continue;
       for await (const consumer of manager.consumers.list(stream.config.name)) {
