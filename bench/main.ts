@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     sections.push({ title: 'Queues', body: renderQueueSection(rows, profile.publishWindow, profile.prefetch) });
     targets.push(...queueTargets(rows));
     noteFailures('queues', rows);
+    for (const row of rows) failures.push(...row.failedRounds.map((failure) => `queues: ${row.broker} ${failure}`));
   }
 
   if (options.sections.includes('memory')) {

@@ -43,6 +43,9 @@ export function renderQueueSection(rows: readonly QueueRowResult[], window: numb
       row.samples.map((sample) => `${formatRate(sample.publishRate)}/${formatRate(sample.consumeRate)}`).join(' · '),
     ];
   });
+  const failed = rows.flatMap((row) =>
+    row.failedRounds.map((failure) => `- ${BROKER_SPECS[row.broker].label}, ${row.implementation}: ${failure}`),
+  );
   const counts = [
     ...new Set(rows.map((row) => `${BROKER_SPECS[row.broker].label}: ${row.messages.toLocaleString('en-US')}`)),
   ];
@@ -68,6 +71,9 @@ export function renderQueueSection(rows: readonly QueueRowResult[], window: numb
       table,
     ),
     '',
+    ...(failed.length > 0
+      ? ['Rounds that failed (the figures above come from the other rounds):', '', ...failed, '']
+      : []),
   ].join('\n');
 }
 

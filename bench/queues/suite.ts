@@ -16,6 +16,8 @@ export interface QueueRowResult {
   readonly messages: number;
   unavailable?: string;
   readonly samples: QueueRunResult[];
+  /** Rounds that failed after an earlier round had succeeded (the row keeps its figures and shows these). */
+  readonly failedRounds: string[];
 }
 
 /**
@@ -38,9 +40,16 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
     const messages = spec.url.startsWith('memory:') ? profile.memoryTransportMessages : profile.queueMessages;
     const down =
       spec.port !== undefined && !(await portOpen(spec.port)) ? `broker not running on port ${spec.port}` : '';
-    if (spec.raw)
-      rows.push({ broker, implementation: 'raw', messages, samples: [], ...(down ? { unavailable: down } : {}) });
-    rows.push({ broker, implementation: 'toolkit', messages, samples: [], ...(down ? { unavailable: down } : {}) });
+    const row = (implementation: 'raw' | 'toolkit'): QueueRowResult => ({
+      broker,
+      implementation,
+      messages,
+      samples: [],
+      failedRounds: [],
+      ...(down ? { unavailable: down } : {}),
+    });
+    if (spec.raw) rows.push(row('raw'));
+    rows.push(row('toolkit'));
   }
   for (let round = 0; round < profile.rounds; round++) {
     for (const broker of BROKERS) {
@@ -62,8 +71,10 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
             }),
           );
         } catch (error) {
-          row.unavailable = describeFailure(error);
-          log(`  ${broker} ${row.implementation}: ${row.unavailable}`);
+          const failure = describeFailure(error);
+          log(`  ${broker} ${row.implementation}: ${failure}`);
+          if (row.samples.length > 0) row.failedRounds.push(`round ${round + 1} ${failure}`);
+          else row.unavailable = failure;
         }
       }
     }
