@@ -22,7 +22,8 @@ describe.skipIf(check.skip)('C4 nats: durable consumer resumes after a server re
 
   beforeAll(async () => {
     server = await DedicatedNats.start();
-    transport = await createNatsTransport(new URL(server.url()), options);
+    // Acks sent while the server is down are lost; a short AckWait brings those messages back in seconds.
+    transport = await createNatsTransport(new URL(server.url('ackWaitMs=3000')), options);
     await transport.connect();
   });
 

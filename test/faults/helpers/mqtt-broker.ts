@@ -1,15 +1,11 @@
 /**
  * A dedicated Mosquitto for the fault tests (RELIABILITY §4.2), on a spare port with persistence in its
- * own directory, configured per test (autosave interval, queue limit). The test stops (`SIGTERM`, which
- * saves), kills (`SIGKILL`, which loses what was not saved), saves (`SIGUSR1`) and restarts it; the shared
- * broker on :1883 is never touched, and `cleanup()` always removes process and files.
+ * own directory, configured per test (autosave interval, queue limit). `stop()` (SIGTERM) saves, `kill()`
+ * (SIGKILL) loses what was not saved, `save()` (SIGUSR1) saves now.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sparePort } from './redis-server.js';
+import { BrokerProcess, sparePort } from './broker-process.js';
 
 export const MOSQUITTO_PATH = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
 
@@ -20,22 +16,14 @@ export interface MosquittoConfig {
   readonly maxQueuedMessages?: number;
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+export class DedicatedMosquitto extends BrokerProcess {
+  protected readonly label = 'mosquitto';
+  protected readonly binary = MOSQUITTO_PATH;
+  protected readonly probe = {};
 
-export class DedicatedMosquitto {
-  readonly dir = mkdtempSync(join(tmpdir(), 'ms-mqtt-fault-'));
-  #process: ChildProcess | undefined;
-
-  private constructor(readonly port: number) {}
+  private constructor(port: number) {
+    super(port, 'ms-mqtt-fault-');
+  }
 
   static async start(config: MosquittoConfig = {}): Promise<DedicatedMosquitto> {
     const broker = new DedicatedMosquitto(await sparePort());
@@ -59,46 +47,13 @@ export class DedicatedMosquitto {
     return `mqtt://127.0.0.1:${this.port}/${query ? `?${query}` : ''}`;
   }
 
-  get running(): boolean {
-    return this.#process !== undefined && this.#process.exitCode === null && this.#process.signalCode === null;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.#process = spawn(MOSQUITTO_PATH, ['-c', join(this.dir, 'mosquitto.conf')], { stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
-    while (!(await listening(this.port))) {
-      if (Date.now() > deadline) throw new Error(`mosquitto on ${this.port} did not start within 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  /** SIGTERM: Mosquitto saves its database on the way out. */
-  stop(): Promise<void> {
-    return this.#signal('SIGTERM');
-  }
-
-  /** SIGKILL: everything since the last save is lost. */
-  kill(): Promise<void> {
-    return this.#signal('SIGKILL');
-  }
-
   /** SIGUSR1 asks Mosquitto to save its database now. */
   async save(): Promise<void> {
-    this.#process?.kill('SIGUSR1');
+    this.notify('SIGUSR1');
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 
-  async #signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.#process;
-    if (!child || !this.running) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  }
-
-  async cleanup(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+  protected arguments(): string[] {
+    return ['-c', join(this.dir, 'mosquitto.conf')];
   }
 }
