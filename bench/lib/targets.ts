@@ -36,9 +36,12 @@ function state(check: TargetCheck, quick: boolean): string {
   return check.measured >= check.threshold ? 'met' : 'MISSED';
 }
 
-function formatValue(value: number, unit: TargetCheck['unit']): string {
+function formatValue(value: number, unit: TargetCheck['unit'], threshold?: number): string {
   if (!Number.isFinite(value)) return '—';
-  return unit === '×' ? `${value.toFixed(2)}×` : `${Math.round(value).toLocaleString('en-US')} msg/s`;
+  if (unit !== '×') return `${Math.round(value).toLocaleString('en-US')} msg/s`;
+  // Near the bar, two decimals could show 0.90 for a missed 0.896: show a third.
+  const digits = threshold !== undefined && Math.abs(value - threshold) < 0.005 ? 3 : 2;
+  return `${value.toFixed(digits)}×`;
 }
 
 /**
@@ -50,7 +53,7 @@ export function renderTargets(checks: readonly TargetCheck[], quick: boolean): s
     ['Target', 'Measured', 'Needed', 'State'],
     checks.map((check) => [
       check.target,
-      formatValue(check.measured, check.unit),
+      formatValue(check.measured, check.unit, check.threshold),
       `≥ ${formatValue(check.threshold, check.unit)}`,
       state(check, quick),
     ]),
