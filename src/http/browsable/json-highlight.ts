@@ -30,7 +30,8 @@ export interface HighlightedJson {
 }
 
 class HighlightWriter {
-  private readonly parts: string[] = [];
+  /** The HTML so far; appended to in place (cheaper than collecting parts and joining them). */
+  html = '';
   private remaining: number;
   truncated = false;
 
@@ -38,24 +39,26 @@ class HighlightWriter {
     this.remaining = limit;
   }
 
-  /** Appends plain text (escaped here), wrapped in a span when a class is given; cuts text at the cap. */
-  text(plain: string, className?: string, href?: string): void {
+  /**
+   * Appends one token: `plain` is its text (what the cap counts), `escaped` its HTML, already escaped by the
+   * caller, wrapped in a span when a class is given. At the cap the plain text is cut and escaped here, unlinked.
+   */
+  token(plain: string, escaped: string, className?: string): void {
     if (this.truncated) return;
-    let shown = plain;
+    let html = escaped;
     if (plain.length > this.remaining) {
-      shown = plain.slice(0, this.remaining);
+      html = escapeHtml(plain.slice(0, this.remaining));
       this.truncated = true;
-      href = undefined;
+      this.remaining = 0;
+    } else {
+      this.remaining -= plain.length;
     }
-    this.remaining -= shown.length;
-    // A linkable string has no characters JSON escapes, so its literal is exactly `"` + href + `"`.
-    const html =
-      href === undefined ? escapeHtml(shown) : `&quot;<a href="${escapeHtml(href)}">${escapeHtml(href)}</a>&quot;`;
-    this.parts.push(className === undefined ? html : `<span class="${className}">${html}</span>`);
+    this.html += className === undefined ? html : `<span class="${className}">${html}</span>`;
   }
 
-  result(): string {
-    return this.parts.join('');
+  /** Appends text with nothing to escape (punctuation, whitespace, numbers, literals). */
+  safe(plain: string, className?: string): void {
+    this.token(plain, plain, className);
   }
 }
 
@@ -68,6 +71,39 @@ function quote(text: string): string {
   return literal.replace(/[\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
 }
 
+/**
+ * True when neither JSON nor HTML would escape any character of the text: no controls, `"`, `\\`, `&`, `<`,
+ * `>`, `'`, lone surrogate halves or U+2028/U+2029. Then the literal is the text in quotes and its HTML is the
+ * same with `&quot;`, with no JSON.stringify and no escaping pass: the common case for keys and values.
+ */
+function needsNoEscaping(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 34 || code === 38 || code === 39 || code === 60 || code === 62 || code === 92) {
+      return false;
+    }
+    if (code === 0x2028 || code === 0x2029 || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
+}
+
+/** Appends a string as a JSON literal: escaped, and linked when `linkable` and {@link linkTarget} agrees. */
+function writeString(out: HighlightWriter, text: string, className: string, linkable: boolean): void {
+  // linkTarget only accepts `/…` and `http(s)://…`: skip its regexes for every other string.
+  const first = text.charCodeAt(0);
+  const href = linkable && (first === 47 || first === 104 || first === 72) ? linkTarget(text) : undefined;
+  if (href !== undefined) {
+    // A linkable string has no characters JSON escapes, so its literal is exactly `"` + href + `"`.
+    const escapedHref = escapeHtml(href);
+    out.token(`"${text}"`, `&quot;<a href="${escapedHref}">${escapedHref}</a>&quot;`, className);
+  } else if (needsNoEscaping(text)) {
+    out.token(`"${text}"`, `&quot;${text}&quot;`, className);
+  } else {
+    const literal = quote(text);
+    out.token(literal, escapeHtml(literal), className);
+  }
+}
+
 /** What `JSON.stringify` would emit for the value, after `toJSON`; undefined for values JSON leaves out. */
 function jsonable(value: unknown, key: string): unknown {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -76,20 +112,37 @@ function jsonable(value: unknown, key: string): unknown {
   return value;
 }
 
+function isOmitted(value: unknown): value is undefined | symbol | ((...args: never[]) => unknown) {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/** `\n` plus the indent for each depth, built once per depth. */
+const NEWLINE_INDENTS: string[] = ['\n'];
+
+function newlineIndent(depth: number): string {
+  let text = NEWLINE_INDENTS[depth];
+  if (text === undefined) {
+    text = `\n${INDENT.repeat(depth)}`;
+    NEWLINE_INDENTS[depth] = text;
+  }
+  return text;
+}
+
 function writeValue(out: HighlightWriter, raw: unknown, key: string, depth: number, seen: Set<object>): void {
   const value = jsonable(raw, key);
-  if (value === null || value === undefined || typeof value === 'function' || typeof value === 'symbol') {
-    out.text('null', 'j-null');
+  if (value === null || isOmitted(value)) {
+    out.safe('null', 'j-null');
   } else if (typeof value === 'string') {
-    out.text(quote(value), 'j-str', linkTarget(value));
+    writeString(out, value, 'j-str', true);
   } else if (typeof value === 'number') {
-    out.text(Number.isFinite(value) ? String(value) : 'null', Number.isFinite(value) ? 'j-num' : 'j-null');
+    if (Number.isFinite(value)) out.safe(String(value), 'j-num');
+    else out.safe('null', 'j-null');
   } else if (typeof value === 'bigint') {
-    out.text(value.toString(), 'j-num');
+    out.safe(value.toString(), 'j-num');
   } else if (typeof value === 'boolean') {
-    out.text(String(value), 'j-bool');
+    out.safe(value ? 'true' : 'false', 'j-bool');
   } else if (seen.has(value)) {
-    out.text('"[Circular]"', 'j-str');
+    out.token('"[Circular]"', '&quot;[Circular]&quot;', 'j-str');
   } else {
     seen.add(value);
     if (Array.isArray(value)) writeArray(out, value, depth, seen);
@@ -100,39 +153,41 @@ function writeValue(out: HighlightWriter, raw: unknown, key: string, depth: numb
 
 function writeArray(out: HighlightWriter, items: readonly unknown[], depth: number, seen: Set<object>): void {
   if (items.length === 0) {
-    out.text('[]', 'j-punct');
+    out.safe('[]', 'j-punct');
     return;
   }
-  const inner = `\n${INDENT.repeat(depth + 1)}`;
-  out.text('[', 'j-punct');
-  items.forEach((item, index) => {
-    if (out.truncated) return;
-    out.text(index === 0 ? inner : `,${inner}`);
-    writeValue(out, item, String(index), depth + 1, seen);
-  });
-  out.text(`\n${INDENT.repeat(depth)}`);
-  out.text(']', 'j-punct');
+  const inner = newlineIndent(depth + 1);
+  const separator = `,${inner}`;
+  out.safe('[', 'j-punct');
+  // A plain loop, not forEach: holes in a sparse array print as null, as JSON.stringify prints them.
+  for (let index = 0; index < items.length && !out.truncated; index += 1) {
+    out.safe(index === 0 ? inner : separator);
+    writeValue(out, items[index], String(index), depth + 1, seen);
+  }
+  out.safe(newlineIndent(depth));
+  out.safe(']', 'j-punct');
 }
 
 function writeObject(out: HighlightWriter, record: Record<string, unknown>, depth: number, seen: Set<object>): void {
-  const entries = Object.keys(record)
-    .map((key) => [key, jsonable(record[key], key)] as const)
-    .filter(([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol');
-  if (entries.length === 0) {
-    out.text('{}', 'j-punct');
+  const inner = newlineIndent(depth + 1);
+  let written = 0;
+  for (const key of Object.keys(record)) {
+    if (out.truncated) break;
+    const value = jsonable(record[key], key);
+    if (isOmitted(value)) continue;
+    if (written === 0) out.safe('{', 'j-punct');
+    out.safe(written === 0 ? inner : `,${inner}`);
+    written += 1;
+    writeString(out, key, 'j-key', false);
+    out.safe(': ');
+    writeValue(out, value, key, depth + 1, seen);
+  }
+  if (written === 0) {
+    out.safe('{}', 'j-punct');
     return;
   }
-  const inner = `\n${INDENT.repeat(depth + 1)}`;
-  out.text('{', 'j-punct');
-  entries.forEach(([key, value], index) => {
-    if (out.truncated) return;
-    out.text(index === 0 ? inner : `,${inner}`);
-    out.text(quote(key), 'j-key');
-    out.text(': ');
-    writeValue(out, value, key, depth + 1, seen);
-  });
-  out.text(`\n${INDENT.repeat(depth)}`);
-  out.text('}', 'j-punct');
+  out.safe(newlineIndent(depth));
+  out.safe('}', 'j-punct');
 }
 
 /**
@@ -145,5 +200,5 @@ function writeObject(out: HighlightWriter, record: Record<string, unknown>, dept
 export function highlightJson(value: unknown, limit: number = MAX_JSON_CHARS): HighlightedJson {
   const out = new HighlightWriter(limit);
   writeValue(out, value, '', 0, new Set());
-  return { html: out.result(), truncated: out.truncated };
+  return { html: out.html, truncated: out.truncated };
 }

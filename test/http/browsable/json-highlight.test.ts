@@ -32,6 +32,12 @@ describe('server-side JSON highlighting (checklist 44)', () => {
     },
   );
 
+  it('prints the holes of a sparse array as null, as JSON.stringify does', () => {
+    const sparse: unknown[] = [];
+    sparse[2] = 'x';
+    expect(visibleText(highlightJson({ sparse }).html)).toBe(JSON.stringify({ sparse }, null, 4));
+  });
+
   it('wraps tokens in classed spans', () => {
     const html = highlightJson({ k: 's', n: 1, b: false, z: null }).html;
     expect(html).toContain('<span class="j-key">&quot;k&quot;</span>');
