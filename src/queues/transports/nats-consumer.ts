@@ -1,6 +1,7 @@
 /**
- * Pulls a queue's messages from its JetStream consumers. Each pull asks for exactly the free part of the
- * prefetch window, so a consumer never holds more unsettled messages than `prefetch` (the server keeps
+ * Pulls a queue's messages from its JetStream consumers. Each pull asks for at most the free part of the
+ * prefetch window (delivered-and-unsettled plus requested never exceeds it), so a consumer never holds more
+ * unsettled messages than `prefetch` (the server keeps
  * counting AckWait for messages sitting in a client buffer, so over-fetching would redeliver them).
  * A failed pull (server restart, lost connection) is retried with backoff: that is the resubscribe.
  */
@@ -88,79 +89,114 @@ export interface PullLoopOptions {
   readonly whenConnected: () => Promise<void>;
 }
 
-/** One source's pull loop; `stop()` ends it and gives back any message that arrives afterwards. */
+/**
+ * One source's pull loop; `stop()` ends it and gives back any message that arrives afterwards.
+ * Pulls overlap: the next one is requested once half of the source's share is free again, while the
+ * handlers still work on the rest, so the consumer does not idle for a round trip after every batch.
+ */
 export class PullLoop {
   #stopped = false;
-  #current: { stop(): void } | undefined;
+  readonly #open = new Set<{ stop(): void }>();
+  readonly #pulls = new Set<Promise<void>>();
+  /** Messages this source asked for that have not arrived yet. */
+  #requested = 0;
+  #failures = 0;
+  #backoff: Promise<void> | undefined;
+  #consumer: Consumer | undefined;
   readonly done: Promise<void>;
 
   constructor(private readonly options: PullLoopOptions) {
     this.done = this.#run();
   }
 
-  /** Ends the open pull so that a new one is issued now (after a reconnect the old one is dead). */
+  /** Ends the open pulls so that new ones are issued now (after a reconnect the old ones are dead). */
   interrupt(): void {
-    this.#current?.stop();
+    for (const batch of this.#open) batch.stop();
   }
 
   stop(): Promise<void> {
     this.#stopped = true;
-    this.#current?.stop();
+    this.interrupt();
     return this.done;
   }
 
   async #run(): Promise<void> {
-    const { js, source, window, logger, dispatch } = this.options;
-    let failures = 0;
-    let consumer: Consumer | undefined;
+    const { window } = this.options;
+    const share = Math.ceil(window.size / this.options.sourceCount);
+    const threshold = Math.ceil(share / 2);
+    const available = (): number => Math.min(window.free, share - this.#requested);
     while (!this.#stopped) {
-      await this.options.whenConnected();
-      if (this.#stopped) break;
-      const share = Math.ceil(window.size / this.options.sourceCount);
-      let count = Math.min(window.free, share);
-      if (count === 0) {
-        await window.changed(1000);
+      if (this.#backoff) {
+        await this.#backoff;
+        this.#backoff = undefined;
         continue;
       }
-      if (count < Math.ceil(share / 2) && window.inFlight > 0) {
-        // Pulls of one or two messages cost a round trip each: give other deliveries a moment to settle too.
-        await window.changed(COALESCE_MS);
-        count = Math.min(window.free, share);
-      }
-      window.request(count);
-      let outstanding = count;
-      try {
-        consumer ??= await js().consumers.get(source.stream, source.consumer);
-        const expires = this.options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
-        const batch = await consumer.fetch({ max_messages: count, expires });
-        this.#current = batch;
-        // stop() may have run while the pull was being set up.
-        if (this.#stopped) batch.stop();
-        for await (const message of batch) {
-          outstanding -= 1;
-          window.arrived();
-          if (this.#stopped) {
-            // Cancelled while the pull was open: give it back at once rather than after AckWait.
-            message.nak();
-            window.settled();
-            continue;
-          }
-          dispatch(message, source);
+      await this.options.whenConnected();
+      if (this.#stopped) break;
+      let count = available();
+      if (count < threshold) {
+        if (count === 0 || this.#requested > 0) {
+          // A pull is open or the window is full: wait until settles or arrivals free enough slots.
+          await window.changed(1000);
+          continue;
         }
-        failures = 0;
-      } catch (error) {
-        // Looked up again next time: the consumer may have been re-created.
-        consumer = undefined;
-        failures += 1;
-        const delay = backoffDelay(failures, this.options.reconnectDelay);
-        logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);
-        if (!this.#stopped) await sleep(delay);
-      } finally {
-        this.#current = undefined;
-        window.unrequest(outstanding);
+        if (window.inFlight > 0) {
+          // Pulls of one or two messages cost a round trip each: give other deliveries a moment to settle too.
+          await window.changed(COALESCE_MS);
+          count = available();
+          if (count === 0) continue;
+        }
       }
+      this.#startPull(count);
       // Lets a source woken by unrequest() take the freed slots before this one asks again.
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(this.#pulls);
+  }
+
+  #startPull(count: number): void {
+    this.options.window.request(count);
+    this.#requested += count;
+    const pull = this.#pull(count).finally(() => this.#pulls.delete(pull));
+    this.#pulls.add(pull);
+  }
+
+  async #pull(count: number): Promise<void> {
+    const { js, source, window, logger, dispatch } = this.options;
+    let outstanding = count;
+    let batch: { stop(): void } | undefined;
+    try {
+      this.#consumer ??= await js().consumers.get(source.stream, source.consumer);
+      const expires = this.options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
+      const messages = await this.#consumer.fetch({ max_messages: count, expires });
+      batch = messages;
+      this.#open.add(messages);
+      // stop() may have run while the pull was being set up.
+      if (this.#stopped) messages.stop();
+      for await (const message of messages) {
+        outstanding -= 1;
+        this.#requested -= 1;
+        window.arrived();
+        if (this.#stopped) {
+          // Cancelled while the pull was open: give it back at once rather than after AckWait.
+          message.nak();
+          window.settled();
+          continue;
+        }
+        dispatch(message, source);
+      }
+      this.#failures = 0;
+    } catch (error) {
+      // Looked up again next time: the consumer may have been re-created.
+      this.#consumer = undefined;
+      this.#failures += 1;
+      const delay = backoffDelay(this.#failures, this.options.reconnectDelay);
+      logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);
+      if (!this.#stopped) this.#backoff ??= sleep(delay);
+    } finally {
+      if (batch) this.#open.delete(batch);
+      this.#requested -= outstanding;
+      window.unrequest(outstanding);
     }
   }
 }
