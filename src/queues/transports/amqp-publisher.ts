@@ -35,7 +35,11 @@ interface PendingPublish {
   writtenTo: ConfirmChannel | undefined;
   /** Set by a `basic.return`, which the broker sends before the confirm of the same message. */
   returned: string | undefined;
-  cleanup: () => void;
+  /** The publish's deadline on the `performance.now()` clock, and the timeout it came from (for the error). */
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
 }
 
 /**
@@ -77,6 +81,13 @@ export class AmqpPublisher {
   private readonly unconfirmed = new Set<PendingPublish>();
   private readonly idleWaiters: Array<() => void> = [];
   private lastChannelError: Error | undefined;
+  /**
+   * One timer for every deadline instead of a `setTimeout` per publish (a timer object, two closures and a
+   * timer-list insert and removal per message): it is armed for the earliest deadline it knows of, and when it
+   * fires it times out what is due and arms itself for the next one.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly limits: PublisherLimits,
@@ -149,36 +160,35 @@ export class AmqpPublisher {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      const messageId = message.properties.messageId ?? randomUUID();
+      const properties = message.properties;
+      // The client always sets a messageId, so the properties are used as they are instead of copied.
+      const withId =
+        properties.messageId === undefined
+          ? { body: message.body, properties: { ...properties, messageId: randomUUID() } }
+          : message;
       const timeoutMs = options.timeoutMs ?? this.limits.timeoutMs;
-      const timer = setTimeout(() => {
-        this.settle(
-          entry,
-          new MicroservicesError(
-            PUBLISH_ERROR_CODES.timeout,
-            `The broker did not confirm the message to "${target.exchange || '(default)'}/${target.routingKey}" within ${timeoutMs} ms`,
-          ),
-        );
-      }, timeoutMs);
-      const onAbort = (): void => this.settle(entry, this.abortError(options.signal));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const signal = options.signal;
       const entry: PendingPublish = {
         sequence: ++this.sequence,
         target,
-        message: { body: message.body, properties: { ...message.properties, messageId } },
-        messageId,
+        message: withId,
+        messageId: withId.properties.messageId as string,
         resolve,
         reject,
         settled: false,
         writtenTo: undefined,
         returned: undefined,
-        cleanup: () => {
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-        },
+        deadline: performance.now() + timeoutMs,
+        timeoutMs,
+        signal,
+        onAbort: signal === undefined ? undefined : () => this.settle(entry, this.abortError(signal)),
       };
+      if (signal !== undefined && entry.onAbort !== undefined) {
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
       this.bufferedBytes += size;
       this.outbox.push(entry);
+      if (entry.deadline < this.deadlineTimerAt) this.armDeadlineTimer(entry.deadline);
       this.pump();
     });
   }
@@ -194,6 +204,47 @@ export class AmqpPublisher {
     this.closed = true;
     for (const entry of [...this.outbox, ...this.unconfirmed]) this.settle(entry, reason);
     this.channel = undefined;
+  }
+
+  private armDeadlineTimer(at: number): void {
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineTimerAt = at;
+    this.deadlineTimer = setTimeout(() => this.expireDue(), Math.max(1, Math.ceil(at - performance.now())));
+  }
+
+  private disarmDeadlineTimer(): void {
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineTimerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Times out every pending publish past its deadline, then arms the timer for the earliest one left. */
+  private expireDue(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineTimerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const due: PendingPublish[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const pending of [this.outbox, this.unconfirmed]) {
+      for (const entry of pending) {
+        if (entry.deadline <= now) due.push(entry);
+        else if (entry.deadline < next) next = entry.deadline;
+      }
+    }
+    // Settle in publish order, as separate timers firing would have.
+    due.sort((a, b) => a.sequence - b.sequence);
+    for (const entry of due) {
+      this.settle(
+        entry,
+        new MicroservicesError(
+          PUBLISH_ERROR_CODES.timeout,
+          `The broker did not confirm the message to "${entry.target.exchange || '(default)'}/${entry.target.routingKey}" within ${entry.timeoutMs} ms`,
+        ),
+      );
+    }
+    if (next !== Number.POSITIVE_INFINITY && this.pendingCount > 0 && next < this.deadlineTimerAt) {
+      this.armDeadlineTimer(next);
+    }
   }
 
   private abortError(signal: AbortSignal | undefined): Error {
@@ -302,13 +353,17 @@ export class AmqpPublisher {
   private settle(entry: PendingPublish, error?: Error): void {
     if (entry.settled) return;
     entry.settled = true;
-    entry.cleanup();
+    if (entry.onAbort !== undefined) entry.signal?.removeEventListener('abort', entry.onAbort);
     this.unconfirmed.delete(entry);
     const index = this.outbox.indexOf(entry);
     if (index !== -1) this.outbox.splice(index, 1);
     this.bufferedBytes -= entry.message.body.length;
     if (error) entry.reject(error);
     else entry.resolve();
-    if (this.pendingCount === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    if (this.pendingCount === 0) {
+      // Nothing left to time out: no timer keeps the process alive.
+      this.disarmDeadlineTimer();
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
   }
 }
