@@ -70,7 +70,13 @@ async function readBody(service: DispatchService, request: FastifyRequest, metho
   });
 }
 
-function sendRaw(target: ResponseTarget, body: unknown, status: number, text: string, headers: Record<string, string>) {
+function sendRaw(
+  target: ResponseTarget,
+  body: unknown,
+  status: number,
+  text: string,
+  headers: Readonly<Record<string, string>>,
+) {
   const { reply } = target;
   reply.code(status);
   reply.raw.statusMessage = text;
@@ -80,6 +86,9 @@ function sendRaw(target: ResponseTarget, body: unknown, status: number, text: st
   reply.send(body);
 }
 
+/** Shared by every plain result, so a handler's data costs no header object. Never written to. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 function sendResult(target: ResponseTarget, result: unknown): void {
   if (result instanceof Response) {
     target.reply.send(result);
@@ -88,7 +97,7 @@ function sendResult(target: ResponseTarget, result: unknown): void {
   let data = result;
   let status = 200;
   let text = 'OK';
-  let headers: Record<string, string> = {};
+  let headers: Readonly<Record<string, string>> = NO_HEADERS;
   if (result instanceof HttpReply) {
     data = result.body;
     status = result.status;
@@ -259,6 +268,29 @@ function invoke(
   finish(service, target, match, result);
 }
 
+/** Runs a prepared request: 406 when nothing acceptable can be produced, else the handler. */
+function run(
+  service: DispatchService,
+  request: FastifyRequest,
+  target: MutableTarget,
+  prepared: Prepared | undefined,
+  path: string,
+  queryString: string,
+): void | Promise<void> {
+  if (prepared === undefined) return;
+  if (target.negotiated === undefined) throw new NotAcceptable();
+  return invoke(service, request, target, prepared, path, queryString);
+}
+
+/** Sends the response for a failure; a failure while doing so falls back to plain JSON without the route. */
+function fail(service: DispatchService, target: MutableTarget, error: unknown, path: string): void {
+  try {
+    sendFailure(service, target, error, path);
+  } catch (second) {
+    sendFailure(service, { ...target, group: undefined, negotiated: undefined }, second, path);
+  }
+}
+
 /**
  * Handles one Fastify request end to end.
  * @example fastify.route({ method: fastify.supportedMethods, url: '*', handler: (q, r) => dispatch(service, q, r) });
@@ -309,25 +341,16 @@ export function dispatch(
     return undefined;
   }
   target.group = match.group;
-  const fail = (error: unknown): void => {
-    try {
-      sendFailure(service, target, error, path);
-    } catch (second) {
-      sendFailure(service, { ...target, group: undefined, negotiated: undefined }, second, path);
-    }
-  };
-  const run = (prepared: Prepared | undefined): void | Promise<void> => {
-    if (prepared === undefined) return;
-    if (target.negotiated === undefined) throw new NotAcceptable();
-    return invoke(service, request, target, prepared, path, queryString);
-  };
-  // Synchronous all the way for a bodiless request to a synchronous handler; a promise only when needed.
+  // Synchronous all the way for a bodiless request to a synchronous handler; a promise only when needed. The
+  // closures below exist only on the asynchronous path: none is allocated for a plain GET.
   try {
     const pending = prepare(service, request, target, path, match);
-    const running = isThenable(pending) ? Promise.resolve(pending).then(run) : run(pending);
-    if (running !== undefined) return running.then(undefined, fail);
+    const running = isThenable(pending)
+      ? Promise.resolve(pending).then((prepared) => run(service, request, target, prepared, path, queryString))
+      : run(service, request, target, pending, path, queryString);
+    if (running !== undefined) return running.then(undefined, (error: unknown) => fail(service, target, error, path));
   } catch (error) {
-    fail(error);
+    fail(service, target, error, path);
   }
   return undefined;
 }

@@ -81,7 +81,9 @@ export class ServiceRequest<P> implements HttpRequest<P> {
   readonly rule: string;
   readonly endpoint: string;
   readonly origin: string;
-  readonly raw: { readonly request: FastifyRequest; readonly reply: FastifyReply };
+  private readonly request: FastifyRequest;
+  private readonly reply: FastifyReply;
+  private rawPair: { readonly request: FastifyRequest; readonly reply: FastifyReply } | undefined;
   private readonly urls: { urlFor: UrlFor };
   private boundUrlFor: UrlFor | undefined;
   private readonly body: ParsedBody;
@@ -100,7 +102,14 @@ export class ServiceRequest<P> implements HttpRequest<P> {
     this.endpoint = init.endpoint;
     this.origin = init.origin;
     this.urls = init.urls;
-    this.raw = { request: init.request, reply: init.reply };
+    this.request = init.request;
+    this.reply = init.reply;
+  }
+
+  /** Built on first use: most handlers never reach for Fastify's objects. */
+  get raw(): { readonly request: FastifyRequest; readonly reply: FastifyReply } {
+    this.rawPair ??= { request: this.request, reply: this.reply };
+    return this.rawPair;
   }
 
   /** Bound on first use, so `const { urlFor } = req` works too. */
@@ -122,7 +131,7 @@ export class ServiceRequest<P> implements HttpRequest<P> {
   }
 
   get headers(): IncomingHttpHeaders {
-    return this.raw.request.headers;
+    return this.request.headers;
   }
 
   get searchParams(): URLSearchParams {

@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { htmlSecurityHeaders, renderBrowsablePage, renderErrorPage } from './browsable/render.js';
-import { envelope } from './envelope.js';
+import { type EnvelopeContext, envelope } from './envelope.js';
 import { encodeJson } from './json.js';
 import { buildListing } from './listing.js';
 import type { Negotiated } from './negotiation.js';
@@ -54,6 +54,53 @@ function setStatus(reply: FastifyReply, status: number, statusText: string): voi
   if (statusText !== STATUS_CODES[status]) reply.raw.statusMessage = statusText;
 }
 
+/**
+ * The envelope's view of one response. A class rather than an object literal with closures, so a marked
+ * resource costs one small object per request; the headers object and the listing are built only when the
+ * resource's schema shows them.
+ */
+class ResponseEnvelopeContext implements EnvelopeContext {
+  constructor(
+    private readonly target: ResponseTarget,
+    private readonly record: ResourceRecord,
+    readonly status: number,
+    readonly statusText: string,
+    private readonly extraHeaders: Readonly<Record<string, string>>,
+  ) {}
+
+  get method(): string {
+    return this.target.method;
+  }
+
+  get requestData(): unknown {
+    return this.target.requestData;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return { 'Content-Type': JSON_CONTENT_TYPE, ...this.extraHeaders };
+  }
+
+  get rule(): string {
+    return this.record.rule;
+  }
+
+  get methods(): readonly string[] {
+    return this.record.methods;
+  }
+
+  get update(): unknown {
+    return this.record.update;
+  }
+
+  get info(): unknown {
+    return this.record.info;
+  }
+
+  listing(): Record<string, unknown> | undefined {
+    return buildListing(this.target.service.records(), this.record.rule, this.target.urlContext);
+  }
+}
+
 function envelopeFor(
   target: ResponseTarget,
   record: ResourceRecord,
@@ -64,18 +111,7 @@ function envelopeFor(
   headers: Readonly<Record<string, string>>,
 ): unknown {
   const schema = html ? record.schema.browser : record.schema;
-  return envelope(data, schema, {
-    method: target.method,
-    requestData: target.requestData,
-    status,
-    statusText,
-    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers },
-    rule: record.rule,
-    methods: record.methods,
-    update: record.update,
-    info: record.info,
-    listing: () => buildListing(target.service.records(), record.rule, target.urlContext),
-  });
+  return envelope(data, schema, new ResponseEnvelopeContext(target, record, status, statusText, headers));
 }
 
 /**
