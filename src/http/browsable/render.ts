@@ -3,31 +3,16 @@
  * {@link BrowsablePageModel}; this module turns it into a complete, fully escaped HTML document that works under
  * the CSP from {@link htmlSecurityHeaders} (no inline script or style) and with JavaScript off.
  */
-import { breadcrumbs } from './breadcrumbs.js';
-import { actionBar, contentForm, DEFAULT_FORMATS } from './controls.js';
+import { DEFAULT_FORMATS } from './controls.js';
 import { escapeHtml } from './escape.js';
 import { pageLayout } from './layout.js';
 import { renderDescription } from './markdown.js';
+import { breadcrumbNav, pageChrome } from './page-chrome.js';
 import type { BrowsablePageModel, ErrorPageModel } from './page-model.js';
 import { requestLine, responseBlock } from './response-view.js';
 import { viewTitle } from './title.js';
 
 export { escapeHtml } from './escape.js';
-
-function breadcrumbNav(fullPath: string): string {
-  const crumbs = breadcrumbs(fullPath);
-  const items = crumbs.map((crumb, index) =>
-    index === crumbs.length - 1
-      ? `<li aria-current="page">${escapeHtml(crumb.label)}</li>`
-      : `<li><a href="${escapeHtml(crumb.href)}">${escapeHtml(crumb.label)}</a></li>`,
-  );
-  return `<nav class="crumbs" aria-label="Breadcrumbs"><ol>${items.join('')}</ol></nav>`;
-}
-
-function allowedList(methods: readonly string[]): string {
-  const chips = methods.map((method) => `<code class="chip">${escapeHtml(method)}</code>`).join(' ');
-  return `<p class="allowed"><span class="label">Allowed methods</span> ${chips}</p>`;
-}
 
 /**
  * The full HTML page for one resource response.
@@ -41,22 +26,21 @@ function allowedList(methods: readonly string[]): string {
  */
 export function renderBrowsablePage(model: BrowsablePageModel): string {
   const title = viewTitle(model.endpoint);
-  const allowed = new Set(model.allowedMethods.map((method) => method.toUpperCase()));
+  const chrome = pageChrome(model.fullPath, model.allowedMethods, model.allowedFormats ?? DEFAULT_FORMATS);
   const description =
     model.description === undefined || model.description.trim() === ''
       ? ''
       : `<div class="description">${renderDescription(model.description)}</div>`;
   const main =
-    breadcrumbNav(model.fullPath) +
-    `<div class="page-head"><h1>${escapeHtml(title)}</h1>` +
-    `${actionBar(model.fullPath, allowed, model.allowedFormats ?? DEFAULT_FORMATS)}</div>` +
+    chrome.breadcrumbs +
+    `<div class="page-head"><h1>${escapeHtml(title)}</h1>${chrome.actions}</div>` +
     description +
-    allowedList(model.allowedMethods) +
+    chrome.allowedMethods +
     '<section class="card exchange" aria-label="Request and response">' +
     requestLine(model.method, model.fullPath) +
     responseBlock(model.status, model.statusText, model.headers, model.body) +
     '</section>' +
-    contentForm(model.fullPath, allowed);
+    chrome.contentForm;
   return pageLayout({ title: `Microservice API - ${title}`, serviceName: model.serviceName, main });
 }
 
