@@ -17,6 +17,8 @@ export interface QueueRunSpec {
   readonly prefetch: number;
   /** Take this many RSS samples, evenly spaced in messages consumed (0: none). */
   readonly rssSamples: number;
+  /** The broker's URL when it is not the broker's usual one (a dedicated broker started for this run). */
+  readonly url?: string;
 }
 
 export interface QueueRunResult {
@@ -94,7 +96,8 @@ async function publishAll(
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as QueueRunSpec;
   const broker = BROKER_SPECS[spec.broker];
-  const impl = spec.implementation === 'toolkit' ? createToolkitQueue(broker.url) : await broker.raw?.();
+  const url = spec.url ?? broker.url;
+  const impl = spec.implementation === 'toolkit' ? createToolkitQueue(url) : await broker.raw?.(url);
   if (!impl) throw new Error(`no raw client for ${spec.broker}`);
   const counter = new ConsumedCounter(spec.messages, spec.rssSamples);
   const latency = new LatencySamples();

@@ -54,6 +54,7 @@ export function renderQueueSection(rows: readonly QueueRowResult[], window: numb
     '',
     '- **backlog**: all messages are published first (publish rate), then the backlog is consumed (consume rate).',
     '- **end to end**: the consumer runs while publishing; the rate is from the first publish to the last message consumed (the memory broker, and MQTT, where Mosquitto caps what it queues for an offline session).',
+    "- MQTT rows (raw and toolkit alike) run against a Mosquitto the bench starts for each run on a spare port with the configuration docs/transports/mqtt.md recommends (persistence true, autosave_interval 1, max_queued_messages 0) and kills afterwards; the shared broker's default max_queued_messages 1000 drops acknowledged messages under load.",
     '- The toolkit rows use the public API: `new QueueClient({connection}).queue(name).publish(payload)` and `new QueueService({connection, prefetchCount}).queue(name, handler)` with default options (ack after the handler returns).',
     '',
     markdownTable(

@@ -4,6 +4,7 @@
  */
 import { describeFailure } from '../http/suite.js';
 import { runChild } from '../lib/child.js';
+import { mosquittoUnavailable } from '../lib/mosquitto.js';
 import type { Profile } from '../lib/options.js';
 import { portOpen } from '../lib/port.js';
 import { rotate } from '../lib/rounds.js';
@@ -26,7 +27,24 @@ export interface QueueRowResult {
  */
 export async function runQueueChild(spec: QueueRunSpec): Promise<QueueRunResult> {
   const timeoutMs = 120_000 + spec.messages * 2;
-  return (await runChild('queues/queue-child.ts', [JSON.stringify(spec)], timeoutMs)) as QueueRunResult;
+  const dedicated = BROKER_SPECS[spec.broker].dedicated;
+  if (!dedicated) return (await runChild('queues/queue-child.ts', [JSON.stringify(spec)], timeoutMs)) as QueueRunResult;
+  // A broker of its own for this run alone, always killed afterwards, whatever the run's outcome.
+  const broker = await dedicated();
+  try {
+    const run = { ...spec, url: broker.url };
+    return (await runChild('queues/queue-child.ts', [JSON.stringify(run)], timeoutMs)) as QueueRunResult;
+  } finally {
+    await broker.stop();
+  }
+}
+
+function unavailability(broker: BrokerName): Promise<string> | string {
+  const spec = BROKER_SPECS[broker];
+  // So far the only dedicated broker is Mosquitto.
+  if (spec.dedicated) return mosquittoUnavailable();
+  if (spec.port === undefined) return '';
+  return portOpen(spec.port).then((open) => (open ? '' : `broker not running on port ${spec.port}`));
 }
 
 /**
@@ -38,8 +56,7 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
   for (const broker of BROKERS) {
     const spec = BROKER_SPECS[broker];
     const messages = spec.url.startsWith('memory:') ? profile.memoryTransportMessages : profile.queueMessages;
-    const down =
-      spec.port !== undefined && !(await portOpen(spec.port)) ? `broker not running on port ${spec.port}` : '';
+    const down = await unavailability(broker);
     const row = (implementation: 'raw' | 'toolkit'): QueueRowResult => ({
       broker,
       implementation,

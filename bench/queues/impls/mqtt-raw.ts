@@ -8,9 +8,9 @@ import type { QueueBenchImplementation } from '../workload.js';
 export const MQTT_URL = 'mqtt://127.0.0.1:1883';
 
 /**
- * @example const impl = createRawMqtt(); await impl.setup('q', 100);
+ * @example const impl = createRawMqtt('mqtt://127.0.0.1:1883'); await impl.setup('q', 100);
  */
-export function createRawMqtt(): QueueBenchImplementation {
+export function createRawMqtt(url = MQTT_URL): QueueBenchImplementation {
   let publisher: MqttClient | undefined;
   let subscriber: MqttClient | undefined;
   let topic = '';
@@ -23,8 +23,8 @@ export function createRawMqtt(): QueueBenchImplementation {
   return {
     async setup(queue, prefetch) {
       topic = `bench/${queue}`;
-      publisher = await mqtt.connectAsync(MQTT_URL, { protocolVersion: 5 });
-      subscriber = await mqtt.connectAsync(MQTT_URL, {
+      publisher = await mqtt.connectAsync(url, { protocolVersion: 5 });
+      subscriber = await mqtt.connectAsync(url, {
         protocolVersion: 5,
         properties: { receiveMaximum: prefetch },
       });
