@@ -38,7 +38,8 @@ export class AmqpConsumer implements Subscription {
   private attaching: Promise<void> | undefined;
   private readonly unsettled = new Map<Channel, number>();
   private readonly closings = new Map<Channel, Promise<void>>();
-  private readonly deliveryContext: Omit<DeliveryContext, 'onSettled'>;
+  /** One context for every delivery of this consumer (built once, not per message). */
+  private readonly deliveryContext: DeliveryContext;
 
   constructor(
     readonly queue: string,
@@ -54,6 +55,7 @@ export class AmqpConsumer implements Subscription {
       isLive: (channel) => this.channel === channel,
       deadLetterQueueOf: (name) => host.deadLetterQueueOf(name),
       publish: (target, message) => host.publish(target, message),
+      onSettled: (channel) => this.onSettled(channel),
     };
   }
 
@@ -143,10 +145,7 @@ export class AmqpConsumer implements Subscription {
       return;
     }
     this.unsettled.set(channel, (this.unsettled.get(channel) ?? 0) + 1);
-    const delivery = new AmqpDelivery(message, channel, {
-      ...this.deliveryContext,
-      onSettled: () => this.onSettled(channel),
-    });
+    const delivery = new AmqpDelivery(message, channel, this.deliveryContext);
     if (delivery.needsCheckpoint) {
       void delivery.checkpoint();
       return;

@@ -34,8 +34,11 @@ export interface DeliveryContext {
   publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
   /** Aborts when the transport closes, ending any delay before a requeue. */
   readonly closing: AbortSignal;
-  /** Called once the message is settled, whatever the outcome (releases the consumer's bookkeeping). */
-  onSettled(): void;
+  /**
+   * Called once the message is settled, whatever the outcome (releases the consumer's bookkeeping). The
+   * channel is passed rather than bound so that one context serves every delivery of a consumer.
+   */
+  onSettled(channel: Channel): void;
 }
 
 /**
@@ -56,18 +59,18 @@ export class AmqpDelivery implements Delivery {
     private readonly channel: Channel,
     private readonly context: DeliveryContext,
   ) {
+    const fields = message.fields;
     this.body = message.content;
     this.properties = fromAmqpProperties(message.properties);
+    this.deliveryCount = deliveryCountOf(this.properties.headers, fields.redelivered);
     this.deliveryInfo = {
-      exchange: message.fields.exchange,
-      routingKey: message.fields.routingKey,
-      consumerTag: message.fields.consumerTag,
-      deliveryTag: message.fields.deliveryTag,
-      redelivered: false,
+      exchange: fields.exchange,
+      routingKey: fields.routingKey,
+      consumerTag: fields.consumerTag,
+      deliveryTag: fields.deliveryTag,
+      // A republished copy is a redelivery too, though the broker sees a new message.
+      redelivered: fields.redelivered || this.deliveryCount > 1,
     };
-    this.deliveryCount = deliveryCountOf(this.properties.headers, message.fields.redelivered);
-    // A republished copy is a redelivery too, though the broker sees a new message.
-    this.deliveryInfo = { ...this.deliveryInfo, redelivered: message.fields.redelivered || this.deliveryCount > 1 };
   }
 
   get settled(): boolean {
@@ -170,7 +173,7 @@ export class AmqpDelivery implements Delivery {
   private release(): void {
     if (this.released) return;
     this.released = true;
-    this.context.onSettled();
+    this.context.onSettled(this.channel);
   }
 
   private stale(action: string): false {

@@ -355,8 +355,11 @@ export class AmqpPublisher {
     entry.settled = true;
     if (entry.onAbort !== undefined) entry.signal?.removeEventListener('abort', entry.onAbort);
     this.unconfirmed.delete(entry);
-    const index = this.outbox.indexOf(entry);
-    if (index !== -1) this.outbox.splice(index, 1);
+    // Only a message never written (or taken back for a resend) is in the outbox: skip the scan otherwise.
+    if (entry.writtenTo === undefined) {
+      const index = this.outbox.indexOf(entry);
+      if (index !== -1) this.outbox.splice(index, 1);
+    }
     this.bufferedBytes -= entry.message.body.length;
     if (error) entry.reject(error);
     else entry.resolve();
