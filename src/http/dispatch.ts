@@ -89,7 +89,22 @@ function sendRaw(
 /** Shared by every plain result, so a handler's data costs no header object. Never written to. */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
+/**
+ * Whether a handler's value is ordinary data (a primitive, an array, or a plain object that is not stream-like),
+ * which can skip the checks for a Response, a reply(...), a stream and bytes. The common case, decided by
+ * cheap checks; everything else takes the full path below.
+ */
+function isOrdinaryData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return Object.getPrototypeOf(value) === Array.prototype;
+  return Object.getPrototypeOf(value) === Object.prototype && typeof (value as { pipe?: unknown }).pipe !== 'function';
+}
+
 function sendResult(target: ResponseTarget, result: unknown): void {
+  if (isOrdinaryData(result)) {
+    sendRendered(target, result, 200, 'OK', NO_HEADERS);
+    return;
+  }
   if (result instanceof Response) {
     target.reply.send(result);
     return;
