@@ -41,13 +41,13 @@ export function responseBlock(
   limit: number = MAX_JSON_CHARS,
 ): string {
   const statusClass = status >= 500 ? 's5' : status >= 400 ? 's4' : status >= 300 ? 's3' : 's2';
-  const lines = [`<b class="status ${statusClass}">HTTP ${status} ${escapeHtml(statusText)}</b>`];
-  for (const [name, value] of Object.entries(headers)) {
-    lines.push(`<b class="h-name">${escapeHtml(name)}: </b><span class="h-val">${headerValue(String(value))}</span>`);
+  let lines = `<b class="status ${statusClass}">HTTP ${status} ${escapeHtml(statusText)}</b>`;
+  for (const name of Object.keys(headers)) {
+    lines += `\n<b class="h-name">${escapeHtml(name)}: </b><span class="h-val">${headerValue(String(headers[name]))}</span>`;
   }
   const json = highlightJson(body, limit);
   const notice = json.truncated
     ? `\n<span class="truncated">… truncated at ${limit.toLocaleString('en')} characters; use ?format=json for the full body</span>`
     : '';
-  return `<pre class="response" aria-label="Response">${lines.join('\n')}\n\n${json.html}${notice}</pre>`;
+  return `<pre class="response" aria-label="Response">${lines}\n\n${json.html}${notice}</pre>`;
 }
