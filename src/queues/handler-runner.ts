@@ -33,12 +33,19 @@ class Execution implements HandlerContext {
   done = false;
   timer: NodeJS.Timeout | undefined;
   private controller: AbortController | undefined;
+  private queueMessage: QueueMessage | undefined;
 
   constructor(
     readonly delivery: Delivery,
-    readonly message: QueueMessage,
+    private readonly payload: Payload,
     readonly rule: QueueRule,
   ) {}
+
+  /** Created on first use (then always the same object): most handlers only read their payload. */
+  get message(): QueueMessage {
+    this.queueMessage ??= new QueueMessage(this.delivery, this.payload);
+    return this.queueMessage;
+  }
 
   get logger(): Logger {
     return this.rule.logger;
@@ -162,7 +169,7 @@ export class HandlerRunner {
       void this.settleFailure(delivery, error, 'undecodable');
       return;
     }
-    const execution = new Execution(delivery, new QueueMessage(delivery, payload), this.rule);
+    const execution = new Execution(delivery, payload, this.rule);
     this.active += 1;
     this.inFlight.add(execution);
     let result: unknown;
@@ -199,13 +206,17 @@ export class HandlerRunner {
       this.rule.logger.debug('ack() was called in handler? The message was already settled; autoack skipped');
       return;
     }
-    delivery.ack().then(
-      (acked) => {
-        if (!acked) this.rule.logger.warn('ack dropped: the channel is gone; the broker will redeliver');
-      },
-      (error: unknown) => this.rule.logger.error(`ack failed: ${String(error)}`),
-    );
+    delivery.ack().then(this.onAcked, this.onAckFailed);
   }
+
+  // Bound once, not two closures per message.
+  private readonly onAcked = (acked: boolean): void => {
+    if (!acked) this.rule.logger.warn('ack dropped: the channel is gone; the broker will redeliver');
+  };
+
+  private readonly onAckFailed = (error: unknown): void => {
+    this.rule.logger.error(`ack failed: ${String(error)}`);
+  };
 
   private fail(execution: Execution, error: unknown, reason: FailureReason): void {
     if (execution.done) return;
