@@ -3,8 +3,8 @@
  * connections, and a half-open connection (a fault proxy dropping every byte) found by heartbeats.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { consumeIntoLedger, faultQueue, ledgerMessage, nextConnected, TransportPool } from './helpers/amqp-fixture.js';
-import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
+import { faultQueue, ledgerMessage, nextConnected, TransportPool } from './helpers/amqp-fixture.js';
+import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import {
   CHAOS_PORT,
   chaosNodeCheck,

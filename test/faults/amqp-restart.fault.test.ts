@@ -4,8 +4,8 @@
  */
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { consumeIntoLedger, faultQueue, ledgerMessage, nextConnected, TransportPool } from './helpers/amqp-fixture.js';
-import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
+import { faultQueue, ledgerMessage, nextConnected, TransportPool } from './helpers/amqp-fixture.js';
+import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import {
   chaosNodeCheck,
   chaosQueueStats,

@@ -11,9 +11,9 @@ import type { Logger } from '../../src/logging.js';
 import { createMqttTransport, type MqttTransport } from '../../src/queues/transports/mqtt.js';
 import type { Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
-import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
+import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedMosquitto, MOSQUITTO_PATH } from './helpers/mqtt-broker.js';
-import { consumeIntoLedger, publishId } from './helpers/mqtt-ledger.js';
+import { publishId } from './helpers/mqtt-ledger.js';
 
 const check = binary('mosquitto', MOSQUITTO_PATH);
 const COUNT = 1500;
@@ -47,7 +47,7 @@ describe.skipIf(check.skip)('D3 mqtt: queue overflow detection', () => {
     const publish = (id: string): Promise<void> => publishId(publisher, queue, id);
     await publishWindowed(ledger, messageIds('d3', COUNT), 20, publish);
     expect(ledger.verdict().confirmed).toBe(COUNT);
-    await consumeIntoLedger(consumer, queue, ledger, 100);
+    await consumeIntoLedger(consumer, queue, ledger, { prefetch: 100 });
     await publish('marker');
     await until('the marker', () => ledger.hasConsumed('marker'), 30_000);
     return { ledger, consumer, warnings };

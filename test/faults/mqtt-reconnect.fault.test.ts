@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMqttTransport } from '../../src/queues/transports/mqtt.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
-import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
+import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedMosquitto, MOSQUITTO_PATH } from './helpers/mqtt-broker.js';
-import { consumeIntoLedger, publishId } from './helpers/mqtt-ledger.js';
+import { publishId } from './helpers/mqtt-ledger.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const check = binary('mosquitto', MOSQUITTO_PATH);
@@ -61,7 +61,7 @@ describe.skipIf(check.skip)('D1 mqtt: QoS 1 persistent session across connection
     expect(resets).toBe(2);
     expect(ledger.verdict().confirmed).toBe(COUNT);
 
-    await consumeIntoLedger(consumer, queue, ledger);
+    await consumeIntoLedger(consumer, queue, ledger, { prefetch: 50 });
     await until('every confirmed id delivered', () => ledger.complete, 30_000);
     console.info(ledger.summary('D1 mqtt'));
     expect(ledger.verdict().lost).toEqual([]);

@@ -11,9 +11,9 @@ import type { Logger } from '../../src/logging.js';
 import { createMqttTransport, type MqttTransport } from '../../src/queues/transports/mqtt.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
-import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
+import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedMosquitto, MOSQUITTO_PATH } from './helpers/mqtt-broker.js';
-import { consumeIntoLedger, publishId } from './helpers/mqtt-ledger.js';
+import { publishId } from './helpers/mqtt-ledger.js';
 
 const check = binary('mosquitto', MOSQUITTO_PATH);
 const COUNT = 500;
@@ -66,7 +66,7 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     await broker.stop();
     await broker.start();
     await waitForReconnect();
-    await consumeIntoLedger(consumer, 'd2-graceful', ledger);
+    await consumeIntoLedger(consumer, 'd2-graceful', ledger, { prefetch: 50 });
     await until('all 500', () => ledger.complete, 30_000);
     console.info(ledger.summary('D2 mqtt SIGTERM'));
     expect(ledger.verdict().lost).toEqual([]);
@@ -76,7 +76,7 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     const queue = 'd2-live';
     await consumer.declareQueue(queue);
     const ledger = new Ledger();
-    await consumeIntoLedger(consumer, queue, ledger);
+    await consumeIntoLedger(consumer, queue, ledger, { prefetch: 50 });
     const ids = messageIds(queue, 200);
     let refused = 0;
     // After a restart Mosquitto refuses (PUBACK reason 16) publishes for a queue whose session has not
@@ -111,7 +111,7 @@ describe.skipIf(check.skip)('D2 mqtt: broker restart, graceful versus crash', ()
     await broker.kill();
     await broker.start();
     await waitForReconnect();
-    await consumeIntoLedger(consumer, queue, ledger);
+    await consumeIntoLedger(consumer, queue, ledger, { prefetch: 50 });
     // A later message from the same publisher reveals the gap in its sequence numbers.
     await publishId(publisher, queue, 'marker');
     await until('the marker', () => ledger.hasConsumed('marker'), 20_000);

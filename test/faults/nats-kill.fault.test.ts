@@ -13,7 +13,7 @@ import { createNatsTransport } from '../../src/queues/transports/nats.js';
 import { queueStreamName } from '../../src/queues/transports/nats-names.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
-import { Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
+import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';
 import { DedicatedNats, NATS_SERVER_PATH } from './helpers/nats-server.js';
 
 const check = binary('nats-server', NATS_SERVER_PATH);
@@ -83,18 +83,7 @@ describe.skipIf(check.skip)('C1 nats: PubAck and dedup across kill -9', () => {
       await admin.close();
     }
 
-    await consumer.consume(
-      queue,
-      (delivery) => {
-        ledger.deliver({
-          id: delivery.properties.messageId ?? '',
-          redelivered: delivery.deliveryInfo.redelivered,
-          deliveryCount: delivery.deliveryCount,
-        });
-        void delivery.ack();
-      },
-      { prefetch: 200 },
-    );
+    await consumeIntoLedger(consumer, queue, ledger, { prefetch: 200 });
     await until('every acknowledged id consumed', () => ledger.complete, 60_000);
     const verdict = ledger.verdict();
     console.info(`${ledger.summary('C1 nats')}, publish retries ${retries}`);

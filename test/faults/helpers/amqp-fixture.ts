@@ -1,7 +1,6 @@
-/** Shared pieces of the AMQP fault tests: transports on the dedicated node, ledger consumers, JSON bodies. */
+/** Shared pieces of the AMQP fault tests: transports on the dedicated node and JSON ledger bodies (the ledger consumer is in ledger.ts). */
 import { AmqpTransport, type AmqpTransportOptions } from '../../../src/queues/transports/amqp.js';
-import type { Delivery, OutgoingMessage, Subscription, Transport } from '../../../src/queues/transports/transport.js';
-import type { Ledger } from './ledger.js';
+import type { OutgoingMessage, Transport } from '../../../src/queues/transports/transport.js';
 import { chaosUrl } from './rabbitmq-node.js';
 
 /** Fast reconnects, so a test does not wait out production backoff. */
@@ -29,25 +28,6 @@ export function ledgerMessage(id: string, extra: Record<string, unknown> = {}): 
     body: Buffer.from(JSON.stringify({ id, ...extra })),
     properties: { contentType: 'application/json', messageId: id },
   };
-}
-
-/** Consumes `queue` into the ledger, acking each delivery (after `handleMs`, when given). */
-export function consumeIntoLedger(
-  transport: Transport,
-  queue: string,
-  ledger: Ledger,
-  options: { prefetch?: number; handleMs?: number } = {},
-): Promise<Subscription> {
-  const handle = async (delivery: Delivery): Promise<void> => {
-    if (options.handleMs) await new Promise((resolve) => setTimeout(resolve, options.handleMs));
-    ledger.deliver({
-      id: String(delivery.properties.messageId),
-      redelivered: delivery.deliveryInfo.redelivered,
-      deliveryCount: delivery.deliveryCount,
-    });
-    await delivery.ack();
-  };
-  return transport.consume(queue, (delivery) => void handle(delivery), { prefetch: options.prefetch ?? 100 });
 }
 
 /** Resolves on the transport's next `connected` event. */

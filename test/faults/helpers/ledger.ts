@@ -4,6 +4,8 @@
  * confirmed − consumed, duplicates = deliveries − distinct ids.
  */
 
+import type { Delivery, Subscription, Transport } from '../../../src/queues/transports/transport.js';
+
 export interface LedgerDelivery {
   readonly id: string;
   readonly redelivered: boolean;
@@ -150,4 +152,23 @@ export async function publishWindowed(
 export function messageIds(prefix: string, count: number): string[] {
   const run = Math.random().toString(36).slice(2, 8);
   return Array.from({ length: count }, (_, i) => `${prefix}-${run}-${i}`);
+}
+
+/** Consumes `queue` into the ledger, acking each delivery (after `handleMs`, when given). */
+export function consumeIntoLedger(
+  transport: Transport,
+  queue: string,
+  ledger: Ledger,
+  options: { prefetch?: number; handleMs?: number } = {},
+): Promise<Subscription> {
+  const handle = async (delivery: Delivery): Promise<void> => {
+    if (options.handleMs) await new Promise((resolve) => setTimeout(resolve, options.handleMs));
+    ledger.deliver({
+      id: delivery.properties.messageId ?? '',
+      redelivered: delivery.deliveryInfo.redelivered,
+      deliveryCount: delivery.deliveryCount,
+    });
+    await delivery.ack();
+  };
+  return transport.consume(queue, (delivery) => void handle(delivery), { prefetch: options.prefetch ?? 100 });
 }
