@@ -1,14 +1,138 @@
+/**
+ * The one error catalogue: every code the toolkit throws, once, with when it happens and what to do.
+ * `docs/errors.md` is written from this table; a code not listed here does not type-check.
+ */
+interface CatalogueEntry {
+  /** When the error is raised. */
+  readonly when: string;
+  /** What the caller can do about it. */
+  readonly action: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // HTTP service
+  MS_HTTP_API_ERROR: {
+    when: 'a handler threw an APIException without a more specific code',
+    action: 'read the message',
+  },
+  MS_HTTP_NOT_FOUND: { when: 'no rule matches the path (404)', action: 'check the URL' },
+  MS_HTTP_METHOD_NOT_ALLOWED: {
+    when: 'a rule matches the path but not the method (405)',
+    action: 'use a method from Allow',
+  },
+  MS_HTTP_NOT_ACCEPTABLE: {
+    when: 'no representation satisfies Accept (406)',
+    action: 'accept application/json or text/html',
+  },
+  MS_HTTP_UNSUPPORTED_MEDIA_TYPE: {
+    when: 'the body has a missing or unsupported Content-Type (415)',
+    action: 'send a supported media type',
+  },
+  MS_HTTP_PARSE_ERROR: { when: 'the body could not be parsed (400)', action: 'send a well-formed body' },
+  MS_HTTP_AUTHENTICATION_FAILED: { when: 'credentials were refused (401)', action: 'send valid credentials' },
+  MS_HTTP_NOT_AUTHENTICATED: { when: 'credentials are missing (401)', action: 'authenticate first' },
+  MS_HTTP_PERMISSION_DENIED: { when: 'the caller may not do this (403)', action: 'ask for permission' },
+  MS_HTTP_THROTTLED: { when: 'too many requests (429)', action: 'retry after Retry-After' },
+  MS_HTTP_JSON_ENCODE: {
+    when: 'a handler returned data that cannot be encoded as JSON (500)',
+    action: 'return JSON-safe data',
+  },
+  MS_HTTP_URL_BUILD: {
+    when: 'urlFor() cannot build a URL for the endpoint and values given',
+    action: 'check the endpoint name and values',
+  },
+  // HTTP client
+  MS_CLIENT_CONNECTION: {
+    when: 'the connection failed or broke',
+    action: 'check the service is up; idempotent requests are retried',
+  },
+  MS_CLIENT_TIMEOUT: {
+    when: 'the request did not finish within its timeout',
+    action: 'raise timeout or check the service',
+  },
+  MS_CLIENT_RESPONSE: {
+    when: 'the response status is not among okStatuses',
+    action: 'read status and body on the error',
+  },
+  MS_CLIENT_TOO_LARGE: {
+    when: 'the response body is over maxResponseSize',
+    action: 'raise the limit or page the resource',
+  },
+  MS_CLIENT_INVALID_URL: { when: 'the URL or a path part is not valid', action: 'fix the URL' },
+  MS_CLIENT_INVALID_HEADER: { when: 'a header name or value would allow injection', action: 'remove CR, LF and NUL' },
+  MS_CLIENT_REDIRECTS: {
+    when: 'too many redirects, or a redirect to an unsupported scheme',
+    action: 'check the service',
+  },
+  // Queues: configuration
+  MS_QUEUE_BAD_URL: { when: 'the broker URL or one of its settings is not valid', action: 'fix the URL' },
+  MS_QUEUE_UNKNOWN_SCHEME: {
+    when: 'no transport handles the URL scheme',
+    action: 'use memory, amqp, redis, nats or mqtt',
+  },
+  MS_QUEUE_PEER_MISSING: {
+    when: 'the optional broker client package is not installed',
+    action: 'install the package the message names',
+  },
+  MS_QUEUE_INVALID_NAME: {
+    when: 'a queue or exchange name is empty, too long or reserved',
+    action: 'choose another name',
+  },
+  MS_QUEUE_DUPLICATE: { when: 'a queue got a second handler on one service', action: 'register each queue once' },
+  MS_QUEUE_BAD_BINDING: { when: 'a binding key is not valid for the exchange type', action: 'fix the routing key' },
+  MS_QUEUE_EXCHANGE_MISMATCH: { when: 'an exchange exists with another type', action: 'delete it or use its type' },
+  // Queues: connection
+  MS_QUEUE_CONNECT_FAILED: { when: 'the broker could not be reached', action: 'check the broker; it is retried' },
+  MS_QUEUE_NOT_CONNECTED: {
+    when: 'an operation needs the broker and the connection is down',
+    action: 'retry once reconnected',
+  },
+  MS_QUEUE_CONNECTION_LOST: {
+    when: 'the connection closed before the broker answered',
+    action: 'retry; the outcome is unknown',
+  },
+  MS_QUEUE_CLOSED: { when: 'the client, service or transport was closed', action: 'create a new one' },
+  MS_QUEUE_STOPPED: { when: 'the queue service is stopping', action: 'none: in-flight work is requeued' },
+  MS_QUEUE_BUSY: { when: 'the operation conflicts with a live consumer', action: 'stop consuming first' },
+  // Queues: publishing
+  MS_QUEUE_UNKNOWN_EXCHANGE: { when: 'the exchange does not exist', action: 'declare it first' },
+  MS_QUEUE_UNROUTABLE: {
+    when: 'no queue is bound for the message',
+    action: 'declare the queue or start its service first',
+  },
+  MS_QUEUE_NOT_FOUND: { when: 'the queue does not exist', action: 'declare it first' },
+  MS_QUEUE_PUBLISH_TIMEOUT: {
+    when: 'the broker did not confirm within timeoutMs',
+    action: 'retry with a message id; the message may have been delivered',
+  },
+  MS_QUEUE_PUBLISH_ABORTED: { when: 'the publish signal aborted', action: 'none; the message may have been delivered' },
+  MS_QUEUE_PUBLISH_NACKED: { when: 'the broker refused the message (nack)', action: 'retry later' },
+  MS_QUEUE_PUBLISH_FAILED: { when: 'the broker refused the publish', action: 'read the cause' },
+  MS_QUEUE_PUBLISH_BUFFER_FULL: { when: 'too many publishes wait for the connection', action: 'slow down or wait' },
+  MS_QUEUE_UNENCODABLE: { when: 'the payload or its properties cannot be encoded', action: 'send JSON-safe data' },
+  MS_QUEUE_UNDECODABLE: { when: 'a message body cannot be decoded', action: 'none: it is dead-lettered' },
+  // Queues: handling
+  MS_QUEUE_HANDLER_TIMEOUT: { when: 'a handler ran past timeoutMs', action: 'make it faster or raise timeoutMs' },
+  MS_QUEUE_DELIVERY_LIMIT: {
+    when: 'a message was delivered too often without its handler finishing',
+    action: 'look for consumer crashes',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** Every code the toolkit throws. */
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
 /** The base of every error the toolkit throws: a stable `code` to branch on, `status` where HTTP applies. */
 export class MicroservicesError extends Error {
   /** A stable, documented identifier such as `MS_HTTP_NOT_FOUND`; never changes between releases. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** The HTTP status this error maps to, when it maps to one. */
   readonly status: number | undefined;
 
   /**
    * @example throw new MicroservicesError('MS_QUEUE_CLOSED', 'the client is closed');
    */
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -3,7 +3,7 @@
  * gets `{"message": detail}` with the class's status, negotiated (JSON or HTML) and passed through the
  * resource envelope.
  */
-import { MicroservicesError } from '../errors.js';
+import { type ErrorCode, MicroservicesError } from '../errors.js';
 
 /**
  * Base of the API exceptions; `detail` is the message shown to the client.
@@ -15,7 +15,7 @@ export class APIException extends MicroservicesError {
 
   constructor(
     detail = '',
-    options: { status?: number; code?: string; headers?: Record<string, string>; cause?: unknown } = {},
+    options: { status?: number; code?: ErrorCode; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(options.code ?? 'MS_HTTP_API_ERROR', detail, { status: options.status ?? 500, cause: options.cause });
     this.headers = options.headers ?? {};
@@ -32,7 +32,7 @@ export class APIException extends MicroservicesError {
   }
 }
 
-function apiError(code: string, status: number, defaultDetail: string) {
+function apiError(code: ErrorCode, status: number, defaultDetail: string) {
   return class extends APIException {
     constructor(detail: string = defaultDetail, options: { headers?: Record<string, string>; cause?: unknown } = {}) {
       super(detail, { ...options, status, code });

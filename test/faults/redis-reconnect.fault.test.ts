@@ -81,7 +81,7 @@ describe.skipIf(check.skip)('redis: reconnect, resubscribe, restore, publish tim
         { body: Buffer.from('stalled'), properties: {} },
         { timeoutMs: 300 },
       ),
-    ).rejects.toMatchObject({ code: 'MS_QUEUE_TIMEOUT' });
+    ).rejects.toMatchObject({ code: 'MS_QUEUE_PUBLISH_TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(1400);
     await sleep(1600);
     // The timed-out publish may still have been applied once the pause ended: "may or may not", never silent.

@@ -74,12 +74,12 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
     );
   });
 
-  it('rejects a publish to a missing exchange with MS_QUEUE_NO_EXCHANGE, then keeps publishing on a new channel', async () => {
+  it('rejects a publish to a missing exchange with MS_QUEUE_UNKNOWN_EXCHANGE, then keeps publishing on a new channel', async () => {
     const transport = await open();
     const target = await queue(transport, 'after-404');
     expect(
       await codeOf(transport.publish({ exchange: 'amqp-test.no-such-exchange', routingKey: 'x' }, message('x'))),
-    ).toBe('MS_QUEUE_NO_EXCHANGE');
+    ).toBe('MS_QUEUE_UNKNOWN_EXCHANGE');
     await expect(
       transport.publish({ exchange: '', routingKey: target }, message('still works')),
     ).resolves.toBeUndefined();

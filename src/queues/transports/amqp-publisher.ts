@@ -50,7 +50,7 @@ export const PUBLISH_ERROR_CODES = {
   timeout: 'MS_QUEUE_PUBLISH_TIMEOUT',
   nacked: 'MS_QUEUE_PUBLISH_NACKED',
   unroutable: 'MS_QUEUE_UNROUTABLE',
-  noExchange: 'MS_QUEUE_NO_EXCHANGE',
+  noExchange: 'MS_QUEUE_UNKNOWN_EXCHANGE',
   bufferFull: 'MS_QUEUE_PUBLISH_BUFFER_FULL',
   closed: 'MS_QUEUE_CLOSED',
   aborted: 'MS_QUEUE_PUBLISH_ABORTED',

@@ -208,7 +208,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     if (current) return current;
     await this.connection.open(this.closing.signal);
     const model = this.connection.current;
-    if (!model) throw new MicroservicesError('MS_QUEUE_DISCONNECTED', `${this.name} lost its connection; try again`);
+    if (!model) throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} lost its connection; try again`);
     return model;
   }
 

@@ -158,7 +158,8 @@ export class NatsTopology {
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     const type = await this.exchangeType(exchange);
-    if (!type) throw new MicroservicesError('MS_QUEUE_NO_EXCHANGE', `No exchange "${exchange}" to bind "${queue}" to`);
+    if (!type)
+      throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${exchange}" to bind "${queue}" to`);
     let filters: string[];
     try {
       filters = bindingFilters(exchange, type, routingKey);

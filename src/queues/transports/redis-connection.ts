@@ -189,7 +189,7 @@ export function unlessClosed<T>(client: RedisClient, command: Promise<T>): Promi
 export function withTimeout<T>(command: Promise<T>, ms: number, what: string): Promise<T> {
   return raceCommand(command, (reject) => {
     const timer = setTimeout(
-      () => reject(new MicroservicesError('MS_QUEUE_TIMEOUT', `Redis did not answer ${what} within ${ms} ms`)),
+      () => reject(new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `Redis did not answer ${what} within ${ms} ms`)),
       ms,
     );
     return () => clearTimeout(timer);

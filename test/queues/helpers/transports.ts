@@ -44,7 +44,7 @@ export class RecordingTransport extends MemoryTransport {
 /** A broker that is down: connect() waits until its signal aborts (reconnecting forever), or fails at once. */
 export function unreachableTransport(mode: 'hang' | 'fail'): Transport & { connectCalls: number } {
   const refuse = (): Promise<never> =>
-    Promise.reject(new MicroservicesError('MS_QUEUE_CONNECTION', 'connect ECONNREFUSED 127.0.0.1:1'));
+    Promise.reject(new MicroservicesError('MS_QUEUE_CONNECT_FAILED', 'connect ECONNREFUSED 127.0.0.1:1'));
   const transport: Transport & { connectCalls: number } = {
     name: 'fake://127.0.0.1:1',
     capabilities: { exchangeTypes: ['direct'], durable: true, nativeDeadLetter: false },
