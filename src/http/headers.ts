@@ -16,6 +16,14 @@ const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 export function headerProblem(name: string, value: unknown): string | undefined {
   if (!TOKEN.test(name)) return 'has a name that is not an HTTP token';
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'is not a finite number';
+  if (Array.isArray(value)) {
+    // Several lines of one header (Set-Cookie): each must pass on its own.
+    for (const item of value) {
+      const problem = headerProblem(name, item);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
   if (typeof value !== 'string') return `has a ${value === null ? 'null' : typeof value} value, not a string`;
   const bad = INVALID_VALUE_CHAR.exec(value)?.[0];
   if (bad === undefined) return undefined;

@@ -93,6 +93,14 @@ describe('issue 12: header values Node refuses give the service its own 500', ()
     expect(contentDisposition("it's (1) é.txt")).toContain(`filename*=UTF-8''it%27s%20%281%29%20%C3%A9.txt`);
   });
 
+  it('accepts numbers and lists of valid values (Set-Cookie lines), refuses a bad line in a list', () => {
+    const cookies = ['a=1; Path=/', 'b=2; Path=/'] as unknown as string;
+    expect(reply('x', 200, { 'content-length': 1 as unknown as string, 'set-cookie': cookies }).status).toBe(200);
+    const bad = ['a=1', 'b=2\r\nx: y'] as unknown as string;
+    expect(() => reply('x', 200, { 'set-cookie': bad })).toThrow(/header "set-cookie" has a control character/);
+    expect(() => reply('x', 200, { 'bad name': 'x' })).toThrow(/not an HTTP token/);
+  });
+
   it('a bad header on an APIException and a non-Latin-1 reason phrase are the service 500 too', async () => {
     for (const path of ['/api-header/', '/reason/']) {
       const result = await get(path);
