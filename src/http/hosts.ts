@@ -12,9 +12,13 @@ import { APIException } from './errors.js';
  * @example new Microservice('notes', { allowedHosts: ['api.example.com', '*.internal.example.com:8443'] });
  */
 export interface HostOptions {
-  /** Hosts this service answers for: `name`, `name:port`, `*.domain` (any subdomain), `[::1]:5000`. */
+  /**
+   * Hosts this service answers for: `name` (any port), `name:port`, `*.domain` (any subdomain), `[::1]:5000`.
+   * Requests naming another host (in `Host`, or in `X-Forwarded-Host` from a peer `trustProxy` trusts) get
+   * 400. Unset, any well-formed host is answered and echoed in absolute URLs: set it (or `publicUrl`) in production.
+   */
   readonly allowedHosts?: readonly string[] | undefined;
-  /** `scheme://host[:port]` used for every absolute URL (`https://api.example.com`). */
+  /** `http(s)://host[:port]` used for every absolute URL whatever the request says (`https://api.example.com`). */
   readonly publicUrl?: string | undefined;
 }
 
