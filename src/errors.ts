@@ -37,6 +37,10 @@ export const ERROR_CATALOGUE = {
     when: 'a handler returned data that cannot be encoded as JSON (500)',
     action: 'return JSON-safe data',
   },
+  MS_HTTP_BAD_HOST: {
+    when: 'the Host (or trusted X-Forwarded-Host) is not among allowedHosts (400)',
+    action: 'use a listed host name, or add it to allowedHosts',
+  },
   MS_HTTP_URL_BUILD: {
     when: 'urlFor() cannot build a URL for the endpoint and values given',
     action: 'check the endpoint name and values',

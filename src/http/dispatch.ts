@@ -7,7 +7,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logging.js';
 import { APIException, NotAcceptable, ParseError, UnsupportedMediaType } from './errors.js';
-import { JsonEncodeError, type ProtoPoisoning } from './json.js';
+import { requestOrigin } from './hosts.js';
+import { JSON_ENCODE_FAILED, JsonEncodeError, type ProtoPoisoning } from './json.js';
 import { parseMediaType } from './media-type.js';
 import { negotiate } from './negotiation.js';
 import { assertSameOrigin, formOverride } from './override.js';
@@ -142,7 +143,7 @@ function sendFailure(service: DispatchService, target: ResponseTarget, error: un
     service.logger.error(`${error.message} on ${path} [${target.method}]`);
     sendError(
       { ...target, group: undefined },
-      { status: 500, statusText: 'Internal Server Error', message: error.message },
+      { status: 500, statusText: 'Internal Server Error', message: JSON_ENCODE_FAILED, detail: error.detail },
       true,
     );
     return;
@@ -320,7 +321,7 @@ export function dispatch(
   const path = q < 0 ? url : url.slice(0, q);
   const queryString = q < 0 ? '' : url.slice(q + 1);
   const method = request.method;
-  const origin = `${request.protocol}://${request.host}`;
+  const origin = requestOrigin(request);
   const target: MutableTarget = {
     reply,
     service,

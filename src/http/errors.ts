@@ -4,6 +4,7 @@
  * resource envelope.
  */
 import { type ErrorCode, MicroservicesError } from '../errors.js';
+import { assertValidHeaders } from './headers.js';
 
 /**
  * Base of the API exceptions; `detail` is the message shown to the client.
@@ -18,6 +19,8 @@ export class APIException extends MicroservicesError {
     options: { status?: number; code?: ErrorCode; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(options.code ?? 'MS_HTTP_API_ERROR', detail, { status: options.status ?? 500, cause: options.cause });
+    // A header Node would refuse breaks the error response itself; say so where the exception is made.
+    if (options.headers !== undefined) assertValidHeaders(options.headers, this.constructor.name);
     this.headers = options.headers ?? {};
   }
 

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { requestOrigin } from './hosts.js';
 import { negotiate } from './negotiation.js';
 import { type ServiceView, sendError } from './respond.js';
 
@@ -28,7 +29,7 @@ export function installErrorHandler(
       service.logger.error(`Exception on ${request.url} [${request.method}]: ${error.stack ?? error.message}`);
     const message = status >= 500 ? 'Internal Server Error' : (MESSAGES[error.code] ?? error.message);
     const url = request.url;
-    const origin = `${request.protocol}://${request.host}`;
+    const origin = requestOrigin(request);
     if (status === 413) reply.header('connection', 'close');
     sendError(
       {

@@ -22,6 +22,7 @@ export {
   Throttled,
   UnsupportedMediaType,
 } from './errors.js';
+export { contentDisposition } from './headers.js';
 export { JsonEncodeError, type ProtoPoisoning } from './json.js';
 export type { UploadedFile } from './parsing.js';
 export { HttpReply, reply } from './reply.js';

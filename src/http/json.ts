@@ -60,15 +60,39 @@ export function decodeJsonBody(text: string, maxDepth: number, poisoning: ProtoP
   }
 }
 
+/** What a client is told when its response cannot be encoded, unless the service runs with `debug`. */
+export const JSON_ENCODE_FAILED = 'The response could not be encoded as JSON.';
+
 /**
- * A response value that JSON cannot represent (a cycle, for example); the service answers 500 with its message.
+ * A response value that JSON cannot represent (a cycle, a throwing `toJSON`). The service answers 500 with
+ * `JSON_ENCODE_FAILED`; `message` (for the log) names only what `JSON.stringify` itself reports, never the text of
+ * an error thrown by the application's own `toJSON` or getters, which may carry data; `detail` has that text too
+ * and is shown only in debug mode.
  * @example try { encodeJson(cyclic); } catch (error) { error instanceof JsonEncodeError; }
  */
 export class JsonEncodeError extends MicroservicesError {
+  /** The full reason, the application's own error text included: for debug mode only. */
+  readonly detail: string;
+
   /** @example throw new JsonEncodeError('Converting circular structure to JSON'); */
-  constructor(reason: string, cause?: unknown) {
+  constructor(reason: string, cause?: unknown, detail: string = reason) {
     super('MS_HTTP_JSON_ENCODE', `The response could not be encoded as JSON: ${reason}`, { status: 500, cause });
+    this.detail = `The response could not be encoded as JSON: ${detail}`;
   }
+}
+
+/** JSON.stringify's own complaints; anything else was thrown by application code (a toJSON method, a getter). */
+const OWN_FAILURE = /^(?:Converting circular structure to JSON|Do not know how to serialize a BigInt)/;
+
+function encodeFailure(error: unknown): JsonEncodeError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof TypeError && OWN_FAILURE.test(message)) return new JsonEncodeError(message, error);
+  const name = error instanceof Error ? error.name : typeof error;
+  return new JsonEncodeError(
+    `a toJSON method or getter threw ${name} (its message is shown only in debug mode)`,
+    error,
+    message,
+  );
 }
 
 function replacer(_key: string, value: unknown): unknown {
@@ -89,10 +113,9 @@ export function encodeJson(value: unknown, indent?: number): string {
     try {
       text = JSON.stringify(value, replacer, indent);
     } catch (error) {
-      throw new JsonEncodeError((error as Error).message, error);
+      throw encodeFailure(error);
     }
-    if (!(first instanceof TypeError && /BigInt/i.test(first.message)))
-      throw new JsonEncodeError((first as Error).message, first);
+    if (!(first instanceof TypeError && /BigInt/i.test(first.message))) throw encodeFailure(first);
   }
   if (text === undefined) throw new JsonEncodeError(`a value of type ${typeof value} has no JSON form`);
   return text;

@@ -6,8 +6,10 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { getLogger, type Logger } from '../logging.js';
+import { type ConnectionLimits, limitConnections } from './connections.js';
 import { type DispatchService, dispatch } from './dispatch.js';
 import { installErrorHandler } from './fastify-errors.js';
+import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
 import type { HttpRequest, UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
@@ -20,7 +22,7 @@ import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
  * Service options. Timeouts are in milliseconds.
  * @example new Microservice('notes', { bodyLimit: 64 * 1024, schema: { statusCode: 'status' } });
  */
-export interface MicroserviceOptions {
+export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
   /** Show error details (stack traces, why a handler failed) and log one line per request. */
   readonly debug?: boolean;
   /** Largest accepted request body in bytes (default 1 MiB); larger gives 413 before the body is read. */
@@ -153,6 +155,8 @@ export class Microservice {
     this.fastify.route({ method: this.fastify.supportedMethods, url: '*', handler });
     this.fastify.setNotFoundHandler(handler);
     installErrorHandler(this.fastify, service);
+    installHostPolicy(this.fastify, options);
+    limitConnections(this.fastify.server, options);
     if (this.debug) this.installRequestLog();
   }
 

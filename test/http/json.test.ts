@@ -19,8 +19,8 @@ describe('JSON encoding (checklist item 41)', () => {
     });
   });
 
-  it('a value that cannot be encoded is a 500 with a clear message', async () => {
-    const app = new Microservice('json');
+  it('a value that cannot be encoded is a 500 with a clear message, its reason shown in debug mode', async () => {
+    const app = new Microservice('json', { debug: true });
     app.get('/cycle/', { resource: new ResourceMarker() }, () => {
       const node: Record<string, unknown> = {};
       node.self = node;
@@ -28,7 +28,8 @@ describe('JSON encoding (checklist item 41)', () => {
     });
     const res = await app.inject('/cycle/');
     expect(res.statusCode).toBe(500);
-    expect(res.json().message).toMatch(/^The response could not be encoded as JSON: .*circular/i);
+    expect(res.json().message).toBe('The response could not be encoded as JSON.');
+    expect(res.json().detail).toMatch(/^The response could not be encoded as JSON: .*circular/i);
   });
 
   it('measures nesting without recursion, ignoring brackets inside strings', () => {

@@ -1,7 +1,8 @@
 /**
  * The parts of the resource page that depend only on the request path, the allowed methods and the formats:
  * breadcrumbs, the action bar, the allowed-method chips and the content form. They are the same for every
- * request to a route (and path), so they are built once and kept in a small bounded cache.
+ * request to a route (and path), so they are built once and kept in a cache bounded by bytes: the request
+ * target is part of the key, so a client sending long distinct queries must not be able to grow it.
  */
 import { breadcrumbs } from './breadcrumbs.js';
 import { actionBar, contentForm } from './controls.js';
@@ -55,8 +56,66 @@ function buildChrome(fullPath: string, methods: readonly string[], formats: read
   };
 }
 
-const MAX_CACHED = 256;
-const cache = new Map<string, PageChrome>();
+/** The most the cache holds, counting two bytes per UTF-16 code unit of keys and values. */
+const CACHE_BUDGET_BYTES = 8 * 1024 * 1024;
+/** Chrome bigger than this (a very long request target) is built each time, never kept. */
+const MAX_ENTRY_BYTES = 64 * 1024;
+/** A rough allowance for the Map entry and the chrome object around the strings. */
+const ENTRY_OVERHEAD_BYTES = 160;
+
+interface CachedChrome {
+  readonly chrome: PageChrome;
+  readonly bytes: number;
+}
+
+const cache = new Map<string, CachedChrome>();
+let cachedBytes = 0;
+
+function entryBytes(key: string, chrome: PageChrome): number {
+  const units =
+    key.length +
+    chrome.breadcrumbs.length +
+    chrome.actions.length +
+    chrome.allowedMethods.length +
+    chrome.contentForm.length;
+  return 2 * units + ENTRY_OVERHEAD_BYTES;
+}
+
+/**
+ * Strings built by concatenation are trees of pieces in V8 (an escaped query can be hundreds of small pieces,
+ * each with its own header); reading a character makes V8 replace the tree with one flat copy, so what the
+ * cache keeps is close to what it counts.
+ */
+function flatten(...texts: string[]): void {
+  for (const text of texts) text.charCodeAt(0);
+}
+
+/** Keeps `chrome` under `key`, evicting the oldest entries until the budget holds it. */
+function remember(key: string, chrome: PageChrome): void {
+  const bytes = entryBytes(key, chrome);
+  if (bytes > MAX_ENTRY_BYTES) return;
+  flatten(key, chrome.breadcrumbs, chrome.actions, chrome.allowedMethods, chrome.contentForm);
+  for (const [oldKey, old] of cache) {
+    if (cachedBytes + bytes <= CACHE_BUDGET_BYTES) break;
+    cache.delete(oldKey);
+    cachedBytes -= old.bytes;
+  }
+  cache.set(key, { chrome, bytes });
+  cachedBytes += bytes;
+}
+
+/**
+ * The cache's size as counted against its budget (internal; for tests).
+ * @example pageChromeCacheBytes() <= pageChromeCacheBudget(); // true
+ */
+export function pageChromeCacheBytes(): number {
+  return cachedBytes;
+}
+
+/** The byte budget of the cache (internal; for tests). */
+export function pageChromeCacheBudget(): number {
+  return CACHE_BUDGET_BYTES;
+}
 
 /**
  * The cache key: methods, then formats, then the path, separated by line feeds. The path comes last, so as long
@@ -77,7 +136,7 @@ function cacheKey(fullPath: string, methods: readonly string[], formats: readonl
 
 /**
  * The page chrome for a path, its allowed methods and its `?format=` values, built once per distinct
- * combination (up to a bounded number kept).
+ * combination (as many kept as fit the byte budget, oldest dropped first).
  *
  * @example
  * pageChrome('/second/', ['GET', 'HEAD', 'OPTIONS'], ['json', 'html']).actions; // '<div class="actions">…'
@@ -86,9 +145,8 @@ export function pageChrome(fullPath: string, methods: readonly string[], formats
   const key = cacheKey(fullPath, methods, formats);
   if (key === undefined) return buildChrome(fullPath, methods, formats);
   const cached = cache.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached.chrome;
   const chrome = buildChrome(fullPath, methods, formats);
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, chrome);
+  remember(key, chrome);
   return chrome;
 }
