@@ -121,6 +121,15 @@ export const ERROR_CATALOGUE = {
     when: 'a message was delivered too often without its handler finishing',
     action: 'look for consumer crashes',
   },
+  // Contracts
+  MS_VALIDATION_FAILED: {
+    when: 'a body, query, header or payload does not match its schema (400 over HTTP)',
+    action: 'fix the fields named in issues',
+  },
+  MS_CONTRACT_INVALID: {
+    when: 'a route rule, schema or descriptor cannot be turned into an OpenAPI or AsyncAPI document',
+    action: 'fix the rule or descriptor the message names',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Every code the toolkit throws. */
