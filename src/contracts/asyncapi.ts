@@ -62,6 +62,8 @@ function serverOf(server: AsyncApiDescriptor['server']): Record<string, unknown>
     // The text may hold a password that maskPassword cannot recognise: do not repeat it.
     throw new MicroservicesError('MS_CONTRACT_INVALID', 'the server URL is not a URL', { cause: error });
   }
+  // Without an authority (`user:pw@host` parses as scheme "user" and path "pw@host") the path could hold it.
+  if (url.host === '') throw new MicroservicesError('MS_CONTRACT_INVALID', 'the server URL has no host');
   const protocol = server.protocol ?? url.protocol.replace(/:$/, '');
   const user = url.username || url.password ? `${url.username}${url.password ? `:${PASSWORD_MASK}` : ''}@` : '';
   const out: Record<string, unknown> = {
