@@ -46,6 +46,11 @@ export interface ValidateOptions {
   readonly maxMessageLength?: number;
   /** Longest path kept, in characters (default 200). */
   readonly maxPathLength?: number;
+  /**
+   * Longest wait for an async validator, in ms (default: none). Past it the result is a failure whose
+   * `cause` is a `MS_VALIDATION_FAILED` error saying so; the validator itself cannot be cancelled.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** The message clients see when the validator itself failed (its own error text may hold internals). */
@@ -122,6 +127,25 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+function withTimeout<T>(
+  settled: Promise<ValidationResult<T>>,
+  timeoutMs: number,
+  prefix: string,
+): Promise<ValidationResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ValidationFailure>((resolve) => {
+    timer = setTimeout(() => {
+      const cause = new MicroservicesError(
+        'MS_VALIDATION_FAILED',
+        `the validator did not answer within ${timeoutMs} ms`,
+      );
+      resolve(failure(prefix, cause));
+    }, timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Like `validate()`, but answers synchronously when the validator is synchronous (no extra microtask on hot
  * paths such as request handling); a Promise only for async validators.
@@ -142,10 +166,11 @@ export function validateEager<S extends StandardSchemaV1>(
     return failure(options.prefix ?? '', error);
   }
   if (isThenable(raw)) {
-    return Promise.resolve(raw).then(
-      (settled) => normalise<Out>(settled, options),
+    const settled = Promise.resolve(raw).then(
+      (result) => normalise<Out>(result, options),
       (error: unknown) => failure(options.prefix ?? '', error),
     );
+    return options.timeoutMs === undefined ? settled : withTimeout(settled, options.timeoutMs, options.prefix ?? '');
   }
   return normalise<Out>(raw, options);
 }

@@ -115,6 +115,16 @@ describe('validate(): bounded and never throwing', () => {
       if (!result.ok) expect(result.issues).toEqual([{ path: '', message: VALIDATOR_FAILED_MESSAGE }]);
     }
   });
+  it('an async validator that never answers fails after timeoutMs, with the cause kept', async () => {
+    const never = fake(() => new Promise(() => {}));
+    const started = Date.now();
+    const result = await validate(never, 1, { prefix: 'body', timeoutMs: 50 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    if (result.ok) throw new Error('expected a failure');
+    expect(result.issues).toEqual([{ path: 'body', message: VALIDATOR_FAILED_MESSAGE }]);
+    expect(result.cause).toBeInstanceOf(MicroservicesError);
+    expect(String((result.cause as Error).message)).toContain('50 ms');
+  });
   it('an empty issues array is still a failure (the spec: issues present means failure)', async () => {
     const result = await validate(
       fake(() => ({ issues: [] })),
