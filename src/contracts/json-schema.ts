@@ -45,7 +45,7 @@ function describe(error: unknown): string {
 
 function convert(schema: StandardTypedV1, side: SchemaSide, target: string): JsonSchemaResult {
   const vendor = vendorOf(schema);
-  const converter = (schema['~standard'] as Partial<StandardJSONSchemaV1.Props>).jsonSchema;
+  const converter = (schema['~standard'] as Partial<StandardJSONSchemaV1.Props> | undefined)?.jsonSchema;
   if (typeof converter?.[side] !== 'function') {
     const hint = vendor === 'valibot' ? ' (wrap it with toStandardJsonSchema() from @valibot/to-json-schema)' : '';
     return { ok: false, missing: { vendor, reason: `${vendor} does not implement Standard JSON Schema${hint}` } };
@@ -73,7 +73,7 @@ export function toJsonSchema(schema: StandardTypedV1, options: JsonSchemaOptions
   const side = options.side ?? 'input';
   const target = options.target ?? 'draft-2020-12';
   const key = `${side} ${target}`;
-  if (typeof schema !== 'object' && typeof schema !== 'function') {
+  if (schema === null || (typeof schema !== 'object' && typeof schema !== 'function')) {
     return { ok: false, missing: { vendor: 'unknown', reason: 'not a schema object' } };
   }
   let entries = cache.get(schema);

@@ -49,6 +49,13 @@ describe('toJsonSchema(): Standard JSON Schema', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.missing).toMatchObject({ vendor: 'zod', reason: expect.stringContaining('Date') });
   });
+  it('an object that is not a schema gives a missing marker, not a throw', () => {
+    expect(toJsonSchema({} as never)).toEqual({
+      ok: false,
+      missing: { vendor: 'unknown', reason: expect.any(String) },
+    });
+    expect(toJsonSchema(null as never).ok).toBe(false);
+  });
   it('is cached per schema object and per side/target', () => {
     const schema = z.object({ title: z.string() });
     expect(toJsonSchema(schema)).toBe(toJsonSchema(schema));
