@@ -30,8 +30,10 @@ export interface DeliveryContext {
   /** True while `channel` is the live channel of the consumer that received the message. */
   isLive(channel: Channel): boolean;
   deadLetterQueueOf(queue: string): string | undefined;
-  /** A confirmed publish (the transport's publisher). */
-  publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
+  /** A confirmed publish (the transport's publisher); `signal` abandons it. */
+  publish(target: PublishTarget, message: OutgoingMessage, signal?: AbortSignal): Promise<void>;
+  /** Aborts once `channel` is gone (connection lost, channel closed). */
+  channelGone(channel: Channel): AbortSignal;
   /** Aborts when the transport closes, ending any delay before a requeue. */
   readonly closing: AbortSignal;
   /**
@@ -147,7 +149,14 @@ export class AmqpDelivery implements Delivery {
   ): Promise<boolean> {
     if (!this.context.isLive(this.channel)) return this.stale(purpose);
     try {
-      await this.context.publish(target, { body: this.body, properties: { ...this.properties, headers } });
+      // The copy is bound to this delivery's channel: once that channel is gone the broker redelivers the
+      // original, so a copy still waiting (or unconfirmed) is abandoned rather than sent on a later channel.
+      // Otherwise each reconnect would add a copy while the original's ack is dropped: messages multiply.
+      await this.context.publish(
+        target,
+        { body: this.body, properties: { ...this.properties, headers } },
+        this.context.channelGone(this.channel),
+      );
     } catch (error) {
       this.context.logger.error(
         `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead: ${(error as Error).message}`,
