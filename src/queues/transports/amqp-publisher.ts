@@ -407,7 +407,7 @@ export class AmqpPublisher {
       );
       return;
     }
-    if (this.refusedBy(channel) === entry && this.lastChannelError) {
+    if (this.refusedBy(channel, entry) === entry && this.lastChannelError) {
       this.settle(entry, refusalError(this.lastChannelError, entry));
       return;
     }
@@ -421,14 +421,15 @@ export class AmqpPublisher {
    * oldest message unconfirmed on that channel; for a size refusal, the oldest one of the size it names.
    * Worked out once per channel, on its first failed confirm, while every unconfirmed entry is still known.
    */
-  private refusedBy(channel: ConfirmChannel): PendingPublish | undefined {
+  private refusedBy(channel: ConfirmChannel, current: PendingPublish): PendingPublish | undefined {
     if (this.refusals.has(channel)) return this.refusals.get(channel);
     const error = this.lastChannelError;
     const code = (error as { code?: unknown } | undefined)?.code;
     let culprit: PendingPublish | undefined;
     if (error && typeof code === 'number' && FINAL_REFUSALS.has(code)) {
       const size = /message size (\d+) is larger/.exec(error.message);
-      for (const entry of this.unconfirmed) {
+      // `current` has just left `unconfirmed`; the others on this channel get their callbacks next.
+      for (const entry of [current, ...this.unconfirmed]) {
         if (entry.writtenTo !== channel) continue;
         if (size && entry.message.body.length !== Number(size[1])) continue;
         if (!culprit || entry.sequence < culprit.sequence) culprit = entry;
