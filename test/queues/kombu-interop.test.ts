@@ -120,7 +120,6 @@ describe.skipIf(kombu.skip)('kombu interoperability with python3-kombu on Rabbit
     const queue = name('ledger');
     const app = new Microservice({ connection: URL });
     const handled: Array<{ payload: unknown; headers: Record<string, unknown> }> = [];
-    const disconnects = 0;
     app.queue(queue, (payload, context) => {
       handled.push({ payload, headers: { ...context.message.headers } });
     });
