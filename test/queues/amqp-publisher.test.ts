@@ -74,6 +74,10 @@ describe('AMQP publisher', () => {
     publisher.attach(asChannel(channel));
     const bad = { body: Buffer.from('x'), properties: { priority: 1000 } };
     expect(await outcome(publisher.publish({ exchange: '', routingKey: 'q' }, bad))).toMatch(/^MS_QUEUE_UNENCODABLE/);
+    const longQueue = outcome(publisher.publish({ exchange: '', routingKey: 'q'.repeat(256) }, message('x')));
+    expect(await longQueue).toMatch(
+      /^MS_QUEUE_UNENCODABLE: The routing key must be a string of at most 255 bytes; got 256/,
+    );
     expect(channel.confirms).toHaveLength(0);
     expect(publisher.pendingCount).toBe(0);
     publisher.close();

@@ -24,8 +24,22 @@ const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
 interface Encoding {
-  /** Bytes the encoded table takes so far. */
+  /**
+   * An upper bound of the encoded size (strings count 3 bytes per UTF-16 unit, so the common case never
+   * measures UTF-8); measured exactly only when the bound passes the limit.
+   */
   bytes: number;
+  exact: boolean;
+}
+
+function stringBytes(value: string, encoding: Encoding): number {
+  return encoding.exact ? Buffer.byteLength(value) : value.length * 3;
+}
+
+/** A header's path for error messages, built only when there is an error. */
+function pathOf(prefix: string, key: string | number): string {
+  if (typeof key === 'number') return `${prefix}[${key}]`;
+  return prefix === '' ? key : `${prefix}.${key}`;
 }
 
 function refuse(path: string, why: string): never {
@@ -38,16 +52,16 @@ function isPlainObject(value: object): boolean {
 }
 
 /** A decimal or timestamp as `amqp-field-decode.ts` (and amqplib) return them, so a received header goes back out as it came. */
-function amqpTagged(value: Record<string, unknown>, path: string, encoding: Encoding): unknown {
+function amqpTagged(value: Record<string, unknown>, path: () => string, encoding: Encoding): unknown {
   const tag = value['!'];
   if (tag === 'decimal') {
     const inner = value.value as { places?: unknown; digits?: unknown } | null;
     const places = inner?.places;
     const digits = inner?.digits;
     if (typeof places !== 'number' || !Number.isInteger(places) || places < 0 || places > 255)
-      refuse(path, 'a decimal needs places 0..255');
+      refuse(path(), 'a decimal needs places 0..255');
     if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < INT32_MIN || digits > INT32_MAX)
-      refuse(path, 'a decimal needs signed 32-bit digits');
+      refuse(path(), 'a decimal needs signed 32-bit digits');
     encoding.bytes += 5;
     // amqplib writes the digits unsigned; the same 32 bits carry the signed value.
     return { '!': 'decimal', value: { places, digits: digits >>> 0 } };
@@ -56,18 +70,18 @@ function amqpTagged(value: Record<string, unknown>, path: string, encoding: Enco
   return undefined;
 }
 
-function timestamp(seconds: unknown, path: string, encoding: Encoding): unknown {
+function timestamp(seconds: unknown, path: () => string, encoding: Encoding): unknown {
   if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 0)
-    refuse(path, 'a timestamp needs whole non-negative seconds');
+    refuse(path(), 'a timestamp needs whole non-negative seconds');
   encoding.bytes += 8;
   return { '!': 'timestamp', value: seconds };
 }
 
-function encodeValue(value: unknown, path: string, depth: number, encoding: Encoding): unknown {
+function encodeValue(value: unknown, prefix: string, key: string | number, depth: number, encoding: Encoding): unknown {
   encoding.bytes += 1; // the type tag
   switch (typeof value) {
     case 'string':
-      encoding.bytes += 4 + Buffer.byteLength(value);
+      encoding.bytes += 4 + stringBytes(value, encoding);
       return value;
     case 'boolean':
       encoding.bytes += 1;
@@ -77,50 +91,52 @@ function encodeValue(value: unknown, path: string, depth: number, encoding: Enco
         encoding.bytes += 4;
         return { '!': 'int', value };
       }
-      if (Number.isSafeInteger(value)) {
-        encoding.bytes += 8;
-        return { '!': 'long', value };
-      }
       encoding.bytes += 8;
-      return { '!': 'double', value };
+      return Number.isSafeInteger(value) ? { '!': 'long', value } : { '!': 'double', value };
     case 'bigint':
-      if (value < INT64_MIN || value > INT64_MAX) refuse(path, 'a BigInt outside the signed 64-bit range');
+      if (value < INT64_MIN || value > INT64_MAX)
+        refuse(pathOf(prefix, key), 'a BigInt outside the signed 64-bit range');
       encoding.bytes += 8;
       return { '!': 'long', value };
     case 'undefined':
       // Only reached inside an array (a table leaves undefined values out): null, as JSON does.
       return null;
     case 'object':
-      return encodeObject(value, path, depth, encoding);
+      return value === null ? null : encodeObject(value, prefix, key, depth, encoding);
     default:
-      return refuse(path, `a ${typeof value} has no AMQP field type`);
+      return refuse(pathOf(prefix, key), `a ${typeof value} has no AMQP field type`);
   }
 }
 
-function encodeObject(value: object | null, path: string, depth: number, encoding: Encoding): unknown {
-  if (value === null) return null;
+function encodeObject(value: object, prefix: string, key: string | number, depth: number, encoding: Encoding): unknown {
+  const path = (): string => pathOf(prefix, key);
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (!Number.isFinite(ms)) refuse(path, 'an invalid Date');
+    if (!Number.isFinite(ms)) refuse(path(), 'an invalid Date');
     return timestamp(Math.floor(ms / 1000), path, encoding);
   }
   if (value instanceof Uint8Array) {
     encoding.bytes += 4 + value.byteLength;
     return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   }
-  if (depth >= MAX_TABLE_DEPTH) refuse(path, `nested deeper than ${MAX_TABLE_DEPTH} levels (or circular)`);
+  if (depth >= MAX_TABLE_DEPTH) refuse(path(), `nested deeper than ${MAX_TABLE_DEPTH} levels (or circular)`);
   if (Array.isArray(value)) {
     encoding.bytes += 4;
-    return value.map((item, index) => encodeValue(item, `${path}[${index}]`, depth + 1, encoding));
+    const inner = path();
+    const array = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) {
+      array[index] = encodeValue(value[index], inner, index, depth + 1, encoding);
+    }
+    return array;
   }
-  if (!isPlainObject(value)) refuse(path, `a ${value.constructor?.name ?? 'non-plain object'} is not a plain object`);
+  if (!isPlainObject(value)) refuse(path(), `a ${value.constructor?.name ?? 'non-plain object'} is not a plain object`);
   const record = value as Record<string, unknown>;
   if (Object.hasOwn(record, '!')) {
     const tagged = amqpTagged(record, path, encoding);
     if (tagged !== undefined) return tagged;
   }
   encoding.bytes += 4;
-  const table = encodeTable(record, path, depth + 1, encoding);
+  const table = encodeTable(record, path(), depth + 1, encoding);
   // A table with a "!" key would be taken for amqplib's type notation: say explicitly that it is a table.
   return Object.hasOwn(table, '!') ? { '!': 'object', value: table } : table;
 }
@@ -132,19 +148,20 @@ function encodeTable(
   encoding: Encoding,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(table)) {
+  for (const key in table) {
+    if (!Object.hasOwn(table, key)) continue;
     const value = table[key];
     if (value === undefined) continue;
-    const path = prefix === '' ? key : `${prefix}.${key}`;
-    const keyBytes = Buffer.byteLength(key);
-    if (keyBytes > 255) refuse(`${path.slice(0, 40)}…`, `a key of ${keyBytes} bytes (the limit is 255)`);
+    const keyBytes = key.length <= 85 && !encoding.exact ? key.length * 3 : Buffer.byteLength(key);
+    if (keyBytes > 255 && Buffer.byteLength(key) > 255) {
+      refuse(`${pathOf(prefix, key).slice(0, 40)}…`, `a key of ${Buffer.byteLength(key)} bytes (the limit is 255)`);
+    }
     encoding.bytes += 1 + keyBytes;
-    Object.defineProperty(out, key, {
-      value: encodeValue(value, path, depth, encoding),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    const encoded = encodeValue(value, prefix, key, depth, encoding);
+    // defineProperty only for "__proto__", which plain assignment would take for the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+    else out[key] = encoded;
   }
   return out;
 }
@@ -154,12 +171,15 @@ function encodeTable(
  * @example toAmqpHeaders({ attempt: 200 }); // { attempt: { '!': 'int', value: 200 } }: tag I, not s
  */
 export function toAmqpHeaders(headers: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const encoding: Encoding = { bytes: 0 };
-  const table = encodeTable(headers, '', 1, encoding);
-  if (encoding.bytes > MAX_HEADER_TABLE_BYTES) {
+  const estimate: Encoding = { bytes: 0, exact: false };
+  const table = encodeTable(headers, '', 1, estimate);
+  if (estimate.bytes <= MAX_HEADER_TABLE_BYTES) return table;
+  const exact: Encoding = { bytes: 0, exact: true };
+  encodeTable(headers, '', 1, exact);
+  if (exact.bytes > MAX_HEADER_TABLE_BYTES) {
     throw new MicroservicesError(
       'MS_QUEUE_UNENCODABLE',
-      `The headers take ${encoding.bytes} bytes encoded; AMQP properties must fit in ${MAX_HEADER_TABLE_BYTES} bytes`,
+      `The headers take ${exact.bytes} bytes encoded; AMQP properties must fit in ${MAX_HEADER_TABLE_BYTES} bytes`,
     );
   }
   return table;

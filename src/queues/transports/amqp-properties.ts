@@ -24,6 +24,8 @@ function unencodable(field: string, why: string): never {
 /** A basic-property short string: a string of at most 255 UTF-8 bytes. */
 function shortString(field: string, value: unknown): string {
   if (typeof value !== 'string') unencodable(field, `a ${typeof value}, not a string`);
+  // Up to 85 UTF-16 units is at most 255 UTF-8 bytes: skip measuring the usual short values.
+  if (value.length <= 85) return value;
   const bytes = Buffer.byteLength(value);
   if (bytes > 255) unencodable(field, `${bytes} bytes (the limit is 255)`);
   return value;

@@ -78,6 +78,23 @@ function describeBytes(bytes: number): string {
   return bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MiB` : `${bytes} bytes`;
 }
 
+/** At most 255 UTF-8 bytes; a string of up to 85 UTF-16 units always is (3 bytes per unit at most). */
+function isShortString(value: unknown): boolean {
+  return typeof value === 'string' && (value.length <= 85 || Buffer.byteLength(value) <= 255);
+}
+
+/** The exchange and routing key are AMQP short strings (checked on every publish, so kept cheap). */
+function checkTarget(target: PublishTarget): void {
+  if (isShortString(target.exchange) && isShortString(target.routingKey)) return;
+  const [what, value] = isShortString(target.exchange)
+    ? (['routing key', target.routingKey] as const)
+    : (['exchange', target.exchange] as const);
+  throw new MicroservicesError(
+    PUBLISH_ERROR_CODES.unencodable,
+    `The ${what} must be a string of at most 255 bytes; got ${typeof value === 'string' ? `${Buffer.byteLength(value)} bytes` : typeof value}`,
+  );
+}
+
 /** The final error for a message the broker refused by closing the channel, naming RabbitMQ's limit when it says one. */
 function refusalError(channelError: Error, entry: { readonly message: OutgoingMessage }): MicroservicesError {
   const size = /message size (\d+) is larger than configured max size (\d+)/.exec(channelError.message);
@@ -214,6 +231,7 @@ export class AmqpPublisher {
     let publishOptions: Options.Publish;
     try {
       // Checked before the message is accepted: amqplib would throw half-way through writing it.
+      checkTarget(target);
       publishOptions = toPublishOptions(withId.properties);
     } catch (error) {
       return Promise.reject(error);
