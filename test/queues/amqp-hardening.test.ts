@@ -74,6 +74,19 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
       expect(reconnects).toBe(0);
     });
 
+    it('a publish waiting for a connection the broker refuses rejects with the cause, not a timeout', async () => {
+      const wrong = transport(variant((url) => (url.password = 'not-the-password')));
+      const result = await failure(
+        wrong.publish(
+          { exchange: '', routingKey: 'nowhere' },
+          { body: Buffer.from('x'), properties: {} },
+          { timeoutMs: 8000 },
+        ),
+      );
+      expect(result.code).toBe('MS_QUEUE_ACCESS_REFUSED');
+      expect(result.ms).toBeLessThan(5000);
+    });
+
     it('an unknown vhost rejects with MS_QUEUE_CONFIG_REFUSED naming it: vhost "x" not found (530)', async () => {
       const vhost = `no-such-vhost-${process.pid}`;
       const result = await failure(transport(variant((url) => (url.pathname = `/${vhost}`))).connect());

@@ -273,6 +273,14 @@ export class AmqpPublisher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Rejects everything still pending with `reason`, and stays usable: for when connecting gave up for good
+   * (a refused login, an unknown vhost), so that waiting publishes fail with the cause instead of a timeout.
+   */
+  failPending(reason: Error): void {
+    for (const entry of [...this.outbox, ...this.unconfirmed]) this.settle(entry, reason);
+  }
+
   /** Rejects everything still pending and refuses new publishes. */
   close(reason: Error = new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed')): void {
     this.closed = true;

@@ -129,6 +129,8 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         },
         onGaveUp: (error) => {
           this.logger.error(`${this.name}: ${error.message}`);
+          // Nothing reconnects any more: what waits for a connection fails now, with the cause.
+          this.publisher.failPending(error);
           this.emitEvent('error', error);
         },
       },
