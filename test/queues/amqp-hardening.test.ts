@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
-import { Client } from '../../src/queues/index.js';
+import { Client, Microservice } from '../../src/queues/index.js';
 import { AmqpTransport, type AmqpTransportOptions } from '../../src/queues/transports/amqp.js';
 import type { Delivery, ExchangeOptions } from '../../src/queues/transports/transport.js';
 import { sleep, waitFor } from '../conformance/helpers.js';
@@ -85,6 +85,21 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
       );
       expect(result.code).toBe('MS_QUEUE_ACCESS_REFUSED');
       expect(result.ms).toBeLessThan(5000);
+    });
+
+    it("a service's ready() and a client's publish with a wrong password reject with MS_QUEUE_ACCESS_REFUSED", async () => {
+      const url = variant((changed) => (changed.password = 'not-the-password')).href;
+      const app = new Microservice({ connection: url });
+      app.queue(queueName('never'), () => undefined);
+      const ready = await failure(app.ready());
+      expect(ready.code).toBe('MS_QUEUE_ACCESS_REFUSED');
+      expect(ready.ms).toBeLessThan(5000);
+      await app.stop();
+      const client = new Client(url);
+      const published = await failure(client.queue('nowhere').publish({ n: 1 }, { timeoutMs: 8000 }));
+      expect(published.code).toBe('MS_QUEUE_ACCESS_REFUSED');
+      expect(published.ms).toBeLessThan(5000);
+      await client.close();
     });
 
     it('an unknown vhost rejects with MS_QUEUE_CONFIG_REFUSED naming it: vhost "x" not found (530)', async () => {
