@@ -188,6 +188,16 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
       const amqp = await open();
       expect((await failure(amqp.declareQueue('q'.repeat(256)))).code).toBe('MS_QUEUE_INVALID_NAME');
       expect((await failure(amqp.declareQueue(`amq.${process.pid}`))).code).toBe('MS_QUEUE_INVALID_NAME');
+      const tooLong = 'q'.repeat(256);
+      for (const operation of [
+        () => amqp.consume(tooLong, () => undefined, { prefetch: 1 }),
+        () => amqp.purgeQueue(tooLong),
+        () => amqp.deleteQueue(tooLong),
+        () => amqp.bindQueue(tooLong, 'amq.direct', 'k'),
+        () => amqp.hasExchange(tooLong),
+      ]) {
+        expect((await failure(operation())).code).toBe('MS_QUEUE_INVALID_NAME');
+      }
       // The dead-letter queue's name counts too (it used to fail on the dead-letter declare).
       const long = 'q'.repeat(250);
       expect((await failure(amqp.declareQueue(long, { deadLetterQueue: `${long}.dead-letter` }))).code).toBe(

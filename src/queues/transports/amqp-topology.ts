@@ -36,11 +36,19 @@ const NOT_FOUND = 404;
 const EXCHANGE_TYPES = new Set(['direct', 'fanout', 'topic']);
 
 /**
- * Throws `MS_QUEUE_INVALID_NAME` for a name RabbitMQ would refuse: longer than 255 UTF-8 bytes, or starting
- * with `amq.` (reserved: a declare gets 403 ACCESS_REFUSED). Checked before anything is declared.
+ * Throws `MS_QUEUE_INVALID_NAME` for a name RabbitMQ would refuse: longer than 255 UTF-8 bytes (amqplib
+ * would throw a raw TypeError), or, when declaring, starting with `amq.` (reserved: a declare gets 403
+ * ACCESS_REFUSED). Checked before anything reaches the broker.
  * @example checkAmqpName('queue', 'amq.jobs'); // throws MS_QUEUE_INVALID_NAME
  */
-export function checkAmqpName(kind: 'queue' | 'exchange' | 'dead-letter queue', name: string): void {
+export function checkAmqpName(
+  kind: 'queue' | 'exchange' | 'dead-letter queue',
+  name: string,
+  { declaring = true }: { declaring?: boolean } = {},
+): void {
+  if (typeof name !== 'string') {
+    throw new MicroservicesError('MS_QUEUE_INVALID_NAME', `The ${kind} name must be a string, not ${typeof name}`);
+  }
   const bytes = Buffer.byteLength(name);
   if (bytes > 255) {
     throw new MicroservicesError(
@@ -48,7 +56,8 @@ export function checkAmqpName(kind: 'queue' | 'exchange' | 'dead-letter queue', 
       `The ${kind} name "${name.slice(0, 40)}…" is ${bytes} bytes long; AMQP allows 255`,
     );
   }
-  if (name.startsWith('amq.') && !BUILT_IN_EXCHANGES.has(name)) {
+  // Only declaring is reserved: consuming, binding or checking an existing amq.* name is the broker's call.
+  if (declaring && name.startsWith('amq.') && !BUILT_IN_EXCHANGES.has(name)) {
     throw new MicroservicesError(
       'MS_QUEUE_INVALID_NAME',
       `The ${kind} name "${name}" starts with "amq.", which RabbitMQ reserves for itself`,

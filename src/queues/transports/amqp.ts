@@ -15,7 +15,7 @@ import { getLogger, type Logger } from '../../logging.js';
 import { AmqpConnection } from './amqp-connection.js';
 import { AmqpConsumer } from './amqp-consumer.js';
 import { AmqpPublisher } from './amqp-publisher.js';
-import { AmqpTopology } from './amqp-topology.js';
+import { AmqpTopology, checkAmqpName } from './amqp-topology.js';
 import { amqpEndpoint } from './amqp-url.js';
 // Side effect: amqplib reads every header type and keeps the broker's reason for a refused connection.
 import './amqp-wire.js';
@@ -166,22 +166,28 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    checkAmqpName('queue', queue, { declaring: false });
+    checkAmqpName('exchange', exchange, { declaring: false });
     await this.topology.bindQueue(await this.model(), { queue, exchange, routingKey });
   }
 
   async deleteQueue(name: string): Promise<void> {
+    checkAmqpName('queue', name, { declaring: false });
     await this.topology.deleteQueue(await this.model(), name);
   }
 
   async deleteExchange(name: string): Promise<void> {
+    checkAmqpName('exchange', name, { declaring: false });
     await this.topology.deleteExchange(await this.model(), name);
   }
 
   async purgeQueue(name: string): Promise<number> {
+    checkAmqpName('queue', name, { declaring: false });
     return this.topology.purgeQueue(await this.model(), name);
   }
 
   async hasExchange(name: string): Promise<boolean> {
+    checkAmqpName('exchange', name, { declaring: false });
     return this.topology.hasExchange(await this.model(), name);
   }
 
@@ -196,6 +202,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    checkAmqpName('queue', queue, { declaring: false });
     const model = await this.model();
     const consumer = new AmqpConsumer(queue, handler, options, {
       logger: this.logger,
