@@ -4,6 +4,7 @@
  * names and exchange types are refused up front without harming the connection (item 6, low), and a
  * republished copy is never sent again on a later connection while the original comes back (item 2).
  */
+import amqplib from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
 import { Client, Microservice } from '../../src/queues/index.js';
@@ -219,6 +220,37 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
       await amqp.publish({ exchange: '', routingKey: queue }, { body: Buffer.from('ok'), properties: {} });
       expect(lost).toBe(0);
     });
+  });
+
+  it('a requeue copy of a message whose headers cannot be sent again (over 60 KiB) keeps its count, without the headers', async () => {
+    const queue = queueName('huge-headers');
+    const amqp = await open();
+    await amqp.declareQueue(queue);
+    const raw = await amqplib.connect(BROKER.href);
+    try {
+      const channel = await raw.createConfirmChannel();
+      await new Promise<void>((resolve, reject) =>
+        channel.publish('', queue, Buffer.from('{}'), { headers: { big: 'x'.repeat(62 * 1024) } }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+    } finally {
+      await raw.close();
+    }
+    const seen: Array<{ count: number; headers: Record<string, unknown> }> = [];
+    await amqp.consume(
+      queue,
+      (delivery: Delivery) => {
+        seen.push({ count: delivery.deliveryCount, headers: { ...delivery.properties.headers } });
+        void (seen.length === 1 ? delivery.nack({ requeue: true }) : delivery.ack());
+      },
+      { prefetch: 1 },
+    );
+    await waitFor('the requeued copy', () => seen.length >= 2);
+    await sleep(500);
+    expect(seen.map(({ count }) => count)).toEqual([1, 2]);
+    expect(seen[1]?.headers['x-ms-headers-dropped']).toMatch(/AMQP properties must fit in 61440 bytes/);
+    expect(seen[1]?.headers.big).toBeUndefined();
   });
 
   it('item 2: a requeue copy waiting when the connection drops is abandoned, not sent on the next connection', async () => {
