@@ -12,7 +12,17 @@ import type { ConfirmChannel, Message, Options } from 'amqplib';
 import { MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { toPublishOptions } from './amqp-properties.js';
+import {
+  checkTarget,
+  FINAL_REFUSALS,
+  missingExchange,
+  PUBLISH_ERROR_CODES,
+  refusalError,
+  sizeRefusal,
+} from './amqp-publish-errors.js';
 import type { OutgoingMessage, PublishOptions, PublishTarget } from './transport.js';
+
+export { PUBLISH_ERROR_CODES } from './amqp-publish-errors.js';
 
 export interface PublisherLimits {
   /** Default deadline of a publish in ms. */
@@ -48,78 +58,8 @@ interface PendingPublish {
   readonly onAbort: (() => void) | undefined;
 }
 
-/**
- * Errors thrown by the publisher carry these stable codes.
- * @example if ((error as MicroservicesError).code === PUBLISH_ERROR_CODES.unroutable) bindTheQueue();
- */
-export const PUBLISH_ERROR_CODES = {
-  timeout: 'MS_QUEUE_PUBLISH_TIMEOUT',
-  nacked: 'MS_QUEUE_PUBLISH_NACKED',
-  unroutable: 'MS_QUEUE_UNROUTABLE',
-  noExchange: 'MS_QUEUE_UNKNOWN_EXCHANGE',
-  bufferFull: 'MS_QUEUE_PUBLISH_BUFFER_FULL',
-  closed: 'MS_QUEUE_CLOSED',
-  aborted: 'MS_QUEUE_PUBLISH_ABORTED',
-  unencodable: 'MS_QUEUE_UNENCODABLE',
-  tooLarge: 'MS_QUEUE_MESSAGE_TOO_LARGE',
-  refused: 'MS_QUEUE_PUBLISH_FAILED',
-} as const;
-
-/**
- * Channel-close reply codes that refuse the message being published, for good: sending it again gets the
- * same answer. 403 ACCESS_REFUSED (no write permission), 406 PRECONDITION_FAILED (over `max_message_size`, a
- * bad `expiration`, a forged `user_id`), 405 RESOURCE_LOCKED (an exclusive queue of another connection).
- */
-const FINAL_REFUSALS = new Set([403, 405, 406]);
-
-const MiB = 1024 * 1024;
-
-function describeBytes(bytes: number): string {
-  return bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MiB` : `${bytes} bytes`;
-}
-
-/** At most 255 UTF-8 bytes; a string of up to 85 UTF-16 units always is (3 bytes per unit at most). */
-function isShortString(value: unknown): boolean {
-  return typeof value === 'string' && (value.length <= 85 || Buffer.byteLength(value) <= 255);
-}
-
-/** The exchange and routing key are AMQP short strings (checked on every publish, so kept cheap). */
-function checkTarget(target: PublishTarget): void {
-  if (isShortString(target.exchange) && isShortString(target.routingKey)) return;
-  const [what, value] = isShortString(target.exchange)
-    ? (['routing key', target.routingKey] as const)
-    : (['exchange', target.exchange] as const);
-  throw new MicroservicesError(
-    PUBLISH_ERROR_CODES.unencodable,
-    `The ${what} must be a string of at most 255 bytes; got ${typeof value === 'string' ? `${Buffer.byteLength(value)} bytes` : typeof value}`,
-  );
-}
-
-/** The final error for a message the broker refused by closing the channel, naming RabbitMQ's limit when it says one. */
-function refusalError(channelError: Error, entry: { readonly message: OutgoingMessage }): MicroservicesError {
-  const size = /message size (\d+) is larger than configured max size (\d+)/.exec(channelError.message);
-  if (size) {
-    return new MicroservicesError(
-      PUBLISH_ERROR_CODES.tooLarge,
-      `The message of ${describeBytes(entry.message.body.length)} exceeds the broker's max_message_size of ${describeBytes(Number(size[2]))} (406); it was not sent again`,
-      { cause: channelError },
-    );
-  }
-  return new MicroservicesError(
-    PUBLISH_ERROR_CODES.refused,
-    `The broker refused the message for good: ${channelError.message}; it was not sent again`,
-    { cause: channelError },
-  );
-}
-
 /** Shared by every publish without options, rather than a fresh `{}` each time. */
 const NO_OPTIONS: PublishOptions = Object.freeze({});
-
-/** The exchange named in a `NOT_FOUND - no exchange 'x' in vhost '/'` channel error, if that is what it is. */
-function missingExchange(error: Error | undefined): string | undefined {
-  if ((error as { code?: unknown } | undefined)?.code !== 404) return undefined;
-  return /no exchange '([^']*)'/.exec(error?.message ?? '')?.[1];
-}
 
 /**
  * The confirm-channel publisher of one AMQP transport; the transport attaches a fresh channel after
@@ -209,7 +149,7 @@ export class AmqpPublisher {
       return Promise.reject(new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed'));
     if (options.signal?.aborted) return Promise.reject(this.abortError(options.signal, false));
     const size = message.body.length;
-    const tooLarge = this.sizeRefusal(size);
+    const tooLarge = sizeRefusal(size, this.limits);
     if (tooLarge) return Promise.reject(tooLarge);
     if (
       this.pendingCount >= this.limits.maxBufferedMessages ||
@@ -337,24 +277,6 @@ export class AmqpPublisher {
         : 'The publish was aborted before it was sent; it was not delivered',
       { cause: signal?.reason },
     );
-  }
-
-  /** Why a body of `size` bytes can never be published with these limits, if it cannot. */
-  private sizeRefusal(size: number): MicroservicesError | undefined {
-    const { maxMessageBytes, maxBufferedBytes } = this.limits;
-    if (size > maxMessageBytes) {
-      return new MicroservicesError(
-        PUBLISH_ERROR_CODES.tooLarge,
-        `The message of ${describeBytes(size)} exceeds the broker's max_message_size of ${describeBytes(maxMessageBytes)} (maxMessageBytes); it cannot be sent`,
-      );
-    }
-    if (size > maxBufferedBytes) {
-      return new MicroservicesError(
-        PUBLISH_ERROR_CODES.tooLarge,
-        `The message of ${describeBytes(size)} exceeds maxBufferedBytes (${describeBytes(maxBufferedBytes)}), the most the publisher holds at once; raise maxBufferedBytes to send it`,
-      );
-    }
-    return undefined;
   }
 
   private pump(): void {
