@@ -85,6 +85,18 @@ export const ERROR_CATALOGUE = {
   MS_QUEUE_DUPLICATE: { when: 'a queue got a second handler on one service', action: 'register each queue once' },
   MS_QUEUE_BAD_BINDING: { when: 'a binding key is not valid for the exchange type', action: 'fix the routing key' },
   MS_QUEUE_EXCHANGE_MISMATCH: { when: 'an exchange exists with another type', action: 'delete it or use its type' },
+  MS_QUEUE_INVALID_OPTION: {
+    when: 'an option has a value the transport cannot use (an unknown exchange type, a number out of range)',
+    action: 'fix the option the message names',
+  },
+  MS_QUEUE_ACCESS_REFUSED: {
+    when: 'the broker refused the credentials or the permission to connect (AMQP 403, a refused login)',
+    action: 'fix the user name, password or permissions; not retried',
+  },
+  MS_QUEUE_CONFIG_REFUSED: {
+    when: 'a connection setting that retrying cannot fix: unknown virtual host (AMQP 530), TLS refused, host not found',
+    action: 'fix the URL or the broker setting the message names; not retried',
+  },
   // Queues: connection
   MS_QUEUE_CONNECT_FAILED: { when: 'the broker could not be reached', action: 'check the broker; it is retried' },
   MS_QUEUE_NOT_CONNECTED: {
@@ -113,6 +125,10 @@ export const ERROR_CATALOGUE = {
   MS_QUEUE_PUBLISH_NACKED: { when: 'the broker refused the message (nack)', action: 'retry later' },
   MS_QUEUE_PUBLISH_FAILED: { when: 'the broker refused the publish', action: 'read the cause' },
   MS_QUEUE_PUBLISH_BUFFER_FULL: { when: 'too many publishes wait for the connection', action: 'slow down or wait' },
+  MS_QUEUE_MESSAGE_TOO_LARGE: {
+    when: "the message is larger than the broker's limit or the publish buffer can ever hold",
+    action: 'send less (store the data elsewhere and send a reference) or raise the limit the message names',
+  },
   MS_QUEUE_UNENCODABLE: { when: 'the payload or its properties cannot be encoded', action: 'send JSON-safe data' },
   MS_QUEUE_UNDECODABLE: { when: 'a message body cannot be decoded', action: 'none: it is dead-lettered' },
   // Queues: handling

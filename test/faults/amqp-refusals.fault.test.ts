@@ -7,6 +7,7 @@ import type { MicroservicesError } from '../../src/errors.js';
 import { faultQueue, ledgerMessage, TransportPool } from './helpers/amqp-fixture.js';
 import { Ledger, messageIds, until } from './helpers/ledger.js';
 import {
+  chaosCtl,
   chaosNodeCheck,
   ensureChaosAppRunning,
   setChaosMemoryWatermark,
@@ -112,5 +113,47 @@ describe.skipIf(check.skip)('AMQP refused publishes (dedicated node chaos@localh
     expect(verdict.confirmed).toBe(500);
     expect(verdict.pending).toBe(0);
     await transport.deleteQueue(queue);
+  });
+
+  it('A8c / issue 10 item 5: a message over the broker max_message_size (406) fails once, for good; the publishes behind it confirm', async () => {
+    // RabbitMQ reads max_message_size when a channel opens: set it to 1 MiB before connecting.
+    await chaosCtl(['eval', 'application:set_env(rabbit, max_message_size, 1048576).']);
+    try {
+      const queue = faultQueue('a8c');
+      // The transport's own limit stays at its 128 MiB default, so only the broker refuses the 2 MiB body.
+      const transport = await pool.connect();
+      await transport.declareQueue(queue);
+      const started = Date.now();
+      const big = transport
+        .publish(
+          { exchange: '', routingKey: queue },
+          { body: Buffer.alloc(2 * 1024 * 1024), properties: {} },
+          {
+            timeoutMs: 15_000,
+          },
+        )
+        .then(
+          () => 'confirmed',
+          (error: MicroservicesError) => `${error.code}: ${error.message}`,
+        );
+      const ledger = new Ledger();
+      await Promise.all(
+        messageIds('a8c', 200).map((id) =>
+          ledger.publish(id, () => transport.publish({ exchange: '', routingKey: queue }, ledgerMessage(id))),
+        ),
+      );
+      const outcome = await big;
+      const elapsed = Date.now() - started;
+      console.info(`A8c: ${outcome} after ${elapsed} ms`);
+      expect(outcome).toBe(
+        "MS_QUEUE_MESSAGE_TOO_LARGE: The message of 2 MiB exceeds the broker's max_message_size of 1 MiB (406); it was not sent again",
+      );
+      // Before: resent on every new channel until its deadline, holding the others behind it.
+      expect(elapsed).toBeLessThan(5000);
+      expect(ledger.verdict()).toMatchObject({ confirmed: 200, rejected: 0, pending: 0 });
+      await transport.deleteQueue(queue);
+    } finally {
+      await chaosCtl(['eval', 'application:set_env(rabbit, max_message_size, 134217728).']);
+    }
   });
 });

@@ -7,6 +7,7 @@
 import amqp, { type ChannelModel, type Options } from 'amqplib';
 import { MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
+import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './amqp-refusals.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { ReconnectOptions } from './transport.js';
 
@@ -100,6 +101,7 @@ export class AmqpConnection {
 
   private async establish(): Promise<void> {
     const { reconnect, logger, name } = this.settings;
+    let dnsFailures = 0;
     for (let attempt = 1; ; attempt++) {
       let model: ChannelModel | undefined;
       try {
@@ -121,6 +123,15 @@ export class AmqpConnection {
         if (model) await model.close().catch(() => undefined);
         if (this.isClosing) throw this.stopping.signal.reason;
         const reason = (error as Error).message;
+        dnsFailures = isDnsFailure(error) ? dnsFailures + 1 : 0;
+        // A configuration error (refused login, unknown vhost, TLS refused, a host that keeps not resolving)
+        // gets the same answer every time: give up at once with the cause, instead of retrying for ever.
+        const refusal = connectRefusal(error, this.settings.endpoint, dnsFailures);
+        if (refusal) {
+          this.state = 'idle';
+          this.hooks.onGaveUp(refusal);
+          throw refusal;
+        }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
           const final = new MicroservicesError(
             'MS_QUEUE_CONNECT_FAILED',
@@ -135,7 +146,11 @@ export class AmqpConnection {
           initialDelayMs: reconnect.initialDelayMs,
           maxDelayMs: reconnect.maxDelayMs,
         });
-        logger.error(`Connection error, cause: ${reason}. Reconnecting in ${delayMs} ms (attempt ${attempt})...`);
+        const dnsNote =
+          dnsFailures > 0 ? ` (the host name failed to resolve ${dnsFailures} of ${DNS_ATTEMPTS} times)` : '';
+        logger.warn(
+          `Connection error, cause: ${reason}${dnsNote}. Reconnecting in ${delayMs} ms (attempt ${attempt})...`,
+        );
         this.hooks.onReconnecting(attempt, delayMs);
         await sleep(delayMs, this.stopping.signal);
       }

@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../../logging.js';
+import { DEAD_LETTER_HEADERS } from '../retry.js';
 import { AmqpDelivery, type DeliveryContext } from './amqp-delivery.js';
+import { UNREADABLE_HEADERS, type UnreadableHeaders } from './amqp-field-decode.js';
 import { backoffDelay, sleep } from './backoff.js';
 import type { ConsumeOptions, DeliveryHandler, OutgoingMessage, PublishTarget, Subscription } from './transport.js';
 
@@ -18,7 +20,8 @@ export interface ConsumerHost {
   /** The live connection, or undefined while reconnecting (the transport re-attaches consumers then). */
   currentConnection(): ChannelModel | undefined;
   deadLetterQueueOf(queue: string): string | undefined;
-  publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
+  /** A confirmed publish; `signal` abandons it (never sent again on a later channel). */
+  publish(target: PublishTarget, message: OutgoingMessage, signal?: AbortSignal): Promise<void>;
   /** Forgets a cancelled consumer once its channels are closed. */
   remove(consumer: AmqpConsumer): void;
 }
@@ -38,6 +41,8 @@ export class AmqpConsumer implements Subscription {
   private attaching: Promise<void> | undefined;
   private readonly unsettled = new Map<Channel, number>();
   private readonly closings = new Map<Channel, Promise<void>>();
+  /** Aborted when a channel is gone: copies republished for its deliveries are abandoned (see amqp-delivery.ts). */
+  private readonly channelGone = new WeakMap<Channel, AbortController>();
   /** One context for every delivery of this consumer (built once, not per message). */
   private readonly deliveryContext: DeliveryContext;
 
@@ -54,7 +59,8 @@ export class AmqpConsumer implements Subscription {
       closing: host.closing,
       isLive: (channel) => this.channel === channel,
       deadLetterQueueOf: (name) => host.deadLetterQueueOf(name),
-      publish: (target, message) => host.publish(target, message),
+      publish: (target, message, signal) => host.publish(target, message, signal),
+      channelGone: (channel) => this.goneSignal(channel),
       onSettled: (channel) => this.onSettled(channel),
     };
   }
@@ -101,7 +107,21 @@ export class AmqpConsumer implements Subscription {
 
   /** The connection is gone; its channel with it. Unacked messages are requeued by the broker. */
   detach(): void {
+    if (this.channel) this.markGone(this.channel);
     this.channel = undefined;
+  }
+
+  private goneSignal(channel: Channel): AbortSignal {
+    let controller = this.channelGone.get(channel);
+    if (!controller) {
+      controller = new AbortController();
+      this.channelGone.set(channel, controller);
+    }
+    return controller.signal;
+  }
+
+  private markGone(channel: Channel): void {
+    this.channelGone.get(channel)?.abort(new Error('the consumer channel is gone; the broker redelivers the original'));
   }
 
   async cancel(): Promise<void> {
@@ -146,6 +166,13 @@ export class AmqpConsumer implements Subscription {
     }
     this.unsettled.set(channel, (this.unsettled.get(channel) ?? 0) + 1);
     const delivery = new AmqpDelivery(message, channel, this.deliveryContext);
+    const unreadable = (message.properties as unknown as Record<symbol, UnreadableHeaders | undefined>)[
+      UNREADABLE_HEADERS
+    ];
+    if (unreadable !== undefined) {
+      this.deadLetterUnreadable(delivery, unreadable);
+      return;
+    }
     if (delivery.needsCheckpoint) {
       void delivery.checkpoint();
       return;
@@ -159,6 +186,26 @@ export class AmqpConsumer implements Subscription {
     }
   }
 
+  /** A message whose headers cannot be read can never be handled: dead-letter it with the raw headers kept. */
+  private deadLetterUnreadable(delivery: AmqpDelivery, unreadable: UnreadableHeaders): void {
+    const error = `the message headers cannot be decoded: ${unreadable.reason}`;
+    this.host.logger.warn(
+      `dead-lettering message ${String(delivery.properties.messageId)} from "${this.queue}": ${error}`,
+    );
+    void delivery.nack({
+      requeue: false,
+      headers: {
+        [DEAD_LETTER_HEADERS.error]: error,
+        [DEAD_LETTER_HEADERS.errorName]: 'MicroservicesError',
+        [DEAD_LETTER_HEADERS.attempts]: delivery.deliveryCount,
+        [DEAD_LETTER_HEADERS.reason]: 'undecodable',
+        [DEAD_LETTER_HEADERS.queue]: this.queue,
+        // The unreadable field table as it came, for whoever inspects the dead-letter queue.
+        'x-ms-raw-headers': unreadable.raw,
+      },
+    });
+  }
+
   private onSettled(channel: Channel): void {
     const left = (this.unsettled.get(channel) ?? 1) - 1;
     this.unsettled.set(channel, left);
@@ -166,6 +213,7 @@ export class AmqpConsumer implements Subscription {
   }
 
   private onChannelClosed(channel: Channel): void {
+    this.markGone(channel);
     this.unsettled.delete(channel);
     if (this.cancelled && this.unsettled.size === 0) this.host.remove(this);
     if (this.channel !== channel) return;

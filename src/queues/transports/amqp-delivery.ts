@@ -30,8 +30,10 @@ export interface DeliveryContext {
   /** True while `channel` is the live channel of the consumer that received the message. */
   isLive(channel: Channel): boolean;
   deadLetterQueueOf(queue: string): string | undefined;
-  /** A confirmed publish (the transport's publisher). */
-  publish(target: PublishTarget, message: OutgoingMessage): Promise<void>;
+  /** A confirmed publish (the transport's publisher); `signal` abandons it. */
+  publish(target: PublishTarget, message: OutgoingMessage, signal?: AbortSignal): Promise<void>;
+  /** Aborts once `channel` is gone (connection lost, channel closed). */
+  channelGone(channel: Channel): AbortSignal;
   /** Aborts when the transport closes, ending any delay before a requeue. */
   readonly closing: AbortSignal;
   /**
@@ -147,7 +149,22 @@ export class AmqpDelivery implements Delivery {
   ): Promise<boolean> {
     if (!this.context.isLive(this.channel)) return this.stale(purpose);
     try {
-      await this.context.publish(target, { body: this.body, properties: { ...this.properties, headers } });
+      // The copy is bound to this delivery's channel: once that channel is gone the broker redelivers the
+      // original, so a copy still waiting (or unconfirmed) is abandoned rather than sent on a later channel.
+      // Otherwise each reconnect would add a copy while the original's ack is dropped: messages multiply.
+      const gone = this.context.channelGone(this.channel);
+      await this.context
+        .publish(target, { body: this.body, properties: { ...this.properties, headers } }, gone)
+        .catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== 'MS_QUEUE_UNENCODABLE') throw error;
+          // The received headers cannot be sent again (over 60 KiB): a native requeue would come straight
+          // back here, a tight loop. Send the copy with only the headers this transport sets.
+          return this.context.publish(
+            target,
+            { body: this.body, properties: { ...this.properties, headers: this.ownHeaders(headers, error) } },
+            gone,
+          );
+        });
     } catch (error) {
       this.context.logger.error(
         `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead: ${(error as Error).message}`,
@@ -156,6 +173,14 @@ export class AmqpDelivery implements Delivery {
     }
     // If the channel died meanwhile the original comes back too: a duplicate, never a loss.
     return this.settleOnChannel('ack', () => this.channel.ack(this.message));
+  }
+
+  /** The headers of a copy that this transport added or changed, plus why the others were dropped. */
+  private ownHeaders(headers: Record<string, unknown>, error: unknown): Record<string, unknown> {
+    const received = this.properties.headers ?? {};
+    const own: Record<string, unknown> = { 'x-ms-headers-dropped': (error as Error).message };
+    for (const [key, value] of Object.entries(headers)) if (received[key] !== value) own[key] = value;
+    return own;
   }
 
   private settleOnChannel(action: string, send: () => void): boolean {

@@ -8,11 +8,21 @@
  * `messageId`, once a channel is back: consumers deduplicate on it, and the caller's deadline still holds.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConfirmChannel, Message } from 'amqplib';
+import type { ConfirmChannel, Message, Options } from 'amqplib';
 import { MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { toPublishOptions } from './amqp-properties.js';
+import {
+  checkTarget,
+  FINAL_REFUSALS,
+  missingExchange,
+  PUBLISH_ERROR_CODES,
+  refusalError,
+  sizeRefusal,
+} from './amqp-publish-errors.js';
 import type { OutgoingMessage, PublishOptions, PublishTarget } from './transport.js';
+
+export { PUBLISH_ERROR_CODES } from './amqp-publish-errors.js';
 
 export interface PublisherLimits {
   /** Default deadline of a publish in ms. */
@@ -21,18 +31,24 @@ export interface PublisherLimits {
   readonly maxBufferedMessages: number;
   /** The most body bytes held at once. */
   readonly maxBufferedBytes: number;
+  /** The largest body the broker takes (RabbitMQ's `max_message_size`, 128 MiB by default); larger is refused at once. */
+  readonly maxMessageBytes: number;
 }
 
 interface PendingPublish {
   readonly sequence: number;
   readonly target: PublishTarget;
   readonly message: OutgoingMessage;
+  /** The amqplib options, checked and converted once when the message was accepted. */
+  readonly options: Options.Publish;
   readonly messageId: string;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   settled: boolean;
   /** The channel this copy was last written to; callbacks from an older write are ignored. */
   writtenTo: ConfirmChannel | undefined;
+  /** Written to a channel at least once: after that, a timeout or abort cannot say it was not delivered. */
+  everWritten: boolean;
   /** Set by a `basic.return`, which the broker sends before the confirm of the same message. */
   returned: string | undefined;
   /** The publish's deadline on the `performance.now()` clock, and the timeout it came from (for the error). */
@@ -42,28 +58,8 @@ interface PendingPublish {
   readonly onAbort: (() => void) | undefined;
 }
 
-/**
- * Errors thrown by the publisher carry these stable codes.
- * @example if ((error as MicroservicesError).code === PUBLISH_ERROR_CODES.unroutable) bindTheQueue();
- */
-export const PUBLISH_ERROR_CODES = {
-  timeout: 'MS_QUEUE_PUBLISH_TIMEOUT',
-  nacked: 'MS_QUEUE_PUBLISH_NACKED',
-  unroutable: 'MS_QUEUE_UNROUTABLE',
-  noExchange: 'MS_QUEUE_UNKNOWN_EXCHANGE',
-  bufferFull: 'MS_QUEUE_PUBLISH_BUFFER_FULL',
-  closed: 'MS_QUEUE_CLOSED',
-  aborted: 'MS_QUEUE_PUBLISH_ABORTED',
-} as const;
-
 /** Shared by every publish without options, rather than a fresh `{}` each time. */
 const NO_OPTIONS: PublishOptions = Object.freeze({});
-
-/** The exchange named in a `NOT_FOUND - no exchange 'x' in vhost '/'` channel error, if that is what it is. */
-function missingExchange(error: Error | undefined): string | undefined {
-  if ((error as { code?: unknown } | undefined)?.code !== 404) return undefined;
-  return /no exchange '([^']*)'/.exec(error?.message ?? '')?.[1];
-}
 
 /**
  * The confirm-channel publisher of one AMQP transport; the transport attaches a fresh channel after
@@ -84,6 +80,8 @@ export class AmqpPublisher {
   private readonly unconfirmed = new Set<PendingPublish>();
   private readonly idleWaiters: Array<() => void> = [];
   private lastChannelError: Error | undefined;
+  /** Per closed channel, the message its close refused for good (see `refusedBy`). */
+  private readonly refusals = new WeakMap<ConfirmChannel, PendingPublish | undefined>();
   /**
    * One timer for every deadline instead of a `setTimeout` per publish (a timer object, two closures and a
    * timer-list insert and removal per message): it is armed for the earliest deadline it knows of, and when it
@@ -149,8 +147,10 @@ export class AmqpPublisher {
   publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = NO_OPTIONS): Promise<void> {
     if (this.closed)
       return Promise.reject(new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed'));
-    if (options.signal?.aborted) return Promise.reject(this.abortError(options.signal));
+    if (options.signal?.aborted) return Promise.reject(this.abortError(options.signal, false));
     const size = message.body.length;
+    const tooLarge = sizeRefusal(size, this.limits);
+    if (tooLarge) return Promise.reject(tooLarge);
     if (
       this.pendingCount >= this.limits.maxBufferedMessages ||
       this.bufferedBytes + size > this.limits.maxBufferedBytes
@@ -162,29 +162,40 @@ export class AmqpPublisher {
         ),
       );
     }
+    const properties = message.properties;
+    // The client always sets a messageId, so the properties are used as they are instead of copied.
+    const withId =
+      properties.messageId === undefined
+        ? { body: message.body, properties: { ...properties, messageId: randomUUID() } }
+        : message;
+    let publishOptions: Options.Publish;
+    try {
+      // Checked before the message is accepted: amqplib would throw half-way through writing it.
+      checkTarget(target);
+      publishOptions = toPublishOptions(withId.properties);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<void>((resolve, reject) => {
-      const properties = message.properties;
-      // The client always sets a messageId, so the properties are used as they are instead of copied.
-      const withId =
-        properties.messageId === undefined
-          ? { body: message.body, properties: { ...properties, messageId: randomUUID() } }
-          : message;
       const timeoutMs = options.timeoutMs ?? this.limits.timeoutMs;
       const signal = options.signal;
       const entry: PendingPublish = {
         sequence: ++this.sequence,
         target,
         message: withId,
+        options: publishOptions,
         messageId: withId.properties.messageId as string,
         resolve,
         reject,
         settled: false,
         writtenTo: undefined,
+        everWritten: false,
         returned: undefined,
         deadline: performance.now() + timeoutMs,
         timeoutMs,
         signal,
-        onAbort: signal === undefined ? undefined : () => this.settle(entry, this.abortError(signal)),
+        onAbort:
+          signal === undefined ? undefined : () => this.settle(entry, this.abortError(signal, entry.everWritten)),
       };
       if (signal !== undefined && entry.onAbort !== undefined) {
         signal.addEventListener('abort', entry.onAbort, { once: true });
@@ -200,6 +211,14 @@ export class AmqpPublisher {
   whenIdle(): Promise<void> {
     if (this.pendingCount === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Rejects everything still pending with `reason`, and stays usable: for when connecting gave up for good
+   * (a refused login, an unknown vhost), so that waiting publishes fail with the cause instead of a timeout.
+   */
+  failPending(reason: Error): void {
+    for (const entry of [...this.outbox, ...this.unconfirmed]) this.settle(entry, reason);
   }
 
   /** Rejects everything still pending and refuses new publishes. */
@@ -241,7 +260,7 @@ export class AmqpPublisher {
         entry,
         new MicroservicesError(
           PUBLISH_ERROR_CODES.timeout,
-          `The broker did not confirm the message to "${entry.target.exchange || '(default)'}/${entry.target.routingKey}" within ${entry.timeoutMs} ms`,
+          `The broker did not confirm the message to "${entry.target.exchange || '(default)'}/${entry.target.routingKey}" within ${entry.timeoutMs} ms; ${entry.everWritten ? 'it may have been delivered' : 'it was never sent (no usable channel)'}`,
         ),
       );
     }
@@ -250,13 +269,13 @@ export class AmqpPublisher {
     }
   }
 
-  private abortError(signal: AbortSignal | undefined): Error {
+  private abortError(signal: AbortSignal | undefined, written: boolean): Error {
     return new MicroservicesError(
       PUBLISH_ERROR_CODES.aborted,
-      'The publish was aborted; the broker may or may not have it',
-      {
-        cause: signal?.reason,
-      },
+      written
+        ? 'The publish was aborted; it may have been delivered'
+        : 'The publish was aborted before it was sent; it was not delivered',
+      { cause: signal?.reason },
     );
   }
 
@@ -277,15 +296,29 @@ export class AmqpPublisher {
         target.exchange,
         target.routingKey,
         message.body,
-        toPublishOptions(message.properties),
+        entry.options,
         (error: unknown) => this.onConfirm(entry, channel, error),
       );
+      entry.everWritten = true;
       if (!flushed) this.awaitingDrain = true;
     } catch (error) {
-      // amqplib throws synchronously when the channel has just closed: send it again on the next channel.
-      this.logger.debug(`publish on a closed channel, holding the message: ${(error as Error).message}`);
-      if (this.channel === channel) this.channel = undefined;
-      this.requeue(entry);
+      if ((error as Error).name === 'IllegalOperationError') {
+        // amqplib throws this synchronously when the channel has just closed: send it again on the next one.
+        this.logger.debug(`publish on a closed channel, holding the message: ${(error as Error).message}`);
+        if (this.channel === channel) this.channel = undefined;
+        this.requeue(entry);
+        return;
+      }
+      // Anything else is amqplib refusing to encode this message (checked up front, so unexpected): the
+      // channel is untouched, this message fails and the others go on.
+      this.settle(
+        entry,
+        new MicroservicesError(
+          PUBLISH_ERROR_CODES.unencodable,
+          `amqplib could not encode the message: ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
     }
   }
 
@@ -322,8 +355,36 @@ export class AmqpPublisher {
       );
       return;
     }
+    if (this.refusedBy(channel, entry) === entry && this.lastChannelError) {
+      this.settle(entry, refusalError(this.lastChannelError, entry));
+      return;
+    }
     if (this.channel === channel) this.channel = undefined;
     this.requeue(entry);
+  }
+
+  /**
+   * The message a channel was closed for, when the close refuses one message for good (`FINAL_REFUSALS`).
+   * RabbitMQ closes the channel on the offending publish and drops what follows it, so the culprit is the
+   * oldest message unconfirmed on that channel; for a size refusal, the oldest one of the size it names.
+   * Worked out once per channel, on its first failed confirm, while every unconfirmed entry is still known.
+   */
+  private refusedBy(channel: ConfirmChannel, current: PendingPublish): PendingPublish | undefined {
+    if (this.refusals.has(channel)) return this.refusals.get(channel);
+    const error = this.lastChannelError;
+    const code = (error as { code?: unknown } | undefined)?.code;
+    let culprit: PendingPublish | undefined;
+    if (error && typeof code === 'number' && FINAL_REFUSALS.has(code)) {
+      const size = /message size (\d+) is larger/.exec(error.message);
+      // `current` has just left `unconfirmed`; the others on this channel get their callbacks next.
+      for (const entry of [current, ...this.unconfirmed]) {
+        if (entry.writtenTo !== channel) continue;
+        if (size && entry.message.body.length !== Number(size[1])) continue;
+        if (!culprit || entry.sequence < culprit.sequence) culprit = entry;
+      }
+    }
+    this.refusals.set(channel, culprit);
+    return culprit;
   }
 
   private onReturn(message: Message): void {

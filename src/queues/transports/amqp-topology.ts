@@ -27,6 +27,44 @@ const BUILT_IN_EXCHANGES = new Set(['', 'amq.direct', 'amq.fanout', 'amq.topic',
 const PRECONDITION_FAILED = 406;
 const NOT_FOUND = 404;
 
+/**
+ * The exchange types this transport declares. `headers` is refused: it routes on binding arguments, which
+ * `bindQueue(queue, exchange, routingKey)` cannot give, so its queues would receive nothing. An unknown type
+ * (`x-foo`) is refused too: RabbitMQ answers it with a connection error (503 COMMAND_INVALID) that takes
+ * every channel down with it. Plugin types such as `x-delayed-message` are not supported either.
+ */
+const EXCHANGE_TYPES = new Set(['direct', 'fanout', 'topic']);
+
+/**
+ * Throws `MS_QUEUE_INVALID_NAME` for a name RabbitMQ would refuse: longer than 255 UTF-8 bytes (amqplib
+ * would throw a raw TypeError), or, when declaring, starting with `amq.` (reserved: a declare gets 403
+ * ACCESS_REFUSED). Checked before anything reaches the broker.
+ * @example checkAmqpName('queue', 'amq.jobs'); // throws MS_QUEUE_INVALID_NAME
+ */
+export function checkAmqpName(
+  kind: 'queue' | 'exchange' | 'dead-letter queue',
+  name: string,
+  { declaring = true }: { declaring?: boolean } = {},
+): void {
+  if (typeof name !== 'string') {
+    throw new MicroservicesError('MS_QUEUE_INVALID_NAME', `The ${kind} name must be a string, not ${typeof name}`);
+  }
+  const bytes = Buffer.byteLength(name);
+  if (bytes > 255) {
+    throw new MicroservicesError(
+      'MS_QUEUE_INVALID_NAME',
+      `The ${kind} name "${name.slice(0, 40)}…" is ${bytes} bytes long; AMQP allows 255`,
+    );
+  }
+  // Only declaring is reserved: consuming, binding or checking an existing amq.* name is the broker's call.
+  if (declaring && name.startsWith('amq.') && !BUILT_IN_EXCHANGES.has(name)) {
+    throw new MicroservicesError(
+      'MS_QUEUE_INVALID_NAME',
+      `The ${kind} name "${name}" starts with "amq.", which RabbitMQ reserves for itself`,
+    );
+  }
+}
+
 function replyCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'number' ? code : undefined;
@@ -58,12 +96,34 @@ export class AmqpTopology {
     return BUILT_IN_EXCHANGES.has(name) || this.exchanges.has(name);
   }
 
+  /** Checks a queue's name and its dead-letter queue's name before anything touches the broker. */
+  checkQueue(name: string, options: QueueOptions = {}): void {
+    checkAmqpName('queue', name);
+    if (typeof options.deadLetterQueue === 'string' && options.deadLetterQueue !== '') {
+      checkAmqpName('dead-letter queue', options.deadLetterQueue);
+    }
+  }
+
+  /** Checks an exchange's name and type before anything touches the broker. */
+  checkExchange(name: string, options: ExchangeOptions): void {
+    checkAmqpName('exchange', name);
+    const type = (options as { type?: unknown }).type;
+    if (typeof type !== 'string' || !EXCHANGE_TYPES.has(type)) {
+      throw new MicroservicesError(
+        'MS_QUEUE_INVALID_OPTION',
+        `The exchange type ${JSON.stringify(type)} is not supported on AMQP; use direct, fanout or topic`,
+      );
+    }
+  }
+
   async declareQueue(model: ChannelModel, name: string, options: QueueOptions = {}): Promise<void> {
+    this.checkQueue(name, options);
     await this.assertQueue(model, name, options);
     this.queues.set(name, options);
   }
 
   async declareExchange(model: ChannelModel, name: string, options: ExchangeOptions): Promise<void> {
+    this.checkExchange(name, options);
     await this.run(model, (channel) =>
       channel.assertExchange(name, options.type, { durable: options.durable ?? true }),
     );

@@ -15,8 +15,10 @@ import { getLogger, type Logger } from '../../logging.js';
 import { AmqpConnection } from './amqp-connection.js';
 import { AmqpConsumer } from './amqp-consumer.js';
 import { AmqpPublisher } from './amqp-publisher.js';
-import { AmqpTopology } from './amqp-topology.js';
+import { AmqpTopology, checkAmqpName } from './amqp-topology.js';
 import { amqpEndpoint } from './amqp-url.js';
+// Side effect: amqplib reads every header type and keeps the broker's reason for a refused connection.
+import './amqp-wire.js';
 import { TransportEventEmitter } from './events.js';
 import type {
   ConsumeOptions,
@@ -41,6 +43,12 @@ export interface AmqpTransportOptions extends TransportOptions {
   readonly maxBufferedMessages?: number;
   /** The most body bytes waiting or unconfirmed at once. Default 64 MiB. */
   readonly maxBufferedBytes?: number;
+  /**
+   * The largest body the broker accepts; a larger publish rejects at once with `MS_QUEUE_MESSAGE_TOO_LARGE`.
+   * Default 128 MiB, RabbitMQ's default `max_message_size` (the broker does not announce its setting). A
+   * broker set lower still refuses the message, and that refusal is final too.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 const CAPABILITIES: TransportCapabilities = {
@@ -80,6 +88,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         timeoutMs: options.publishTimeoutMs ?? 10_000,
         maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
         maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
+        maxMessageBytes: options.maxMessageBytes ?? 128 * 1024 * 1024,
       },
       this.logger,
       () => this.reopenPublisherChannel(),
@@ -120,6 +129,8 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         },
         onGaveUp: (error) => {
           this.logger.error(`${this.name}: ${error.message}`);
+          // Nothing reconnects any more: what waits for a connection fails now, with the cause.
+          this.publisher.failPending(error);
           this.emitEvent('error', error);
         },
       },
@@ -144,30 +155,39 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
+    // Refused names reject before connecting, so they never wait on a connection.
+    this.topology.checkQueue(name, options);
     await this.topology.declareQueue(await this.model(), name, options);
   }
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    this.topology.checkExchange(name, options);
     await this.topology.declareExchange(await this.model(), name, options);
   }
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    checkAmqpName('queue', queue, { declaring: false });
+    checkAmqpName('exchange', exchange, { declaring: false });
     await this.topology.bindQueue(await this.model(), { queue, exchange, routingKey });
   }
 
   async deleteQueue(name: string): Promise<void> {
+    checkAmqpName('queue', name, { declaring: false });
     await this.topology.deleteQueue(await this.model(), name);
   }
 
   async deleteExchange(name: string): Promise<void> {
+    checkAmqpName('exchange', name, { declaring: false });
     await this.topology.deleteExchange(await this.model(), name);
   }
 
   async purgeQueue(name: string): Promise<number> {
+    checkAmqpName('queue', name, { declaring: false });
     return this.topology.purgeQueue(await this.model(), name);
   }
 
   async hasExchange(name: string): Promise<boolean> {
+    checkAmqpName('exchange', name, { declaring: false });
     return this.topology.hasExchange(await this.model(), name);
   }
 
@@ -182,13 +202,15 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    checkAmqpName('queue', queue, { declaring: false });
     const model = await this.model();
     const consumer = new AmqpConsumer(queue, handler, options, {
       logger: this.logger,
       closing: this.closing.signal,
       currentConnection: () => this.connection.current,
       deadLetterQueueOf: (name) => this.topology.deadLetterQueueOf(name),
-      publish: (target, message) => this.publisher.publish(target, message),
+      publish: (target, message, signal) =>
+        this.publisher.publish(target, message, signal === undefined ? undefined : { signal }),
       remove: (removed) => this.consumers.delete(removed),
     });
     this.consumers.add(consumer);
