@@ -7,11 +7,12 @@ import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
 import { assertMethod, assertNoInjection, authorization, type HeaderMap, mergeHeaders } from './headers.js';
-import type { ClientOptions, RequestOptions, Timeouts, VerbArguments } from './options.js';
+import type { ClientOptions, RequestOptions, VerbArguments } from './options.js';
 import { Resource } from './resource.js';
 import { handleResponse, pythonTuple, type ResponseRules } from './response.js';
 import { isReplayable, type RetryPolicy, retryPolicy } from './retry.js';
 import { sendRequest } from './send.js';
+import { checkTimeout, type ResolvedTimeouts, resolveTimeouts } from './timeouts.js';
 import { type RawResponse, Transport } from './transport.js';
 import {
   buildResource,
@@ -26,19 +27,6 @@ import { type DynamicVerbs, installVerbs, type TypedVerbs } from './verbs.js';
 const NO_PARTS: readonly PathPart[] = [];
 const DEFAULT_TIMEOUT = 60_000;
 const KNOWN_CONTENT_TYPES = new Set(['json', 'form', 'multipart', 'body']);
-
-interface ResolvedTimeouts {
-  readonly total: number;
-  readonly headers: number;
-  readonly body: number;
-}
-
-function resolveTimeouts(timeout: number | Timeouts | undefined, fallback: ResolvedTimeouts): ResolvedTimeouts {
-  if (timeout === undefined) return fallback;
-  if (typeof timeout === 'number') return { total: timeout, headers: timeout, body: timeout };
-  const total = timeout.total ?? fallback.total;
-  return { total, headers: timeout.headers ?? Math.min(total, fallback.headers), body: timeout.body ?? total };
-}
 
 /** Splits a verb's arguments into path parts and the trailing options object (if the last one is an object). */
 function splitArguments(args: readonly unknown[]): { parts: readonly PathPart[]; options: RequestOptions | undefined } {
@@ -138,7 +126,7 @@ class ClientCore {
     this.#retry = retryPolicy(options.retry);
     this.#maxRedirects = options.maxRedirects ?? 5;
     this.#limits = {
-      connectTimeout: options.connectTimeout ?? 10_000,
+      connectTimeout: checkTimeout(options.connectTimeout ?? 10_000, 'connectTimeout'),
       maxResponseSize: options.maxResponseSize ?? 50 * 1024 * 1024,
     };
     this.#headers = mergeHeaders({}, options.headers);
@@ -192,6 +180,7 @@ class ClientCore {
   async sendUnder<T>(method: string, prefix: string, args: readonly unknown[]): Promise<T> {
     const { parts, options } = splitArguments(args);
     assertMethod(method);
+    const timeouts = resolveTimeouts(options?.timeout, this.#timeouts);
     if (options?.params) assertNoInjection(options.params, 'params');
     if (options?.fragment) assertNoInjection(options.fragment, 'fragment');
     const resource = joinResource(prefix, buildResource(parts));
@@ -199,7 +188,6 @@ class ClientCore {
     if (this.#levelEnabled('debug')) this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
     if (this.#levelEnabled('info')) this.logger.info(`Request ${method} for ${url.logUrl}`);
     const { headers, body } = await this.#prepare(options);
-    const timeouts = resolveTimeouts(options?.timeout, this.#timeouts);
     const raw = await sendRequest(
       this.#transport,
       {

@@ -10,6 +10,7 @@ export {
   ClientError,
   ConnectionError,
   InvalidEndpointError,
+  InvalidOptionError,
   InvalidRequestError,
   ResponseError,
   type ResponseSnapshot,
@@ -32,6 +33,7 @@ export type {
 } from './options.js';
 export type { QueryObject, QueryScalar } from './query.js';
 export { Resource, type ResourceOwner } from './resource.js';
+export { MAX_TIMEOUT_MS } from './timeouts.js';
 export type { RawResponse } from './transport.js';
 export type { PathPart } from './url.js';
 export type { DynamicVerbs } from './verbs.js';
