@@ -2,17 +2,18 @@
  * The HTTP client: `new Client(endpoint)`, then `client.get(...parts, options)` and the other verbs, each giving
  * the JSON result (or `result[key]`) by the seed's rules. See docs/client.md.
  */
+import { DEFAULT_MAX_JSON_DEPTH } from '../internal/json.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
 import { assertMethod, assertNoInjection, authorization, type HeaderMap, mergeHeaders } from './headers.js';
+import { checkCount, checkTimeout, type ResolvedTimeouts, resolveTimeouts } from './option-checks.js';
 import type { ClientOptions, RequestOptions, VerbArguments } from './options.js';
 import { Resource } from './resource.js';
 import { handleResponse, pythonTuple, type ResponseRules } from './response.js';
 import { isReplayable, type RetryPolicy, retryPolicy } from './retry.js';
 import { sendRequest } from './send.js';
-import { checkTimeout, type ResolvedTimeouts, resolveTimeouts } from './timeouts.js';
 import { type RawResponse, Transport } from './transport.js';
 import {
   buildResource,
@@ -78,6 +79,7 @@ class ClientCore {
   readonly fragment: string;
   readonly okStatuses: readonly number[];
   readonly toNoneStatuses: readonly number[];
+  readonly noContentStatuses: readonly number[];
   readonly emptyToNone: boolean;
   readonly closeSlash: boolean;
   readonly keepBlankValues: boolean;
@@ -107,6 +109,7 @@ class ClientCore {
     this.fragment = this.#parsed.fragment;
     this.okStatuses = Object.freeze([...(options.okStatuses ?? [200, 201, 202])]);
     this.toNoneStatuses = Object.freeze([...(options.toNoneStatuses ?? [404])]);
+    this.noContentStatuses = Object.freeze([...(options.noContentStatuses ?? [204, 205, 304])]);
     this.emptyToNone = options.emptyToNone ?? true;
     this.closeSlash = options.closeSlash ?? true;
     this.keepBlankValues = keepBlankValues;
@@ -120,6 +123,8 @@ class ClientCore {
       toNoneStatuses: new Set(this.toNoneStatuses),
       okStatusesText: pythonTuple(this.okStatuses),
       emptyToNone: this.emptyToNone,
+      noContentStatuses: new Set(this.noContentStatuses),
+      maxJsonDepth: checkCount(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth'),
     };
     const defaultTimeout = { total: DEFAULT_TIMEOUT, headers: DEFAULT_TIMEOUT, body: DEFAULT_TIMEOUT };
     this.#timeouts = resolveTimeouts(options.timeout, defaultTimeout);

@@ -19,6 +19,7 @@ export {
   type TimeoutPhase,
   TooManyRedirectsError,
 } from './errors.js';
+export { MAX_TIMEOUT_MS } from './option-checks.js';
 export type {
   Auth,
   ClientOptions,
@@ -33,7 +34,6 @@ export type {
 } from './options.js';
 export type { QueryObject, QueryScalar } from './query.js';
 export { Resource, type ResourceOwner } from './resource.js';
-export { MAX_TIMEOUT_MS } from './timeouts.js';
 export type { RawResponse } from './transport.js';
 export type { PathPart } from './url.js';
 export type { DynamicVerbs } from './verbs.js';

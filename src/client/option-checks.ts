@@ -1,7 +1,7 @@
 /**
- * Checking and resolving deadlines. Node's timers hold at most 2^31-1 ms (about 24.8 days): a longer delay
- * fires at once with a TimeoutOverflowWarning. A longer deadline, `Infinity` included, is therefore clamped to
- * that maximum (it means "no practical limit"); zero, negative, NaN and non-numbers are refused.
+ * Checking option values, and resolving deadlines. Node's timers hold at most 2^31-1 ms (about 24.8 days): a
+ * longer delay fires at once with a TimeoutOverflowWarning. A longer deadline, `Infinity` included, is therefore
+ * clamped to that maximum (it means "no practical limit"); zero, negative, NaN and non-numbers are refused.
  */
 import { InvalidOptionError } from './errors.js';
 import type { Timeouts } from './options.js';
@@ -50,4 +50,15 @@ export function resolveTimeouts(timeout: number | Timeouts | undefined, fallback
     headers: phase(timeout.headers, 'headers') ?? Math.min(total, fallback.headers),
     body: phase(timeout.body, 'body') ?? total,
   };
+}
+
+/**
+ * A whole number of at least 1 (a count or a depth); throws `InvalidOptionError` otherwise.
+ * @example checkCount(64, 'maxJsonDepth'); // 64
+ */
+export function checkCount(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError(`${name} must be a whole number of at least 1, not ${String(value)}`);
+  }
+  return value;
 }
