@@ -3,7 +3,7 @@
  * the JSON result (or `result[key]`) by the seed's rules. See docs/client.md.
  */
 import { DEFAULT_MAX_JSON_DEPTH } from '../internal/json.js';
-import { getLogger, instanceLogger, type Logger } from '../logging.js';
+import { getLogger, type InstanceLogger, instanceLogger, type Logger } from '../logging.js';
 import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
@@ -86,7 +86,7 @@ class ClientCore {
   /** `<client: ENDPOINT>` with the password masked, unless a name was given. */
   readonly name: string;
   /** The client's logger; every line is prefixed with the client's name. */
-  readonly logger: Logger;
+  readonly logger: InstanceLogger;
 
   readonly #parsed: ParsedEndpoint;
   readonly #urls: UrlBuilder;
