@@ -8,7 +8,7 @@ import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
 import { assertMethod, assertNoInjection, authorization, type HeaderMap, mergeHeaders } from './headers.js';
-import { checkCount, checkTimeout, type ResolvedTimeouts, resolveTimeouts } from './option-checks.js';
+import { checkTimeout, checkWhole, type ResolvedTimeouts, resolveTimeouts } from './option-checks.js';
 import type { ClientOptions, RequestOptions, VerbArguments } from './options.js';
 import { Resource } from './resource.js';
 import { handleResponse, pythonTuple, type ResponseRules } from './response.js';
@@ -124,15 +124,15 @@ class ClientCore {
       okStatusesText: pythonTuple(this.okStatuses),
       emptyToNone: this.emptyToNone,
       noContentStatuses: new Set(this.noContentStatuses),
-      maxJsonDepth: checkCount(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth'),
+      maxJsonDepth: checkWhole(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth', 1),
     };
     const defaultTimeout = { total: DEFAULT_TIMEOUT, headers: DEFAULT_TIMEOUT, body: DEFAULT_TIMEOUT };
     this.#timeouts = resolveTimeouts(options.timeout, defaultTimeout);
     this.#retry = retryPolicy(options.retry);
-    this.#maxRedirects = options.maxRedirects ?? 5;
+    this.#maxRedirects = checkWhole(options.maxRedirects ?? 5, 'maxRedirects', 0);
     this.#limits = {
       connectTimeout: checkTimeout(options.connectTimeout ?? 10_000, 'connectTimeout'),
-      maxResponseSize: options.maxResponseSize ?? 50 * 1024 * 1024,
+      maxResponseSize: checkWhole(options.maxResponseSize ?? 50 * 1024 * 1024, 'maxResponseSize', -1),
     };
     this.#headers = mergeHeaders({}, options.headers);
     const credentials = this.#parsed.credentials;
@@ -140,8 +140,8 @@ class ClientCore {
       this.#headers.authorization = authorization(credentials);
     this.#transport = new Transport(this.#parsed.origin, {
       ...this.#limits,
-      connections: options.connections,
-      keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+      connections: options.connections === undefined ? undefined : checkWhole(options.connections, 'connections', 1),
+      keepAliveTimeout: checkTimeout(options.keepAliveTimeout ?? 4_000, 'keepAliveTimeout'),
     });
   }
 
@@ -208,7 +208,10 @@ class ClientCore {
         bodyTimeout: timeouts.body,
         retry: options?.retry === undefined ? this.#retry : retryPolicy(options.retry, this.#retry),
         replayable: isReplayable(method, options?.idempotencyKey),
-        maxRedirects: options?.maxRedirects ?? this.#maxRedirects,
+        maxRedirects:
+          options?.maxRedirects === undefined
+            ? this.#maxRedirects
+            : checkWhole(options.maxRedirects, 'maxRedirects', 0),
       },
       this.#limits,
       this.logger,

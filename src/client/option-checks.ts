@@ -53,12 +53,23 @@ export function resolveTimeouts(timeout: number | Timeouts | undefined, fallback
 }
 
 /**
- * A whole number of at least 1 (a count or a depth); throws `InvalidOptionError` otherwise.
- * @example checkCount(64, 'maxJsonDepth'); // 64
+ * A whole number of at least `min` (a count, a depth, a size); throws `InvalidOptionError` otherwise.
+ * @example checkWhole(64, 'maxJsonDepth', 1); // 64
  */
-export function checkCount(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(`${name} must be a whole number of at least 1, not ${String(value)}`);
+export function checkWhole(value: unknown, name: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(`${name} must be a whole number of at least ${min}, not ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A delay in ms that may be 0 (a backoff, a Retry-After cap); throws `InvalidOptionError` for a negative or NaN.
+ * @example checkDelay(100, 'retry.baseDelay'); // 100
+ */
+export function checkDelay(value: unknown, name: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new InvalidOptionError(`${name} must be a number of milliseconds of at least 0, not ${String(value)}`);
   }
   return value;
 }

@@ -108,3 +108,42 @@ describe('invalid timeouts are refused before anything is sent', () => {
     );
   });
 });
+
+describe('other numeric options are checked too (issue 10: what else nearby takes NaN silently)', () => {
+  it.each([
+    ['maxRedirects', { maxRedirects: Number.NaN }],
+    ['maxRedirects', { maxRedirects: -1 }],
+    ['maxRedirects', { maxRedirects: 1.5 }],
+    ['maxResponseSize', { maxResponseSize: -2 }],
+    ['maxResponseSize', { maxResponseSize: Number.NaN }],
+    ['connections', { connections: 0 }],
+    ['keepAliveTimeout', { keepAliveTimeout: 0 }],
+    ['retry.retries', { retry: { retries: Number.NaN } }],
+    ['retry.retries', { retry: { retries: -1 } }],
+    ['retry.baseDelay', { retry: { baseDelay: Number.NaN } }],
+    ['retry.maxDelay', { retry: { maxDelay: -1 } }],
+    ['retry.maxRetryAfter', { retry: { maxRetryAfter: Number.NaN } }],
+  ] as Array<[string, ConstructorParameters<typeof Client>[1]]>)('new Client refuses a bad %s', (name, options) => {
+    expect(() => new Client('http://127.0.0.1:1/', options)).toThrow(
+      new RegExp(`^${name.replace('.', '\\.')} must be`),
+    );
+  });
+
+  it('accepts the edge values: maxRedirects 0, maxResponseSize -1, retries 0, delays 0', () => {
+    const options = { maxRedirects: 0, maxResponseSize: -1, retry: { retries: 0, baseDelay: 0, maxDelay: 0 } };
+    expect(() => track(new Client('http://127.0.0.1:1/', options))).not.toThrow();
+  });
+
+  it.each([
+    ['maxRedirects', { maxRedirects: Number.NaN }],
+    ['retry.retries', { retry: { retries: Number.NaN } }],
+  ] as Array<[string, object]>)('a call with a bad %s rejects before anything is sent', async (name, options) => {
+    const server = await slowServer(0);
+    const client = track(new Client(`${server.origin}/`));
+    await expect(client.get(options)).rejects.toMatchObject({
+      code: 'MS_CLIENT_INVALID_OPTION',
+      message: expect.stringMatching(new RegExp(`^${name.replace('.', '\\.')} must be`)),
+    });
+    expect(server.connections.count).toBe(0);
+  });
+});
