@@ -64,6 +64,10 @@ export const ERROR_CATALOGUE = {
   },
   MS_CLIENT_INVALID_URL: { when: 'the URL or a path part is not valid', action: 'fix the URL' },
   MS_CLIENT_INVALID_HEADER: { when: 'a header name or value would allow injection', action: 'remove CR, LF and NUL' },
+  MS_CLIENT_INVALID_OPTION: {
+    when: 'a client or call option is out of range or of the wrong type (a timeout of 0, negative or NaN)',
+    action: 'fix the option; the message names it',
+  },
   MS_CLIENT_REDIRECTS: {
     when: 'too many redirects, or a redirect to an unsupported scheme',
     action: 'check the service',

@@ -11,6 +11,14 @@
 export { HttpClient, ResponseError } from './client/index.js';
 export { MicroservicesError } from './errors.js';
 export { HttpService, ResourceMarker, ResourceSchema, run } from './http/index.js';
-export { getLogger, instanceLogger, type Logger, type LogLevel, setLogging } from './logging.js';
+export {
+  getLogger,
+  type InstanceLogger,
+  instanceLogger,
+  type Logger,
+  type LogLevel,
+  type LogMethodLevel,
+  setLogging,
+} from './logging.js';
 export { QueueClient, QueueService } from './queues/index.js';
 export { maskPassword } from './secrets.js';

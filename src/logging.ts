@@ -6,7 +6,7 @@ import { pino } from 'pino';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
-/** The logging surface the toolkit uses; a pino logger fits it, and so does a thin wrapper over `console`. */
+/** The logging surface the toolkit needs from a logger you pass in; a pino logger fits it, so does `console`. */
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
   debug(message: string, ...args: unknown[]): void;
@@ -15,7 +15,76 @@ export interface Logger {
   error(message: string, ...args: unknown[]): void;
 }
 
+/** A level name for {@link InstanceLogger.log}; `warning` and `critical` are Python's names. */
+export type LogMethodLevel = Exclude<LogLevel, 'silent'> | 'warning' | 'critical';
+
+/**
+ * What `getLogger()` and `instanceLogger()` give: {@link Logger} plus the seed InstanceLogger's other methods.
+ * @example
+ * const logger = getLogger('worker');
+ * try { await work(); } catch (error) { logger.exception('work failed', error); }
+ * logger.log('warning', 'disk almost full');
+ */
+export interface InstanceLogger extends Logger {
+  /** Logs at the highest level (pino's `fatal`). */
+  fatal(message: string, ...args: unknown[]): void;
+  /** The same as `fatal` (Python's name). */
+  critical(message: string, ...args: unknown[]): void;
+  /** Logs at `error` with the error object (its message and stack), as Python's `logger.exception`. */
+  exception(message: string, error?: unknown, ...args: unknown[]): void;
+  /** Logs at the named level (the seed's `.log(level, msg)` took the level for the message). */
+  log(level: LogMethodLevel, message: string, ...args: unknown[]): void;
+}
+
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** Which method a level name calls; an unknown name logs at info rather than throwing (logging must not fail). */
+function methodFor(level: string): keyof Logger | 'fatal' | undefined {
+  switch (level) {
+    case 'trace':
+    case 'debug':
+    case 'info':
+    case 'warn':
+    case 'error':
+    case 'fatal':
+      return level;
+    case 'warning':
+      return 'warn';
+    case 'critical':
+      return 'fatal';
+    case 'silent':
+      return undefined;
+    default:
+      return 'info';
+  }
+}
+
+/** pino takes structured fields as a first object argument; a console-like logger does not. */
+function isPinoLike(logger: Logger): logger is Logger & pino.BaseLogger {
+  const candidate = logger as Partial<pino.Logger>;
+  return typeof candidate.child === 'function' && typeof candidate.levels === 'object';
+}
+
+/** Logs `message` at error with `error` attached: as pino's `err` field, or as an extra argument. */
+function logException(logger: Logger, message: string, error: unknown, args: unknown[]): void {
+  const own = (logger as Partial<InstanceLogger>).exception;
+  if (typeof own === 'function') own.call(logger, message, error, ...args);
+  else if (isPinoLike(logger)) logger.error({ err: error }, message, ...args);
+  else logger.error(message, error, ...args);
+}
+
+/** Logs at fatal when the logger has that level, else at error. */
+function logFatal(logger: Logger, message: string, args: unknown[]): void {
+  const own = (logger as Partial<InstanceLogger>).fatal;
+  if (typeof own === 'function') own.call(logger, message, ...args);
+  else logger.error(message, ...args);
+}
+
+function logAt(logger: Logger, level: LogMethodLevel, message: string, args: unknown[]): void {
+  const method = methodFor(String(level));
+  if (method === 'fatal') logFatal(logger, message, args);
+  else if (method !== undefined) logger[method](message, ...args);
+}
 
 function levelFromEnvironment(fallback: LogLevel): LogLevel {
   const fromEnv = process.env.LOG_LEVEL?.toLowerCase();
@@ -41,25 +110,38 @@ export function setLogging(level: LogLevel = 'debug'): void {
  * A named logger. With a prefix the name is `prefix + (delimiter || '.') + name`, as the seed's `get_logger`.
  * @example getLogger('test', 'jopa'); // named 'jopa.test'
  */
-export function getLogger(name = 'microservices', prefix = '', delimiter = ''): Logger & { readonly name: string } {
+export function getLogger(
+  name = 'microservices',
+  prefix = '',
+  delimiter = '',
+): InstanceLogger & { readonly name: string } {
   const fullName = prefix ? `${prefix}${delimiter || '.'}${name}` : name;
   let logger = loggers.get(fullName);
   if (!logger) {
     logger = root.child({ name: fullName });
     loggers.set(fullName, logger);
   }
-  return Object.assign(Object.create(logger) as pino.Logger, { name: fullName });
+  const named = Object.create(logger) as pino.Logger;
+  return Object.assign(named, {
+    name: fullName,
+    critical: (message: string, ...args: unknown[]): void => logFatal(named, message, args),
+    exception: (message: string, error?: unknown, ...args: unknown[]): void =>
+      named.error({ err: error }, message, ...args),
+    log: (level: LogMethodLevel, message: string, ...args: unknown[]): void => logAt(named, level, message, args),
+  });
 }
 
 /**
- * Prefixes every message with `String(instance) + delimiter`, evaluated at call time (the seed's InstanceLogger).
+ * Prefixes every message with `String(instance) + delimiter`, evaluated at call time (the seed's InstanceLogger,
+ * with its `fatal`, `critical`, `exception` and `log`; on a logger without `fatal`, those log at error).
  * @example instanceLogger(client, getLogger('microservices.http.client')).info('built');
  */
-export function instanceLogger(instance: { toString(): string }, logger: Logger, delimiter = ' - '): Logger {
+export function instanceLogger(instance: { toString(): string }, logger: Logger, delimiter = ' - '): InstanceLogger {
+  const prefix = (message: string): string => `${String(instance)}${delimiter}${message}`;
   const prefixed =
     (method: keyof Logger) =>
     (message: string, ...args: unknown[]): void => {
-      logger[method](`${String(instance)}${delimiter}${message}`, ...args);
+      logger[method](prefix(message), ...args);
     };
   return {
     trace: prefixed('trace'),
@@ -67,5 +149,9 @@ export function instanceLogger(instance: { toString(): string }, logger: Logger,
     info: prefixed('info'),
     warn: prefixed('warn'),
     error: prefixed('error'),
+    fatal: (message, ...args) => logFatal(logger, prefix(message), args),
+    critical: (message, ...args) => logFatal(logger, prefix(message), args),
+    exception: (message, error, ...args) => logException(logger, prefix(message), error, args),
+    log: (level, message, ...args) => logAt(logger, level, prefix(message), args),
   };
 }

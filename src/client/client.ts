@@ -2,12 +2,14 @@
  * The HTTP client: `new Client(endpoint)`, then `client.get(...parts, options)` and the other verbs, each giving
  * the JSON result (or `result[key]`) by the seed's rules. See docs/client.md.
  */
-import { getLogger, instanceLogger, type Logger } from '../logging.js';
+import { DEFAULT_MAX_JSON_DEPTH } from '../internal/json.js';
+import { getLogger, type InstanceLogger, instanceLogger, type Logger } from '../logging.js';
 import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
 import { assertMethod, assertNoInjection, authorization, type HeaderMap, mergeHeaders } from './headers.js';
-import type { ClientOptions, RequestOptions, Timeouts, VerbArguments } from './options.js';
+import { checkTimeout, checkWhole, type ResolvedTimeouts, resolveTimeouts } from './option-checks.js';
+import type { ClientOptions, RequestOptions, VerbArguments } from './options.js';
 import { Resource } from './resource.js';
 import { handleResponse, pythonTuple, type ResponseRules } from './response.js';
 import { isReplayable, type RetryPolicy, retryPolicy } from './retry.js';
@@ -26,19 +28,6 @@ import { type DynamicVerbs, installVerbs, type TypedVerbs } from './verbs.js';
 const NO_PARTS: readonly PathPart[] = [];
 const DEFAULT_TIMEOUT = 60_000;
 const KNOWN_CONTENT_TYPES = new Set(['json', 'form', 'multipart', 'body']);
-
-interface ResolvedTimeouts {
-  readonly total: number;
-  readonly headers: number;
-  readonly body: number;
-}
-
-function resolveTimeouts(timeout: number | Timeouts | undefined, fallback: ResolvedTimeouts): ResolvedTimeouts {
-  if (timeout === undefined) return fallback;
-  if (typeof timeout === 'number') return { total: timeout, headers: timeout, body: timeout };
-  const total = timeout.total ?? fallback.total;
-  return { total, headers: timeout.headers ?? Math.min(total, fallback.headers), body: timeout.body ?? total };
-}
 
 /** Splits a verb's arguments into path parts and the trailing options object (if the last one is an object). */
 function splitArguments(args: readonly unknown[]): { parts: readonly PathPart[]; options: RequestOptions | undefined } {
@@ -90,13 +79,14 @@ class ClientCore {
   readonly fragment: string;
   readonly okStatuses: readonly number[];
   readonly toNoneStatuses: readonly number[];
+  readonly noContentStatuses: readonly number[];
   readonly emptyToNone: boolean;
   readonly closeSlash: boolean;
   readonly keepBlankValues: boolean;
   /** `<client: ENDPOINT>` with the password masked, unless a name was given. */
   readonly name: string;
   /** The client's logger; every line is prefixed with the client's name. */
-  readonly logger: Logger;
+  readonly logger: InstanceLogger;
 
   readonly #parsed: ParsedEndpoint;
   readonly #urls: UrlBuilder;
@@ -119,6 +109,7 @@ class ClientCore {
     this.fragment = this.#parsed.fragment;
     this.okStatuses = Object.freeze([...(options.okStatuses ?? [200, 201, 202])]);
     this.toNoneStatuses = Object.freeze([...(options.toNoneStatuses ?? [404])]);
+    this.noContentStatuses = Object.freeze([...(options.noContentStatuses ?? [204, 205, 304])]);
     this.emptyToNone = options.emptyToNone ?? true;
     this.closeSlash = options.closeSlash ?? true;
     this.keepBlankValues = keepBlankValues;
@@ -132,14 +123,16 @@ class ClientCore {
       toNoneStatuses: new Set(this.toNoneStatuses),
       okStatusesText: pythonTuple(this.okStatuses),
       emptyToNone: this.emptyToNone,
+      noContentStatuses: new Set(this.noContentStatuses),
+      maxJsonDepth: checkWhole(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth', 1),
     };
     const defaultTimeout = { total: DEFAULT_TIMEOUT, headers: DEFAULT_TIMEOUT, body: DEFAULT_TIMEOUT };
     this.#timeouts = resolveTimeouts(options.timeout, defaultTimeout);
     this.#retry = retryPolicy(options.retry);
-    this.#maxRedirects = options.maxRedirects ?? 5;
+    this.#maxRedirects = checkWhole(options.maxRedirects ?? 5, 'maxRedirects', 0);
     this.#limits = {
-      connectTimeout: options.connectTimeout ?? 10_000,
-      maxResponseSize: options.maxResponseSize ?? 50 * 1024 * 1024,
+      connectTimeout: checkTimeout(options.connectTimeout ?? 10_000, 'connectTimeout'),
+      maxResponseSize: checkWhole(options.maxResponseSize ?? 50 * 1024 * 1024, 'maxResponseSize', -1),
     };
     this.#headers = mergeHeaders({}, options.headers);
     const credentials = this.#parsed.credentials;
@@ -147,8 +140,8 @@ class ClientCore {
       this.#headers.authorization = authorization(credentials);
     this.#transport = new Transport(this.#parsed.origin, {
       ...this.#limits,
-      connections: options.connections,
-      keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+      connections: options.connections === undefined ? undefined : checkWhole(options.connections, 'connections', 1),
+      keepAliveTimeout: checkTimeout(options.keepAliveTimeout ?? 4_000, 'keepAliveTimeout'),
     });
   }
 
@@ -192,6 +185,7 @@ class ClientCore {
   async sendUnder<T>(method: string, prefix: string, args: readonly unknown[]): Promise<T> {
     const { parts, options } = splitArguments(args);
     assertMethod(method);
+    const timeouts = resolveTimeouts(options?.timeout, this.#timeouts);
     if (options?.params) assertNoInjection(options.params, 'params');
     if (options?.fragment) assertNoInjection(options.fragment, 'fragment');
     const resource = joinResource(prefix, buildResource(parts));
@@ -199,7 +193,6 @@ class ClientCore {
     if (this.#levelEnabled('debug')) this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
     if (this.#levelEnabled('info')) this.logger.info(`Request ${method} for ${url.logUrl}`);
     const { headers, body } = await this.#prepare(options);
-    const timeouts = resolveTimeouts(options?.timeout, this.#timeouts);
     const raw = await sendRequest(
       this.#transport,
       {
@@ -215,7 +208,10 @@ class ClientCore {
         bodyTimeout: timeouts.body,
         retry: options?.retry === undefined ? this.#retry : retryPolicy(options.retry, this.#retry),
         replayable: isReplayable(method, options?.idempotencyKey),
-        maxRedirects: options?.maxRedirects ?? this.#maxRedirects,
+        maxRedirects:
+          options?.maxRedirects === undefined
+            ? this.#maxRedirects
+            : checkWhole(options.maxRedirects, 'maxRedirects', 0),
       },
       this.#limits,
       this.logger,

@@ -135,6 +135,18 @@ export class InvalidRequestError extends ClientError {
 }
 
 /**
+ * A client or call option is out of range or of the wrong type (a timeout of 0, a negative one, NaN). Thrown by
+ * `new Client()`, or as the rejection of the call, before anything is sent.
+ * @example
+ * await client.get({ timeout: Number.NaN }).catch((error) => error.code === 'MS_CLIENT_INVALID_OPTION');
+ */
+export class InvalidOptionError extends ClientError {
+  constructor(message: string) {
+    super('MS_CLIENT_INVALID_OPTION', message);
+  }
+}
+
+/**
  * The endpoint given to `new Client()` is not an absolute `http://` or `https://` URL.
  * @example
  * try { new Client('localhost:5000'); } catch (error) { console.log(error instanceof InvalidEndpointError); }

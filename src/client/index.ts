@@ -10,6 +10,7 @@ export {
   ClientError,
   ConnectionError,
   InvalidEndpointError,
+  InvalidOptionError,
   InvalidRequestError,
   ResponseError,
   type ResponseSnapshot,
@@ -18,6 +19,7 @@ export {
   type TimeoutPhase,
   TooManyRedirectsError,
 } from './errors.js';
+export { MAX_TIMEOUT_MS } from './option-checks.js';
 export type {
   Auth,
   ClientOptions,

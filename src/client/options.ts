@@ -49,6 +49,13 @@ export interface ClientOptions {
   readonly okStatuses?: readonly number[];
   /** Statuses that give `null` when a `key` is asked for. Default `[404]`. */
   readonly toNoneStatuses?: readonly number[];
+  /**
+   * Statuses that carry no body by definition: they give `null` (with or without a `key`), whatever
+   * `okStatuses` says. Default `[204, 205, 304]`; `[]` makes them follow `okStatuses` as in the seed.
+   */
+  readonly noContentStatuses?: readonly number[];
+  /** The deepest JSON nesting accepted in a response body (as the HTTP service's cap). Default 64. */
+  readonly maxJsonDepth?: number;
   /** With a `key`, turn a falsy value (`""`, `0`, `{}`, `[]`, `false`) into `null`. Default `true`. */
   readonly emptyToNone?: boolean;
   /** Append a `/` to every path that lacks one. Default `true`. */

@@ -1,13 +1,28 @@
 /**
  * Following a redirect the way browsers and requests do, without leaking credentials: a hop to another origin
- * drops `Authorization`, `Cookie` and `Proxy-Authorization`; 303 (and 301/302 after a POST) becomes a GET
- * without a body; only `http:` and `https:` targets are followed.
+ * keeps only an allow-list of harmless headers (every other header the caller set may be a credential:
+ * `Authorization`, `Cookie`, `X-Api-Key`, ...); 303 (and 301/302 after a POST) becomes a GET without a body;
+ * only `http:` and `https:` targets are followed.
  */
 import type { HeaderMap } from './headers.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'];
+/**
+ * What crosses to another origin: the headers browsers send without asking (the CORS-safelisted ones, plus
+ * User-Agent), and the headers that describe a body that is sent again (307/308). Everything else is dropped.
+ */
+const CROSS_ORIGIN_HEADERS = new Set(['accept', 'accept-language', 'content-language', 'user-agent']);
+
+function crossOriginHeaders(headers: HeaderMap, keepBody: boolean): HeaderMap {
+  const kept: HeaderMap = {};
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (CROSS_ORIGIN_HEADERS.has(name) || (keepBody && BODY_HEADERS.includes(name))) kept[name] = value;
+  }
+  return kept;
+}
 
 /** The request to send after a redirect. */
 export interface RedirectHop {
@@ -47,8 +62,7 @@ export function nextHop(
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') return `will not follow to ${next.protocol}`;
   const toGet = status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST';
-  const nextHeaders: HeaderMap = { ...headers };
-  if (next.origin !== origin) for (const name of CREDENTIAL_HEADERS) delete nextHeaders[name];
+  const nextHeaders: HeaderMap = next.origin === origin ? { ...headers } : crossOriginHeaders(headers, !toGet);
   if (toGet) for (const name of BODY_HEADERS) delete nextHeaders[name];
   return {
     origin: next.origin,

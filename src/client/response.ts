@@ -2,6 +2,7 @@
  * From a complete response to a result: the seed's `handle_response` (SEED-BEHAVIOUR §4.5) with the fixes
  * listed in docs/client.md. "Falsy" means Python's falsiness, since the seed's rules depend on it.
  */
+import { JsonParseError, parseJson } from '../internal/json.js';
 import { ResponseError, type ResponseSnapshot } from './errors.js';
 import type { RawResponse } from './transport.js';
 
@@ -12,6 +13,10 @@ export interface ResponseRules {
   /** `okStatuses` as the seed printed them: `(200, 201, 202)`. */
   readonly okStatusesText: string;
   readonly emptyToNone: boolean;
+  /** Statuses that carry no body by definition (204, 205, 304): they give `null`, whatever `okStatuses` says. */
+  readonly noContentStatuses: ReadonlySet<number>;
+  /** The deepest JSON nesting accepted in a response body. */
+  readonly maxJsonDepth: number;
 }
 
 /**
@@ -49,14 +54,19 @@ function snapshot(raw: RawResponse, url: string): ResponseSnapshot {
 
 type Parsed = { readonly json: unknown } | { readonly notJson: string | Error };
 
-/** JSON is recognised by Content-Type; a body without one is tried as JSON too (as the seed tried every body). */
-function parseBody(raw: RawResponse): Parsed {
+/**
+ * JSON is recognised by Content-Type; a body without one is tried as JSON too (as the seed tried every body).
+ * Nesting is capped (a linear scan first, so a hostile body costs no recursion); a syntax error is described by
+ * the parser's own error, as the seed's `ValueError`.
+ */
+function parseBody(raw: RawResponse, maxDepth: number): Parsed {
   const type = contentTypeOf(raw);
   if (type !== '' && !JSON_TYPE.test(type)) return { notJson: `Response is not JSON (Content-Type: ${type})` };
   try {
-    return { json: JSON.parse(raw.text) };
+    return { json: parseJson(raw.text, { maxDepth }) };
   } catch (error) {
-    return { notJson: error instanceof Error ? error : String(error) };
+    if (error instanceof JsonParseError && error.cause instanceof Error) return { notJson: error.cause };
+    return { notJson: error instanceof Error ? `${error.message} (maxJsonDepth)` : String(error) };
   }
 }
 
@@ -77,6 +87,8 @@ export function handleResponse(raw: RawResponse, key: string | undefined, rules:
   const status = raw.statusCode;
   const fail = (description: string | Error): ResponseError => new ResponseError(snapshot(raw, url), description);
   const statusFailure = (): ResponseError => fail(`Status code ${status} not in ok_statuses ${rules.okStatusesText}`);
+  // Fix: 204, 205 and 304 have no body by definition; they are an answer, not a failure (the seed raised).
+  if (rules.noContentStatuses.has(status)) return null;
   const ok = rules.okStatuses.has(status);
   const toNone = rules.toNoneStatuses.has(status);
 
@@ -85,7 +97,7 @@ export function handleResponse(raw: RawResponse, key: string | undefined, rules:
     if (ok || toNone) return null;
     throw statusFailure();
   }
-  const parsed = parseBody(raw);
+  const parsed = parseBody(raw, rules.maxJsonDepth);
   if ('notJson' in parsed) {
     // Fix: an error page that is not JSON is reported by its status, with the body in `content`.
     if (key !== undefined && toNone) return null;

@@ -3,6 +3,7 @@
  * retried: idempotent methods (or a call with an idempotency key) after a broken connection or a 429, 502, 503
  * or 504; any method when the connection was never made (nothing was sent).
  */
+import { checkDelay, checkWhole } from './option-checks.js';
 import type { RetryOptions } from './options.js';
 
 /** Retry settings with every default filled in. */
@@ -25,10 +26,10 @@ export function retryPolicy(options: RetryOptions | false | undefined, fallback?
   const base = fallback ?? { retries: 2, baseDelay: 100, maxDelay: 5_000, maxRetryAfter: 30_000 };
   if (options === undefined) return base;
   return {
-    retries: options.retries ?? base.retries,
-    baseDelay: options.baseDelay ?? base.baseDelay,
-    maxDelay: options.maxDelay ?? base.maxDelay,
-    maxRetryAfter: options.maxRetryAfter ?? base.maxRetryAfter,
+    retries: checkWhole(options.retries ?? base.retries, 'retry.retries', 0),
+    baseDelay: checkDelay(options.baseDelay ?? base.baseDelay, 'retry.baseDelay'),
+    maxDelay: checkDelay(options.maxDelay ?? base.maxDelay, 'retry.maxDelay'),
+    maxRetryAfter: checkDelay(options.maxRetryAfter ?? base.maxRetryAfter, 'retry.maxRetryAfter'),
   };
 }
 

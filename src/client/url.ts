@@ -4,7 +4,7 @@
  * percent-encoded and empty segments dropped so that no `//` appears.
  */
 import { maskPassword } from '../secrets.js';
-import { InvalidEndpointError } from './errors.js';
+import { InvalidEndpointError, InvalidRequestError } from './errors.js';
 import { encodeQuery, mergeQuery, parseQuery, type QueryMap, type QueryObject } from './query.js';
 
 /** One path part: a string (a `/` inside it separates segments, as in the seed) or a number. */
@@ -96,11 +96,39 @@ export function parseEndpoint(raw: string, keepBlankValues: boolean): ParsedEndp
   };
 }
 
-/** Encodes one path segment; `.` and `..` are encoded too so that a part can never climb out of the base path. */
+/**
+ * Encodes one path segment. `.` and `..` are refused: encoded as `%2E%2E` they are still dot segments to a URL
+ * parser (WHATWG URL, and so `new URL()` in a Node server, resolves `/api/%2E%2E/admin` to `/admin`), so no
+ * encoding keeps them inside the base path.
+ */
 function encodeSegment(segment: string): string {
-  if (segment === '.') return '%2E';
-  if (segment === '..') return '%2E%2E';
-  return encodeURIComponent(segment);
+  if (segment === '.' || segment === '..') {
+    throw new InvalidRequestError(`A path part may not be the segment ${JSON.stringify(segment)}`);
+  }
+  try {
+    return encodeURIComponent(segment);
+  } catch {
+    throw new InvalidRequestError(`A path part is not well-formed text (a lone surrogate): ${JSON.stringify(segment)}`);
+  }
+}
+
+// encodeURIComponent escapes these too, but they are allowed as they are in a path segment (RFC 3986 pchar).
+const PCHAR_ESCAPES = /%(?:3B|2C|3A|40|26|3D|2B|24)/g;
+
+/**
+ * Encodes a call's `params` as the text of one path segment: `/`, `?`, `#` and `%` are percent-encoded, so the
+ * value can neither add segments (no `..` climbing), nor start the query or the fragment; `;`, `=`, `,`, `&`,
+ * `:`, `@`, `+` and `$` stay as they are.
+ * @example encodeParams('p?admin=1#/../../y'); // 'p%3Fadmin=1%23%2F..%2F..%2Fy'
+ */
+export function encodeParams(params: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(params);
+  } catch {
+    throw new InvalidRequestError(`params ${JSON.stringify(params)} is not well-formed text (a lone surrogate)`);
+  }
+  return encoded.replace(PCHAR_ESCAPES, decodeURIComponent);
 }
 
 /**
@@ -167,7 +195,8 @@ export class UrlBuilder {
   build(parts: readonly PathPart[], options?: UrlOptions, resource = buildResource(parts)): BuiltUrl {
     let path = resource === '' ? this.parsed.path : `${this.joinPath}/${resource}`;
     if (this.closeSlash && !path.endsWith('/')) path += '/';
-    const params = options?.params || this.parsed.params;
+    // The endpoint's own params are URL text already; a call's are a value to encode.
+    const params = options?.params ? encodeParams(options.params) : this.parsed.params;
     if (params) path += `;${params}`;
     const query = this.queryFor(options);
     const target = `${path.startsWith('/') ? path : `/${path}`}${query === '' ? '' : `?${query}`}`;

@@ -39,6 +39,49 @@ describe('G3 redirects', () => {
     expect(landed['proxy-authorization']).toBeUndefined();
   });
 
+  it('across origins keeps only allow-listed headers: X-Api-Key and every other custom header are dropped', async () => {
+    const other = await http((request, response, body) =>
+      reply(response, 200, { response: { method: request.method, body } }),
+    );
+    const origin = await http((_request, response) => {
+      response.writeHead(307, { location: `${other.origin}/landed/` }).end();
+    });
+    expect(other.port).not.toBe(origin.port);
+    const client = clientFor(origin.origin, { headers: { 'X-Api-Key': 'client-key' } });
+    const headers = {
+      'X-Api-Key': 'call-key',
+      'X-Trace': 'abc',
+      Accept: 'application/json',
+      'Accept-Language': 'fr',
+      'Content-Language': 'fr',
+      'User-Agent': 'tests/1',
+      ...secrets,
+    };
+    const result = await client.post('start', { headers, data: { a: 1 }, idempotencyKey: 'k1', key: 'response' });
+    expect(result).toEqual({ method: 'POST', body: '{"a":1}' });
+    expect(origin.requests[0]?.headers['x-api-key']).toBe('call-key');
+    const landed = other.requests[0]?.headers ?? {};
+    for (const dropped of ['x-api-key', 'x-trace', 'idempotency-key', 'authorization', 'cookie', 'proxy-authorization'])
+      expect(landed[dropped], dropped).toBeUndefined();
+    expect(landed).toMatchObject({
+      accept: 'application/json',
+      'accept-language': 'fr',
+      'content-language': 'fr',
+      'user-agent': 'tests/1',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('a same-origin redirect keeps custom headers such as X-Api-Key', async () => {
+    const server = await http((request, response) => {
+      if (request.url === '/start/') response.writeHead(302, { location: '/landed/' }).end();
+      else reply(response, 200, { response: request.url });
+    });
+    const client = clientFor(server.origin, { headers: { 'X-Api-Key': 'client-key' } });
+    expect(await client.get('start', { headers: { 'X-Trace': 'abc' }, key: 'response' })).toBe('/landed/');
+    expect(server.requests[1]?.headers).toMatchObject({ 'x-api-key': 'client-key', 'x-trace': 'abc' });
+  });
+
   it('drops the Basic credentials of the endpoint user info across origins too', async () => {
     const other = await target();
     const origin = await http((_request, response) => {

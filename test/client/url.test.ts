@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, InvalidEndpointError } from '../../src/client/index.js';
+import { Client, InvalidEndpointError, InvalidRequestError } from '../../src/client/index.js';
 import { encodeQuery, parseQuery } from '../../src/client/query.js';
+import { answer, startRawServer } from './helpers/raw-server.js';
 
 const clients: Array<{ close(): Promise<void> }> = [];
 function client(endpoint: string, options: ConstructorParameters<typeof Client>[1] = {}) {
@@ -116,8 +117,15 @@ describe('URL building (seed §4.3, checklist 47-49)', () => {
     expect(created.urlFor(['a b', 'c?d#e', 'ü'])).toBe('http://h/api/a%20b/c%3Fd%23e/%C3%BC/');
   });
 
-  it('encodes dot segments so a part cannot climb out of the base path', () => {
-    expect(client('http://h/api').urlFor(['..', 'admin'])).toBe('http://h/api/%2E%2E/admin/');
+  it('refuses dot segments: encoded as %2E%2E they still climb out of the base path for a URL parser', async () => {
+    // What a WHATWG server makes of the old encoding: /api/%2E%2E/admin is /admin.
+    expect(new URL('http://h/api/%2E%2E/admin/').pathname).toBe('/admin/');
+    const created = client('http://127.0.0.1:1/api');
+    for (const parts of [['..', 'admin'], ['a/../b'], ['.'], ['x', 'y/./z']]) {
+      expect(() => created.urlFor(parts)).toThrow(InvalidRequestError);
+      await expect(created.get(...parts)).rejects.toMatchObject({ code: 'MS_CLIENT_INVALID_HEADER' });
+    }
+    expect(created.urlFor(['...', '.x', 'a..b'])).toBe('http://127.0.0.1:1/api/.../.x/a..b/');
   });
 
   it('does not double the slash when the endpoint path ends with one before a query', () => {
@@ -138,5 +146,40 @@ describe('query strings (parse_qs / urlencode doseq)', () => {
 
   it('encodes like quote_plus: only letters, digits and _.-~ stay bare', () => {
     expect(encodeQuery(new Map([["k!'()*", ['a b/&=']]]))).toBe('k%21%27%28%29%2A=a+b%2F%26%3D');
+  });
+});
+
+describe('the params option is encoded (issue 10)', () => {
+  const hostile = 'p?admin=1#/../../y';
+
+  it('goes on the wire as one encoded ;params: ?, #, / and .. cannot leave the path segment', async () => {
+    const server = await startRawServer((socket) => answer(socket, 200, { response: 'ok' }));
+    try {
+      const created = client(`${server.origin}/api/`, { retry: false });
+      expect(await created.get('x', { params: hostile, key: 'response' })).toBe('ok');
+      await created.get('a', 'b', { params: '..' });
+      const [first, second] = server.requests.map((request) => request.target);
+      expect(first).toBe('/api/x/;p%3Fadmin=1%23%2F..%2F..%2Fy');
+      // What a server makes of it: the whole value stays in the last segment, with no query.
+      const seen = new URL(first ?? '', server.origin);
+      expect(seen.pathname).toBe('/api/x/;p%3Fadmin=1%23%2F..%2F..%2Fy');
+      expect(seen.search).toBe('');
+      expect(second).toBe('/api/a/b/;..');
+      expect(new URL(second ?? '', server.origin).pathname).toBe('/api/a/b/;..');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the characters a path segment allows (;, =, &, :, @, +, $) and encodes %', () => {
+    const created = client('http://h/api');
+    expect(created.urlFor(['x'], { params: 'a=1;b=2,c&d:e@f+g$h' })).toBe('http://h/api/x/;a=1;b=2,c&d:e@f+g$h');
+    expect(created.urlFor(['x'], { params: '50% a/b' })).toBe('http://h/api/x/;50%25%20a%2Fb');
+  });
+
+  it('refuses params that are not well-formed text', async () => {
+    await expect(client('http://127.0.0.1:1/').get({ params: 'p\uD800' })).rejects.toMatchObject({
+      code: 'MS_CLIENT_INVALID_HEADER',
+    });
   });
 });
