@@ -62,7 +62,7 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
     return name;
   }
 
-  describe('item 1: configuration errors fail fast with their cause', () => {
+  describe('issue 10 item 1: configuration errors fail fast with their cause', () => {
     it('a wrong password rejects connect() with MS_QUEUE_ACCESS_REFUSED within seconds, not retried', async () => {
       const wrong = transport(variant((url) => (url.password = 'not-the-password')));
       let reconnects = 0;
@@ -138,7 +138,7 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
     });
   });
 
-  describe('item 4: a publish AMQP cannot encode fails alone', () => {
+  describe('issue 10 item 4: a publish AMQP cannot encode fails alone', () => {
     const bad: Array<[string, Record<string, unknown>]> = [
       ['a function header', { headers: { f: () => 1 } }],
       ['a BigInt beyond 64 bits', { headers: { n: 2n ** 64n } }],
@@ -168,7 +168,7 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
     );
   });
 
-  describe('item 5: size limits', () => {
+  describe('issue 10 item 5: size limits', () => {
     it("a body over the broker's 128 MiB max_message_size rejects at once, naming the limit", async () => {
       const queue = queueName('too-large');
       const amqp = await open({ maxBufferedBytes: 512 * 1024 * 1024 });
@@ -184,7 +184,7 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
     });
   });
 
-  describe('item 6 (low): names and exchange types refused up front', () => {
+  describe('issue 10 item 6 (low): names and exchange types refused up front', () => {
     it('a queue name over 255 bytes or starting with amq. rejects with MS_QUEUE_INVALID_NAME', async () => {
       const amqp = await open();
       expect((await failure(amqp.declareQueue('q'.repeat(256)))).code).toBe('MS_QUEUE_INVALID_NAME');
@@ -253,7 +253,7 @@ describe.skipIf(check.skip)('AMQP hardening on RabbitMQ (issue 10)', () => {
     expect(seen[1]?.headers.big).toBeUndefined();
   });
 
-  it('item 2: a requeue copy waiting when the connection drops is abandoned, not sent on the next connection', async () => {
+  it('issue 10 item 2: a requeue copy waiting when the connection drops is abandoned, not sent on the next connection', async () => {
     const queue = queueName('copy-bound');
     const amqp = await open();
     await amqp.declareQueue(queue);

@@ -53,7 +53,7 @@ async function outcome(promise: Promise<void>): Promise<string> {
 }
 
 describe('AMQP publisher', () => {
-  it('item 4: amqplib throwing while encoding fails that publish at once; the channel and later publishes carry on', async () => {
+  it('issue 10 item 4: amqplib throwing while encoding fails that publish at once; the channel and later publishes carry on', async () => {
     const channel = new ScriptedChannel((body) => {
       if (body.toString() === 'bad') throw new TypeError("Field 'priority' is the wrong type");
     });
@@ -68,7 +68,7 @@ describe('AMQP publisher', () => {
     publisher.close();
   });
 
-  it('item 4: properties AMQP cannot carry reject before anything is written', async () => {
+  it('issue 10 item 4: properties AMQP cannot carry reject before anything is written', async () => {
     const channel = new ScriptedChannel();
     const publisher = new AmqpPublisher(LIMITS, logger);
     publisher.attach(asChannel(channel));
@@ -83,7 +83,7 @@ describe('AMQP publisher', () => {
     publisher.close();
   });
 
-  it('item 5: a channel closed with 406 fails the refused message for good and resends the others', async () => {
+  it('issue 10 item 5: a channel closed with 406 fails the refused message for good and resends the others', async () => {
     const first = new ScriptedChannel();
     const publisher = new AmqpPublisher(LIMITS, logger, () => {});
     publisher.attach(asChannel(first));
@@ -101,7 +101,7 @@ describe('AMQP publisher', () => {
     publisher.close();
   });
 
-  it('item 5: a body over the broker limit or the buffer names the limit instead of "buffer full, retry later"', async () => {
+  it('issue 10 item 5: a body over the broker limit or the buffer names the limit instead of "buffer full, retry later"', async () => {
     const publisher = new AmqpPublisher(LIMITS, logger);
     expect(await outcome(publisher.publish({ exchange: '', routingKey: 'q' }, message('x'.repeat(600_000))))).toMatch(
       /^MS_QUEUE_MESSAGE_TOO_LARGE: The message of 600000 bytes exceeds the broker's max_message_size of 524288 bytes/,
@@ -114,7 +114,7 @@ describe('AMQP publisher', () => {
     roomy.close();
   });
 
-  it('item 6 (low): a timed-out publish that was written says it may have been delivered; one never written says so', async () => {
+  it('issue 10 item 6 (low): a timed-out publish that was written says it may have been delivered; one never written says so', async () => {
     const publisher = new AmqpPublisher(LIMITS, logger);
     const unsent = outcome(publisher.publish({ exchange: '', routingKey: 'q' }, message('a'), { timeoutMs: 50 }));
     expect(await unsent).toMatch(/^MS_QUEUE_PUBLISH_TIMEOUT: .*within 50 ms; it was never sent/);

@@ -116,7 +116,7 @@ describe.skipIf(kombu.skip)('kombu interoperability with python3-kombu on Rabbit
     await connection.close();
   });
 
-  it("item 2: kombu's header types (L past 2^31, signed D, T, nested F/A, V) are read exactly; 11 messages stay 11", async () => {
+  it("issue 10 item 2: kombu's header types (L past 2^31, signed D, T, nested F/A, V) are read exactly; 11 messages stay 11", async () => {
     const queue = name('ledger');
     const app = new Microservice({ connection: URL });
     const handled: Array<{ payload: unknown; headers: Record<string, unknown> }> = [];
@@ -148,7 +148,7 @@ describe.skipIf(kombu.skip)('kombu interoperability with python3-kombu on Rabbit
     }
   });
 
-  it('item 2: headers that still cannot be read (nested 40 deep) dead-letter that message; the connection and the next messages carry on', async () => {
+  it('issue 10 item 2: headers that still cannot be read (nested 40 deep) dead-letter that message; the connection and the next messages carry on', async () => {
     const queue = name('unreadable');
     const app = new Microservice({ connection: URL });
     const handled: unknown[] = [];
@@ -184,7 +184,7 @@ describe.skipIf(kombu.skip)('kombu interoperability with python3-kombu on Rabbit
     }
   });
 
-  it('item 3: integers, floats, strings, booleans, null, nested tables and Dates from our client read exactly in kombu', async () => {
+  it('issue 10 item 3: integers, floats, strings, booleans, null, nested tables and Dates from our client read exactly in kombu', async () => {
     const queue = name('to-python');
     const setup = await amqplib.connect(URL);
     await (await setup.createChannel()).assertQueue(queue, { durable: true });
