@@ -18,6 +18,7 @@ export {
   NotAuthenticated,
   NotFound,
   ParseError,
+  PayloadTooLarge,
   PermissionDenied,
   Throttled,
   UnsupportedMediaType,

@@ -1,0 +1,197 @@
+import { Microservice, ResourceMarker } from 'microservices-ts/http';
+import { describe, expect, it } from 'vitest';
+import { listenOnFreePort, rawExchange } from './raw-http.js';
+
+/** Milliseconds for one request; the bound in the tests is generous for a noisy shared machine. */
+async function timed(app: Microservice, url: string): Promise<{ ms: number; status: number }> {
+  const started = performance.now();
+  const res = await app.inject(url);
+  return { ms: performance.now() - started, status: res.statusCode };
+}
+
+describe('issue 12: every rule is a real Fastify route', () => {
+  function service(): Microservice {
+    const app = new Microservice('routes');
+    app.get('/', { resource: new ResourceMarker() }, () => 'root');
+    app.route('/notes/<int:id>/', { methods: ['GET', 'PUT'], resource: new ResourceMarker() }, (req) => req.params);
+    app.get('/files/<path:rest>', (req) => req.params);
+    app.get('/releases/<name>-<version>-<arch>/', (req) => req.params);
+    return app;
+  }
+
+  it('printRoutes lists each rule at its translated path with its methods, HEAD and OPTIONS', async () => {
+    const app = service();
+    await app.fastify.ready();
+    const tree = app.fastify.printRoutes();
+    expect(tree).toContain('notes/');
+    expect(tree).toMatch(/:id\(\^\\d\+\$\)\n[\s│]+└── \/ \(GET, PUT, HEAD, OPTIONS\)/);
+    expect(tree).toMatch(/files\/\n[\s│]+└── \* \(GET, HEAD, OPTIONS\)/);
+    expect(tree).toMatch(/releases\/\n[\s│]+└── \* \(GET, HEAD, OPTIONS\)/);
+    expect(app.fastify.hasRoute({ method: 'GET', url: '*' })).toBe(false);
+    expect(app.fastify.hasRoute({ method: 'POST', url: '/notes/:id(^\\d+$)/' })).toBe(false);
+  });
+
+  it('onRoute listeners see one route per rule and method set', async () => {
+    const app = new Microservice('routes');
+    const seen: string[] = [];
+    app.fastify.addHook('onRoute', (route) => {
+      seen.push(`${[route.method].flat().join(',')} ${route.url}`);
+    });
+    app.get('/a/<uuid:id>', () => 1);
+    app.post('/a/<uuid:id>', () => 2);
+    expect(seen).toContain(
+      'GET,HEAD /a/:id(^[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$)',
+    );
+    expect(seen.filter((line) => line.startsWith('POST '))).toHaveLength(1);
+  });
+
+  it('routes, converts, 404s, redirects and 405s exactly as before', async () => {
+    const app = service();
+    expect((await app.inject('/notes/7/')).json()).toEqual({ id: 7 });
+    expect((await app.inject('/notes/x/')).statusCode).toBe(404);
+    expect((await app.inject('/notes/7')).headers.location).toBe('/notes/7/');
+    const del = await app.inject({ method: 'DELETE', url: '/notes/7/' });
+    expect(del.statusCode).toBe(405);
+    expect(del.headers.allow).toBe('GET, HEAD, PUT, OPTIONS');
+    expect((await app.inject({ method: 'OPTIONS', url: '/files/a/b' })).headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect((await app.inject('/files/a/b%20c')).json()).toEqual({ rest: 'a/b c' });
+    expect((await app.inject('/releases/foo-bar-1.0-x86/')).json()).toEqual({
+      name: 'foo-bar',
+      version: '1.0',
+      arch: 'x86',
+    });
+  });
+
+  it('a malformed URL gets the service error body, negotiated, not Fastify raw one', async () => {
+    const app = service();
+    const json = await app.inject('/%zz/');
+    expect(json.statusCode).toBe(400);
+    expect(json.json()).toEqual({ message: 'The request URL is malformed.' });
+    expect(json.headers['x-content-type-options']).toBe('nosniff');
+    const html = await app.inject({ url: '/notes/%zz/', headers: { accept: 'text/html' } });
+    expect(html.statusCode).toBe(400);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it('passes Fastify route options through: config and hooks run per rule', async () => {
+    const app = new Microservice('routes');
+    const calls: string[] = [];
+    app.get(
+      '/guarded/<int:id>/',
+      {
+        config: { label: 'guarded' },
+        onRequest: (request, _reply, done) => {
+          calls.push(`onRequest ${(request.routeOptions.config as { label?: string }).label}`);
+          done();
+        },
+        preHandler: (request, reply, done) => {
+          if (request.headers.authorization === undefined) reply.code(401).send({ message: 'no' });
+          else done();
+        },
+      },
+      (req) => req.params,
+    );
+    app.get('/open/', () => 'open');
+    expect((await app.inject('/guarded/1/')).statusCode).toBe(401);
+    const ok = await app.inject({ url: '/guarded/1/', headers: { authorization: 'x' } });
+    expect(ok.json()).toEqual({ id: 1 });
+    expect((await app.inject('/open/')).statusCode).toBe(200);
+    expect(calls).toEqual(['onRequest guarded', 'onRequest guarded']);
+  });
+
+  it('an API exception thrown by a route hook renders in the rule envelope', async () => {
+    const { NotAuthenticated } = await import('microservices-ts/http');
+    const app = new Microservice('routes');
+    app.get(
+      '/secret/',
+      {
+        resource: new ResourceMarker({ update: { u: 1 } }),
+        preHandler: async () => {
+          throw new NotAuthenticated();
+        },
+      },
+      () => 'never',
+    );
+    const res = await app.inject('/secret/');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ message: 'Authentication credentials were not provided.', u: 1 });
+  });
+
+  it('still picks the rule Werkzeug order picks when Fastify router would pick another', async () => {
+    const app = new Microservice('routes');
+    app.get('/x/<a>', () => 'segment');
+    app.get('/x/<int:a>-<int:b>', () => 'pair');
+    app.get('/y/<int(min=5):n>/', () => 'int');
+    app.get('/y/<name>/', () => 'string');
+    expect((await app.inject('/x/1-2')).json()).toBe('pair');
+    expect((await app.inject('/x/1-b')).json()).toBe('segment');
+    expect((await app.inject('/y/7/')).json()).toBe('int');
+    expect((await app.inject('/y/3/')).json()).toBe('string');
+  });
+});
+
+describe('issue 12 hardening: rule matching is linear in the path length', () => {
+  const app = new Microservice('linear');
+  app.get('/releases/<name>-<version>-<arch>/', (req) => req.params);
+  app.get('/p/<path:a>/x/<path:b>/y/<path:c>', (req) => req.params);
+  app.get('/q/<path:a>-<path:b>.<path:c>/end', (req) => req.params);
+
+  it.each([
+    ['several params in one segment', `/releases/${'-'.repeat(8192)}/x`],
+    ['several params in one segment, no separators', `/releases/${'a'.repeat(8192)}/`],
+    ['several path params', `/p/${'x/'.repeat(4096)}`],
+    ['several path params with near-separators', `/p/${'/x/y'.repeat(2048)}`],
+    ['path params separated by text', `/q/${'-.'.repeat(4096)}`],
+  ])('%s: an 8 KB adversarial path answers within 200 ms', async (_name, url) => {
+    await timed(app, '/releases/a-b-c/'); // warm up
+    const { ms, status } = await timed(app, url);
+    expect(status).toBe(404);
+    expect(ms).toBeLessThan(200);
+  });
+
+  it('still matches the long paths it should', async () => {
+    const long = `/p/${'a/'.repeat(2000)}x/b/y/c`;
+    const res = await app.inject(long);
+    expect(res.json()).toEqual({ a: 'a/'.repeat(2000).slice(0, -1), b: 'b', c: 'c' });
+  });
+});
+
+describe('issue 12 hardening: single-segment parameters hold one segment', () => {
+  const app = new Microservice('segments');
+  app.get('/str/<name>/', (req) => ({ name: req.params.name }));
+  app.get('/files/<path:rest>', (req) => ({ rest: req.params.rest }));
+
+  it.each(['/str/..%2F..%2Fpackage.json/', '/str/a%2Fb/', '/str/a%00b/', '/str/%2E%2E/', '/str/%2e/'])(
+    '%s is 404',
+    async (url) => {
+      const res = await app.inject(url);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('package.json');
+    },
+  );
+
+  it('a path parameter refuses NUL and .. segments but keeps encoded slashes as slashes', async () => {
+    const port = await listenOnFreePort(app);
+    try {
+      const raw = (path: string) =>
+        rawExchange(port, [`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`], 2000);
+      expect((await raw('/files/a/../../etc/passwd')).status).toBe(404);
+      expect((await raw('/files/a%00.txt')).status).toBe(404);
+      const ok = await raw('/files/a%2Fb/c');
+      expect(ok.status).toBe(200);
+      expect(ok.response).toContain('{"rest":"a/b/c"}');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('<int> past 2^53 is 404; <bigint> takes it exactly', async () => {
+    const ids = new Microservice('ids');
+    ids.get('/i/<int:id>', (req) => ({ id: req.params.id }));
+    ids.get('/b/<bigint:id>', (req) => ({ id: req.params.id, type: typeof req.params.id }));
+    expect((await ids.inject('/i/9007199254740991')).json()).toEqual({ id: 9007199254740991 });
+    expect((await ids.inject('/i/9007199254740993')).statusCode).toBe(404);
+    expect((await ids.inject('/b/9007199254740993')).json()).toEqual({ id: '9007199254740993', type: 'bigint' });
+    expect(ids.urlFor('/b/<bigint:id>', { id: 9007199254740993n })).toBe('/b/9007199254740993');
+  });
+});
