@@ -127,7 +127,10 @@ function parseMultipart(
     });
     parser.on('error', (error: unknown) => reject(new ParseError(`Multipart parse error - ${String(error)}`)));
     parser.on('finish', () => {
-      if (refused) return;
+      if (refused) {
+        reject(refused);
+        return;
+      }
       Promise.all(pending).then(
         () => resolve({ data: form, form, files, mediaType: 'multipart/form-data' }),
         (error: unknown) => reject(new ParseError(`Multipart parse error - ${String(error)}`)),

@@ -76,10 +76,11 @@ describe('issue 12: every rule is a real Fastify route', () => {
   it('passes Fastify route options through: config and hooks run per rule', async () => {
     const app = new Microservice('routes');
     const calls: string[] = [];
+    const config = { label: 'guarded' }; // any per-route config a plugin or hook reads
     app.get(
       '/guarded/<int:id>/',
       {
-        config: { label: 'guarded' },
+        config,
         onRequest: (request, _reply, done) => {
           calls.push(`onRequest ${(request.routeOptions.config as { label?: string }).label}`);
           done();
@@ -193,5 +194,89 @@ describe('issue 12 hardening: single-segment parameters hold one segment', () =>
     expect((await ids.inject('/i/9007199254740993')).statusCode).toBe(404);
     expect((await ids.inject('/b/9007199254740993')).json()).toEqual({ id: '9007199254740993', type: 'bigint' });
     expect(ids.urlFor('/b/<bigint:id>', { id: 9007199254740993n })).toBe('/b/9007199254740993');
+  });
+});
+
+describe('issue 12 hardening: form bodies cost CPU in proportion to their size', () => {
+  const app = new Microservice('forms', { formLimits: { fieldSize: 1024 } });
+  let calls = 0;
+  app.post('/any/', (req) => {
+    calls++;
+    return { fields: Object.keys(req.form).length };
+  });
+  app.post('/json-only/', { contentTypes: ['application/json'] }, (req) => {
+    calls++;
+    return req.data as object;
+  });
+  app.get('/get-only/', () => 'get');
+
+  function multipart(count: number, value = 'v'): { payload: string; headers: Record<string, string> } {
+    const boundary = 'b0undary';
+    let payload = '';
+    for (let i = 0; i < count; i++) {
+      payload += `--${boundary}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\n${value}\r\n`;
+    }
+    payload += `--${boundary}--\r\n`;
+    return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  }
+
+  it('a urlencoded body with more than 1000 fields is 413, and cheap', async () => {
+    calls = 0;
+    const payload = Array.from({ length: 100_000 }, (_, i) => `k${i}=v`).join('&');
+    const started = performance.now();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/any/',
+      payload,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().message).toBe('Too many form fields (limit 1000).');
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(calls).toBe(0);
+    const fits = Array.from({ length: 1000 }, (_, i) => `k${i}=v`).join('&');
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/any/',
+      payload: fits,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(ok.json()).toEqual({ fields: 1000 });
+  });
+
+  it('a multipart body with 14 000 tiny parts is 413 before parsing them all', async () => {
+    calls = 0;
+    const res = await app.inject({ method: 'POST', url: '/any/', ...multipart(14_000) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().message).toMatch(/^Too many (parts|fields) in the multipart body \(limit 1000\)\.$/);
+    expect(calls).toBe(0);
+    expect((await app.inject({ method: 'POST', url: '/any/', ...multipart(10) })).json()).toEqual({ fields: 10 });
+  });
+
+  it('a multipart field over fieldSize is 413', async () => {
+    const res = await app.inject({ method: 'POST', url: '/any/', ...multipart(1, 'x'.repeat(2000)) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().message).toBe('A form field is over 1024 bytes.');
+  });
+
+  it('a GET-only rule answers 405 to a multipart POST without its override fields and never parses parts', async () => {
+    const res = await app.inject({ method: 'POST', url: '/get-only/', ...multipart(14_000) });
+    expect(res.statusCode).toBe(413);
+    const small = await app.inject({ method: 'POST', url: '/get-only/', ...multipart(5) });
+    expect(small.statusCode).toBe(405);
+    expect(small.headers.allow).toBe('GET, HEAD, OPTIONS');
+  });
+
+  it('a JSON-only rule answers 415 before the body is sent', async () => {
+    const port = await listenOnFreePort(app);
+    try {
+      calls = 0;
+      const head = 'POST /json-only/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 500000\r\n\r\n';
+      const result = await rawExchange(port, [head, 'only the start'], 1500);
+      expect(result.status).toBe(415);
+      expect(calls).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 });
