@@ -1,3 +1,4 @@
+import type { FastifyContextConfig } from 'fastify';
 import { Microservice, ResourceMarker } from 'microservices-ts/http';
 import { describe, expect, it } from 'vitest';
 import { listenOnFreePort, rawExchange } from './raw-http.js';
@@ -76,7 +77,7 @@ describe('issue 12: every rule is a real Fastify route', () => {
   it('passes Fastify route options through: config and hooks run per rule', async () => {
     const app = new Microservice('routes');
     const calls: string[] = [];
-    const config = { label: 'guarded' }; // any per-route config a plugin or hook reads
+    const config = { label: 'guarded' } as FastifyContextConfig; // any per-route config a plugin or hook reads
     app.get(
       '/guarded/<int:id>/',
       {
