@@ -149,7 +149,11 @@ export class FastifyRoutes {
     if (!rule.routeExact || rule.routePath.endsWith('*')) {
       config.swaggerTransform ??= ({ schema }: { schema: unknown }) => ({ schema, url: rule.openApiPath });
     }
-    const schema = { ...(rule.isStatic ? {} : { params: paramsSchema(rule.rule) }), ...options.fastifySchema };
+    // Documentation only (see `noValidation`); a static rule without a schema of its own gets none at all.
+    const schema =
+      rule.isStatic && options.fastifySchema === undefined
+        ? undefined
+        : { ...(rule.isStatic ? {} : { params: paramsSchema(rule.rule) }), ...options.fastifySchema };
     const preParsing = options.contentTypes
       ? [
           (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (e: null, p: unknown) => void) => {
@@ -165,8 +169,7 @@ export class FastifyRoutes {
       method: methods,
       url: rule.routePath,
       config,
-      schema,
-      validatorCompiler: noValidation,
+      ...(schema === undefined ? {} : { schema, validatorCompiler: noValidation }),
       ...(preParsing === undefined ? {} : { preParsing }),
       handler: (request: FastifyRequest, reply: FastifyReply) =>
         new RequestContext(service, request, reply).routeTo(group),
