@@ -388,11 +388,10 @@ export class RequestContext implements ResponseTarget, UrlContext {
   }
 
   /**
-   * An error Fastify raised outside a handler (body too large, bad URL, a plugin's hook): rendered like the
-   * service's own errors, inside the rule's envelope when one was matched.
+   * An error Fastify raised outside a handler (body too large, bad URL, a plugin's error): rendered like the
+   * service's own 404 and 405, without the rule's envelope.
    */
-  showFrameworkError(error: ErrorToShow, group: RouteGroup | undefined): void {
-    this.group = group;
-    this.showError(error, group !== undefined);
+  showFrameworkError(error: ErrorToShow): void {
+    this.showError(error, false);
   }
 }

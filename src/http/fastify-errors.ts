@@ -40,5 +40,5 @@ export function renderFastifyError(
   const message = status >= 500 ? 'Internal Server Error' : (MESSAGES[error.code] ?? error.message);
   if (status === 413) reply.header('connection', 'close');
   const statusText = STATUS_CODES[status] ?? 'Error';
-  context.showFrameworkError({ status, statusText, message, detail: error.stack }, undefined);
+  context.showFrameworkError({ status, statusText, message, detail: error.stack });
 }

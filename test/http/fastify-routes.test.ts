@@ -163,20 +163,21 @@ describe('issue 12 hardening: single-segment parameters hold one segment', () =>
   app.get('/str/<name>/', (req) => ({ name: req.params.name }));
   app.get('/files/<path:rest>', (req) => ({ rest: req.params.rest }));
 
-  it.each(['/str/..%2F..%2Fpackage.json/', '/str/a%2Fb/', '/str/a%00b/', '/str/%2E%2E/', '/str/%2e/'])(
-    '%s is 404',
-    async (url) => {
-      const res = await app.inject(url);
-      expect(res.statusCode).toBe(404);
-      expect(res.body).not.toContain('package.json');
-    },
-  );
+  it.each(['/str/..%2F..%2Fpackage.json/', '/str/a%2Fb/', '/str/a%00b/'])('%s is 404', async (url) => {
+    const res = await app.inject(url);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('package.json');
+  });
 
-  it('a path parameter refuses NUL and .. segments but keeps encoded slashes as slashes', async () => {
+  it('dot segments are refused; a path parameter refuses NUL and .. but keeps encoded slashes as slashes', async () => {
     const port = await listenOnFreePort(app);
     try {
       const raw = (path: string) =>
         rawExchange(port, [`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`], 2000);
+      // Sent raw: an HTTP client would resolve these dot segments before sending.
+      expect((await raw('/str/%2E%2E/')).status).toBe(404);
+      expect((await raw('/str/%2e/')).status).toBe(404);
+      expect((await raw('/str/..%2Fx/')).status).toBe(404);
       expect((await raw('/files/a/../../etc/passwd')).status).toBe(404);
       expect((await raw('/files/a%00.txt')).status).toBe(404);
       const ok = await raw('/files/a%2Fb/c');
@@ -221,10 +222,9 @@ describe('issue 12 hardening: form bodies cost CPU in proportion to their size',
     return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
   }
 
-  it('a urlencoded body with more than 1000 fields is 413, and cheap', async () => {
+  it('a urlencoded body with more than 1000 fields is 413 (counted before parsing)', async () => {
     calls = 0;
     const payload = Array.from({ length: 100_000 }, (_, i) => `k${i}=v`).join('&');
-    const started = performance.now();
     const res = await app.inject({
       method: 'POST',
       url: '/any/',
@@ -233,7 +233,6 @@ describe('issue 12 hardening: form bodies cost CPU in proportion to their size',
     });
     expect(res.statusCode).toBe(413);
     expect(res.json().message).toBe('Too many form fields (limit 1000).');
-    expect(performance.now() - started).toBeLessThan(200);
     expect(calls).toBe(0);
     const fits = Array.from({ length: 1000 }, (_, i) => `k${i}=v`).join('&');
     const ok = await app.inject({
