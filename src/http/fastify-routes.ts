@@ -119,6 +119,22 @@ export class FastifyRoutes {
     methods: readonly string[],
     options: FastifyRouteOptions & { fastifySchema?: FastifySchema; contentTypes?: readonly string[] },
   ): void {
+    try {
+      this.#register(group, methods, options);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'FST_ERR_INSTANCE_ALREADY_LISTENING') throw error;
+      // As before rules were Fastify routes: still served, by the not-found handler and the service's table.
+      this.#service.logger.warn(
+        `${group.rule.rule} was added after the server started: it is served, but Fastify (plugins, hooks, route options) does not see it`,
+      );
+    }
+  }
+
+  #register(
+    group: RouteGroup,
+    methods: readonly string[],
+    options: FastifyRouteOptions & { fastifySchema?: FastifySchema; contentTypes?: readonly string[] },
+  ): void {
     const fastify = this.#fastify;
     const url = group.rule.routePath;
     const wanted = new Set(methods);

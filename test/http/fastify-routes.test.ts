@@ -280,3 +280,14 @@ describe('issue 12 hardening: form bodies cost CPU in proportion to their size',
     }
   });
 });
+
+describe('issue 12: rules added after the server started', () => {
+  it('are still served (by the service table), as before rules were Fastify routes', async () => {
+    const app = new Microservice('late');
+    app.get('/early/', () => 'early');
+    await app.inject('/early/');
+    expect(() => app.get('/late/<int:id>/', (req) => req.params)).not.toThrow();
+    expect((await app.inject('/late/3/')).json()).toEqual({ id: 3 });
+    expect((await app.inject({ method: 'POST', url: '/late/3/' })).statusCode).toBe(405);
+  });
+});
