@@ -167,6 +167,18 @@ export class RequestContext implements ResponseTarget, UrlContext {
     return true;
   }
 
+  /**
+   * Before the body of a request no route took is read (the not-found handler's preParsing hook): answers the
+   * 404, the 308 redirect or the 405 at once when the body cannot change the outcome. True when it answered.
+   */
+  answerUnrouted(): boolean {
+    const match = this.service.router.find(this.path, this.method);
+    if (match.kind === 'not-found') this.notFound();
+    else if (match.kind === 'method-not-allowed' && !this.mayOverride()) this.methodNotAllowed(match.allowed);
+    else return false;
+    return true;
+  }
+
   private mayOverride(): boolean {
     return this.method === 'POST' && (this.request.headers['content-type'] ?? '').includes('form');
   }

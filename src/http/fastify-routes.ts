@@ -65,6 +65,8 @@ export function groupOf(request: FastifyRequest): RouteGroup | undefined {
   return config?.[RULE_GROUP];
 }
 
+type PreParsingDone = (error: null, payload: unknown) => void;
+
 /** The validator of documentation-only schemas: the rule's converters and the body parser do the checking. */
 const alwaysValid = (): true => true;
 const noValidation = () => alwaysValid;
@@ -100,7 +102,12 @@ export class FastifyRoutes {
     this.#service = service;
     const unrouted = (request: FastifyRequest, reply: FastifyReply) =>
       new RequestContext(service, request, reply).lookUp();
-    fastify.setNotFoundHandler(unrouted);
+    // Fastify applies every lifecycle hook given here to its not-found route (its types list two of them).
+    const beforeBody = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: PreParsingDone) => {
+      if (hasBody(request) && new RequestContext(service, request, reply).answerUnrouted()) return;
+      done(null, payload);
+    };
+    fastify.setNotFoundHandler({ preParsing: [beforeBody] } as object, unrouted);
     fastify.route({
       method: ['GET', 'HEAD'],
       url: `${STATIC_PREFIX}*`,
@@ -172,7 +179,7 @@ export class FastifyRoutes {
         : { ...(rule.isStatic ? {} : { params: paramsSchema(rule.rule) }), ...options.fastifySchema };
     const preParsing = options.contentTypes
       ? [
-          (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (e: null, p: unknown) => void) => {
+          (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: PreParsingDone) => {
             // Refuse a media type the route does not take before reading the body.
             if (hasBody(request) && new RequestContext(service, request, reply).refuseBody(group)) return;
             done(null, payload);

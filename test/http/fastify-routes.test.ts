@@ -1,6 +1,6 @@
 import type { FastifyContextConfig } from 'fastify';
 import { Microservice, ResourceMarker } from 'microservices-ts/http';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { listenOnFreePort, rawExchange } from './raw-http.js';
 
 /** Milliseconds for one request; the bound in the tests is generous for a noisy shared machine. */
@@ -211,6 +211,8 @@ describe('issue 12 hardening: form bodies cost CPU in proportion to their size',
     return req.data as object;
   });
   app.get('/get-only/', () => 'get');
+  const listening = listenOnFreePort(app);
+  afterAll(() => app.close());
 
   function multipart(count: number, value = 'v'): { payload: string; headers: Record<string, string> } {
     const boundary = 'b0undary';
@@ -267,17 +269,26 @@ describe('issue 12 hardening: form bodies cost CPU in proportion to their size',
     expect(small.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 
-  it('a JSON-only rule answers 415 before the body is sent', async () => {
-    const port = await listenOnFreePort(app);
-    try {
-      calls = 0;
-      const head = 'POST /json-only/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 500000\r\n\r\n';
-      const result = await rawExchange(port, [head, 'only the start'], 1500);
-      expect(result.status).toBe(415);
-      expect(calls).toBe(0);
-    } finally {
-      await app.close();
+  it('a method the rule lacks is 405, and an unknown path 404, before the body is sent', async () => {
+    const port = await listening;
+    {
+      const start = (line: string) =>
+        `${line} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n`;
+      const put = await rawExchange(port, [start('PUT /get-only/'), '{"a":'], 1500);
+      expect(put.status).toBe(405);
+      expect(put.response).toMatch(/allow: GET, HEAD, OPTIONS/i);
+      expect((await rawExchange(port, [start('PUT /nowhere/'), '{"a":'], 1500)).status).toBe(404);
+      expect((await rawExchange(port, [start('PUT /get-only'), '{"a":'], 1500)).status).toBe(308);
     }
+  });
+
+  it('a JSON-only rule answers 415 before the body is sent', async () => {
+    const port = await listening;
+    calls = 0;
+    const head = 'POST /json-only/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 500000\r\n\r\n';
+    const result = await rawExchange(port, [head, 'only the start'], 1500);
+    expect(result.status).toBe(415);
+    expect(calls).toBe(0);
   });
 });
 
