@@ -45,7 +45,10 @@ export interface FormLimits {
   readonly fieldSize?: number;
 }
 
-/** The limits used where the service sets none. */
+/**
+ * The limits used where the service sets none.
+ * @example new Microservice('x', { formLimits: { ...DEFAULT_FORM_LIMITS, files: 10 } });
+ */
 export const DEFAULT_FORM_LIMITS: Required<FormLimits> = {
   fields: 1000,
   files: 100,
