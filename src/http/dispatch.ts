@@ -42,6 +42,8 @@ const NOT_ALLOWED_MESSAGE = 'The method is not allowed for the requested URL.';
 /** Shared by every plain result, so a handler's data costs no header object. Never written to. */
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const NO_PARAMS: Params = Object.freeze({}) as Params;
+/** The request data before a body is parsed (the envelope shows none). */
+const NO_DATA: unknown = Object.freeze({});
 
 function formatParam(queryString: string): string | undefined {
   if (!queryString.includes('format=')) return undefined;
@@ -86,7 +88,7 @@ export class RequestContext implements ResponseTarget, UrlContext {
   negotiated: Negotiated | undefined;
   group: RouteGroup | undefined = undefined;
   entry: RouteEntry | undefined = undefined;
-  requestData: unknown = NO_HEADERS;
+  requestData: unknown = NO_DATA;
   #params: Params = NO_PARAMS;
   #body: ParsedBody | undefined = undefined;
 
