@@ -1,5 +1,6 @@
 /**
- * `node --import tsx bench/profile.ts <server> [scenario] [seconds]`: profiles one HTTP server under load
+ * `npm run build && node --import tsx bench/profile.ts <server> [scenario] [seconds]`: profiles one HTTP server
+ * (the toolkit from the built `dist/`) under load
  * (node --cpu-prof in the server's process, autocannon from another), then prints where the server spent
  * its CPU: the top functions by self time and the share per source file. This is how the notes in
  * bench/notes.md about what limits a row were found. The .cpuprofile is kept under bench/profiles/.

@@ -28,6 +28,10 @@ export const ERROR_CATALOGUE = {
     when: 'the body has a missing or unsupported Content-Type (415)',
     action: 'send a supported media type',
   },
+  MS_HTTP_PAYLOAD_TOO_LARGE: {
+    when: 'the body is over a limit: bodyLimit, or formLimits for form fields, parts and files (413)',
+    action: 'send a smaller body or raise the limit',
+  },
   MS_HTTP_PARSE_ERROR: { when: 'the body could not be parsed (400)', action: 'send a well-formed body' },
   MS_HTTP_AUTHENTICATION_FAILED: { when: 'credentials were refused (401)', action: 'send valid credentials' },
   MS_HTTP_NOT_AUTHENTICATED: { when: 'credentials are missing (401)', action: 'authenticate first' },

@@ -7,6 +7,7 @@ import axios from 'axios';
 import { Pool, request } from 'undici';
 import { PLAIN_PATH } from '../http/workload.js';
 import { UnavailableError } from '../lib/child.js';
+import { loadToolkit } from '../lib/toolkit.js';
 
 /** One call: resolves to the parsed JSON body. */
 export type CallOnce = () => Promise<unknown>;
@@ -28,8 +29,8 @@ function isClientModule(value: unknown): value is ToolkitClientModule {
 }
 
 async function toolkitCall(origin: string): Promise<CallOnce> {
-  const mod: unknown = await import('../../src/client/index.js');
-  if (!isClientModule(mod)) throw new UnavailableError('src/client does not export Client yet');
+  const mod = await loadToolkit('client');
+  if (!isClientModule(mod)) throw new UnavailableError('dist/client does not export Client yet');
   const client = new mod.Client(`${origin}/`);
   // `get('plain')` requests `/plain/` (the client closes paths with a slash, as the seed's did).
   const segment = PLAIN_PATH.replace(/\//g, '');

@@ -1,6 +1,7 @@
 /**
  * Child processes for the benchmark: every server under load, every client and every queue run lives in its
- * own fresh process (started through tsx so it can load `src/` directly), talking to the driver over IPC.
+ * own fresh process (harness code under tsx; the toolkit itself loaded from the built `dist/`, lib/toolkit.ts),
+ * talking to the driver over IPC.
  * That keeps one implementation's JIT state, sockets and heap from colouring the next one's figures.
  */
 import { type ChildProcess, fork } from 'node:child_process';

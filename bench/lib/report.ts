@@ -36,7 +36,7 @@ ${kind}
 - Command: \`${options.command}\`
 - Date: ${machine.date}; the run took ${input.seconds} s
 - Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.platform}; load average at start ${machine.loadAverage.join(' / ')}
-- Node ${machine.node}; microservices-ts ${machine.toolkitVersion}, measured from \`src/\` through tsx (no build step)
+- Node ${machine.node}; microservices-ts ${machine.toolkitVersion}, measured on the built package (\`dist/\`, \`npm run build\`)
 `;
 }
 

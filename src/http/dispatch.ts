@@ -1,6 +1,9 @@
 /**
- * One request, start to finish: static assets, routing (404, 308 slash redirect, 405), body parsing, the form
- * override, negotiation (406), the handler, and turning its result or error into a response.
+ * One request, start to finish, as one `RequestContext` with named stages: route (`routeTo` when Fastify
+ * matched a rule, `lookUp` when it did not), `prepare` (body, form override, 405/415), `run` (406, the
+ * handler), `finish` (the result) and `fail` (any error). The context carries everything a stage needs, so the
+ * stages take no positional state, and the synchronous path (a GET to a synchronous handler) allocates no
+ * closure: asynchronous steps are `async` methods.
  */
 
 import { STATUS_CODES } from 'node:http';
@@ -10,90 +13,55 @@ import { APIException, NotAcceptable, ParseError, UnsupportedMediaType } from '.
 import { requestOrigin } from './hosts.js';
 import { JSON_ENCODE_FAILED, JsonEncodeError, type ProtoPoisoning } from './json.js';
 import { parseMediaType } from './media-type.js';
-import { negotiate } from './negotiation.js';
+import { type Negotiated, negotiate } from './negotiation.js';
 import { assertSameOrigin, formOverride } from './override.js';
-import { emptyBody, type ParsedBody, parseBody } from './parsing.js';
+import { emptyBody, type FormLimits, type ParsedBody, parseBody } from './parsing.js';
 import { HttpReply } from './reply.js';
 import type { UrlForOptions } from './request.js';
 import { ServiceRequest } from './request.js';
 import type { UrlContext } from './resources.js';
-import { type ResponseTarget, type ServiceView, sendError, sendRendered } from './respond.js';
-import type { RouteMatch, Router } from './router.js';
-import { STATIC_PREFIX, serveStaticAsset } from './static-assets.js';
-
-/** `urlFor` bound to one request's origin; a class, so nothing is allocated per request beyond the instance. */
-class RequestUrls implements UrlContext {
-  constructor(
-    private readonly service: DispatchService,
-    private readonly origin: string,
-  ) {}
-
-  urlFor(endpoint: string, params: Readonly<Record<string, unknown>> = {}, options: UrlForOptions = {}): string {
-    return this.service.urlFor(endpoint, params, options, this.origin);
-  }
-}
+import { type ErrorToShow, type ResponseTarget, type ServiceView, sendError, sendRendered } from './respond.js';
+import { type RouteEntry, type RouteGroup, type RouteMatch, Router } from './router.js';
+import type { Params } from './rule-matcher.js';
+import { serveStaticAsset } from './static-assets.js';
 
 /** What the dispatcher needs from the service. */
 export interface DispatchService extends ServiceView {
   readonly router: Router;
   readonly maxJsonDepth: number;
   readonly protoPoisoning: ProtoPoisoning;
+  readonly formLimits: FormLimits;
   readonly logger: Logger;
   urlFor(endpoint: string, params: Readonly<Record<string, unknown>>, options: UrlForOptions, origin: string): string;
 }
 
+type Routed = Exclude<RouteMatch, { kind: 'not-found' }>;
+
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const NOT_FOUND_MESSAGE = 'The requested URL was not found on the server.';
+const NOT_ALLOWED_MESSAGE = 'The method is not allowed for the requested URL.';
+/** Shared by every plain result, so a handler's data costs no header object. Never written to. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_PARAMS: Params = Object.freeze({}) as Params;
+/** The request data before a body is parsed (the envelope shows none). */
+const NO_DATA: unknown = Object.freeze({});
 
 function formatParam(queryString: string): string | undefined {
   if (!queryString.includes('format=')) return undefined;
   return new URLSearchParams(queryString).get('format') ?? undefined;
 }
 
-function statusText(status: number): string {
-  return STATUS_CODES[status] ?? 'Unknown';
-}
-
 function isStream(value: unknown): value is NodeJS.ReadableStream {
   return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function';
 }
 
-async function readBody(service: DispatchService, request: FastifyRequest, method: string): Promise<ParsedBody> {
-  const raw = request.body;
-  if (!Buffer.isBuffer(raw)) return emptyBody();
-  const encoding = request.headers['content-encoding'];
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && raw.length > 0) {
-    throw new UnsupportedMediaType(`Unsupported Content-Encoding "${encoding}"; send the body uncompressed.`);
-  }
-  return parseBody(raw, request.headers['content-type'], {
-    maxJsonDepth: service.maxJsonDepth,
-    protoPoisoning: service.protoPoisoning,
-    emptyJsonIsError: BODY_METHODS.has(method),
-  });
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
-
-function sendRaw(
-  target: ResponseTarget,
-  body: unknown,
-  status: number,
-  text: string,
-  headers: Readonly<Record<string, string>>,
-) {
-  const { reply } = target;
-  reply.code(status);
-  reply.raw.statusMessage = text;
-  reply.header('x-content-type-options', 'nosniff');
-  for (const name of Object.keys(headers)) reply.header(name, headers[name]);
-  if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/octet-stream');
-  reply.send(body);
-}
-
-/** Shared by every plain result, so a handler's data costs no header object. Never written to. */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Whether a handler's value is ordinary data (a primitive, an array, or a plain object that is not stream-like),
- * which can skip the checks for a Response, a reply(...), a stream and bytes. The common case, decided by
- * cheap checks; everything else takes the full path below.
+ * which can skip the checks for a Response, a reply(...), a stream and bytes.
  */
 function isOrdinaryData(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
@@ -101,282 +69,347 @@ function isOrdinaryData(value: unknown): boolean {
   return Object.getPrototypeOf(value) === Object.prototype && typeof (value as { pipe?: unknown }).pipe !== 'function';
 }
 
-function sendResult(target: ResponseTarget, result: unknown): void {
-  if (isOrdinaryData(result)) {
-    sendRendered(target, result, 200, 'OK', NO_HEADERS);
-    return;
-  }
-  if (result instanceof Response) {
-    target.reply.send(result);
-    return;
-  }
-  let data = result;
-  let status = 200;
-  let text = 'OK';
-  let headers: Readonly<Record<string, string>> = NO_HEADERS;
-  if (result instanceof HttpReply) {
-    data = result.body;
-    status = result.status;
-    text = result.statusText;
-    headers = { ...result.headers };
-  }
-  if (isStream(data) || Buffer.isBuffer(data) || data instanceof Uint8Array) {
-    sendRaw(target, data, status, text, headers);
-    return;
-  }
-  sendRendered(target, data, status, text, headers);
+/** The media type essence of the request body (`''` when the header is missing or malformed). */
+function bodyEssence(request: FastifyRequest): string {
+  return parseMediaType(request.headers['content-type'] ?? '')?.essence ?? '';
 }
 
-function sendFailure(service: DispatchService, target: ResponseTarget, error: unknown, path: string): void {
-  if (target.reply.sent) return;
-  if (error instanceof APIException) {
-    const { statusCode } = error;
-    sendError(
-      target,
-      { status: statusCode, statusText: statusText(statusCode), message: error.detail, headers: error.headers },
-      true,
-    );
-    return;
+/** The state of one request and the stages it goes through. */
+export class RequestContext implements ResponseTarget, UrlContext {
+  readonly service: DispatchService;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  /** The routed method: the request's, or the one a form override asked for. */
+  method: string;
+  /** The raw (percent-encoded) path, without the query. */
+  readonly path: string;
+  readonly queryString: string;
+  readonly fullPath: string;
+  readonly origin: string;
+  negotiated: Negotiated | undefined;
+  group: RouteGroup | undefined = undefined;
+  entry: RouteEntry | undefined = undefined;
+  requestData: unknown = NO_DATA;
+  #params: Params = NO_PARAMS;
+  #body: ParsedBody | undefined = undefined;
+
+  constructor(service: DispatchService, request: FastifyRequest, reply: FastifyReply) {
+    this.service = service;
+    this.request = request;
+    this.reply = reply;
+    const url = request.url;
+    const q = url.indexOf('?');
+    this.path = q < 0 ? url : url.slice(0, q);
+    this.queryString = q < 0 ? '' : url.slice(q + 1);
+    this.fullPath = this.queryString ? url : this.path;
+    this.method = request.method;
+    this.origin = requestOrigin(request);
+    this.negotiated = negotiate(request.headers.accept, formatParam(this.queryString));
   }
-  const stack = error instanceof Error ? error.stack : String(error);
-  if (error instanceof JsonEncodeError) {
-    service.logger.error(`${error.message} on ${path} [${target.method}]`);
-    sendError(
-      { ...target, group: undefined },
-      { status: 500, statusText: 'Internal Server Error', message: JSON_ENCODE_FAILED, detail: error.detail },
-      true,
-    );
-    return;
+
+  get urlContext(): UrlContext {
+    return this;
   }
-  service.logger.error(`Exception on ${path} [${target.method}]: ${stack}`);
-  sendError(
-    target,
-    { status: 500, statusText: 'Internal Server Error', message: 'Internal Server Error', detail: stack },
-    false,
-  );
-}
 
-type MutableTarget = { -readonly [K in keyof ResponseTarget]: ResponseTarget[K] };
-
-/** The route and body a request ends up with once the form override (if any) is applied. */
-interface Prepared {
-  readonly match: Extract<RouteMatch, { kind: 'found' }>;
-  readonly body: ParsedBody;
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-/** Checks the final route and body, records them on the target; `undefined` when a 405 was sent instead. */
-function settle(target: MutableTarget, match: RouteMatch, body: ParsedBody): Prepared | undefined {
-  if (match.kind !== 'found') {
-    methodNotAllowed(target, match.kind === 'method-not-allowed' ? match.allowed : []);
-    return undefined;
+  /** `urlFor` with this request's origin (for `external` URLs and the resources listing). */
+  urlFor(endpoint: string, params: Readonly<Record<string, unknown>> = {}, options: UrlForOptions = {}): string {
+    return this.service.urlFor(endpoint, params, options, this.origin);
   }
-  const accepted = match.entry?.contentTypes;
-  if (accepted && body.mediaType !== '' && !accepted.includes(body.mediaType)) throw new UnsupportedMediaType();
-  target.group = match.group;
-  target.entry = match.entry;
-  target.requestData = body.data;
-  return { match, body };
-}
 
-/** Parses the body and applies a form override (POST forms only), then settles the route. */
-async function prepareWithBody(
-  service: DispatchService,
-  request: FastifyRequest,
-  target: MutableTarget,
-  path: string,
-  first: Exclude<RouteMatch, { kind: 'not-found' }>,
-): Promise<Prepared | undefined> {
-  let match: RouteMatch = first;
-  let body = await readBody(service, request, target.method).catch((error: unknown) => {
-    // On a route that does not take this media type at all, the type is the problem, not the content.
-    const accepted = first.kind === 'found' ? first.entry?.contentTypes : undefined;
-    const essence = parseMediaType(request.headers['content-type'] ?? '')?.essence ?? '';
-    if (accepted && error instanceof ParseError && !accepted.includes(essence)) throw new UnsupportedMediaType();
-    throw error;
-  });
-  const override = formOverride(target.method, body);
-  if (override) {
-    assertSameOrigin(request.headers, target.origin);
-    if (override.content) {
-      body = await parseBody(override.content.body, override.content.contentType, {
-        maxJsonDepth: service.maxJsonDepth,
-        protoPoisoning: service.protoPoisoning,
-        emptyJsonIsError: false,
-      });
+  // Stage 1: routing.
+
+  /**
+   * Fastify's router picked `group`'s route. Its own matcher confirms the path and converts the parameters;
+   * when it refuses (a converter, a prefix-only route) or an earlier rule could also match, the table decides.
+   */
+  routeTo(group: RouteGroup): Promise<void> | undefined {
+    if (!group.contested) {
+      const params = group.rule.match(this.path);
+      if (params !== undefined) {
+        const entry = Router.entryFor(group, this.method);
+        if (entry !== undefined || this.method === 'OPTIONS') {
+          return this.prepare({ kind: 'found', group, params, entry });
+        }
+      }
     }
-    if (override.method) {
-      target.method = override.method;
-      match = service.router.find(path, override.method);
-    }
+    return this.lookUp();
   }
-  return settle(target, match, body);
-}
 
-/**
- * The route and body to run; synchronous when there is no body (every GET), so the common case costs no
- * promise turn. Throws API exceptions (400, 403, 415) for the caller to render.
- */
-function prepare(
-  service: DispatchService,
-  request: FastifyRequest,
-  target: MutableTarget,
-  path: string,
-  first: Exclude<RouteMatch, { kind: 'not-found' }>,
-): Prepared | undefined | Promise<Prepared | undefined> {
-  if (!Buffer.isBuffer(request.body)) return settle(target, first, emptyBody());
-  return prepareWithBody(service, request, target, path, first);
-}
-
-function handlerFailed(service: DispatchService, target: MutableTarget, why: string): void {
-  service.logger.error(why);
-  const message = service.debug ? why : 'Internal Server Error';
-  sendError(target, { status: 500, statusText: 'Internal Server Error', message }, false);
-}
-
-/** Sends what the handler returned (or explains a missing value). */
-function finish(service: DispatchService, target: MutableTarget, match: Prepared['match'], result: unknown): void {
-  if (target.reply.sent) return;
-  if (result === undefined) {
-    const entry = match.entry;
-    const why = `The handler of endpoint "${entry?.endpoint}" (${match.group.rule.rule}) returned undefined; return data, null or reply(...)`;
-    handlerFailed(service, target, why);
-    return;
-  }
-  sendResult(target, result);
-}
-
-/** Runs the handler and sends what it returned; synchronous for a synchronous handler. */
-function invoke(
-  service: DispatchService,
-  request: FastifyRequest,
-  target: MutableTarget,
-  { match, body }: Prepared,
-  path: string,
-  queryString: string,
-): void | Promise<void> {
-  const { reply } = target;
-  const entry = match.entry;
-  if (entry === undefined) {
-    // Automatic OPTIONS.
-    reply.code(204).header('allow', match.group.allowHeader).header('x-content-type-options', 'nosniff').send();
-    return;
-  }
-  const serviceRequest = new ServiceRequest({
-    params: match.params,
-    body,
-    method: target.method,
-    path,
-    fullPath: target.fullPath,
-    queryString,
-    rule: match.group.rule.rule,
-    endpoint: entry.endpoint,
-    origin: target.origin,
-    urls: target.urlContext,
-    request,
-    reply,
-  });
-  const result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
-  if (isThenable(result)) return Promise.resolve(result).then((value) => finish(service, target, match, value));
-  finish(service, target, match, result);
-}
-
-/** Runs a prepared request: 406 when nothing acceptable can be produced, else the handler. */
-function run(
-  service: DispatchService,
-  request: FastifyRequest,
-  target: MutableTarget,
-  prepared: Prepared | undefined,
-  path: string,
-  queryString: string,
-): void | Promise<void> {
-  if (prepared === undefined) return;
-  if (target.negotiated === undefined) throw new NotAcceptable();
-  return invoke(service, request, target, prepared, path, queryString);
-}
-
-/** Sends the response for a failure; a failure while doing so falls back to plain JSON without the route. */
-function fail(service: DispatchService, target: MutableTarget, error: unknown, path: string): void {
-  try {
-    sendFailure(service, target, error, path);
-  } catch (second) {
-    sendFailure(service, { ...target, group: undefined, negotiated: undefined }, second, path);
-  }
-}
-
-/**
- * Handles one Fastify request end to end.
- * @example fastify.route({ method: fastify.supportedMethods, url: '*', handler: (q, r) => dispatch(service, q, r) });
- */
-export function dispatch(
-  service: DispatchService,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<void> | undefined {
-  const url = request.url;
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  const queryString = q < 0 ? '' : url.slice(q + 1);
-  const method = request.method;
-  const origin = requestOrigin(request);
-  const target: MutableTarget = {
-    reply,
-    service,
-    method,
-    fullPath: queryString ? url : path,
-    origin,
-    negotiated: negotiate(request.headers.accept, formatParam(queryString)),
-    group: undefined,
-    entry: undefined,
-    requestData: {},
-    urlContext: new RequestUrls(service, origin),
-  };
-  if (path.startsWith(STATIC_PREFIX) && (method === 'GET' || method === 'HEAD')) {
-    if (serveStaticAsset(request, reply, path)) return undefined;
-  }
-  const match = service.router.find(path, method);
-  if (match.kind === 'not-found') {
-    // `//host` or `/\host` would make the Location header point at another site (an open redirect).
-    const redirectable = !path.endsWith('/') && !/^\/[/\\]/.test(path);
-    if (redirectable && service.router.find(`${path}/`, method).kind !== 'not-found') {
-      reply.code(308).header('location', `${path}/${queryString ? `?${queryString}` : ''}`);
-      reply.header('x-content-type-options', 'nosniff').send();
+  /** Routes with the service's own table: 404, the 308 slash redirect, 405, or the matching rule. */
+  lookUp(): Promise<void> | undefined {
+    const { router } = this.service;
+    const match = router.find(this.path, this.method);
+    if (match.kind === 'not-found') {
+      this.notFound();
       return undefined;
     }
-    const message = 'The requested URL was not found on the server.';
-    sendError(target, { status: 404, statusText: 'Not Found', message }, false);
-    return undefined;
+    // Only a POST form can change its method, so only then is a 405 decided after reading the body.
+    if (match.kind === 'method-not-allowed' && !this.mayOverride()) {
+      this.methodNotAllowed(match.allowed);
+      return undefined;
+    }
+    return this.prepare(match);
   }
-  // Only a POST form can change its method, so only then is a 405 decided after reading the body.
-  const mayOverride = method === 'POST' && (request.headers['content-type'] ?? '').includes('form');
-  if (match.kind === 'method-not-allowed' && !mayOverride) {
-    methodNotAllowed(target, match.allowed);
-    return undefined;
-  }
-  target.group = match.group;
-  // Synchronous all the way for a bodiless request to a synchronous handler; a promise only when needed. The
-  // closures below exist only on the asynchronous path: none is allocated for a plain GET.
-  try {
-    const pending = prepare(service, request, target, path, match);
-    const running = isThenable(pending)
-      ? Promise.resolve(pending).then((prepared) => run(service, request, target, prepared, path, queryString))
-      : run(service, request, target, pending, path, queryString);
-    if (running !== undefined) return running.then(undefined, (error: unknown) => fail(service, target, error, path));
-  } catch (error) {
-    fail(service, target, error, path);
-  }
-  return undefined;
-}
 
-function methodNotAllowed(target: ResponseTarget, allowed: readonly string[]): FastifyReply {
-  const message = 'The method is not allowed for the requested URL.';
-  sendError(
-    { ...target, group: undefined },
-    { status: 405, statusText: 'Method Not Allowed', message, headers: { allow: allowed.join(', ') } },
-    false,
-  );
-  return target.reply;
+  /** Serves a page asset, or routes like any other path when there is no such asset. */
+  staticAsset(): Promise<void> | undefined {
+    if (serveStaticAsset(this.request, this.reply, this.path)) return undefined;
+    return this.lookUp();
+  }
+
+  /**
+   * Before the body is read (a route's preParsing hook): answers 415 when the route refuses the body's media
+   * type and no form override can change the route. True when it answered.
+   */
+  refuseBody(group: RouteGroup): boolean {
+    if (this.mayOverride() || group.contested || group.rule.match(this.path) === undefined) return false;
+    const accepted = Router.entryFor(group, this.method)?.contentTypes;
+    if (accepted === undefined || accepted.includes(bodyEssence(this.request))) return false;
+    this.group = group;
+    this.fail(new UnsupportedMediaType());
+    return true;
+  }
+
+  /**
+   * Before the body of a request no route took is read (the not-found handler's preParsing hook): answers the
+   * 404, the 308 redirect or the 405 at once when the body cannot change the outcome. True when it answered.
+   */
+  answerUnrouted(): boolean {
+    const match = this.service.router.find(this.path, this.method);
+    if (match.kind === 'not-found') this.notFound();
+    else if (match.kind === 'method-not-allowed' && !this.mayOverride()) this.methodNotAllowed(match.allowed);
+    else return false;
+    return true;
+  }
+
+  private mayOverride(): boolean {
+    return this.method === 'POST' && (this.request.headers['content-type'] ?? '').includes('form');
+  }
+
+  private notFound(): void {
+    const { path, queryString } = this;
+    // `//host` or `/\host` would make the Location header point at another site (an open redirect).
+    const redirectable = !path.endsWith('/') && !/^\/[/\\]/.test(path);
+    if (redirectable && this.service.router.find(`${path}/`, this.method).kind !== 'not-found') {
+      this.reply.code(308).header('location', `${path}/${queryString ? `?${queryString}` : ''}`);
+      this.reply.header('x-content-type-options', 'nosniff').send();
+      return;
+    }
+    this.showError({ status: 404, statusText: 'Not Found', message: NOT_FOUND_MESSAGE }, false);
+  }
+
+  private methodNotAllowed(allowed: readonly string[]): void {
+    const headers = { allow: allowed.join(', ') };
+    this.showError({ status: 405, statusText: 'Method Not Allowed', message: NOT_ALLOWED_MESSAGE, headers }, false);
+  }
+
+  // Stage 2: the body and the final route.
+
+  /** Reads the body when there is one (asynchronously), else settles at once: a GET stays synchronous. */
+  private prepare(first: Routed): Promise<void> | undefined {
+    this.group = first.group;
+    if (Buffer.isBuffer(this.request.body)) return this.prepareWithBody(first);
+    try {
+      if (this.settle(first, emptyBody())) return this.run();
+    } catch (error) {
+      this.fail(error);
+    }
+    return undefined;
+  }
+
+  private async prepareWithBody(first: Routed): Promise<void> {
+    try {
+      let match: RouteMatch = first;
+      let body = await this.readBody(first);
+      const override = formOverride(this.method, body);
+      if (override) {
+        assertSameOrigin(this.request.headers, this.origin);
+        if (override.content) {
+          body = await parseBody(override.content.body, override.content.contentType, {
+            ...this.parseOptions(),
+            emptyJsonIsError: false,
+          });
+        }
+        if (override.method) {
+          this.method = override.method;
+          match = this.service.router.find(this.path, override.method);
+        }
+      }
+      if (this.settle(match, body)) await this.run();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private parseOptions() {
+    const { maxJsonDepth, protoPoisoning, formLimits } = this.service;
+    return { maxJsonDepth, protoPoisoning, formLimits, emptyJsonIsError: BODY_METHODS.has(this.method) };
+  }
+
+  private async readBody(first: Routed): Promise<ParsedBody> {
+    const raw = this.request.body as Buffer;
+    const encoding = this.request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && raw.length > 0) {
+      throw new UnsupportedMediaType(`Unsupported Content-Encoding "${encoding}"; send the body uncompressed.`);
+    }
+    try {
+      return await parseBody(raw, this.request.headers['content-type'], this.parseOptions());
+    } catch (error) {
+      // On a route that does not take this media type at all, the type is the problem, not the content.
+      const accepted = first.kind === 'found' ? first.entry?.contentTypes : undefined;
+      if (accepted && error instanceof ParseError && !accepted.includes(bodyEssence(this.request))) {
+        throw new UnsupportedMediaType();
+      }
+      throw error;
+    }
+  }
+
+  /** Checks the final route and body and records them; false when a 405 was sent instead. */
+  private settle(match: RouteMatch, body: ParsedBody): boolean {
+    if (match.kind !== 'found') {
+      this.methodNotAllowed(match.kind === 'method-not-allowed' ? match.allowed : []);
+      return false;
+    }
+    const accepted = match.entry?.contentTypes;
+    if (accepted && body.mediaType !== '' && !accepted.includes(body.mediaType)) throw new UnsupportedMediaType();
+    this.group = match.group;
+    this.entry = match.entry;
+    this.#params = match.params;
+    this.#body = body;
+    this.requestData = body.data;
+    return true;
+  }
+
+  // Stage 3: the handler.
+
+  /** 406 when nothing acceptable can be produced, the automatic OPTIONS, else the handler. */
+  private run(): Promise<void> | undefined {
+    if (this.negotiated === undefined) throw new NotAcceptable();
+    const { entry, group, reply } = this;
+    if (group === undefined) return undefined;
+    if (entry === undefined) {
+      reply.code(204).header('allow', group.allowHeader).header('x-content-type-options', 'nosniff').send();
+      return undefined;
+    }
+    const serviceRequest = new ServiceRequest({
+      params: this.#params,
+      body: this.#body ?? emptyBody(),
+      method: this.method,
+      path: this.path,
+      fullPath: this.fullPath,
+      queryString: this.queryString,
+      rule: group.rule.rule,
+      endpoint: entry.endpoint,
+      origin: this.origin,
+      urls: this,
+      request: this.request,
+      reply,
+    });
+    const result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
+    if (isThenable(result)) return this.finishLater(result);
+    this.finish(result);
+    return undefined;
+  }
+
+  private async finishLater(pending: PromiseLike<unknown>): Promise<void> {
+    try {
+      this.finish(await pending);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  // Stage 4: the response.
+
+  /** Sends what the handler returned (or explains a missing value). */
+  private finish(result: unknown): void {
+    if (this.reply.sent) return;
+    if (result === undefined) {
+      const why = `The handler of endpoint "${this.entry?.endpoint}" (${this.group?.rule.rule}) returned undefined; return data, null or reply(...)`;
+      this.service.logger.error(why);
+      const message = this.service.debug ? why : 'Internal Server Error';
+      this.showError({ status: 500, statusText: 'Internal Server Error', message }, false);
+      return;
+    }
+    if (isOrdinaryData(result)) {
+      sendRendered(this, result, 200, 'OK', NO_HEADERS);
+      return;
+    }
+    if (result instanceof Response) {
+      this.reply.send(result);
+      return;
+    }
+    let data = result;
+    let status = 200;
+    let text = 'OK';
+    let headers: Readonly<Record<string, string>> = NO_HEADERS;
+    if (result instanceof HttpReply) {
+      data = result.body;
+      status = result.status;
+      text = result.statusText;
+      headers = { ...result.headers };
+    }
+    if (isStream(data) || Buffer.isBuffer(data) || data instanceof Uint8Array) {
+      this.sendRaw(data, status, text, headers);
+      return;
+    }
+    sendRendered(this, data, status, text, headers);
+  }
+
+  private sendRaw(body: unknown, status: number, text: string, headers: Readonly<Record<string, string>>): void {
+    const { reply } = this;
+    reply.code(status);
+    reply.raw.statusMessage = text;
+    reply.header('x-content-type-options', 'nosniff');
+    for (const name of Object.keys(headers)) reply.header(name, headers[name]);
+    if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/octet-stream');
+    reply.send(body);
+  }
+
+  private showError(error: ErrorToShow, asPage: boolean): void {
+    sendError(this, error, asPage);
+  }
+
+  /** Sends the response for a failure; a failure while doing so falls back to plain JSON without the route. */
+  fail(error: unknown): void {
+    try {
+      this.sendFailure(error);
+    } catch (second) {
+      this.group = undefined;
+      this.negotiated = undefined;
+      this.sendFailure(second);
+    }
+  }
+
+  private sendFailure(error: unknown): void {
+    if (this.reply.sent) return;
+    if (error instanceof APIException) {
+      const { statusCode } = error;
+      const statusText = STATUS_CODES[statusCode] ?? 'Unknown';
+      this.showError({ status: statusCode, statusText, message: error.detail, headers: error.headers }, true);
+      return;
+    }
+    const where = `${this.path} [${this.method}]`;
+    if (error instanceof JsonEncodeError) {
+      this.service.logger.error(`${error.message} on ${where}`);
+      this.group = undefined;
+      this.showError(
+        { status: 500, statusText: 'Internal Server Error', message: JSON_ENCODE_FAILED, detail: error.detail },
+        true,
+      );
+      return;
+    }
+    const stack = error instanceof Error ? error.stack : String(error);
+    this.service.logger.error(`Exception on ${where}: ${stack}`);
+    const message = 'Internal Server Error';
+    this.showError({ status: 500, statusText: 'Internal Server Error', message, detail: stack }, false);
+  }
+
+  /**
+   * An error Fastify raised outside a handler (body too large, bad URL, a plugin's error): rendered like the
+   * service's own 404 and 405, without the rule's envelope.
+   */
+  showFrameworkError(error: ErrorToShow): void {
+    this.showError(error, false);
+  }
 }

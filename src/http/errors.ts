@@ -102,6 +102,12 @@ export class NotAcceptable extends apiError(
 ) {}
 
 /**
+ * 413: the request body is over a limit (a form with too many fields, parts or files, or a field too long).
+ * @example throw new PayloadTooLarge('Too many form fields (limit 1000).');
+ */
+export class PayloadTooLarge extends apiError('MS_HTTP_PAYLOAD_TOO_LARGE', 413, 'Request body is too large.') {}
+
+/**
  * 415: the request body's Content-Type is missing, malformed or not supported.
  * @example throw new UnsupportedMediaType();
  */

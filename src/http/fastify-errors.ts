@@ -1,12 +1,14 @@
 /**
- * Errors Fastify raises before a request reaches the dispatcher (body too large, malformed Content-Type or
- * Content-Length, bad URL): rendered as negotiated `{"message": ...}` like every other error, never a 500.
+ * Errors raised outside the handlers: Fastify's own (body too large, malformed Content-Type or Content-Length,
+ * a malformed URL such as `/%zz/`) and those thrown by hooks and plugins. Rendered as negotiated
+ * `{"message": ...}` like every other error, never Fastify's raw body; an API exception thrown by a hook on a
+ * rule's route renders inside that rule's envelope, as it would from the handler.
  */
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { requestOrigin } from './hosts.js';
-import { negotiate } from './negotiation.js';
-import { type ServiceView, sendError } from './respond.js';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type DispatchService, RequestContext } from './dispatch.js';
+import { APIException } from './errors.js';
+import { groupOf } from './fastify-routes.js';
 
 const MESSAGES: Readonly<Record<string, string>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large.',
@@ -16,36 +18,27 @@ const MESSAGES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Installs the error handler on `fastify`.
- * @example installErrorHandler(app.fastify, serviceView);
+ * Renders `error` for `request`; the service's Fastify `errorHandler` and `frameworkErrors`.
+ * @example fastify.setErrorHandler((error, request, reply) => renderFastifyError(view, error, request, reply));
  */
-export function installErrorHandler(
-  fastify: FastifyInstance,
-  service: ServiceView & { logger: { error(message: string): void } },
+export function renderFastifyError(
+  service: DispatchService,
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
 ): void {
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500)
-      service.logger.error(`Exception on ${request.url} [${request.method}]: ${error.stack ?? error.message}`);
-    const message = status >= 500 ? 'Internal Server Error' : (MESSAGES[error.code] ?? error.message);
-    const url = request.url;
-    const origin = requestOrigin(request);
-    if (status === 413) reply.header('connection', 'close');
-    sendError(
-      {
-        reply,
-        service,
-        method: request.method,
-        fullPath: url,
-        origin,
-        negotiated: negotiate(request.headers.accept),
-        group: undefined,
-        entry: undefined,
-        requestData: {},
-        urlContext: { urlFor: () => '' },
-      },
-      { status, statusText: STATUS_CODES[status] ?? 'Error', message, detail: error.stack },
-      false,
-    );
-  });
+  const context = new RequestContext(service, request, reply);
+  if (error instanceof APIException) {
+    context.group = groupOf(request);
+    context.fail(error);
+    return;
+  }
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) {
+    service.logger.error(`Exception on ${request.url} [${request.method}]: ${error.stack ?? error.message}`);
+  }
+  const message = status >= 500 ? 'Internal Server Error' : (MESSAGES[error.code] ?? error.message);
+  if (status === 413) reply.header('connection', 'close');
+  const statusText = STATUS_CODES[status] ?? 'Error';
+  context.showFrameworkError({ status, statusText, message, detail: error.stack });
 }

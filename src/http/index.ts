@@ -18,13 +18,15 @@ export {
   NotAuthenticated,
   NotFound,
   ParseError,
+  PayloadTooLarge,
   PermissionDenied,
   Throttled,
   UnsupportedMediaType,
 } from './errors.js';
+export type { FastifyRouteOptions } from './fastify-routes.js';
 export { contentDisposition } from './headers.js';
 export { JsonEncodeError, type ProtoPoisoning } from './json.js';
-export type { UploadedFile } from './parsing.js';
+export { DEFAULT_FORM_LIMITS, type FormLimits, type UploadedFile } from './parsing.js';
 export { HttpReply, reply } from './reply.js';
 export type { HttpRequest, UrlFor, UrlForOptions } from './request.js';
 export {

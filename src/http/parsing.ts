@@ -4,7 +4,7 @@
  * errors are API exceptions so they render through negotiation and the envelope like the seed's.
  */
 import { Busboy } from '@fastify/busboy';
-import { ParseError, UnsupportedMediaType } from './errors.js';
+import { ParseError, PayloadTooLarge, UnsupportedMediaType } from './errors.js';
 import { decodeJsonBody, JsonBodyError, type ProtoPoisoning } from './json.js';
 import { parseMediaType } from './media-type.js';
 
@@ -30,6 +30,32 @@ export interface ParsedBody {
   readonly mediaType: string;
 }
 
+/**
+ * Bounds on form bodies, so a body costs CPU in proportion to its size: past any of them the request is 413.
+ * @example new Microservice('x', { formLimits: { fields: 100 } });
+ */
+export interface FormLimits {
+  /** Form fields, urlencoded or multipart (default 1000). */
+  readonly fields?: number;
+  /** Uploaded files in a multipart body (default 100). */
+  readonly files?: number;
+  /** Parts of a multipart body, fields and files together (default 1000). */
+  readonly parts?: number;
+  /** Bytes in one multipart field value (default 1 MiB). */
+  readonly fieldSize?: number;
+}
+
+/**
+ * The limits used where the service sets none.
+ * @example new Microservice('x', { formLimits: { ...DEFAULT_FORM_LIMITS, files: 10 } });
+ */
+export const DEFAULT_FORM_LIMITS: Required<FormLimits> = {
+  fields: 1000,
+  files: 100,
+  parts: 1000,
+  fieldSize: 1024 * 1024,
+};
+
 /** An empty body: `data`, `form` and `files` are all `{}`. */
 export function emptyBody(): ParsedBody {
   return { data: {}, form: {}, files: {}, mediaType: '' };
@@ -41,24 +67,53 @@ function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+function countFields(text: string, limit: number): void {
+  let count = 1;
+  for (let at = text.indexOf('&'); at >= 0; at = text.indexOf('&', at + 1)) {
+    if (++count > limit) throw new PayloadTooLarge(`Too many form fields (limit ${limit}).`);
+  }
+}
+
 /**
- * First value per key, blank values kept (`a=1&a=2&b=` gives `{ a: '1', b: '' }`).
+ * First value per key, blank values kept (`a=1&a=2&b=` gives `{ a: '1', b: '' }`); more than `maxFields`
+ * fields is a 413.
  * @example parseUrlEncoded('a=1&a=2&b='); // { a: '1', b: '' }
  */
-export function parseUrlEncoded(text: string): Record<string, string> {
+export function parseUrlEncoded(text: string, maxFields = DEFAULT_FORM_LIMITS.fields): Record<string, string> {
+  countFields(text, maxFields);
   const form: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(text)) setOwn(form, key, value);
   return form;
 }
 
-function parseMultipart(body: Buffer, contentType: string, boundary: string | undefined): Promise<ParsedBody> {
+const CHUNK = 64 * 1024;
+
+function parseMultipart(
+  body: Buffer,
+  contentType: string,
+  boundary: string | undefined,
+  limits: Required<FormLimits>,
+): Promise<ParsedBody> {
   if (!boundary) throw new ParseError('Multipart message missing boundary in Content-Type header');
   return new Promise((resolve, reject) => {
     const form: Record<string, string> = {};
     const files: Record<string, UploadedFile> = {};
     const pending: Promise<void>[] = [];
-    const parser = Busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: body.length + 1 } });
-    parser.on('field', (name: string, value: string) => setOwn(form, name, value));
+    let refused: Error | undefined;
+    const refuse = (what: string, limit: number) => (): void => {
+      refused ??= new PayloadTooLarge(`Too many ${what} in the multipart body (limit ${limit}).`);
+    };
+    const parser = Busboy({
+      headers: { 'content-type': contentType },
+      limits: { fields: limits.fields, files: limits.files, parts: limits.parts, fieldSize: limits.fieldSize },
+    });
+    parser.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
+      if (valueTruncated) refused ??= new PayloadTooLarge(`A form field is over ${limits.fieldSize} bytes.`);
+      else setOwn(form, name, value);
+    });
+    parser.on('fieldsLimit', refuse('fields', limits.fields));
+    parser.on('filesLimit', refuse('files', limits.files));
+    parser.on('partsLimit', refuse('parts', limits.parts));
     parser.on('file', (fieldName, stream, filename, encoding, mimeType) => {
       pending.push(
         new Promise<void>((done, fail) => {
@@ -75,12 +130,24 @@ function parseMultipart(body: Buffer, contentType: string, boundary: string | un
     });
     parser.on('error', (error: unknown) => reject(new ParseError(`Multipart parse error - ${String(error)}`)));
     parser.on('finish', () => {
+      if (refused) {
+        reject(refused);
+        return;
+      }
       Promise.all(pending).then(
         () => resolve({ data: form, form, files, mediaType: 'multipart/form-data' }),
         (error: unknown) => reject(new ParseError(`Multipart parse error - ${String(error)}`)),
       );
     });
-    parser.end(body);
+    // Written in slices so that parsing stops soon after a limit is passed.
+    for (let at = 0; at < body.length && refused === undefined; at += CHUNK)
+      parser.write(body.subarray(at, at + CHUNK));
+    if (refused) {
+      reject(refused);
+      parser.destroy();
+      return;
+    }
+    parser.end();
   });
 }
 
@@ -90,6 +157,8 @@ export interface ParseBodyOptions {
   readonly protoPoisoning: ProtoPoisoning;
   /** Whether an empty JSON body is an error (true for POST, PUT and PATCH). */
   readonly emptyJsonIsError: boolean;
+  /** Form bounds (defaults: `DEFAULT_FORM_LIMITS`). */
+  readonly formLimits?: FormLimits;
 }
 
 /**
@@ -119,13 +188,14 @@ export async function parseBody(
       throw error;
     }
   }
+  const limits = { ...DEFAULT_FORM_LIMITS, ...options.formLimits };
   if (essence === 'application/x-www-form-urlencoded') {
-    const form = parseUrlEncoded(body?.toString('utf8') ?? '');
+    const form = parseUrlEncoded(body?.toString('utf8') ?? '', limits.fields);
     return { data: form, form, files: {}, mediaType: essence };
   }
   if (essence === 'multipart/form-data') {
     if (!hasBody) return { ...emptyBody(), mediaType: essence };
-    return parseMultipart(body, contentType, media.params.boundary);
+    return parseMultipart(body, contentType, media.params.boundary, limits);
   }
   if (!hasBody) return emptyBody();
   throw new UnsupportedMediaType();

@@ -25,7 +25,10 @@ export interface ServiceView {
   records(): Iterable<ResourceRecord>;
 }
 
-/** One request's response context. */
+/**
+ * One request's response context (the request context in dispatch.ts). `group` and `negotiated` are cleared
+ * when an error must be shown without the route's envelope or in plain JSON.
+ */
 export interface ResponseTarget {
   readonly reply: FastifyReply;
   readonly service: ServiceView;
@@ -33,8 +36,8 @@ export interface ResponseTarget {
   readonly fullPath: string;
   readonly origin: string;
   /** `undefined` when the Accept header cannot be satisfied (errors then fall back to JSON). */
-  readonly negotiated: Negotiated | undefined;
-  readonly group: RouteGroup | undefined;
+  negotiated: Negotiated | undefined;
+  group: RouteGroup | undefined;
   readonly entry: RouteEntry | undefined;
   readonly requestData: unknown;
   readonly urlContext: UrlContext;
@@ -183,16 +186,10 @@ export interface ErrorToShow {
 export function sendError(target: ResponseTarget, error: ErrorToShow, asPage: boolean): void {
   const headers = error.headers ?? {};
   const detail = target.service.debug ? error.detail : undefined;
-  const negotiated = target.negotiated ?? JSON_FALLBACK;
-  if (asPage || negotiated.representation === 'json') {
+  if (!asPage) target.group = undefined;
+  if (asPage || (target.negotiated ?? JSON_FALLBACK).representation === 'json') {
     const data = detail === undefined ? { message: error.message } : { message: error.message, detail };
-    sendRendered(
-      { ...target, negotiated, group: asPage ? target.group : undefined },
-      data,
-      error.status,
-      error.statusText,
-      headers,
-    );
+    sendRendered(target, data, error.status, error.statusText, headers);
     return;
   }
   const page = renderErrorPage({

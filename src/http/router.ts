@@ -4,6 +4,7 @@
  * "path exists, method does not" (405 with the exact allowed methods).
  */
 import type { ResourceRecord } from './resources.js';
+import type { Params } from './rule-matcher.js';
 import { CompiledRule } from './rules.js';
 
 /** One registered handler. */
@@ -26,13 +27,18 @@ export interface RouteGroup {
   /** `allowed` joined for the `Allow` header. */
   allowHeader: string;
   record: ResourceRecord | undefined;
+  /**
+   * Whether another rule that Werkzeug's order tries first could match some of this rule's paths. Fastify's
+   * router may pick this rule for such a path, so its handler asks the whole table instead of trusting the pick.
+   */
+  contested: boolean;
 }
 
 export type RouteMatch =
   | {
       readonly kind: 'found';
       readonly group: RouteGroup;
-      readonly params: Record<string, string | number>;
+      readonly params: Params;
       readonly entry: RouteEntry | undefined;
     }
   | { readonly kind: 'method-not-allowed'; readonly group: RouteGroup; readonly allowed: readonly string[] }
@@ -79,16 +85,33 @@ export class Router {
     let group = this.groups.get(rule);
     if (!group) {
       const compiled = new CompiledRule(rule);
-      group = { rule: compiled, handlers: new Map(), allowed: [], allowHeader: '', record: undefined };
+      group = {
+        rule: compiled,
+        handlers: new Map(),
+        allowed: [],
+        allowHeader: '',
+        record: undefined,
+        contested: false,
+      };
       this.groups.set(rule, group);
       if (compiled.isStatic) this.staticPaths.set(compiled.staticPath, group);
-      else this.dynamic = [...this.dynamic, group].sort((a, b) => a.rule.weight - b.rule.weight);
+      else {
+        this.dynamic = [...this.dynamic, group].sort((a, b) => a.rule.weight - b.rule.weight);
+        this.markContested();
+      }
     }
     for (const method of methods) group.handlers.set(method.toUpperCase(), entry);
     group.allowed = allowedMethods(group.handlers);
     group.allowHeader = group.allowed.join(', ');
     if (!this.endpoints.has(entry.endpoint)) this.endpoints.set(entry.endpoint, group);
     return group;
+  }
+
+  /** Marks every dynamic group that a group tried before it (lower weight, or equal and older) may shadow. */
+  private markContested(): void {
+    this.dynamic.forEach((group, index) => {
+      group.contested = this.dynamic.slice(0, index).some((earlier) => earlier.rule.mayOverlap(group.rule));
+    });
   }
 
   /** The handler of `group` for `method`: HEAD falls back to GET. */

@@ -19,7 +19,9 @@ type ConverterValue<Converter extends string> = Converter extends `any(${infer C
     ? ConverterValue<Name>
     : Converter extends 'int' | 'float'
       ? number
-      : string;
+      : Converter extends 'bigint'
+        ? bigint
+        : string;
 
 type OneParam<Inner extends string> = Inner extends `${infer Converter}:${infer Name}`
   ? { [K in Trim<Name>]: ConverterValue<Trim<Converter>> }

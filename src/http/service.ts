@@ -1,16 +1,24 @@
 /**
  * `Microservice`: the HTTP service. Routes use Werkzeug-style rules and may be marked as resources; Fastify 5
- * runs underneath (one catch-all route; this module's router does the matching) and stays reachable as
- * `app.fastify` for plugins.
+ * runs underneath, each rule a real Fastify route (fastify-routes.ts), and stays reachable as `app.fastify`
+ * for plugins.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifySchema,
+  type InjectOptions,
+  type LightMyRequestResponse,
+} from 'fastify';
 import { getLogger, type Logger } from '../logging.js';
 import { type ConnectionLimits, limitConnections } from './connections.js';
-import { type DispatchService, dispatch } from './dispatch.js';
-import { installErrorHandler } from './fastify-errors.js';
+import type { DispatchService } from './dispatch.js';
+import { renderFastifyError } from './fastify-errors.js';
+import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
+import type { FormLimits } from './parsing.js';
 import type { HttpRequest, UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
 import { type RouteEntry, Router } from './router.js';
@@ -31,6 +39,8 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
   readonly maxJsonDepth?: number;
   /** `__proto__` / `constructor.prototype` keys in JSON bodies: `'error'` (400, default) or `'remove'`. */
   readonly protoPoisoning?: ProtoPoisoning;
+  /** Bounds on form bodies (fields, files, parts, field size); past them the request is 413. */
+  readonly formLimits?: FormLimits;
   /** The app-wide schema (the seed's `config['SCHEMA']`): the default under every marker's own fields. */
   readonly schema?: ResourceSchema | ResourceSchemaOptions;
   /** Default `inResources` of markers (the seed's `IN_RESOURCES`, `['methods', 'url']`). */
@@ -52,10 +62,11 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
 }
 
 /**
- * Route options.
+ * Route options. Fastify route options (`config`, `onRequest`, `preHandler`, `bodyLimit`, ... see
+ * `FastifyRouteOptions`) are passed through to the rule's Fastify routes, so plugins reading them work per rule.
  * @example app.route('/notes/', { methods: ['GET', 'POST'], endpoint: 'notes', resource: new ResourceMarker() }, handler);
  */
-export interface RouteOptions {
+export interface RouteOptions extends FastifyRouteOptions {
   /** Methods this handler serves (default `['GET']`); HEAD and OPTIONS are automatic. */
   readonly methods?: readonly string[];
   /** Name for `urlFor` and the page title; defaults to the handler's name, else the rule. */
@@ -71,6 +82,12 @@ export interface RouteOptions {
   readonly contentTypes?: readonly string[];
   /** Reserved for request/response validation (Standard Schema); stored, not used yet. */
   readonly schema?: unknown;
+  /**
+   * A Fastify route schema for documentation plugins (`summary`, `tags`, `hide`, `response`, ...). Fastify does
+   * not validate with it: the rule's converters and the body parser check requests. Path parameters are
+   * described from the rule unless `params` is given.
+   */
+  readonly fastifySchema?: FastifySchema;
 }
 
 /**
@@ -97,6 +114,7 @@ export class Microservice {
   readonly router = new Router();
   readonly maxJsonDepth: number;
   readonly protoPoisoning: ProtoPoisoning;
+  readonly formLimits: FormLimits;
   readonly logger: Logger;
   debug: boolean;
   closing = false;
@@ -104,12 +122,15 @@ export class Microservice {
   private readonly inResources: readonly string[];
   private readonly drainTimeout: number;
   private requestLogInstalled = false;
+  readonly #view: DispatchService;
+  readonly #routes: FastifyRoutes;
 
   constructor(name = 'microservice', options: MicroserviceOptions = {}) {
     this.name = name;
     this.debug = options.debug ?? false;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.protoPoisoning = options.protoPoisoning ?? 'error';
+    this.formLimits = options.formLimits ?? {};
     this.logger = options.logger ?? getLogger('microservices.http.service');
     this.appSchema =
       options.schema instanceof ResourceSchema || options.schema === undefined
@@ -117,6 +138,7 @@ export class Microservice {
         : new ResourceSchema(options.schema);
     this.inResources = options.inResources ?? ['methods', 'url'];
     this.drainTimeout = options.drainTimeout ?? 10_000;
+    this.#view = this.dispatchView();
     const requestTimeout = options.requestTimeout ?? 120_000;
     // Node requires headersTimeout <= requestTimeout unless the request timeout is off (0).
     const wantedHeadersTimeout = options.headersTimeout ?? 60_000;
@@ -134,6 +156,10 @@ export class Microservice {
       requestTimeout,
       keepAliveTimeout,
       trustProxy,
+      // Rule parameters are checked by their converters; find-my-way's 100-character default would 404 longer ones.
+      routerOptions: { maxParamLength: 64 * 1024 },
+      // A malformed URL (`/%zz/`) gets the service's own error body.
+      frameworkErrors: (error, request, reply) => renderFastifyError(this.#view, error as FastifyError, request, reply),
       serverFactory: (handler: RequestListener): Server =>
         createServer(
           {
@@ -149,12 +175,10 @@ export class Microservice {
     });
     this.fastify.removeAllContentTypeParsers();
     this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    const service = this.dispatchView();
-    const handler = (request: Parameters<typeof dispatch>[1], reply: Parameters<typeof dispatch>[2]) =>
-      dispatch(service, request, reply);
-    this.fastify.route({ method: this.fastify.supportedMethods, url: '*', handler });
-    this.fastify.setNotFoundHandler(handler);
-    installErrorHandler(this.fastify, service);
+    this.fastify.setErrorHandler((error, request, reply) =>
+      renderFastifyError(this.#view, error as FastifyError, request, reply),
+    );
+    this.#routes = new FastifyRoutes(this.fastify, this.#view);
     installHostPolicy(this.fastify, options);
     limitConnections(this.fastify.server, options);
     if (this.debug) this.installRequestLog();
@@ -184,6 +208,7 @@ export class Microservice {
       contentTypes: options.contentTypes?.map((type) => type.toLowerCase()),
     };
     const group = this.router.add(rule, methods, entry);
+    this.#routes.add(group, methods, options);
     if (options.resource !== undefined) {
       const marker = options.resource instanceof ResourceMarker ? options.resource.options : options.resource;
       group.record = applyMarker(group.record, rule, marker, { schema: this.appSchema, inResources: this.inResources });
@@ -326,6 +351,9 @@ export class Microservice {
       router: app.router,
       maxJsonDepth: app.maxJsonDepth,
       protoPoisoning: app.protoPoisoning,
+      get formLimits() {
+        return app.formLimits;
+      },
       logger: app.logger,
       records: () => app.resources.values(),
       urlFor: (endpoint, params, options, origin) => app.urlFor(endpoint, params, options, origin),

@@ -9,6 +9,7 @@ describe('req.params is typed from the rule string', () => {
     expectTypeOf<RuleParams<'/a/<any(red, blue):colour>'>>().toEqualTypeOf<{ colour: 'red' | 'blue' }>();
     expectTypeOf<RuleParams<'/n/<int(min=1):n>'>>().toEqualTypeOf<{ n: number }>();
     expectTypeOf<keyof RuleParams<'/static/'>>().toEqualTypeOf<never>();
+    expectTypeOf<RuleParams<'/b/<bigint:id>'>>().toEqualTypeOf<{ id: bigint }>();
   });
 
   it('types the handler argument of route() and the shorthands', () => {

@@ -1,9 +1,10 @@
 /**
- * This toolkit's HTTP service (`src/http`, loaded through tsx, no build) serving the same four scenarios.
+ * This toolkit's HTTP service (the built `dist/http`, see lib/toolkit.ts) serving the same four scenarios.
  * The module is loaded dynamically and checked at run time, so that the bench keeps working (and says
  * "not yet available") while the service is still a placeholder.
  */
 import { UnavailableError } from '../../lib/child.js';
+import { loadToolkit } from '../../lib/toolkit.js';
 import { ECHO_PATH, PLAIN_BODY, PLAIN_PATH, RESOURCE_DATA, RESOURCE_PATH } from '../workload.js';
 import type { RunningServer } from './running-server.js';
 
@@ -39,8 +40,8 @@ function portFrom(listened: unknown, app: ToolkitApp): number {
 
 /** Starts the toolkit's service with the benchmark's routes. */
 export async function start(): Promise<RunningServer> {
-  const mod: unknown = await import('../../../src/http/index.js');
-  if (!isHttpModule(mod)) throw new UnavailableError('src/http does not export Microservice and ResourceMarker yet');
+  const mod = await loadToolkit('http');
+  if (!isHttpModule(mod)) throw new UnavailableError('dist/http does not export Microservice and ResourceMarker yet');
   const app = new mod.Microservice('bench');
   app.route(PLAIN_PATH, { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
   app.route(

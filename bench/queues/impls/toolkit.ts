@@ -3,8 +3,12 @@
  * handler receives the decoded payload (acked after the handler returns), and a `QueueClient` whose
  * `queue(name).publish()` resolves on the broker's confirmation.
  */
-import { Client, Microservice } from '../../../src/queues/index.js';
+import type { Client, Microservice } from '../../../src/queues/index.js';
 import { UnavailableError } from '../../lib/child.js';
+import { loadToolkit } from '../../lib/toolkit.js';
+
+type QueuesModule = typeof import('../../../src/queues/index.js');
+
 import type { QueueBenchImplementation } from '../workload.js';
 
 function unavailableWhenPlaceholder(error: unknown): never {
@@ -31,8 +35,9 @@ export function createToolkitQueue(url: string): QueueBenchImplementation {
   return {
     async setup(queue, prefetch) {
       queueName = queue;
-      service = new Microservice({ connection: url, prefetchCount: prefetch });
-      client = new Client({ connection: url });
+      const queues = (await loadToolkit('queues')) as QueuesModule;
+      service = new queues.Microservice({ connection: url, prefetchCount: prefetch });
+      client = new queues.Client({ connection: url });
       service.queue(queue, (payload) => onMessage(payload));
       // The queue name is new for every run, so there is nothing to purge.
       await service.ready().catch(unavailableWhenPlaceholder);
