@@ -29,7 +29,8 @@ export function renderFastifyError(
 ): void {
   const context = new RequestContext(service, request, reply);
   if (error instanceof APIException) {
-    context.group = groupOf(request);
+    // A refused Host is about the request, not the rule: no envelope (and no listing naming other URLs).
+    if (error.code !== 'MS_HTTP_BAD_HOST') context.group = groupOf(request);
     context.fail(error);
     return;
   }
