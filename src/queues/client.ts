@@ -20,6 +20,66 @@ export interface ClientOptions {
   readonly publishTimeoutMs?: number;
 }
 
+const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
+
+/** Settles as `work` does, unless `timeoutMs` passes or `signal` aborts first. */
+function withinDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  timeoutError: () => Error,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(timeoutError());
+    }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Refuses header values no transport can carry (BigInt, functions, symbols, circular objects), so every
+ * broker rejects the same publish with the same code instead of throwing a raw TypeError or dropping them.
+ */
+function assertEncodableHeaders(headers: Readonly<Record<string, unknown>>): void {
+  if (typeof headers !== 'object' || headers === null) {
+    throw new MicroservicesError('MS_QUEUE_UNENCODABLE', 'headers must be an object');
+  }
+  for (const [key, value] of Object.entries(headers)) {
+    const type = typeof value;
+    if (type === 'bigint' || type === 'function' || type === 'symbol') {
+      throw new MicroservicesError('MS_QUEUE_UNENCODABLE', `header "${key.slice(0, 64)}" is a ${type}: not encodable`);
+    }
+    if (type === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof Date)) {
+      try {
+        JSON.stringify(value);
+      } catch (error) {
+        throw new MicroservicesError('MS_QUEUE_UNENCODABLE', `header "${key.slice(0, 64)}" is not encodable`, {
+          cause: error,
+        });
+      }
+    }
+  }
+}
+
 /** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */
 export interface PublishProperties extends MessageProperties {
   readonly timeoutMs?: number;
@@ -61,7 +121,10 @@ export class Client {
   private readonly connection: ReturnType<typeof resolveConnection>;
   private readonly publishTimeoutMs: number | undefined;
   private transport: Transport | undefined;
+  /** The transport once created, connected or not (close() must close it either way). */
+  private created: Transport | undefined;
   private opening: Promise<Transport> | undefined;
+  private readonly connecting = new AbortController();
   private closed = false;
 
   constructor(options: ClientOptions | Connection = {}) {
@@ -113,14 +176,9 @@ export class Client {
    * exchange rejects with `MS_QUEUE_UNKNOWN_EXCHANGE` and nothing is sent.
    * @example await client.publishToExchange('input', 'one', 'data');
    */
-  async publishToExchange(
-    name: string,
-    routingKey: string,
-    payload: Payload,
-    properties?: PublishProperties,
-  ): Promise<void> {
-    if (!this.exchanges.has(name)) {
-      const transport = await this.open();
+  publishToExchange(name: string, routingKey: string, payload: Payload, properties?: PublishProperties): Promise<void> {
+    if (this.exchanges.has(name)) return this.send(name, routingKey, payload, properties);
+    return this.send(name, routingKey, payload, properties, async (transport) => {
       if (!(await transport.hasExchange(name))) {
         throw new MicroservicesError(
           'MS_QUEUE_UNKNOWN_EXCHANGE',
@@ -128,8 +186,7 @@ export class Client {
         );
       }
       this.exchanges.set(name, 'existing');
-    }
-    return this.send(name, routingKey, payload, properties);
+    });
   }
 
   /**
@@ -167,11 +224,20 @@ export class Client {
   /** Waits for pending publishes and closes the connection (unless it was passed in). @example await client.close(); */
   async close(): Promise<void> {
     this.closed = true;
-    const transport = this.transport ?? (await this.opening?.catch(() => undefined));
+    // Ends a connect that is still retrying (an unreachable broker), so close() settles at once.
+    this.connecting.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    await this.opening?.catch(() => undefined);
+    const transport = this.created;
     if (transport && this.connection.owned) await transport.close();
   }
 
-  private send(exchange: string, routingKey: string, payload: Payload, properties?: PublishProperties): Promise<void> {
+  private send(
+    exchange: string,
+    routingKey: string,
+    payload: Payload,
+    properties?: PublishProperties,
+    check?: (transport: Transport) => Promise<void>,
+  ): Promise<void> {
     let message: { body: Buffer; properties: MessageProperties };
     try {
       message = this.message(payload, properties);
@@ -181,8 +247,39 @@ export class Client {
     const options = this.publishOptions(properties);
     const transport = this.transport;
     // The hot path: once connected, publish without an extra await.
-    if (transport) return transport.publish({ exchange, routingKey }, message, options);
-    return this.open().then((opened) => opened.publish({ exchange, routingKey }, message, options));
+    if (transport && !check) return transport.publish({ exchange, routingKey }, message, options);
+    return this.publishWithin({ exchange, routingKey }, message, options, check);
+  }
+
+  /**
+   * One deadline for the whole publish, connecting included: the broker may be down or refuse the login,
+   * and a publish must still settle within its timeout (issue 10 item 1). The connect goes on in the
+   * background for later publishes; what is left of the budget goes to the transport's publish.
+   */
+  private async publishWithin(
+    target: { exchange: string; routingKey: string },
+    message: { body: Buffer; properties: MessageProperties },
+    options: PublishOptions | undefined,
+    check: ((transport: Transport) => Promise<void>) | undefined,
+  ): Promise<void> {
+    const timeoutMs = options?.timeoutMs ?? this.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    const started = Date.now();
+    const transport = await withinDeadline(
+      (async () => {
+        const opened = await this.open();
+        await check?.(opened);
+        return opened;
+      })(),
+      timeoutMs,
+      options?.signal,
+      () =>
+        new MicroservicesError(
+          'MS_QUEUE_PUBLISH_TIMEOUT',
+          `${this.name} could not reach the broker within ${timeoutMs} ms; the message was not sent`,
+        ),
+    );
+    const remaining = Math.max(1, timeoutMs - (Date.now() - started));
+    return transport.publish(target, message, { ...options, timeoutMs: remaining });
   }
 
   private message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
@@ -197,6 +294,7 @@ export class Client {
       return { body: encoded.body, properties: plain };
     }
     const { timeoutMs: _timeout, signal: _signal, ...rest } = properties;
+    if (rest.headers !== undefined) assertEncodableHeaders(rest.headers);
     return {
       body: encoded.body,
       properties: {
@@ -219,8 +317,15 @@ export class Client {
   private open(): Promise<Transport> {
     if (this.closed) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     this.opening ??= (async () => {
-      const transport = await this.connection.create();
-      await transport.connect();
+      this.created ??= await this.connection.create();
+      const transport = this.created;
+      try {
+        await transport.connect(this.connecting.signal);
+      } catch (error) {
+        // A final refusal (bad credentials, gave up): the next call tries again instead of failing forever.
+        if (!this.closed) this.opening = undefined;
+        throw error;
+      }
       this.transport = transport;
       return transport;
     })();

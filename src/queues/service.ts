@@ -7,6 +7,7 @@ import { MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
+import { describeFailure } from './failure.js';
 import { HandlerRunner } from './handler-runner.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
@@ -34,6 +35,11 @@ export interface MicroserviceOptions {
   readonly drainTimeout?: number;
   /** Retry policy for queues that set none. */
   readonly retry?: RetryOptions;
+  /**
+   * Replaces JSON.parse for JSON bodies of every queue that sets none. JSON.parse rounds integers past 2^53
+   * silently; pass a BigInt-safe parser (e.g. `json-bigint`) where ids are 64-bit.
+   */
+  readonly parseJson?: (text: string) => unknown;
 }
 
 export interface QueueOptions {
@@ -47,6 +53,8 @@ export interface QueueOptions {
   readonly timeoutMs?: number;
   /** Hand the body to the handler undecoded, as a Buffer (e.g. to inspect a dead-letter queue). Default false. */
   readonly raw?: boolean;
+  /** Replaces JSON.parse for this queue's JSON bodies (see `MicroserviceOptions.parseJson`). */
+  readonly parseJson?: (text: string) => unknown;
   /** Room for later options (schema, ...); unknown keys are kept on `rule.options`. */
   readonly [option: string]: unknown;
 }
@@ -89,6 +97,8 @@ export class Microservice {
   private hasConnected = false;
   private stopPromise: Promise<void> | undefined;
   private isStopped = false;
+  /** The connection failure that stopped the service, if one did; run() rejects with it. */
+  private fatal: unknown;
   private resolveStopped!: () => void;
   private readonly stoppedSignal = new Promise<void>((resolve) => {
     this.resolveStopped = resolve;
@@ -155,6 +165,7 @@ export class Microservice {
     if (options.debug) setLogging('debug');
     this.startConsuming();
     await this.stoppedSignal;
+    if (this.fatal !== undefined) throw this.fatal;
   }
 
   /**
@@ -219,17 +230,22 @@ export class Microservice {
 
   private connect(): Promise<Transport> {
     this.connected ??= (async () => {
-      this.transportPromise ??= this.connection.create().then((created) => this.watch(created));
-      const transport = await this.transportPromise;
       try {
+        this.transportPromise ??= this.connection.create().then((created) => this.watch(created));
+        const transport = await this.transportPromise;
         await transport.connect(this.stopController.signal);
       } catch (error) {
         if (!this.stopController.signal.aborted) {
-          this.logger.error(`Connection error, cause: ${String(error)}. Giving up.`);
+          // A configuration error (bad URL, unknown scheme, refused credentials, missing package) makes run()
+          // reject with it; giving up on an unreachable broker with reconnect disabled ends run() quietly, as
+          // in the seed.
+          if ((error as { code?: unknown } | null)?.code !== 'MS_QUEUE_CONNECT_FAILED') this.fatal ??= error;
+          this.logger.error(`Connection error, cause: ${describeFailure(error).message}. Giving up.`);
           void this.stop();
         }
         throw error;
       }
+      const transport = await this.transportPromise;
       this.hasConnected = true;
       this.logger.info('Connected to mq broker');
       return transport;
@@ -269,6 +285,8 @@ export class Microservice {
   private startConsuming(): void {
     if (this.consuming || this.stopPromise) return;
     this.consuming = true;
+    // Connects even with no queue registered, so that a bad URL or refused login still ends run().
+    void this.connect().catch(() => {});
     for (const queue of this.queues.values()) this.subscribe(queue);
   }
 
@@ -284,6 +302,7 @@ export class Microservice {
       timeoutMs: ruleOptions.timeoutMs,
       raw: ruleOptions.raw ?? false,
       retry: resolveRetry(ruleOptions.retry ?? this.options.retry),
+      parseJson: ruleOptions.parseJson ?? this.options.parseJson,
     });
     queue.runner = runner;
     queue.subscription = (async () => {

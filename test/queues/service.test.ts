@@ -213,3 +213,19 @@ describe('handling', () => {
     expect(logger.lines).toContain('svc - <queue: named> - hello');
   });
 });
+
+describe('issue 10 item 13: a URL no transport handles', () => {
+  it('run() and ready() reject with MS_QUEUE_UNKNOWN_SCHEME instead of hanging', async () => {
+    const app = service({ connection: 'bogus://x', logger: capturingLogger() });
+    await expect(app.ready()).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_SCHEME' });
+    await expect(app.run()).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_SCHEME' });
+    expect(app.stopped).toBe(true);
+  });
+
+  it('run() rejects also with no queue registered and immediateConnect: false; a non-URL is MS_QUEUE_BAD_URL', async () => {
+    const bogus = service({ connection: 'bogus://x', immediateConnect: false, logger: capturingLogger() });
+    await expect(bogus.run()).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_SCHEME' });
+    const garbage = service({ connection: 'not a url', immediateConnect: false, logger: capturingLogger() });
+    await expect(garbage.run()).rejects.toMatchObject({ code: 'MS_QUEUE_BAD_URL' });
+  });
+});
