@@ -83,6 +83,10 @@ export const ERROR_CATALOGUE = {
   MS_QUEUE_EXCHANGE_MISMATCH: { when: 'an exchange exists with another type', action: 'delete it or use its type' },
   // Queues: connection
   MS_QUEUE_CONNECT_FAILED: { when: 'the broker could not be reached', action: 'check the broker; it is retried' },
+  MS_QUEUE_ACCESS_REFUSED: {
+    when: 'the broker refused the login or the access (bad credentials, not authorized); not retried',
+    action: 'fix the credentials or the broker permissions in the URL',
+  },
   MS_QUEUE_NOT_CONNECTED: {
     when: 'an operation needs the broker and the connection is down',
     action: 'retry once reconnected',

@@ -8,6 +8,7 @@ import { MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
+import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
 export interface ClientOptions {
@@ -53,31 +54,6 @@ function withinDeadline<T>(
       },
     );
   });
-}
-
-/**
- * Refuses header values no transport can carry (BigInt, functions, symbols, circular objects), so every
- * broker rejects the same publish with the same code instead of throwing a raw TypeError or dropping them.
- */
-function assertEncodableHeaders(headers: Readonly<Record<string, unknown>>): void {
-  if (typeof headers !== 'object' || headers === null) {
-    throw new MicroservicesError('MS_QUEUE_UNENCODABLE', 'headers must be an object');
-  }
-  for (const [key, value] of Object.entries(headers)) {
-    const type = typeof value;
-    if (type === 'bigint' || type === 'function' || type === 'symbol') {
-      throw new MicroservicesError('MS_QUEUE_UNENCODABLE', `header "${key.slice(0, 64)}" is a ${type}: not encodable`);
-    }
-    if (type === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof Date)) {
-      try {
-        JSON.stringify(value);
-      } catch (error) {
-        throw new MicroservicesError('MS_QUEUE_UNENCODABLE', `header "${key.slice(0, 64)}" is not encodable`, {
-          cause: error,
-        });
-      }
-    }
-  }
 }
 
 /** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */

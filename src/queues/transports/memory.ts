@@ -14,6 +14,7 @@ import {
   memoryBroker,
   type StoredMessage,
 } from './memory-broker.js';
+import { assertEncodableHeaders } from './properties.js';
 import type {
   ConsumeOptions,
   Delivery,
@@ -252,6 +253,8 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     if (this.state === 'closed') return Promise.reject(closedError(this.name));
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     try {
+      // Refused here as on the network transports, so a service moves between brokers unchanged.
+      if (message.properties.headers !== undefined) assertEncodableHeaders(message.properties.headers);
       this.broker.publish(target.exchange, target.routingKey, message.body, message.properties);
     } catch (error) {
       return Promise.reject(error);

@@ -28,9 +28,13 @@ export function publishError(error: unknown, subject: string, timeoutMs: number)
     });
   }
   if (/timeout/i.test(text)) {
-    return new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PubAck for "${subject}" within ${timeoutMs} ms`, {
-      cause: error,
-    });
+    return new MicroservicesError(
+      'MS_QUEUE_PUBLISH_TIMEOUT',
+      `No PubAck for "${subject}" within ${timeoutMs} ms; the message may have been delivered`,
+      {
+        cause: error,
+      },
+    );
   }
   return new MicroservicesError('MS_QUEUE_PUBLISH_FAILED', `Publish to "${subject}" failed: ${text}`, { cause: error });
 }

@@ -36,6 +36,12 @@ import type {
 /** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
 const DEFAULT_PREFETCH = 100;
 
+/** The server's `-ERR 'Authorization Violation'` (and expired or revoked credentials), as nats.js reports them. */
+function isAuthRefusal(error: unknown): boolean {
+  const text = `${(error as { name?: unknown } | null)?.name ?? ''} ${(error as Error | null)?.message ?? error}`;
+  return /authoriz|authenticat|user authentication|permissions? violation/i.test(text);
+}
+
 export class NatsTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
   readonly capabilities: TransportCapabilities = {
@@ -105,10 +111,17 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async #connectWithRetries(signal: AbortSignal | undefined): Promise<void> {
     const { reconnect } = this.#settings;
     for (let attempt = 1; ; attempt += 1) {
+      if (signal?.aborted) throw signal.reason;
       try {
         await this.#open();
         return;
       } catch (error) {
+        if (isAuthRefusal(error)) {
+          // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
+          throw new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `${this.name} refused the login: ${error}`, {
+            cause: error,
+          });
+        }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
           throw new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${error}`, {
             cause: error,
@@ -264,12 +277,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       target.exchange === '' ? queueSubject(target.routingKey) : exchangeSubject(target.exchange, target.routingKey);
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     if (target.exchange !== '' && !(await this.#topology.routable(target.exchange, subject))) {
-      const reason = (await this.#topology.exchangeType(target.exchange))
-        ? 'no queue is bound for'
-        : 'no exchange takes';
+      if (!(await this.#topology.exchangeType(target.exchange))) {
+        throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${target.exchange}" on ${this.name}`);
+      }
       throw new MicroservicesError(
         'MS_QUEUE_UNROUTABLE',
-        `Unroutable: ${reason} "${target.routingKey}" on exchange "${target.exchange}"`,
+        `Unroutable: no queue is bound for "${target.routingKey}" on exchange "${target.exchange}"`,
       );
     }
     const headers = encodeNatsHeaders(message.properties, this.#modules.core.headers, Date.now());

@@ -82,7 +82,14 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
 
   async connect(signal?: AbortSignal): Promise<void> {
     this.#assertOpen();
-    await Promise.all([connectClient(this.#control, signal), connectClient(this.#publisher, signal)]);
+    try {
+      await Promise.all([connectClient(this.#control, signal), connectClient(this.#publisher, signal)]);
+    } catch (error) {
+      // Refused, aborted or given up: neither connection may go on retrying in the background.
+      this.#control.disconnect();
+      this.#publisher.disconnect();
+      throw error;
+    }
     if (!this.#everConnected) {
       this.#everConnected = true;
       this.emitEvent('connected');
@@ -134,6 +141,13 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       return Promise.reject(new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`));
     }
     const keys = this.#keys;
+    let fields: (string | Buffer)[];
+    try {
+      fields = encodeEntry(target, message);
+    } catch (error) {
+      // A BigInt or circular header (MS_QUEUE_UNENCODABLE): reject, never throw synchronously from publish().
+      return Promise.reject(error);
+    }
     const routed = runScript(
       this.#publisher,
       ROUTE,
@@ -145,7 +159,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
         keys.stream(''),
         target.exchange,
         target.routingKey,
-        ...encodeEntry(target, message),
+        ...fields,
       ],
     );
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
