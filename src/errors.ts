@@ -78,6 +78,10 @@ export const ERROR_CATALOGUE = {
     when: 'a queue or exchange name is empty, too long or reserved',
     action: 'choose another name',
   },
+  MS_QUEUE_BAD_OPTION: {
+    when: 'an option is unknown, or a numeric option is NaN, negative, fractional or out of range',
+    action: 'fix the option the message names',
+  },
   MS_QUEUE_DUPLICATE: { when: 'a queue got a second handler on one service', action: 'register each queue once' },
   MS_QUEUE_BAD_BINDING: { when: 'a binding key is not valid for the exchange type', action: 'fix the routing key' },
   MS_QUEUE_EXCHANGE_MISMATCH: { when: 'an exchange exists with another type', action: 'delete it or use its type' },

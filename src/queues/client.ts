@@ -8,6 +8,7 @@ import { MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
+import { assertKnownKeys, assertNumber, TIMEOUT } from './options.js';
 import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -56,6 +57,32 @@ function withinDeadline<T>(
   });
 }
 
+/** `autoDelete` and `arguments` go to the transport only when it implements them; otherwise they are refused. */
+function exchangeExtras(
+  name: string,
+  options: DeclareExchangeOptions,
+  transport: Transport,
+): { autoDelete?: boolean; arguments?: Readonly<Record<string, unknown>> } {
+  const supported = transport.capabilities.exchangeOptions ?? [];
+  const extra: { autoDelete?: boolean; arguments?: Readonly<Record<string, unknown>> } = {};
+  if (options.autoDelete) {
+    if (!supported.includes('autoDelete')) {
+      throw new MicroservicesError('MS_QUEUE_BAD_OPTION', `exchange "${name}": ${transport.name} has no autoDelete`);
+    }
+    extra.autoDelete = true;
+  }
+  if (options.arguments !== undefined && Object.keys(options.arguments).length > 0) {
+    if (!supported.includes('arguments')) {
+      throw new MicroservicesError(
+        'MS_QUEUE_BAD_OPTION',
+        `exchange "${name}": ${transport.name} takes no exchange arguments`,
+      );
+    }
+    extra.arguments = options.arguments;
+  }
+  return extra;
+}
+
 /** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */
 export interface PublishProperties extends MessageProperties {
   readonly timeoutMs?: number;
@@ -69,6 +96,23 @@ export interface DeclareExchangeOptions {
   readonly queues?: ReadonlyArray<readonly [queue: string, routingKey: string]>;
   /** Default true. */
   readonly durable?: boolean;
+  /** Delete the exchange when its last queue is unbound. Refused by transports that cannot (see docs/queues.md). */
+  readonly autoDelete?: boolean;
+  /** Broker-specific arguments (AMQP `x-…`). Refused by transports that cannot (see docs/queues.md). */
+  readonly arguments?: Readonly<Record<string, unknown>>;
+}
+
+const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs'];
+const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
+const EXCHANGE_TYPES: readonly string[] = ['direct', 'fanout', 'topic'];
+
+/** Refuses a bad per-publish timeout, priority or expiration before anything is sent. */
+function checkPublishProperties(properties: PublishProperties): void {
+  const where = 'publish properties';
+  assertNumber(where, 'timeoutMs', properties.timeoutMs, TIMEOUT);
+  assertNumber(where, 'priority', properties.priority, { integer: true, min: 0, max: 255 });
+  assertNumber(where, 'expiration', properties.expiration, { min: 0, max: 2 ** 31 - 1 });
+  assertNumber(where, 'timestamp', properties.timestamp, {});
 }
 
 /** What `client.queue(name)` returns. */
@@ -108,6 +152,10 @@ export class Client {
       typeof options === 'string' || options instanceof URL || 'url' in options || 'consume' in options
         ? { connection: options as Connection }
         : (options as ClientOptions);
+    if (resolved === options) {
+      assertKnownKeys('queue client options', resolved, CLIENT_OPTIONS);
+      assertNumber('queue client options', 'publishTimeoutMs', resolved.publishTimeoutMs, TIMEOUT);
+    }
     this.connection = resolveConnection(resolved.connection, {});
     this.publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
@@ -170,9 +218,17 @@ export class Client {
    * @example await client.declareExchange('input', { type: 'topic', queues: [['one_q', 'a.*']] });
    */
   async declareExchange(name: string, options: DeclareExchangeOptions = {}): Promise<void> {
-    const transport = await this.open();
+    assertKnownKeys(`exchange "${name}" options`, options, EXCHANGE_OPTIONS);
     const type = options.type ?? 'direct';
-    await transport.declareExchange(name, { type, durable: options.durable ?? true });
+    if (!EXCHANGE_TYPES.includes(type)) {
+      throw new MicroservicesError(
+        'MS_QUEUE_BAD_OPTION',
+        `exchange "${name}": type "${String(type).slice(0, 32)}" is not one of ${EXCHANGE_TYPES.join(', ')}`,
+      );
+    }
+    const transport = await this.open();
+    const extra = exchangeExtras(name, options, transport);
+    await transport.declareExchange(name, { type, durable: options.durable ?? true, ...extra });
     this.exchanges.set(name, type);
     for (const [queue, routingKey] of options.queues ?? []) {
       this.logger.debug(`bind queue "${queue}" to exchange "${name}" with routing key "${routingKey}"`);
@@ -269,6 +325,7 @@ export class Client {
       };
       return { body: encoded.body, properties: plain };
     }
+    checkPublishProperties(properties);
     const { timeoutMs: _timeout, signal: _signal, ...rest } = properties;
     if (rest.headers !== undefined) assertEncodableHeaders(rest.headers);
     return {

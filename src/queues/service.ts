@@ -9,6 +9,17 @@ import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
 import { describeFailure } from './failure.js';
 import { HandlerRunner } from './handler-runner.js';
+import {
+  assertBoolean,
+  assertFunction,
+  assertKnownKeys,
+  assertNumber,
+  assertReconnect,
+  assertRetry,
+  DURATION,
+  type NumberRule,
+  TIMEOUT,
+} from './options.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
 
@@ -55,8 +66,55 @@ export interface QueueOptions {
   readonly raw?: boolean;
   /** Replaces JSON.parse for this queue's JSON bodies (see `MicroserviceOptions.parseJson`). */
   readonly parseJson?: (text: string) => unknown;
-  /** Room for later options (schema, ...); unknown keys are kept on `rule.options`. */
-  readonly [option: string]: unknown;
+}
+
+const SERVICE_OPTIONS = [
+  'connection',
+  'workers',
+  'workersOverridePrefetch',
+  'prefetchCount',
+  'reconnect',
+  'reconnectEnable',
+  'reconnectTimeout',
+  'immediateConnect',
+  'name',
+  'logger',
+  'drainTimeout',
+  'retry',
+  'parseJson',
+];
+const QUEUE_OPTIONS = ['autoack', 'prefetchCount', 'retry', 'deadLetter', 'timeoutMs', 'raw', 'parseJson'];
+const PREFETCH: NumberRule = { integer: true, min: 0, max: 65_535 };
+
+/** Refuses unknown and out-of-range service options (issue 10 item 11). */
+function checkServiceOptions(options: MicroserviceOptions): void {
+  const where = 'queue service options';
+  assertKnownKeys(where, options, SERVICE_OPTIONS);
+  assertNumber(where, 'workers', options.workers, { integer: true, min: 0, max: 10_000 });
+  assertNumber(where, 'prefetchCount', options.prefetchCount, PREFETCH);
+  assertNumber(where, 'drainTimeout', options.drainTimeout, DURATION);
+  assertNumber(where, 'reconnectTimeout', options.reconnectTimeout, { min: 0, max: 2_147_483 });
+  for (const flag of ['workersOverridePrefetch', 'reconnectEnable', 'immediateConnect'] as const) {
+    assertBoolean(where, flag, options[flag]);
+  }
+  assertReconnect(where, options.reconnect);
+  assertRetry(where, options.retry);
+  assertFunction(where, 'parseJson', options.parseJson);
+}
+
+/** Refuses unknown and out-of-range queue options. */
+function checkQueueOptions(name: string, options: QueueOptions): void {
+  const where = `queue "${name}" options`;
+  assertKnownKeys(where, options, QUEUE_OPTIONS);
+  assertNumber(where, 'prefetchCount', options.prefetchCount, PREFETCH);
+  assertNumber(where, 'timeoutMs', options.timeoutMs, TIMEOUT);
+  assertBoolean(where, 'autoack', options.autoack);
+  assertBoolean(where, 'raw', options.raw);
+  assertRetry(where, options.retry);
+  assertFunction(where, 'parseJson', options.parseJson);
+  if (options.deadLetter !== undefined && options.deadLetter !== false && typeof options.deadLetter !== 'string') {
+    throw new MicroservicesError('MS_QUEUE_BAD_OPTION', `${where}: "deadLetter" must be a queue name or false`);
+  }
 }
 
 interface RegisteredQueue {
@@ -106,6 +164,7 @@ export class Microservice {
 
   constructor(options: MicroserviceOptions | string = {}) {
     this.options = typeof options === 'string' ? { connection: options } : options;
+    checkServiceOptions(this.options);
     this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
     this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
     this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
@@ -128,6 +187,7 @@ export class Microservice {
    */
   queue<H extends QueueHandler>(name: string, handler: H, options: QueueOptions = {}): H {
     if (!name) throw new MicroservicesError('MS_QUEUE_INVALID_NAME', 'a queue needs a non-empty name');
+    checkQueueOptions(name, options);
     if (this.queues.has(name)) {
       throw new MicroservicesError('MS_QUEUE_DUPLICATE', `queue "${name}" already has a handler on ${this.name}`);
     }
@@ -135,7 +195,7 @@ export class Microservice {
       name,
       handler: handler as QueueHandler,
       autoack: options.autoack ?? true,
-      options,
+      options: { ...options },
       logger: instanceLogger({ toString: () => `<queue: ${name}>` }, this.logger),
       toString: () => `<queue: ${name}>`,
     };

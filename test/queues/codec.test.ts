@@ -101,6 +101,8 @@ describe('decodePayload', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         if (typeof value === 'string') return;
+        // __proto__ and constructor keys are removed on purpose (see the prototype-pollution test above).
+        if (/"(__proto__|constructor)":/.test(JSON.stringify(value))) return;
         const encoded = encodePayload(value);
         const decoded = decodePayload(encoded.body, encoded);
         expect(decoded).toEqual(JSON.parse(JSON.stringify(value)));

@@ -4,6 +4,7 @@
  */
 import { MicroservicesError } from '../../errors.js';
 import { maskPassword } from '../../secrets.js';
+import { assertTransportOptions } from '../options.js';
 import type { Transport, TransportOptions } from './transport.js';
 
 export type TransportFactory = (url: URL, options: TransportOptions) => Transport | Promise<Transport>;
@@ -42,6 +43,7 @@ export async function createTransport(url: string | URL, options: TransportOptio
       `No transport for "${parsed.protocol}" URLs; supported: ${SUPPORTED_SCHEMES.map((s) => `${s}://`).join(', ')}`,
     );
   }
+  assertTransportOptions(`${parsed.protocol}// transport options`, options as Readonly<Record<string, unknown>>);
   const factory = await load();
   return factory(parsed, options);
 }
