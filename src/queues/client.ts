@@ -8,7 +8,7 @@ import { MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
-import { assertKnownKeys, assertNumber, TIMEOUT } from './options.js';
+import { assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
 import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -218,7 +218,9 @@ export class Client {
    * @example await client.declareExchange('input', { type: 'topic', queues: [['one_q', 'a.*']] });
    */
   async declareExchange(name: string, options: DeclareExchangeOptions = {}): Promise<void> {
+    assertName('exchange', name);
     assertKnownKeys(`exchange "${name}" options`, options, EXCHANGE_OPTIONS);
+    for (const [queue] of options.queues ?? []) assertName('queue', queue);
     const type = options.type ?? 'direct';
     if (!EXCHANGE_TYPES.includes(type)) {
       throw new MicroservicesError(

@@ -82,6 +82,32 @@ export function assertFunction(where: string, name: string, value: unknown): voi
   }
 }
 
+/** AMQP's shortstr limit, which every transport keeps so a name works on each. */
+const MAX_NAME_LENGTH = 255;
+
+/**
+ * Refuses a queue or exchange name no broker takes: empty, over 255 characters (with `suffix`, e.g. the
+ * dead-letter queue's `.dead-letter`), or in RabbitMQ's reserved `amq.` namespace.
+ * @example assertName('queue', 'amq.jobs'); // throws MS_QUEUE_INVALID_NAME
+ */
+export function assertName(what: 'queue' | 'exchange', name: unknown, suffix = ''): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new MicroservicesError('MS_QUEUE_INVALID_NAME', `a ${what} needs a non-empty name`);
+  }
+  if (name.length + suffix.length > MAX_NAME_LENGTH) {
+    throw new MicroservicesError(
+      'MS_QUEUE_INVALID_NAME',
+      `${what} name "${name.slice(0, 40)}…" is ${name.length} characters${suffix ? ` (plus "${suffix}")` : ''}; the limit is ${MAX_NAME_LENGTH}`,
+    );
+  }
+  if (name.startsWith('amq.')) {
+    throw new MicroservicesError(
+      'MS_QUEUE_INVALID_NAME',
+      `${what} name "${name.slice(0, 64)}": "amq." is reserved by RabbitMQ`,
+    );
+  }
+}
+
 const DURATION: NumberRule = { min: 0, max: 2 ** 31 - 1 };
 /** Timers fire at once past 2^31 - 1 ms (Node's TimeoutOverflowWarning), so longer durations are refused. */
 const TIMEOUT: NumberRule = { min: 1, max: 2 ** 31 - 1 };

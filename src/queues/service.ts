@@ -13,6 +13,7 @@ import {
   assertBoolean,
   assertFunction,
   assertKnownKeys,
+  assertName,
   assertNumber,
   assertReconnect,
   assertRetry,
@@ -186,8 +187,10 @@ export class Microservice {
    * @example app.queue('basic', async (payload, context) => { await save(payload); });
    */
   queue<H extends QueueHandler>(name: string, handler: H, options: QueueOptions = {}): H {
-    if (!name) throw new MicroservicesError('MS_QUEUE_INVALID_NAME', 'a queue needs a non-empty name');
     checkQueueOptions(name, options);
+    const deadLetter = options.deadLetter ?? `${name}.dead-letter`;
+    assertName('queue', name);
+    if (deadLetter !== false) assertName('queue', deadLetter);
     if (this.queues.has(name)) {
       throw new MicroservicesError('MS_QUEUE_DUPLICATE', `queue "${name}" already has a handler on ${this.name}`);
     }

@@ -331,3 +331,20 @@ describe('issue 10 item 12: timed-out handlers stay counted (memory, unit)', () 
     expect(peak).toBe(2);
   });
 });
+
+describe('issue 10 low: names no broker takes are refused up front', () => {
+  it('refuses queue names of 256+ characters (dead-letter suffix included) and the amq. namespace', async () => {
+    const app = service({ connection: new RecordingTransport() });
+    const invalid = expect.objectContaining({ code: 'MS_QUEUE_INVALID_NAME' });
+    expect(() => app.queue('q'.repeat(256), () => {})).toThrow(invalid);
+    expect(() => app.queue('q'.repeat(250), () => {})).toThrow(/plus|limit/);
+    expect(() => app.queue('q'.repeat(250), () => {}, { deadLetter: false })).not.toThrow();
+    expect(() => app.queue('amq.jobs', () => {})).toThrow(invalid);
+    const client = new Client({ connection: new RecordingTransport() });
+    await expect(client.declareExchange('amq.mine')).rejects.toMatchObject({ code: 'MS_QUEUE_INVALID_NAME' });
+    await expect(client.declareExchange('x', { queues: [['amq.q', 'k']] })).rejects.toMatchObject({
+      code: 'MS_QUEUE_INVALID_NAME',
+    });
+    await client.close();
+  });
+});
