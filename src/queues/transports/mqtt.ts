@@ -93,6 +93,8 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   #control: MqttControl | undefined;
   #topology: MqttTopology | undefined;
   #closing = false;
+  /** Aborted by close(): ends a first connect still waiting for an unreachable broker. */
+  readonly #closed = new AbortController();
   #tagCounter = 0;
 
   constructor(settings: MqttSettings, mqtt: MqttModule, logger: Logger) {
@@ -144,7 +146,8 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       );
       this.#follow(control);
     }
-    await this.#firstConnect(this.#control, signal);
+    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
+    await this.#firstConnect(this.#control, until);
   }
 
   /** Reports the control connection's state changes; MQTT.js reconnects it by itself. */
@@ -218,6 +221,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#closed.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
     await Promise.allSettled([...this.#pending]);

@@ -64,6 +64,8 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   #connected = false;
   #connecting: Promise<void> | undefined;
   #closing = false;
+  /** Aborted by close(): ends a connect that waits between attempts (an unreachable server). */
+  readonly #closed = new AbortController();
   #tagCounter = 0;
 
   constructor(settings: NatsSettings, modules: NatsModules, logger: Logger) {
@@ -102,7 +104,8 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     if (this.#connected) return Promise.resolve();
     if (this.#closing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     // Two callers at once share one attempt instead of opening two connections.
-    this.#connecting ??= this.#connectWithRetries(signal).finally(() => {
+    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
+    this.#connecting ??= this.#connectWithRetries(until).finally(() => {
       this.#connecting = undefined;
     });
     return this.#connecting;
@@ -217,6 +220,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#closed.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#pending]);
     const connection = this.#connection;

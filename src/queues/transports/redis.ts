@@ -59,6 +59,8 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly #consumers = new Set<RedisConsumer>();
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
+  /** Aborted by close(): ends a connect that waits in ioredis' retry loop (it emits no 'end' then). */
+  readonly #closing = new AbortController();
   #everConnected = false;
   #reconnectAttempt = 0;
 
@@ -83,7 +85,8 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   async connect(signal?: AbortSignal): Promise<void> {
     this.#assertOpen();
     try {
-      await Promise.all([connectClient(this.#control, signal), connectClient(this.#publisher, signal)]);
+      const until = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+      await Promise.all([connectClient(this.#control, until), connectClient(this.#publisher, until)]);
     } catch (error) {
       // Refused, aborted or given up: neither connection may go on retrying in the background.
       this.#control.disconnect();
@@ -99,6 +102,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort(closedError(this.name));
     await Promise.all([...this.#consumers].map((consumer) => consumer.shutdown()));
     await Promise.allSettled([...this.#pending]);
     await Promise.all([this.#quit(this.#control), this.#quit(this.#publisher)]);
