@@ -3,6 +3,7 @@
  * autoack and manual acks, retry then dead-letter, undecodable messages, workers, timeouts and stop().
  * A transport's test file calls `describeServiceConformance(label, {check, url})`; see memory.test.ts.
  */
+import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -169,6 +170,45 @@ export function describeServiceConformance(label: string, options: ConformanceOp
         expect(headers[DEAD_LETTER_HEADERS.attempts]).toBe(1);
         expect(String(headers[DEAD_LETTER_HEADERS.error])).toMatch(/JSON/);
         expect((dead[0] as HandlerContext).message.body.toString()).toBe('{not json');
+      });
+    });
+
+    describe.skipIf(check.skip)('kombu charsets and compression (issue 10 items 9, 10)', () => {
+      it('decodes zlib-compressed JSON and UTF-16 text; dead-letters invalid UTF-8 and bzip2 with the reason', async () => {
+        const f = setup();
+        const queue = f.name('kombu-bodies');
+        const app = f.service({ retry: { maxRetries: 0 } });
+        const got: unknown[] = [];
+        app.queue(queue, (payload) => void got.push(payload));
+        const dead: HandlerContext[] = [];
+        app.queue(`${queue}.dead-letter`, (_p, context) => void dead.push(context), { deadLetter: false, raw: true });
+        await app.ready();
+        const client = f.client();
+        const zlibBody = deflateSync(Buffer.from(JSON.stringify({ task: 'add', args: [1, 2] })));
+        await client.publishToQueue(queue, zlibBody, {
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          headers: { compression: 'application/x-gzip' },
+        });
+        await client.publishToQueue(queue, Buffer.from('héllo', 'utf16le'), {
+          contentType: 'text/plain',
+          contentEncoding: 'utf-16le',
+        });
+        await client.publishToQueue(queue, Buffer.from([0x22, 0xff, 0x22]), {
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+        });
+        await client.publishToQueue(queue, Buffer.from('BZh9'), {
+          contentType: 'application/json',
+          headers: { compression: 'application/x-bz2' },
+        });
+        void app.run();
+        await waitFor('two handled and two dead letters', () => got.length === 2 && dead.length === 2);
+        expect(got).toEqual([{ task: 'add', args: [1, 2] }, 'héllo']);
+        const errors = dead.map((context) => String(context.message.headers[DEAD_LETTER_HEADERS.error]));
+        expect(errors.some((error) => /bzip2 compression .* not supported/.test(error))).toBe(true);
+        expect(errors.some((error) => /not valid utf-8/.test(error))).toBe(true);
+        for (const context of dead) expect(context.message.headers[DEAD_LETTER_HEADERS.reason]).toBe('undecodable');
       });
     });
 
