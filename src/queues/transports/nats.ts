@@ -16,7 +16,7 @@ import { PrefetchWindow, PullLoop } from './nats-consumer.js';
 import { natsDelivery } from './nats-delivery.js';
 import { exchangeSubject, queueSubject } from './nats-names.js';
 import { loadNatsModules, type NatsModules } from './nats-peer.js';
-import { abortable, publishError } from './nats-publish.js';
+import { abortable, isAuthRefusal, publishError } from './nats-publish.js';
 import { type NatsSettings, natsSettings } from './nats-settings.js';
 import { type NatsSource, NatsTopology } from './nats-topology.js';
 import type {
@@ -35,12 +35,6 @@ import type {
 
 /** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
 const DEFAULT_PREFETCH = 100;
-
-/** The server's `-ERR 'Authorization Violation'` (and expired or revoked credentials), as nats.js reports them. */
-function isAuthRefusal(error: unknown): boolean {
-  const text = `${(error as { name?: unknown } | null)?.name ?? ''} ${(error as Error | null)?.message ?? error}`;
-  return /authoriz|authenticat|user authentication|permissions? violation/i.test(text);
-}
 
 export class NatsTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
