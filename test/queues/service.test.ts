@@ -281,12 +281,17 @@ describe('issue 10 item 11: options are checked at construction', () => {
     await expect(client.queue('q').publish(1, { priority: 1000 })).rejects.toMatchObject({
       code: 'MS_QUEUE_BAD_OPTION',
     });
-    await expect(client.declareExchange('x', { autoDelete: true })).rejects.toMatchObject({
-      code: 'MS_QUEUE_BAD_OPTION',
-    });
     await expect(client.declareExchange('x', { arguments: { 'alternate-exchange': 'y' } })).rejects.toMatchObject({
       code: 'MS_QUEUE_BAD_OPTION',
     });
+    class NoExtras extends RecordingTransport {
+      override readonly capabilities = { exchangeTypes: ['direct'] as const, durable: true, nativeDeadLetter: false };
+    }
+    const plain = new Client({ connection: new NoExtras() });
+    await expect(plain.declareExchange('x', { autoDelete: true })).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    await plain.close();
     await expect(client.declareExchange('x', { type: 'x-foo' as never })).rejects.toMatchObject({
       code: 'MS_QUEUE_BAD_OPTION',
     });
@@ -345,6 +350,21 @@ describe('issue 10 low: names no broker takes are refused up front', () => {
     await expect(client.declareExchange('x', { queues: [['amq.q', 'k']] })).rejects.toMatchObject({
       code: 'MS_QUEUE_INVALID_NAME',
     });
+    await client.close();
+  });
+});
+
+describe('issue 10 item 11: declareExchange autoDelete on memory', () => {
+  it('deletes the exchange once its last bound queue is gone', async () => {
+    const transport = new RecordingTransport();
+    const client = new Client({ connection: transport });
+    await client.declareExchange('auto', { type: 'fanout', autoDelete: true, queues: [['auto-q', '']] });
+    await client.declareExchange('kept', { type: 'fanout', queues: [['kept-q', '']] });
+    await client.exchange('auto').publish('routed');
+    await client.deleteQueue('auto-q');
+    await client.deleteQueue('kept-q');
+    expect(await transport.hasExchange('auto')).toBe(false);
+    expect(await transport.hasExchange('kept')).toBe(true);
     await client.close();
   });
 });

@@ -44,6 +44,7 @@ const CAPABILITIES: TransportCapabilities = {
   exchangeTypes: ['direct', 'fanout', 'topic'],
   durable: false,
   nativeDeadLetter: true,
+  exchangeOptions: ['autoDelete'],
 };
 
 /** One message handed to a memory consumer. */
@@ -221,7 +222,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
     this.ensureOpen();
-    this.broker.declareExchange(name, options.type);
+    this.broker.declareExchange(name, options.type, options.autoDelete ?? false);
   }
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
