@@ -8,6 +8,8 @@ import { MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
+import { assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
+import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
 export interface ClientOptions {
@@ -18,6 +20,67 @@ export interface ClientOptions {
   readonly logger?: Logger;
   /** Publish timeout in ms. Default 10 000. */
   readonly publishTimeoutMs?: number;
+}
+
+const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
+
+/** Settles as `work` does, unless `timeoutMs` passes or `signal` aborts first. */
+function withinDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  timeoutError: () => Error,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(timeoutError());
+    }, timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** `autoDelete` and `arguments` go to the transport only when it implements them; otherwise they are refused. */
+function exchangeExtras(
+  name: string,
+  options: DeclareExchangeOptions,
+  transport: Transport,
+): { autoDelete?: boolean; arguments?: Readonly<Record<string, unknown>> } {
+  const supported = transport.capabilities.exchangeOptions ?? [];
+  const extra: { autoDelete?: boolean; arguments?: Readonly<Record<string, unknown>> } = {};
+  if (options.autoDelete) {
+    if (!supported.includes('autoDelete')) {
+      throw new MicroservicesError('MS_QUEUE_BAD_OPTION', `exchange "${name}": ${transport.name} has no autoDelete`);
+    }
+    extra.autoDelete = true;
+  }
+  if (options.arguments !== undefined && Object.keys(options.arguments).length > 0) {
+    if (!supported.includes('arguments')) {
+      throw new MicroservicesError(
+        'MS_QUEUE_BAD_OPTION',
+        `exchange "${name}": ${transport.name} takes no exchange arguments`,
+      );
+    }
+    extra.arguments = options.arguments;
+  }
+  return extra;
 }
 
 /** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */
@@ -33,6 +96,23 @@ export interface DeclareExchangeOptions {
   readonly queues?: ReadonlyArray<readonly [queue: string, routingKey: string]>;
   /** Default true. */
   readonly durable?: boolean;
+  /** Delete the exchange when its last queue is unbound. Refused by transports that cannot (see docs/queues.md). */
+  readonly autoDelete?: boolean;
+  /** Broker-specific arguments (AMQP `x-…`). Refused by transports that cannot (see docs/queues.md). */
+  readonly arguments?: Readonly<Record<string, unknown>>;
+}
+
+const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs'];
+const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
+const EXCHANGE_TYPES: readonly string[] = ['direct', 'fanout', 'topic'];
+
+/** Refuses a bad per-publish timeout, priority or expiration before anything is sent. */
+function checkPublishProperties(properties: PublishProperties): void {
+  const where = 'publish properties';
+  assertNumber(where, 'timeoutMs', properties.timeoutMs, TIMEOUT);
+  assertNumber(where, 'priority', properties.priority, { integer: true, min: 0, max: 255 });
+  assertNumber(where, 'expiration', properties.expiration, { min: 0, max: 2 ** 31 - 1 });
+  assertNumber(where, 'timestamp', properties.timestamp, {});
 }
 
 /** What `client.queue(name)` returns. */
@@ -61,7 +141,10 @@ export class Client {
   private readonly connection: ReturnType<typeof resolveConnection>;
   private readonly publishTimeoutMs: number | undefined;
   private transport: Transport | undefined;
+  /** The transport once created, connected or not (close() must close it either way). */
+  private created: Transport | undefined;
   private opening: Promise<Transport> | undefined;
+  private readonly connecting = new AbortController();
   private closed = false;
 
   constructor(options: ClientOptions | Connection = {}) {
@@ -69,6 +152,10 @@ export class Client {
       typeof options === 'string' || options instanceof URL || 'url' in options || 'consume' in options
         ? { connection: options as Connection }
         : (options as ClientOptions);
+    if (resolved === options) {
+      assertKnownKeys('queue client options', resolved, CLIENT_OPTIONS);
+      assertNumber('queue client options', 'publishTimeoutMs', resolved.publishTimeoutMs, TIMEOUT);
+    }
     this.connection = resolveConnection(resolved.connection, {});
     this.publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
@@ -113,14 +200,9 @@ export class Client {
    * exchange rejects with `MS_QUEUE_UNKNOWN_EXCHANGE` and nothing is sent.
    * @example await client.publishToExchange('input', 'one', 'data');
    */
-  async publishToExchange(
-    name: string,
-    routingKey: string,
-    payload: Payload,
-    properties?: PublishProperties,
-  ): Promise<void> {
-    if (!this.exchanges.has(name)) {
-      const transport = await this.open();
+  publishToExchange(name: string, routingKey: string, payload: Payload, properties?: PublishProperties): Promise<void> {
+    if (this.exchanges.has(name)) return this.send(name, routingKey, payload, properties);
+    return this.send(name, routingKey, payload, properties, async (transport) => {
       if (!(await transport.hasExchange(name))) {
         throw new MicroservicesError(
           'MS_QUEUE_UNKNOWN_EXCHANGE',
@@ -128,8 +210,7 @@ export class Client {
         );
       }
       this.exchanges.set(name, 'existing');
-    }
-    return this.send(name, routingKey, payload, properties);
+    });
   }
 
   /**
@@ -137,9 +218,19 @@ export class Client {
    * @example await client.declareExchange('input', { type: 'topic', queues: [['one_q', 'a.*']] });
    */
   async declareExchange(name: string, options: DeclareExchangeOptions = {}): Promise<void> {
-    const transport = await this.open();
+    assertName('exchange', name);
+    assertKnownKeys(`exchange "${name}" options`, options, EXCHANGE_OPTIONS);
+    for (const [queue] of options.queues ?? []) assertName('queue', queue);
     const type = options.type ?? 'direct';
-    await transport.declareExchange(name, { type, durable: options.durable ?? true });
+    if (!EXCHANGE_TYPES.includes(type)) {
+      throw new MicroservicesError(
+        'MS_QUEUE_BAD_OPTION',
+        `exchange "${name}": type "${String(type).slice(0, 32)}" is not one of ${EXCHANGE_TYPES.join(', ')}`,
+      );
+    }
+    const transport = await this.open();
+    const extra = exchangeExtras(name, options, transport);
+    await transport.declareExchange(name, { type, durable: options.durable ?? true, ...extra });
     this.exchanges.set(name, type);
     for (const [queue, routingKey] of options.queues ?? []) {
       this.logger.debug(`bind queue "${queue}" to exchange "${name}" with routing key "${routingKey}"`);
@@ -167,11 +258,20 @@ export class Client {
   /** Waits for pending publishes and closes the connection (unless it was passed in). @example await client.close(); */
   async close(): Promise<void> {
     this.closed = true;
-    const transport = this.transport ?? (await this.opening?.catch(() => undefined));
+    // Ends a connect that is still retrying (an unreachable broker), so close() settles at once.
+    this.connecting.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    await this.opening?.catch(() => undefined);
+    const transport = this.created;
     if (transport && this.connection.owned) await transport.close();
   }
 
-  private send(exchange: string, routingKey: string, payload: Payload, properties?: PublishProperties): Promise<void> {
+  private send(
+    exchange: string,
+    routingKey: string,
+    payload: Payload,
+    properties?: PublishProperties,
+    check?: (transport: Transport) => Promise<void>,
+  ): Promise<void> {
     let message: { body: Buffer; properties: MessageProperties };
     try {
       message = this.message(payload, properties);
@@ -181,8 +281,39 @@ export class Client {
     const options = this.publishOptions(properties);
     const transport = this.transport;
     // The hot path: once connected, publish without an extra await.
-    if (transport) return transport.publish({ exchange, routingKey }, message, options);
-    return this.open().then((opened) => opened.publish({ exchange, routingKey }, message, options));
+    if (transport && !check) return transport.publish({ exchange, routingKey }, message, options);
+    return this.publishWithin({ exchange, routingKey }, message, options, check);
+  }
+
+  /**
+   * One deadline for the whole publish, connecting included: the broker may be down or refuse the login,
+   * and a publish must still settle within its timeout (issue 10 item 1). The connect goes on in the
+   * background for later publishes; what is left of the budget goes to the transport's publish.
+   */
+  private async publishWithin(
+    target: { exchange: string; routingKey: string },
+    message: { body: Buffer; properties: MessageProperties },
+    options: PublishOptions | undefined,
+    check: ((transport: Transport) => Promise<void>) | undefined,
+  ): Promise<void> {
+    const timeoutMs = options?.timeoutMs ?? this.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    const started = Date.now();
+    const transport = await withinDeadline(
+      (async () => {
+        const opened = await this.open();
+        await check?.(opened);
+        return opened;
+      })(),
+      timeoutMs,
+      options?.signal,
+      () =>
+        new MicroservicesError(
+          'MS_QUEUE_PUBLISH_TIMEOUT',
+          `${this.name} could not reach the broker within ${timeoutMs} ms; the message was not sent`,
+        ),
+    );
+    const remaining = Math.max(1, timeoutMs - (Date.now() - started));
+    return transport.publish(target, message, { ...options, timeoutMs: remaining });
   }
 
   private message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
@@ -196,7 +327,9 @@ export class Client {
       };
       return { body: encoded.body, properties: plain };
     }
+    checkPublishProperties(properties);
     const { timeoutMs: _timeout, signal: _signal, ...rest } = properties;
+    if (rest.headers !== undefined) assertEncodableHeaders(rest.headers);
     return {
       body: encoded.body,
       properties: {
@@ -219,8 +352,15 @@ export class Client {
   private open(): Promise<Transport> {
     if (this.closed) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     this.opening ??= (async () => {
-      const transport = await this.connection.create();
-      await transport.connect();
+      this.created ??= await this.connection.create();
+      const transport = this.created;
+      try {
+        await transport.connect(this.connecting.signal);
+      } catch (error) {
+        // A final refusal (bad credentials, gave up): the next call tries again instead of failing forever.
+        if (!this.closed) this.opening = undefined;
+        throw error;
+      }
       this.transport = transport;
       return transport;
     })();

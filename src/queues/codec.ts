@@ -5,6 +5,8 @@
  */
 import secureJson from 'secure-json-parse';
 import { MicroservicesError } from '../errors.js';
+import { decodeCharset, decompressBody } from './body-decoding.js';
+import { describeFailure } from './failure.js';
 import type { MessageProperties } from './transports/transport.js';
 
 /** What a handler may receive: any JSON value, a string, or raw bytes. */
@@ -50,40 +52,47 @@ export function encodePayload(payload: Payload, properties?: MessageProperties):
       contentEncoding: properties?.contentEncoding ?? 'utf-8',
     };
   }
-  const text = payload === undefined ? undefined : JSON.stringify(payload);
+  let text: string | undefined;
+  try {
+    text = payload === undefined ? undefined : JSON.stringify(payload);
+  } catch (error) {
+    // BigInt, a circular structure, or a toJSON that throws.
+    throw new MicroservicesError(
+      'MS_QUEUE_UNENCODABLE',
+      `cannot encode the payload as JSON: ${describeFailure(error).message}`,
+      { cause: error },
+    );
+  }
   if (text === undefined) {
     throw new MicroservicesError('MS_QUEUE_UNENCODABLE', `cannot encode a payload of type ${typeof payload} as JSON`);
   }
   return { body: Buffer.from(text, 'utf8'), contentType: JSON_TYPE, contentEncoding: 'utf-8' };
 }
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeText(body: Buffer, encoding: string | undefined): string {
-  const normalized = encoding?.toLowerCase().replace(/_/g, '-');
-  if (normalized === 'latin1' || normalized === 'latin-1' || normalized === 'iso-8859-1') {
-    return body.toString('latin1');
-  }
-  if (normalized === 'ascii' || normalized === 'us-ascii') return body.toString('ascii');
-  try {
-    return fatalUtf8.decode(body);
-  } catch (error) {
-    throw new PayloadDecodeError(`body is not valid ${encoding ?? 'utf-8'} text`, error);
-  }
-}
-
 function isJsonType(mediaType: string): boolean {
   return mediaType === JSON_TYPE || mediaType.endsWith('+json');
 }
 
+/** How JSON bodies are parsed. */
+export interface DecodeOptions {
+  /**
+   * Replaces the JSON parser, e.g. to keep integers past 2^53 exact (`JSON.parse` rounds them silently):
+   * pass a BigInt-safe parser such as `json-bigint`'s `parse`. It receives the decoded text; what it returns
+   * is the payload. It takes over the `__proto__` and `constructor` removal too.
+   */
+  readonly parseJson?: (text: string) => unknown;
+}
+
 /**
- * Decodes a body by its content type: JSON to any JSON value (numbers and null too), `text/*` to a string,
- * `binary` or `application/data`/`octet-stream` to a Buffer. No content type (messages typed in the RabbitMQ
- * UI) gives a string when the bytes are UTF-8, else the Buffer. Pickle and other formats that cannot be read
- * safely throw `PayloadDecodeError`.
+ * Decodes a body by its content type, after undoing kombu's `compression` header and honouring the declared
+ * `contentEncoding` (utf-8, utf-16, utf-16le/be, latin-1, ascii; strict: bad bytes throw, never U+FFFD):
+ * JSON to any JSON value (numbers and null too), `text/*` to a string, `binary` or
+ * `application/data`/`octet-stream` to a Buffer. No content type (messages typed in the RabbitMQ UI) gives a
+ * string when the bytes are UTF-8, else the Buffer. Pickle and other formats that cannot be read safely, and
+ * compressions Node cannot undo (bzip2, lzma, zstd), throw `PayloadDecodeError` with the reason.
  * @example decodePayload(Buffer.from('42'), { contentType: 'application/json' }); // 42
  */
-export function decodePayload(body: Buffer, properties: MessageProperties): Payload {
+export function decodePayload(body: Buffer, properties: MessageProperties, options: DecodeOptions = {}): Payload {
   const raw = properties.contentType;
   // The common exact values skip the parameter stripping and lower-casing.
   const mediaType =
@@ -91,29 +100,41 @@ export function decodePayload(body: Buffer, properties: MessageProperties): Payl
       ? raw
       : raw === undefined
         ? ''
-        : (raw.split(';', 1)[0] as string).trim().toLowerCase();
-  const encoding = properties.contentEncoding;
+        : typeof raw === 'string'
+          ? (raw.split(';', 1)[0] as string).trim().toLowerCase()
+          : 'invalid';
+  if (mediaType === 'invalid') throw new PayloadDecodeError(`the content type is not a string (${typeof raw})`);
+  const encoding = typeof properties.contentEncoding === 'string' ? properties.contentEncoding : undefined;
+  const compression = properties.headers?.compression;
+  const bytes = compression === undefined ? body : decompressBody(body, compression);
+  const lowerEncoding = encoding?.toLowerCase();
   if (isJsonType(mediaType)) {
+    // kombu skips the text step for 'binary'; JSON bytes are then UTF-8.
+    const text = decodeCharset(
+      bytes,
+      lowerEncoding === 'binary' || lowerEncoding === 'ascii-8bit' ? undefined : encoding,
+    );
     try {
+      if (options.parseJson) return options.parseJson(text);
       // A fast path inside skips the scan unless the text mentions __proto__ or constructor.
-      return secureJson.parse(body.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' });
+      return secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
     } catch (error) {
-      throw new PayloadDecodeError(`body is not valid JSON: ${(error as Error).message}`, error);
+      throw new PayloadDecodeError(`body is not valid JSON: ${describeFailure(error).message}`, error);
     }
   }
   if (mediaType === 'application/x-python-serialize') {
     throw new PayloadDecodeError('pickle payloads are refused: they cannot be decoded safely outside Python');
   }
-  if (encoding?.toLowerCase() === 'binary') return body;
-  if (mediaType === BINARY_TYPE || mediaType === 'application/octet-stream') return body;
-  if (mediaType.startsWith('text/')) return decodeText(body, encoding);
+  if (lowerEncoding === 'binary' || lowerEncoding === 'ascii-8bit') return bytes;
+  if (mediaType === BINARY_TYPE || mediaType === 'application/octet-stream') return bytes;
+  if (mediaType.startsWith('text/')) return decodeCharset(bytes, encoding);
   if (mediaType === '') {
     try {
-      return decodeText(body, encoding);
+      return decodeCharset(bytes, encoding);
     } catch {
-      return body;
+      return bytes;
     }
   }
-  if (encoding !== undefined) return decodeText(body, encoding);
-  throw new PayloadDecodeError(`no decoder for content type "${raw}"`);
+  if (encoding !== undefined) return decodeCharset(bytes, encoding);
+  throw new PayloadDecodeError(`no decoder for content type "${String(raw).slice(0, 128)}"`);
 }

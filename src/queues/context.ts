@@ -15,7 +15,7 @@ export interface QueueRule<P = Payload> {
   readonly name: string;
   readonly handler: QueueHandler<P>;
   readonly autoack: boolean;
-  /** The options given to `queue()`, unknown ones included (the seed kept them too). */
+  /** The options given to `queue()` (unknown ones are refused: see docs/queues.md). */
   readonly options: Readonly<Record<string, unknown>>;
   readonly logger: Logger;
   toString(): string;

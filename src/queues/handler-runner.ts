@@ -5,8 +5,9 @@
  */
 import { MicroservicesError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { decodePayload, type Payload } from './codec.js';
+import { type DecodeOptions, decodePayload, type Payload } from './codec.js';
 import { type HandlerContext, QueueMessage, type QueueRule } from './context.js';
+import { describeFailure } from './failure.js';
 import { type FailureReason, failureNack } from './retry.js';
 import type { BackoffOptions } from './transports/backoff.js';
 import { Deque } from './transports/deque.js';
@@ -26,11 +27,15 @@ export interface RunnerSettings {
   /** Skip decoding: the handler gets the body Buffer. */
   readonly raw: boolean;
   readonly retry: { maxRetries: number; backoff: BackoffOptions };
+  /** Replaces JSON.parse for JSON bodies (e.g. a BigInt-safe parser). */
+  readonly parseJson?: ((text: string) => unknown) | undefined;
 }
 
 /** One handler call in flight. Its context is the object the handler sees. */
 class Execution implements HandlerContext {
   done = false;
+  /** Set when timeoutMs passed: the message is settled, but the worker slot stays taken until the handler ends. */
+  timedOut = false;
   timer: NodeJS.Timeout | undefined;
   private controller: AbortController | undefined;
   private queueMessage: QueueMessage | undefined;
@@ -85,11 +90,14 @@ export class HandlerRunner {
   private readonly waiting = new Deque<Delivery>();
   private readonly inFlight = new Set<Execution>();
   private drained: (() => void) | undefined;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(
     private readonly rule: QueueRule,
     private readonly settings: RunnerSettings,
-  ) {}
+  ) {
+    this.decodeOptions = settings.parseJson ? { parseJson: settings.parseJson } : {};
+  }
 
   /** True when nothing is running or waiting. */
   get idle(): boolean {
@@ -162,9 +170,11 @@ export class HandlerRunner {
     }
     let payload: Payload;
     try {
-      payload = this.settings.raw ? delivery.body : decodePayload(delivery.body, delivery.properties);
+      payload = this.settings.raw
+        ? delivery.body
+        : decodePayload(delivery.body, delivery.properties, this.decodeOptions);
     } catch (error) {
-      this.rule.logger.error(`undecodable message dead-lettered: ${(error as Error).message}`);
+      this.rule.logger.error(`undecodable message dead-lettered: ${describeFailure(error).message}`);
       this.completed += 1;
       void this.settleFailure(delivery, error, 'undecodable');
       return;
@@ -187,6 +197,7 @@ export class HandlerRunner {
     if (timeoutMs !== undefined) {
       execution.timer = setTimeout(() => {
         const error = new HandlerTimeoutError(this.rule.name, timeoutMs);
+        execution.timedOut = true;
         execution.abort(error);
         this.fail(execution, error, 'timeout');
       }, timeoutMs);
@@ -198,7 +209,10 @@ export class HandlerRunner {
   }
 
   private succeed(execution: Execution): void {
-    if (execution.done) return;
+    if (execution.done) {
+      this.releaseLate(execution);
+      return;
+    }
     this.finish(execution);
     if (!this.rule.autoack) return;
     const { delivery } = execution;
@@ -219,10 +233,13 @@ export class HandlerRunner {
   };
 
   private fail(execution: Execution, error: unknown, reason: FailureReason): void {
-    if (execution.done) return;
+    if (execution.done) {
+      this.releaseLate(execution);
+      return;
+    }
     this.finish(execution);
     this.rule.logger.error(
-      `Something happened in user handler (attempt ${execution.attempt}): ${describeError(error)}`,
+      `Something happened in user handler (attempt ${execution.attempt}): ${describeFailure(error).detail}`,
     );
     if (execution.delivery.settled) return;
     void this.settleFailure(execution.delivery, error, reason);
@@ -239,11 +256,24 @@ export class HandlerRunner {
     }
   }
 
+  /**
+   * A handler that ran past timeoutMs has finished at last: only now is its worker slot free. Counting it
+   * until then keeps the concurrency against downstream services bounded by `workers`, also when handlers
+   * ignore `context.signal` (issue 10 item 12).
+   */
+  private releaseLate(execution: Execution): void {
+    if (!execution.timedOut) return;
+    execution.timedOut = false;
+    this.active -= 1;
+    if (!this.stopping) this.pump();
+  }
+
   private finish(execution: Execution): void {
     execution.done = true;
     if (execution.timer) clearTimeout(execution.timer);
     this.inFlight.delete(execution);
-    this.active -= 1;
+    // A timed-out handler keeps its slot until it really ends (releaseLate).
+    if (!execution.timedOut) this.active -= 1;
     this.completed += 1;
     if (this.stopping) {
       if (this.inFlight.size === 0) this.drained?.();
@@ -251,8 +281,4 @@ export class HandlerRunner {
     }
     this.pump();
   }
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
 }

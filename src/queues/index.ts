@@ -11,7 +11,7 @@ export {
   QueueClient,
   type QueuePublisher,
 } from './client.js';
-export { decodePayload, encodePayload, type Payload, PayloadDecodeError } from './codec.js';
+export { type DecodeOptions, decodePayload, encodePayload, type Payload, PayloadDecodeError } from './codec.js';
 export { type Connection, type ConnectionOptions, DEFAULT_BROKER_URL } from './connection.js';
 export { type HandlerContext, type QueueHandler, QueueMessage, type QueueRule } from './context.js';
 export { HandlerTimeoutError } from './handler-runner.js';

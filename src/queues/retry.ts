@@ -3,6 +3,7 @@
  * exponential backoff while `attempt <= maxRetries`, then dead-lettered through `nack({requeue: false,
  * headers})` with the error in the headers. Undecodable messages skip the retries (they can never succeed).
  */
+import { describeFailure } from './failure.js';
 import { type BackoffOptions, backoffDelay } from './transports/backoff.js';
 import type { NackOptions } from './transports/transport.js';
 
@@ -80,10 +81,10 @@ export function deadLetterHeaders(
   reason: FailureReason,
   queue: string,
 ): Record<string, string | number> {
-  const isError = error instanceof Error;
+  const failure = describeFailure(error);
   return {
-    [DEAD_LETTER_HEADERS.error]: isError ? error.message : String(error),
-    [DEAD_LETTER_HEADERS.errorName]: isError ? error.name : typeof error,
+    [DEAD_LETTER_HEADERS.error]: failure.message,
+    [DEAD_LETTER_HEADERS.errorName]: failure.name,
     [DEAD_LETTER_HEADERS.attempts]: attempt,
     [DEAD_LETTER_HEADERS.reason]: reason,
     [DEAD_LETTER_HEADERS.queue]: queue,

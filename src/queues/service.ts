@@ -7,7 +7,20 @@ import { MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
+import { describeFailure } from './failure.js';
 import { HandlerRunner } from './handler-runner.js';
+import {
+  assertBoolean,
+  assertFunction,
+  assertKnownKeys,
+  assertName,
+  assertNumber,
+  assertReconnect,
+  assertRetry,
+  DURATION,
+  type NumberRule,
+  TIMEOUT,
+} from './options.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
 
@@ -34,6 +47,11 @@ export interface MicroserviceOptions {
   readonly drainTimeout?: number;
   /** Retry policy for queues that set none. */
   readonly retry?: RetryOptions;
+  /**
+   * Replaces JSON.parse for JSON bodies of every queue that sets none. JSON.parse rounds integers past 2^53
+   * silently; pass a BigInt-safe parser (e.g. `json-bigint`) where ids are 64-bit.
+   */
+  readonly parseJson?: (text: string) => unknown;
 }
 
 export interface QueueOptions {
@@ -47,8 +65,57 @@ export interface QueueOptions {
   readonly timeoutMs?: number;
   /** Hand the body to the handler undecoded, as a Buffer (e.g. to inspect a dead-letter queue). Default false. */
   readonly raw?: boolean;
-  /** Room for later options (schema, ...); unknown keys are kept on `rule.options`. */
-  readonly [option: string]: unknown;
+  /** Replaces JSON.parse for this queue's JSON bodies (see `MicroserviceOptions.parseJson`). */
+  readonly parseJson?: (text: string) => unknown;
+}
+
+const SERVICE_OPTIONS = [
+  'connection',
+  'workers',
+  'workersOverridePrefetch',
+  'prefetchCount',
+  'reconnect',
+  'reconnectEnable',
+  'reconnectTimeout',
+  'immediateConnect',
+  'name',
+  'logger',
+  'drainTimeout',
+  'retry',
+  'parseJson',
+];
+const QUEUE_OPTIONS = ['autoack', 'prefetchCount', 'retry', 'deadLetter', 'timeoutMs', 'raw', 'parseJson'];
+const PREFETCH: NumberRule = { integer: true, min: 0, max: 65_535 };
+
+/** Refuses unknown and out-of-range service options (issue 10 item 11). */
+function checkServiceOptions(options: MicroserviceOptions): void {
+  const where = 'queue service options';
+  assertKnownKeys(where, options, SERVICE_OPTIONS);
+  assertNumber(where, 'workers', options.workers, { integer: true, min: 0, max: 10_000 });
+  assertNumber(where, 'prefetchCount', options.prefetchCount, PREFETCH);
+  assertNumber(where, 'drainTimeout', options.drainTimeout, DURATION);
+  assertNumber(where, 'reconnectTimeout', options.reconnectTimeout, { min: 0, max: 2_147_483 });
+  for (const flag of ['workersOverridePrefetch', 'reconnectEnable', 'immediateConnect'] as const) {
+    assertBoolean(where, flag, options[flag]);
+  }
+  assertReconnect(where, options.reconnect);
+  assertRetry(where, options.retry);
+  assertFunction(where, 'parseJson', options.parseJson);
+}
+
+/** Refuses unknown and out-of-range queue options. */
+function checkQueueOptions(name: string, options: QueueOptions): void {
+  const where = `queue "${name}" options`;
+  assertKnownKeys(where, options, QUEUE_OPTIONS);
+  assertNumber(where, 'prefetchCount', options.prefetchCount, PREFETCH);
+  assertNumber(where, 'timeoutMs', options.timeoutMs, TIMEOUT);
+  assertBoolean(where, 'autoack', options.autoack);
+  assertBoolean(where, 'raw', options.raw);
+  assertRetry(where, options.retry);
+  assertFunction(where, 'parseJson', options.parseJson);
+  if (options.deadLetter !== undefined && options.deadLetter !== false && typeof options.deadLetter !== 'string') {
+    throw new MicroservicesError('MS_QUEUE_BAD_OPTION', `${where}: "deadLetter" must be a queue name or false`);
+  }
 }
 
 interface RegisteredQueue {
@@ -89,6 +156,8 @@ export class Microservice {
   private hasConnected = false;
   private stopPromise: Promise<void> | undefined;
   private isStopped = false;
+  /** The connection failure that stopped the service, if one did; run() rejects with it. */
+  private fatal: unknown;
   private resolveStopped!: () => void;
   private readonly stoppedSignal = new Promise<void>((resolve) => {
     this.resolveStopped = resolve;
@@ -96,6 +165,7 @@ export class Microservice {
 
   constructor(options: MicroserviceOptions | string = {}) {
     this.options = typeof options === 'string' ? { connection: options } : options;
+    checkServiceOptions(this.options);
     this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
     this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
     this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
@@ -117,7 +187,10 @@ export class Microservice {
    * @example app.queue('basic', async (payload, context) => { await save(payload); });
    */
   queue<H extends QueueHandler>(name: string, handler: H, options: QueueOptions = {}): H {
-    if (!name) throw new MicroservicesError('MS_QUEUE_INVALID_NAME', 'a queue needs a non-empty name');
+    checkQueueOptions(name, options);
+    const deadLetter = options.deadLetter ?? `${name}.dead-letter`;
+    assertName('queue', name);
+    if (deadLetter !== false) assertName('queue', deadLetter);
     if (this.queues.has(name)) {
       throw new MicroservicesError('MS_QUEUE_DUPLICATE', `queue "${name}" already has a handler on ${this.name}`);
     }
@@ -125,7 +198,7 @@ export class Microservice {
       name,
       handler: handler as QueueHandler,
       autoack: options.autoack ?? true,
-      options,
+      options: { ...options },
       logger: instanceLogger({ toString: () => `<queue: ${name}>` }, this.logger),
       toString: () => `<queue: ${name}>`,
     };
@@ -155,6 +228,7 @@ export class Microservice {
     if (options.debug) setLogging('debug');
     this.startConsuming();
     await this.stoppedSignal;
+    if (this.fatal !== undefined) throw this.fatal;
   }
 
   /**
@@ -219,17 +293,22 @@ export class Microservice {
 
   private connect(): Promise<Transport> {
     this.connected ??= (async () => {
-      this.transportPromise ??= this.connection.create().then((created) => this.watch(created));
-      const transport = await this.transportPromise;
       try {
+        this.transportPromise ??= this.connection.create().then((created) => this.watch(created));
+        const transport = await this.transportPromise;
         await transport.connect(this.stopController.signal);
       } catch (error) {
         if (!this.stopController.signal.aborted) {
-          this.logger.error(`Connection error, cause: ${String(error)}. Giving up.`);
+          // A configuration error (bad URL, unknown scheme, refused credentials, missing package) makes run()
+          // reject with it; giving up on an unreachable broker with reconnect disabled ends run() quietly, as
+          // in the seed.
+          if ((error as { code?: unknown } | null)?.code !== 'MS_QUEUE_CONNECT_FAILED') this.fatal ??= error;
+          this.logger.error(`Connection error, cause: ${describeFailure(error).message}. Giving up.`);
           void this.stop();
         }
         throw error;
       }
+      const transport = await this.transportPromise;
       this.hasConnected = true;
       this.logger.info('Connected to mq broker');
       return transport;
@@ -269,6 +348,8 @@ export class Microservice {
   private startConsuming(): void {
     if (this.consuming || this.stopPromise) return;
     this.consuming = true;
+    // Connects even with no queue registered, so that a bad URL or refused login still ends run().
+    void this.connect().catch(() => {});
     for (const queue of this.queues.values()) this.subscribe(queue);
   }
 
@@ -284,6 +365,7 @@ export class Microservice {
       timeoutMs: ruleOptions.timeoutMs,
       raw: ruleOptions.raw ?? false,
       retry: resolveRetry(ruleOptions.retry ?? this.options.retry),
+      parseJson: ruleOptions.parseJson ?? this.options.parseJson,
     });
     queue.runner = runner;
     queue.subscription = (async () => {

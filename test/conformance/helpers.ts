@@ -1,5 +1,6 @@
 /** Small helpers shared by the conformance suites: unique names, polling, collecting deliveries. */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 
 /** A queue or exchange name no other test (or earlier run on a persistent broker) uses. */
 export function uniqueName(label: string, what: string): string {
@@ -17,4 +18,16 @@ export async function waitFor(what: string, predicate: () => boolean, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** A loopback port nothing listens on (bound, read, released): a broker URL on it is unreachable. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }

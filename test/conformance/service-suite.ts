@@ -3,6 +3,7 @@
  * autoack and manual acks, retry then dead-letter, undecodable messages, workers, timeouts and stop().
  * A transport's test file calls `describeServiceConformance(label, {check, url})`; see memory.test.ts.
  */
+import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Client,
@@ -12,7 +13,7 @@ import {
   Microservice,
   type MicroserviceOptions,
 } from '../../src/queues/index.js';
-import { sleep, uniqueName, waitFor } from './helpers.js';
+import { freePort, sleep, uniqueName, waitFor } from './helpers.js';
 import type { ConformanceOptions } from './transport-suite.js';
 
 const FAST_RETRY = { maxRetries: 2, backoff: { initialDelayMs: 50, maxDelayMs: 100 } };
@@ -172,6 +173,45 @@ export function describeServiceConformance(label: string, options: ConformanceOp
       });
     });
 
+    describe.skipIf(check.skip)('kombu charsets and compression (issue 10 items 9, 10)', () => {
+      it('decodes zlib-compressed JSON and UTF-16 text; dead-letters invalid UTF-8 and bzip2 with the reason', async () => {
+        const f = setup();
+        const queue = f.name('kombu-bodies');
+        const app = f.service({ retry: { maxRetries: 0 } });
+        const got: unknown[] = [];
+        app.queue(queue, (payload) => void got.push(payload));
+        const dead: HandlerContext[] = [];
+        app.queue(`${queue}.dead-letter`, (_p, context) => void dead.push(context), { deadLetter: false, raw: true });
+        await app.ready();
+        const client = f.client();
+        const zlibBody = deflateSync(Buffer.from(JSON.stringify({ task: 'add', args: [1, 2] })));
+        await client.publishToQueue(queue, zlibBody, {
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          headers: { compression: 'application/x-gzip' },
+        });
+        await client.publishToQueue(queue, Buffer.from('héllo', 'utf16le'), {
+          contentType: 'text/plain',
+          contentEncoding: 'utf-16le',
+        });
+        await client.publishToQueue(queue, Buffer.from([0x22, 0xff, 0x22]), {
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+        });
+        await client.publishToQueue(queue, Buffer.from('BZh9'), {
+          contentType: 'application/json',
+          headers: { compression: 'application/x-bz2' },
+        });
+        void app.run();
+        await waitFor('two handled and two dead letters', () => got.length === 2 && dead.length === 2);
+        expect(got).toEqual([{ task: 'add', args: [1, 2] }, 'héllo']);
+        const errors = dead.map((context) => String(context.message.headers[DEAD_LETTER_HEADERS.error]));
+        expect(errors.some((error) => /bzip2 compression .* not supported/.test(error))).toBe(true);
+        expect(errors.some((error) => /not valid utf-8/.test(error))).toBe(true);
+        for (const context of dead) expect(context.message.headers[DEAD_LETTER_HEADERS.reason]).toBe('undecodable');
+      });
+    });
+
     describe.skipIf(check.skip)('acknowledgement', () => {
       it('autoack acks after success: a second service on the queue gets nothing', async () => {
         const f = setup();
@@ -258,6 +298,9 @@ export function describeServiceConformance(label: string, options: ConformanceOp
         await waitFor('the dead letter', () => dead.length === 1);
         expect(attempts).toEqual([1, 2, 3]);
         const letter = dead[0] as HandlerContext;
+        // Issue 10 item 8: the copy starts counting afresh; the history is in x-attempts.
+        expect(letter.attempt).toBe(1);
+        expect(letter.message.headers['x-ms-delivery-count']).toBeUndefined();
         expect(letter.message.payload).toEqual({ job: 1 });
         expect(letter.message.headers).toMatchObject({
           [DEAD_LETTER_HEADERS.error]: 'handler broke',
@@ -268,6 +311,78 @@ export function describeServiceConformance(label: string, options: ConformanceOp
         });
         await sleep(300);
         expect(attempts).toHaveLength(3);
+      });
+
+      it('issue 10 item 8: a service consuming a dead-letter queue gets its own retries', async () => {
+        const f = setup();
+        const queue = f.name('dead-retry');
+        const app = f.service({ retry: FAST_RETRY });
+        app.queue(queue, () => {
+          throw new Error('always');
+        });
+        const deadAttempts: number[] = [];
+        app.queue(
+          `${queue}.dead-letter`,
+          (_p, context) => {
+            deadAttempts.push(context.attempt);
+            if (context.attempt === 1) throw new Error('the dead-letter handler fails once');
+          },
+          { deadLetter: false },
+        );
+        await app.ready();
+        await f.client().queue(queue).publish('poison');
+        void app.run();
+        await waitFor('the dead-letter handler to succeed on its retry', () => deadAttempts.length === 2);
+        expect(deadAttempts).toEqual([1, 2]);
+      });
+
+      it('issue 10 item 6: a handler rejecting with anything is dead-lettered, never crashes the process', async () => {
+        const f = setup();
+        const queue = f.name('odd-errors');
+        const app = f.service({ retry: { maxRetries: 0 } });
+        const unreadable = new Error('hidden');
+        Object.defineProperty(unreadable, 'message', {
+          get() {
+            throw new Error('message getter throws');
+          },
+        });
+        const hostile = new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('get trap');
+            },
+            getPrototypeOf() {
+              throw new Error('prototype trap');
+            },
+          },
+        );
+        const failures: unknown[] = [
+          Object.create(null),
+          unreadable,
+          'a thrown string',
+          Symbol('sym'),
+          hostile,
+          new Error('x'.repeat(2_000_000)),
+        ];
+        app.queue(queue, (payload) => Promise.reject(failures[payload as number]));
+        const dead: HandlerContext[] = [];
+        app.queue(`${queue}.dead-letter`, (_p, context) => void dead.push(context), { deadLetter: false, raw: true });
+        await app.ready();
+        const client = f.client();
+        for (let index = 0; index < failures.length; index += 1) await client.queue(queue).publish(index);
+        void app.run();
+        await waitFor('every failure dead-lettered', () => dead.length === failures.length, 20_000);
+        const byIndex = new Map(
+          dead.map((context) => [Number(context.message.body.toString()), context.message.headers]),
+        );
+        expect(byIndex.get(2)?.[DEAD_LETTER_HEADERS.error]).toBe('a thrown string');
+        expect(byIndex.get(3)?.[DEAD_LETTER_HEADERS.error]).toBe('Symbol(sym)');
+        expect(byIndex.get(3)?.[DEAD_LETTER_HEADERS.errorName]).toBe('symbol');
+        for (const headers of byIndex.values()) {
+          expect(headers[DEAD_LETTER_HEADERS.reason]).toBe('handler-error');
+          expect(String(headers[DEAD_LETTER_HEADERS.error]).length).toBeLessThan(5000);
+        }
       });
 
       it('a handler that fails once and then succeeds is acked, and the other messages keep flowing', async () => {
@@ -336,6 +451,33 @@ export function describeServiceConformance(label: string, options: ConformanceOp
         void app.run();
         await waitFor('9 handled', () => finished === 9);
         expect(peak).toBe(3);
+      });
+
+      it('issue 10 item 12: a timed-out handler that ignores its signal keeps its worker slot until it ends', async () => {
+        const f = setup();
+        const queue = f.name('timeout-slots');
+        const app = f.service({ workers: 2, retry: { maxRetries: 0 } });
+        let running = 0;
+        let peak = 0;
+        let finished = 0;
+        app.queue(
+          queue,
+          async () => {
+            running += 1;
+            peak = Math.max(peak, running);
+            await sleep(400); // ignores context.signal
+            running -= 1;
+            finished += 1;
+          },
+          { timeoutMs: 50 },
+        );
+        app.queue(`${queue}.dead-letter`, () => {}, { deadLetter: false });
+        await app.ready();
+        const client = f.client();
+        for (let i = 0; i < 6; i += 1) await client.queue(queue).publish(i);
+        void app.run();
+        await waitFor('6 handlers ended', () => finished === 6, 20_000);
+        expect(peak).toBe(2);
       });
 
       it('stop() lets a running handler finish, acks it, and run() resolves', async () => {
@@ -416,8 +558,44 @@ export function describeServiceConformance(label: string, options: ConformanceOp
         for (let i = 0; i < 3; i += 1) await client.queue(queue).publish(i);
         expect(await client.purgeQueue(queue)).toBe(3);
         await client.deleteQueue(queue);
-        await expect(client.queue(queue).publish('late')).rejects.toThrow();
+        await expect(client.queue(queue).publish('late')).rejects.toMatchObject({ code: 'MS_QUEUE_UNROUTABLE' });
       });
+
+      it('issue 11: one catalogue code per failure (unencodable payload, closed client)', async () => {
+        const f = setup();
+        const queue = f.name('codes');
+        const app = f.service();
+        app.queue(queue, () => {});
+        await app.ready();
+        const client = f.client();
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        await expect(client.queue(queue).publish({ big: 1n })).rejects.toMatchObject({ code: 'MS_QUEUE_UNENCODABLE' });
+        await expect(client.queue(queue).publish(circular)).rejects.toMatchObject({ code: 'MS_QUEUE_UNENCODABLE' });
+        await expect(client.queue(queue).publish('h', { headers: { big: 1n } })).rejects.toMatchObject({
+          code: 'MS_QUEUE_UNENCODABLE',
+        });
+        await client.queue(queue).publish('still works');
+        await client.close();
+        await expect(client.queue(queue).publish('late')).rejects.toMatchObject({ code: 'MS_QUEUE_CLOSED' });
+      });
+
+      it.skipIf(label === 'memory')(
+        'issue 10 item 1: a publish to an unreachable broker settles within its timeoutMs, and close() at once',
+        async () => {
+          const dead = new URL(options.url());
+          dead.port = String(await freePort());
+          const client = new Client({ connection: { url: dead.toString(), ...options.transportOptions } });
+          const started = Date.now();
+          await expect(client.queue('nowhere').publish('x', { timeoutMs: 1500 })).rejects.toMatchObject({
+            code: 'MS_QUEUE_PUBLISH_TIMEOUT',
+          });
+          expect(Date.now() - started).toBeLessThan(4000);
+          const closing = Date.now();
+          await client.close();
+          expect(Date.now() - closing).toBeLessThan(2000);
+        },
+      );
     });
   });
 }

@@ -180,7 +180,7 @@ export function describeTransportConformance(label: string, options: Conformance
         const transport = await f.open();
         await expect(
           transport.publish({ exchange: '', routingKey: uniqueName(label, 'missing') }, json(1)),
-        ).rejects.toThrow();
+        ).rejects.toMatchObject({ code: 'MS_QUEUE_UNROUTABLE' });
       });
 
       it('rejects a publish to an exchange that does not exist', async () => {
@@ -188,7 +188,23 @@ export function describeTransportConformance(label: string, options: Conformance
         const transport = await f.open();
         await expect(
           transport.publish({ exchange: uniqueName(label, 'no-exchange'), routingKey: 'x' }, json(1)),
-        ).rejects.toThrow();
+        ).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_EXCHANGE' });
+      });
+
+      it('issue 11: rejects properties no broker can carry with MS_QUEUE_UNENCODABLE, and keeps working', async () => {
+        const f = setup();
+        const transport = await f.open();
+        const queue = await f.queue(transport, 'unencodable');
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        for (const headers of [{ big: 10n }, { circular }]) {
+          const publishing = (): Promise<void> =>
+            transport.publish({ exchange: '', routingKey: queue }, { body: Buffer.from('x'), properties: { headers } });
+          // Never a synchronous throw: a rejected promise.
+          expect(publishing).not.toThrow();
+          await expect(publishing()).rejects.toMatchObject({ code: 'MS_QUEUE_UNENCODABLE' });
+        }
+        await expect(transport.publish({ exchange: '', routingKey: queue }, json(1))).resolves.toBeUndefined();
       });
     });
 
@@ -460,7 +476,9 @@ export function describeTransportConformance(label: string, options: Conformance
         const queue = await f.queue(transport, 'delete');
         await transport.publish({ exchange: '', routingKey: queue }, json(1));
         await transport.deleteQueue(queue);
-        await expect(transport.publish({ exchange: '', routingKey: queue }, json(2))).rejects.toThrow();
+        await expect(transport.publish({ exchange: '', routingKey: queue }, json(2))).rejects.toMatchObject({
+          code: 'MS_QUEUE_UNROUTABLE',
+        });
       });
 
       it('close settles, is idempotent, and later publishes reject', async () => {
@@ -471,7 +489,9 @@ export function describeTransportConformance(label: string, options: Conformance
         await expect(transport.close()).resolves.toBeUndefined();
         await expect(transport.close()).resolves.toBeUndefined();
         expect(transport.connected).toBe(false);
-        await expect(transport.publish({ exchange: '', routingKey: queue }, json(1))).rejects.toThrow();
+        await expect(transport.publish({ exchange: '', routingKey: queue }, json(1))).rejects.toMatchObject({
+          code: 'MS_QUEUE_CLOSED',
+        });
       });
 
       it('masks the password in its name', async () => {

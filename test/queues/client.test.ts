@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, DEFAULT_BROKER_URL, type Delivery, Microservice } from '../../src/queues/index.js';
 import { MemoryTransport } from '../../src/queues/transports/memory.js';
+import { unreachableTransport } from './helpers/transports.js';
 
 const transports: MemoryTransport[] = [];
 function transport(broker = `client-${Math.random()}`): MemoryTransport {
@@ -103,5 +104,39 @@ describe('publishing', () => {
     const controller = new AbortController();
     controller.abort(new Error('changed my mind'));
     await expect(client.queue('q').publish(1, { signal: controller.signal })).rejects.toThrow('changed my mind');
+  });
+});
+
+describe('issue 10 item 1: one deadline for the whole publish, connecting included', () => {
+  it('a publish through a transport that never connects rejects at its timeoutMs; close() settles at once', async () => {
+    const transport = unreachableTransport('hang');
+    const client = new Client({ connection: transport });
+    const started = Date.now();
+    await expect(client.queue('q').publish('x', { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'MS_QUEUE_PUBLISH_TIMEOUT',
+      message: expect.stringMatching(/not sent/),
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(client.publishToExchange('x', 'k', 'x', { timeoutMs: 200 })).rejects.toMatchObject({
+      code: 'MS_QUEUE_PUBLISH_TIMEOUT',
+    });
+    const closing = Date.now();
+    await client.close();
+    expect(Date.now() - closing).toBeLessThan(500);
+  });
+
+  it('the default publishTimeoutMs bounds the connect too', async () => {
+    const client = new Client({ connection: unreachableTransport('hang'), publishTimeoutMs: 200 });
+    await expect(client.queue('q').publish('x')).rejects.toMatchObject({ code: 'MS_QUEUE_PUBLISH_TIMEOUT' });
+    await client.close();
+  });
+
+  it('the signal aborts a publish that waits for the connection', async () => {
+    const client = new Client({ connection: unreachableTransport('hang') });
+    const controller = new AbortController();
+    const publishing = client.queue('q').publish('x', { signal: controller.signal, timeoutMs: 60_000 });
+    controller.abort(new Error('caller gave up'));
+    await expect(publishing).rejects.toThrow('caller gave up');
+    await client.close();
   });
 });

@@ -100,7 +100,7 @@ describe('queue service lifecycle', () => {
       (_payload, context) => {
         rule = context.rule;
       },
-      { custom: 'kept' },
+      { timeoutMs: 1000 },
     );
     expect(() => app.queue('q', () => {})).toThrow(expect.objectContaining({ code: 'MS_QUEUE_DUPLICATE' }));
     const transport = new RecordingTransport();
@@ -111,12 +111,12 @@ describe('queue service lifecycle', () => {
       (_payload, context) => {
         rule = context.rule;
       },
-      { custom: 'kept', autoack: false },
+      { timeoutMs: 1000, autoack: false },
     );
     await other.ready();
     await new Client({ connection: transport }).queue('q').publish(1);
     await other.read(1, 20);
-    expect(rule?.options).toMatchObject({ custom: 'kept' });
+    expect(rule?.options).toMatchObject({ timeoutMs: 1000 });
     expect(rule?.autoack).toBe(false);
   });
 });
@@ -211,5 +211,160 @@ describe('handling', () => {
     await new Client({ connection: transport }).queue('named').publish(1);
     await app.read(1, 30);
     expect(logger.lines).toContain('svc - <queue: named> - hello');
+  });
+});
+
+describe('issue 10 item 13: a URL no transport handles', () => {
+  it('run() and ready() reject with MS_QUEUE_UNKNOWN_SCHEME instead of hanging', async () => {
+    const app = service({ connection: 'bogus://x', logger: capturingLogger() });
+    await expect(app.ready()).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_SCHEME' });
+    await expect(app.run()).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_SCHEME' });
+    expect(app.stopped).toBe(true);
+  });
+
+  it('run() rejects also with no queue registered and immediateConnect: false; a non-URL is MS_QUEUE_BAD_URL', async () => {
+    const bogus = service({ connection: 'bogus://x', immediateConnect: false, logger: capturingLogger() });
+    await expect(bogus.run()).rejects.toMatchObject({ code: 'MS_QUEUE_UNKNOWN_SCHEME' });
+    const garbage = service({ connection: 'not a url', immediateConnect: false, logger: capturingLogger() });
+    await expect(garbage.run()).rejects.toMatchObject({ code: 'MS_QUEUE_BAD_URL' });
+  });
+});
+
+describe('issue 10 item 11: options are checked at construction', () => {
+  const bad = expect.objectContaining({ code: 'MS_QUEUE_BAD_OPTION' });
+
+  it('refuses NaN, negative, fractional and out-of-range numbers with MS_QUEUE_BAD_OPTION', () => {
+    const connection = new RecordingTransport();
+    for (const options of [
+      { workers: Number(process.env.SURELY_UNSET_VARIABLE) },
+      { workers: -1 },
+      { workers: 1.5 },
+      { prefetchCount: Number.NaN },
+      { drainTimeout: Number.POSITIVE_INFINITY },
+      { reconnectTimeout: -1 },
+      { reconnect: { initialDelayMs: Number.NaN } },
+      { reconnect: { maxAttempts: 0 } },
+      { retry: { maxRetries: Number.NaN } },
+      { retry: { backoff: { jitter: 2 } } },
+      { immediateConnect: 'yes' },
+    ]) {
+      expect(() => new Microservice({ connection, ...(options as object) }), JSON.stringify(options)).toThrow(bad);
+    }
+    const app = service({ connection });
+    expect(() => app.queue('q1', () => {}, { timeoutMs: Number.NaN })).toThrow(bad);
+    expect(() => app.queue('q2', () => {}, { prefetchCount: -5 })).toThrow(bad);
+    expect(() => app.queue('q3', () => {}, { retry: { maxRetries: 0.5 } })).toThrow(bad);
+    expect(() => app.queue('q4', () => {}, { timeoutMs: 2 ** 31 })).toThrow(bad);
+  });
+
+  it('refuses unknown options instead of ignoring them', () => {
+    const connection = new RecordingTransport();
+    expect(() => new Microservice({ connection, prefetchSize: 10 } as never)).toThrow(/unknown option "prefetchSize"/);
+    const app = service({ connection });
+    expect(() => app.queue('q', () => {}, { prefetchSize: 10 } as never)).toThrow(bad);
+    expect(() => new Client({ connection, limit: 10 } as never)).toThrow(/unknown option "limit"/);
+    expect(() => new Client({ connection, publishTimeoutMs: Number.NaN })).toThrow(bad);
+  });
+
+  it('accepts valid options (Infinity for maxAttempts, 0 workers as the default)', () => {
+    const connection = new RecordingTransport();
+    expect(
+      () => new Microservice({ connection, workers: 0, reconnect: { maxAttempts: Number.POSITIVE_INFINITY } }),
+    ).not.toThrow();
+  });
+
+  it('refuses bad per-publish numbers and exchange options the transport cannot honour', async () => {
+    const client = new Client({ connection: new RecordingTransport() });
+    await expect(client.queue('q').publish(1, { timeoutMs: Number.NaN })).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    await expect(client.queue('q').publish(1, { priority: 1000 })).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    await expect(client.declareExchange('x', { arguments: { 'alternate-exchange': 'y' } })).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    class NoExtras extends RecordingTransport {
+      override readonly capabilities = { exchangeTypes: ['direct'] as const, durable: true, nativeDeadLetter: false };
+    }
+    const plain = new Client({ connection: new NoExtras() });
+    await expect(plain.declareExchange('x', { autoDelete: true })).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    await plain.close();
+    await expect(client.declareExchange('x', { type: 'x-foo' as never })).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    await expect(client.declareExchange('x', { type: 'topic', internal: true } as never)).rejects.toMatchObject({
+      code: 'MS_QUEUE_BAD_OPTION',
+    });
+    await client.declareExchange('x', { type: 'topic', durable: false, arguments: {} });
+    await client.close();
+  });
+
+  it('checks the common transport options of a URL connection', async () => {
+    const client = new Client({ connection: { url: 'memory://opts', publishTimeoutMs: -1 } });
+    await expect(client.queue('q').publish(1)).rejects.toMatchObject({ code: 'MS_QUEUE_BAD_OPTION' });
+    await client.close();
+  });
+});
+
+describe('issue 10 item 12: timed-out handlers stay counted (memory, unit)', () => {
+  it('with workers: 2, handlers that ignore their signal never run more than 2 at once', async () => {
+    const transport = new RecordingTransport();
+    const app = service({ connection: transport, workers: 2, retry: { maxRetries: 0 } });
+    let running = 0;
+    let peak = 0;
+    let ended = 0;
+    app.queue(
+      'slow',
+      async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        running -= 1;
+        ended += 1;
+      },
+      { timeoutMs: 10 },
+    );
+    app.queue('slow.dead-letter', () => {}, { deadLetter: false });
+    await app.ready();
+    const client = new Client({ connection: transport });
+    for (let i = 0; i < 10; i += 1) await client.queue('slow').publish(i);
+    void app.run();
+    await waitFor('10 handlers ended', () => ended === 10, 10_000);
+    expect(peak).toBe(2);
+  });
+});
+
+describe('issue 10 low: names no broker takes are refused up front', () => {
+  it('refuses queue names of 256+ characters (dead-letter suffix included) and the amq. namespace', async () => {
+    const app = service({ connection: new RecordingTransport() });
+    const invalid = expect.objectContaining({ code: 'MS_QUEUE_INVALID_NAME' });
+    expect(() => app.queue('q'.repeat(256), () => {})).toThrow(invalid);
+    expect(() => app.queue('q'.repeat(250), () => {})).toThrow(/plus|limit/);
+    expect(() => app.queue('q'.repeat(250), () => {}, { deadLetter: false })).not.toThrow();
+    expect(() => app.queue('amq.jobs', () => {})).toThrow(invalid);
+    const client = new Client({ connection: new RecordingTransport() });
+    await expect(client.declareExchange('amq.mine')).rejects.toMatchObject({ code: 'MS_QUEUE_INVALID_NAME' });
+    await expect(client.declareExchange('x', { queues: [['amq.q', 'k']] })).rejects.toMatchObject({
+      code: 'MS_QUEUE_INVALID_NAME',
+    });
+    await client.close();
+  });
+});
+
+describe('issue 10 item 11: declareExchange autoDelete on memory', () => {
+  it('deletes the exchange once its last bound queue is gone', async () => {
+    const transport = new RecordingTransport();
+    const client = new Client({ connection: transport });
+    await client.declareExchange('auto', { type: 'fanout', autoDelete: true, queues: [['auto-q', '']] });
+    await client.declareExchange('kept', { type: 'fanout', queues: [['kept-q', '']] });
+    await client.exchange('auto').publish('routed');
+    await client.deleteQueue('auto-q');
+    await client.deleteQueue('kept-q');
+    expect(await transport.hasExchange('auto')).toBe(false);
+    expect(await transport.hasExchange('kept')).toBe(true);
+    await client.close();
   });
 });

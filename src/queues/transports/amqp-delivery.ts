@@ -93,7 +93,10 @@ export class AmqpDelivery implements Delivery {
       // dead-letter exchange configured on the broker.
       return this.settleOnChannel('reject', () => this.channel.nack(this.message, false, false));
     }
-    const headers = { ...this.properties.headers, ...options.headers, 'x-ms-dead-letter-from': this.context.queue };
+    // The copy starts counting afresh on the dead-letter queue (its consumer must get its own retries); the
+    // history stays in the caller's headers (the service's x-attempts).
+    const { [DELIVERY_COUNT_HEADER]: _carried, 'x-delivery-count': _native, ...kept } = this.properties.headers ?? {};
+    const headers = { ...kept, ...options.headers, 'x-ms-dead-letter-from': this.context.queue };
     return this.republishThenAck({ exchange: '', routingKey: deadLetterQueue }, headers, 'dead-letter');
   }
 

@@ -3,6 +3,8 @@
  * loaded when a URL names it. No global registry: a custom transport is passed in as an object instead.
  */
 import { MicroservicesError } from '../../errors.js';
+import { maskPassword } from '../../secrets.js';
+import { assertTransportOptions } from '../options.js';
 import type { Transport, TransportOptions } from './transport.js';
 
 export type TransportFactory = (url: URL, options: TransportOptions) => Transport | Promise<Transport>;
@@ -26,7 +28,14 @@ export const SUPPORTED_SCHEMES: readonly string[] = Object.keys(factories).map((
  * @example const transport = await createTransport('amqp://guest:guest@localhost:5672/');
  */
 export async function createTransport(url: string | URL, options: TransportOptions = {}): Promise<Transport> {
-  const parsed = typeof url === 'string' ? new URL(url) : url;
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch (error) {
+    throw new MicroservicesError('MS_QUEUE_BAD_URL', `not a valid broker URL: ${maskPassword(String(url))}`, {
+      cause: error,
+    });
+  }
   const load = factories[parsed.protocol];
   if (!load) {
     throw new MicroservicesError(
@@ -34,6 +43,7 @@ export async function createTransport(url: string | URL, options: TransportOptio
       `No transport for "${parsed.protocol}" URLs; supported: ${SUPPORTED_SCHEMES.map((s) => `${s}://`).join(', ')}`,
     );
   }
+  assertTransportOptions(`${parsed.protocol}// transport options`, options as Readonly<Record<string, unknown>>);
   const factory = await load();
   return factory(parsed, options);
 }

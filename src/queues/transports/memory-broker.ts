@@ -39,6 +39,8 @@ interface Binding {
 interface MemoryExchange {
   readonly type: ExchangeType;
   readonly bindings: Binding[];
+  /** As RabbitMQ's auto-delete: the exchange goes once it had a binding and the last one is removed. */
+  readonly autoDelete: boolean;
 }
 
 /** Messages delivered per dispatch turn before yielding to the event loop, so a hot requeue loop cannot starve it. */
@@ -187,14 +189,16 @@ export class MemoryBroker {
     if (!queue) return;
     this.queues.delete(name);
     queue.destroy();
-    for (const exchange of this.exchanges.values()) {
+    for (const [exchangeName, exchange] of this.exchanges) {
+      const before = exchange.bindings.length;
       for (let i = exchange.bindings.length - 1; i >= 0; i -= 1) {
         if (exchange.bindings[i]?.queue === name) exchange.bindings.splice(i, 1);
       }
+      if (exchange.autoDelete && before > 0 && exchange.bindings.length === 0) this.exchanges.delete(exchangeName);
     }
   }
 
-  declareExchange(name: string, type: ExchangeType): void {
+  declareExchange(name: string, type: ExchangeType, autoDelete = false): void {
     const existing = this.exchanges.get(name);
     if (existing && existing.type !== type) {
       throw new MicroservicesError(
@@ -202,7 +206,7 @@ export class MemoryBroker {
         `exchange "${name}" already exists with type ${existing.type}, not ${type}`,
       );
     }
-    if (!existing) this.exchanges.set(name, { type, bindings: [] });
+    if (!existing) this.exchanges.set(name, { type, bindings: [], autoDelete });
   }
 
   hasExchange(name: string): boolean {

@@ -14,6 +14,7 @@ import {
   memoryBroker,
   type StoredMessage,
 } from './memory-broker.js';
+import { assertEncodableHeaders } from './properties.js';
 import type {
   ConsumeOptions,
   Delivery,
@@ -43,6 +44,7 @@ const CAPABILITIES: TransportCapabilities = {
   exchangeTypes: ['direct', 'fanout', 'topic'],
   durable: false,
   nativeDeadLetter: true,
+  exchangeOptions: ['autoDelete'],
 };
 
 /** One message handed to a memory consumer. */
@@ -220,7 +222,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
     this.ensureOpen();
-    this.broker.declareExchange(name, options.type);
+    this.broker.declareExchange(name, options.type, options.autoDelete ?? false);
   }
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
@@ -252,6 +254,8 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     if (this.state === 'closed') return Promise.reject(closedError(this.name));
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     try {
+      // Refused here as on the network transports, so a service moves between brokers unchanged.
+      if (message.properties.headers !== undefined) assertEncodableHeaders(message.properties.headers);
       this.broker.publish(target.exchange, target.routingKey, message.body, message.properties);
     } catch (error) {
       return Promise.reject(error);

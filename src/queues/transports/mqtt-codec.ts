@@ -4,6 +4,7 @@
  * header values keep their types. Bookkeeping the transport needs (delivery count, original route,
  * publisher sequence) rides in its own user properties.
  */
+import { encodePropertiesJson, sanitizeProperties } from './properties.js';
 import type { MessageProperties } from './transport.js';
 
 const PROPERTIES = 'ms-properties';
@@ -36,17 +37,22 @@ export interface MqttPublishProperties {
  * @example encodeMqttProperties({ contentType: 'application/json' }, { publisher: 'p1', sequence: 7 });
  */
 export function encodeMqttProperties(properties: MessageProperties, envelope: MqttEnvelope): MqttPublishProperties {
-  const userProperties: Record<string, string> = { [PROPERTIES]: JSON.stringify(properties) };
+  const userProperties: Record<string, string> = { [PROPERTIES]: encodePropertiesJson(properties) };
   if (envelope.deliveryCount !== undefined) userProperties[DELIVERY_COUNT] = String(envelope.deliveryCount);
   if (envelope.exchange !== undefined) userProperties[EXCHANGE] = envelope.exchange;
   if (envelope.routingKey !== undefined) userProperties[ROUTING_KEY] = envelope.routingKey;
   if (envelope.publisher !== undefined) userProperties[PUBLISHER] = envelope.publisher;
   if (envelope.sequence !== undefined) userProperties[SEQUENCE] = String(envelope.sequence);
   return {
-    ...(properties.contentType ? { contentType: properties.contentType } : {}),
+    // Only well-typed values reach the native fields: the broker drops a client that sends a bad packet.
+    ...(typeof properties.contentType === 'string' && properties.contentType
+      ? { contentType: properties.contentType }
+      : {}),
     // MQTT counts expiry in whole seconds; rounding up never drops a message early.
-    ...(properties.expiration !== undefined
-      ? { messageExpiryInterval: Math.max(1, Math.ceil(properties.expiration / 1000)) }
+    ...(typeof properties.expiration === 'number' &&
+    Number.isFinite(properties.expiration) &&
+    properties.expiration >= 0
+      ? { messageExpiryInterval: Math.min(0xffff_ffff, Math.max(1, Math.ceil(properties.expiration / 1000))) }
       : {}),
     userProperties,
   };
@@ -68,7 +74,9 @@ export function decodeMqttProperties(
   const json = single(user[PROPERTIES]);
   if (json) {
     try {
-      properties = JSON.parse(json) as MessageProperties;
+      // A foreign client can send anything here (`{"contentType":5}`): every field is type-checked, so a
+      // copy never re-encodes what MQTT refuses (issue 10 item 7).
+      properties = sanitizeProperties(JSON.parse(json));
     } catch {
       properties = {};
     }

@@ -43,7 +43,13 @@ function withTimeout<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PUBACK for ${what} within ${timeoutMs} ms`)),
+      () =>
+        reject(
+          new MicroservicesError(
+            'MS_QUEUE_PUBLISH_TIMEOUT',
+            `No PUBACK for ${what} within ${timeoutMs} ms; the message may have been delivered`,
+          ),
+        ),
       timeoutMs,
     );
     const onAbort = (): void => reject(signal?.reason);
@@ -54,6 +60,18 @@ function withTimeout<T>(
       signal?.removeEventListener('abort', onAbort);
     });
   });
+}
+
+/**
+ * CONNACK reason codes that refuse the client itself (MQTT 3.1.1: 2 identifier rejected, 4 bad user name or
+ * password, 5 not authorized; MQTT 5: 0x85 client identifier not valid, 0x86 bad user name or password,
+ * 0x87 not authorized, 0x8A banned, 0x8C bad authentication method).
+ */
+const CONNACK_REFUSALS = new Set([2, 4, 5, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
+
+function isConnackRefusal(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' && CONNACK_REFUSALS.has(code);
 }
 
 export class MqttTransport extends TransportEventEmitter implements Transport {
@@ -75,6 +93,8 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   #control: MqttControl | undefined;
   #topology: MqttTopology | undefined;
   #closing = false;
+  /** Aborted by close(): ends a first connect still waiting for an unreachable broker. */
+  readonly #closed = new AbortController();
   #tagCounter = 0;
 
   constructor(settings: MqttSettings, mqtt: MqttModule, logger: Logger) {
@@ -126,7 +146,8 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       );
       this.#follow(control);
     }
-    await this.#firstConnect(this.#control, signal);
+    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
+    await this.#firstConnect(this.#control, until);
   }
 
   /** Reports the control connection's state changes; MQTT.js reconnects it by itself. */
@@ -162,13 +183,15 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         control.client.off('close', onClose);
         signal?.removeEventListener('abort', onAbort);
       };
-      const fail = (cause: unknown): void => {
+      const fail = (cause: unknown, refused = false): void => {
         cleanup();
         void control.end();
         this.#control = undefined;
         this.#topology = undefined;
         reject(
-          new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${cause}`, { cause }),
+          refused
+            ? new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `${this.name} refused the login: ${cause}`, { cause })
+            : new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${cause}`, { cause }),
         );
       };
       const onConnect = (): void => {
@@ -176,12 +199,18 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         resolve();
       };
       const onError = (error: Error): void => {
-        if (!this.#settings.reconnect.enabled) fail(error);
+        // A CONNACK refusal (bad user name or password, not authorized) is final: retrying cannot fix it.
+        if (isConnackRefusal(error)) fail(error, true);
+        else if (!this.#settings.reconnect.enabled) fail(error);
       };
       const onClose = (): void => {
         if (!this.#settings.reconnect.enabled || control.client.disconnected) fail('connection closed');
       };
       const onAbort = (): void => fail(signal?.reason);
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       control.client.on('connect', onConnect);
       control.client.on('error', onError);
       control.client.on('close', onClose);
@@ -192,6 +221,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#closed.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
     await Promise.allSettled([...this.#pending]);
@@ -243,7 +273,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
     const { topology } = this.#ready();
     if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
-      throw new MicroservicesError('MS_QUEUE_UNROUTABLE', `No exchange "${target.exchange}" on ${this.name}`);
+      throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${target.exchange}" on ${this.name}`);
     }
     const topic =
       target.exchange === '' ? queueTopic(target.routingKey) : exchangeTopic(target.exchange, target.routingKey);

@@ -4,6 +4,7 @@
  * (a number stays a number) and names keep their case.
  */
 import type { MsgHdrs } from '@nats-io/nats-core';
+import { encodePropertiesJson, sanitizeProperties } from './properties.js';
 import type { MessageProperties } from './transport.js';
 
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
@@ -19,7 +20,7 @@ export function encodeNatsHeaders(properties: MessageProperties, makeHeaders: ()
   const result = makeHeaders();
   const { messageId, ...rest } = properties;
   if (messageId !== undefined) result.set(MSG_ID_HEADER, messageId);
-  result.set(PROPERTIES_HEADER, JSON.stringify(rest));
+  result.set(PROPERTIES_HEADER, encodePropertiesJson(rest));
   result.set(PUBLISHED_AT_HEADER, String(now));
   return result;
 }
@@ -36,7 +37,8 @@ export function decodeNatsHeaders(source: MsgHdrs | undefined): MessagePropertie
   let properties: MessageProperties = {};
   if (json) {
     try {
-      properties = JSON.parse(json) as MessageProperties;
+      // Any NATS client can set this header: every field is type-checked (issue 10 item 7).
+      properties = sanitizeProperties(JSON.parse(json));
     } catch {
       properties = {};
     }

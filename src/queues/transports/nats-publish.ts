@@ -1,4 +1,4 @@
-/** How a JetStream publish waits and fails: abortable, and errors mapped to stable toolkit codes. */
+/** How a JetStream publish or connect waits and fails: abortable, and errors mapped to stable toolkit codes. */
 import { MicroservicesError } from '../../errors.js';
 
 /**
@@ -28,9 +28,19 @@ export function publishError(error: unknown, subject: string, timeoutMs: number)
     });
   }
   if (/timeout/i.test(text)) {
-    return new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `No PubAck for "${subject}" within ${timeoutMs} ms`, {
-      cause: error,
-    });
+    return new MicroservicesError(
+      'MS_QUEUE_PUBLISH_TIMEOUT',
+      `No PubAck for "${subject}" within ${timeoutMs} ms; the message may have been delivered`,
+      {
+        cause: error,
+      },
+    );
   }
   return new MicroservicesError('MS_QUEUE_PUBLISH_FAILED', `Publish to "${subject}" failed: ${text}`, { cause: error });
+}
+
+/** The server's `-ERR 'Authorization Violation'` (and expired or revoked credentials), as nats.js reports them. */
+export function isAuthRefusal(error: unknown): boolean {
+  const text = `${(error as { name?: unknown } | null)?.name ?? ''} ${(error as Error | null)?.message ?? error}`;
+  return /authoriz|authenticat|user authentication|permissions? violation/i.test(text);
 }

@@ -16,7 +16,7 @@ import { PrefetchWindow, PullLoop } from './nats-consumer.js';
 import { natsDelivery } from './nats-delivery.js';
 import { exchangeSubject, queueSubject } from './nats-names.js';
 import { loadNatsModules, type NatsModules } from './nats-peer.js';
-import { abortable, publishError } from './nats-publish.js';
+import { abortable, isAuthRefusal, publishError } from './nats-publish.js';
 import { type NatsSettings, natsSettings } from './nats-settings.js';
 import { type NatsSource, NatsTopology } from './nats-topology.js';
 import type {
@@ -58,6 +58,8 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   #connected = false;
   #connecting: Promise<void> | undefined;
   #closing = false;
+  /** Aborted by close(): ends a connect that waits between attempts (an unreachable server). */
+  readonly #closed = new AbortController();
   #tagCounter = 0;
 
   constructor(settings: NatsSettings, modules: NatsModules, logger: Logger) {
@@ -96,7 +98,8 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     if (this.#connected) return Promise.resolve();
     if (this.#closing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     // Two callers at once share one attempt instead of opening two connections.
-    this.#connecting ??= this.#connectWithRetries(signal).finally(() => {
+    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
+    this.#connecting ??= this.#connectWithRetries(until).finally(() => {
       this.#connecting = undefined;
     });
     return this.#connecting;
@@ -105,10 +108,17 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async #connectWithRetries(signal: AbortSignal | undefined): Promise<void> {
     const { reconnect } = this.#settings;
     for (let attempt = 1; ; attempt += 1) {
+      if (signal?.aborted) throw signal.reason;
       try {
         await this.#open();
         return;
       } catch (error) {
+        if (isAuthRefusal(error)) {
+          // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
+          throw new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `${this.name} refused the login: ${error}`, {
+            cause: error,
+          });
+        }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
           throw new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${error}`, {
             cause: error,
@@ -204,6 +214,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#closed.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#pending]);
     const connection = this.#connection;
@@ -264,12 +275,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       target.exchange === '' ? queueSubject(target.routingKey) : exchangeSubject(target.exchange, target.routingKey);
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     if (target.exchange !== '' && !(await this.#topology.routable(target.exchange, subject))) {
-      const reason = (await this.#topology.exchangeType(target.exchange))
-        ? 'no queue is bound for'
-        : 'no exchange takes';
+      if (!(await this.#topology.exchangeType(target.exchange))) {
+        throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${target.exchange}" on ${this.name}`);
+      }
       throw new MicroservicesError(
         'MS_QUEUE_UNROUTABLE',
-        `Unroutable: ${reason} "${target.routingKey}" on exchange "${target.exchange}"`,
+        `Unroutable: no queue is bound for "${target.routingKey}" on exchange "${target.exchange}"`,
       );
     }
     const headers = encodeNatsHeaders(message.properties, this.#modules.core.headers, Date.now());

@@ -3,6 +3,7 @@
  * properties as JSON, `x` and `k` the exchange and routing key it was published with. An optional `e` holds
  * the absolute expiry (ms since the epoch) computed from `properties.expiration` at publish time.
  */
+import { encodePropertiesJson, sanitizeProperties } from './properties.js';
 import type { MessageProperties, OutgoingMessage, PublishTarget } from './transport.js';
 
 /** One stream entry as read back: its id and its fields. */
@@ -22,7 +23,7 @@ export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now
     'b',
     message.body,
     'p',
-    JSON.stringify(message.properties),
+    encodePropertiesJson(message.properties),
     'x',
     target.exchange,
     'k',
@@ -48,8 +49,8 @@ export function reencodeEntry(
 function parseProperties(raw: Buffer | undefined): MessageProperties {
   if (!raw) return {};
   try {
-    const parsed: unknown = JSON.parse(raw.toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as MessageProperties) : {};
+    // Written by any program with access to the stream: every field is type-checked (issue 10 item 7).
+    return sanitizeProperties(JSON.parse(raw.toString('utf8')));
   } catch {
     // An entry written by another program (redis-cli XADD) has no JSON properties; it is still delivered.
     return {};

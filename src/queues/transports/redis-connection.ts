@@ -86,6 +86,14 @@ export function createRedisClient(
   });
 }
 
+/** Replies that no reconnect can fix: bad credentials, missing ACL permission, a database index out of range. */
+const REFUSALS = /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid username-password|DB index is out of range/;
+
+/** True for a Redis error that is a configuration refusal rather than a network failure. */
+export function isRefusal(error: Error): boolean {
+  return REFUSALS.test(error.message);
+}
+
 /**
  * Connects and resolves once the client is ready; ioredis keeps retrying per its retryStrategy, so this
  * rejects only when it gives up (`end`) or the signal aborts.
@@ -106,6 +114,15 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
     };
     const onError = (error: Error): void => {
       lastError = error;
+      if (!isRefusal(error)) return;
+      // Wrong credentials do not get better by retrying: stop ioredis' reconnect loop and say why.
+      cleanup();
+      client.disconnect();
+      reject(
+        new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `Redis refused the connection: ${error.message}`, {
+          cause: error,
+        }),
+      );
     };
     const onEnd = (): void => {
       cleanup();
@@ -189,7 +206,13 @@ export function unlessClosed<T>(client: RedisClient, command: Promise<T>): Promi
 export function withTimeout<T>(command: Promise<T>, ms: number, what: string): Promise<T> {
   return raceCommand(command, (reject) => {
     const timer = setTimeout(
-      () => reject(new MicroservicesError('MS_QUEUE_PUBLISH_TIMEOUT', `Redis did not answer ${what} within ${ms} ms`)),
+      () =>
+        reject(
+          new MicroservicesError(
+            'MS_QUEUE_PUBLISH_TIMEOUT',
+            `Redis did not answer ${what} within ${ms} ms${what === 'a publish' ? '; the message may have been delivered' : ''}`,
+          ),
+        ),
       ms,
     );
     return () => clearTimeout(timer);

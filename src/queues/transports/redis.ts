@@ -59,6 +59,8 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly #consumers = new Set<RedisConsumer>();
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
+  /** Aborted by close(): ends a connect that waits in ioredis' retry loop (it emits no 'end' then). */
+  readonly #closing = new AbortController();
   #everConnected = false;
   #reconnectAttempt = 0;
 
@@ -82,7 +84,15 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
 
   async connect(signal?: AbortSignal): Promise<void> {
     this.#assertOpen();
-    await Promise.all([connectClient(this.#control, signal), connectClient(this.#publisher, signal)]);
+    try {
+      const until = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+      await Promise.all([connectClient(this.#control, until), connectClient(this.#publisher, until)]);
+    } catch (error) {
+      // Refused, aborted or given up: neither connection may go on retrying in the background.
+      this.#control.disconnect();
+      this.#publisher.disconnect();
+      throw error;
+    }
     if (!this.#everConnected) {
       this.#everConnected = true;
       this.emitEvent('connected');
@@ -92,6 +102,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort(closedError(this.name));
     await Promise.all([...this.#consumers].map((consumer) => consumer.shutdown()));
     await Promise.allSettled([...this.#pending]);
     await Promise.all([this.#quit(this.#control), this.#quit(this.#publisher)]);
@@ -134,6 +145,13 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       return Promise.reject(new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`));
     }
     const keys = this.#keys;
+    let fields: (string | Buffer)[];
+    try {
+      fields = encodeEntry(target, message);
+    } catch (error) {
+      // A BigInt or circular header (MS_QUEUE_UNENCODABLE): reject, never throw synchronously from publish().
+      return Promise.reject(error);
+    }
     const routed = runScript(
       this.#publisher,
       ROUTE,
@@ -145,7 +163,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
         keys.stream(''),
         target.exchange,
         target.routingKey,
-        ...encodeEntry(target, message),
+        ...fields,
       ],
     );
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;

@@ -32,6 +32,10 @@ export interface ExchangeOptions {
   readonly type: ExchangeType;
   /** Default true. */
   readonly durable?: boolean;
+  /** Delete the exchange once its last queue is unbound; only where `capabilities.exchangeOptions` has it. */
+  readonly autoDelete?: boolean;
+  /** Broker-specific exchange arguments; only where `capabilities.exchangeOptions` has `arguments`. */
+  readonly arguments?: Readonly<Record<string, unknown>>;
 }
 
 /** Message attributes that travel with the body; names follow AMQP basic properties in camelCase. */
@@ -143,6 +147,11 @@ export interface TransportCapabilities {
   readonly durable: boolean;
   /** True when the broker dead-letters natively; otherwise the transport republishes to the dead-letter queue. */
   readonly nativeDeadLetter: boolean;
+  /**
+   * The optional `declareExchange` options this transport implements; the client refuses the others with
+   * `MS_QUEUE_BAD_OPTION` rather than ignoring them. Absent: none.
+   */
+  readonly exchangeOptions?: readonly ('autoDelete' | 'arguments')[];
 }
 
 export interface Transport {

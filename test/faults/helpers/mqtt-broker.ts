@@ -14,6 +14,8 @@ export interface MosquittoConfig {
   readonly autosaveInterval?: number;
   /** Per-session queue limit beyond in-flight messages; Mosquitto's default is 1000, 0 is unlimited. */
   readonly maxQueuedMessages?: number;
+  /** false: every login is refused (no password file), CONNACK "not authorized". Default true. */
+  readonly allowAnonymous?: boolean;
 }
 
 export class DedicatedMosquitto extends BrokerProcess {
@@ -29,7 +31,7 @@ export class DedicatedMosquitto extends BrokerProcess {
     const broker = new DedicatedMosquitto(await sparePort());
     const lines = [
       `listener ${broker.port} 127.0.0.1`,
-      'allow_anonymous true',
+      `allow_anonymous ${config.allowAnonymous ?? true}`,
       'persistence true',
       `persistence_location ${broker.dir}/`,
       `autosave_interval ${config.autosaveInterval ?? 1800}`,

@@ -14,12 +14,16 @@ export class DedicatedNats extends BrokerProcess {
   protected readonly probe = { accepts: (greeting: string) => greeting.startsWith('INFO') };
   protected override readonly startTimeoutMs = 15_000;
 
-  private constructor(port: number) {
+  private constructor(
+    port: number,
+    private readonly extra: readonly string[],
+  ) {
     super(port, 'ms-nats-fault-');
   }
 
-  static async start(): Promise<DedicatedNats> {
-    const server = new DedicatedNats(await sparePort());
+  /** `extra`: more nats-server arguments, e.g. `['--user', 'u', '--pass', 'p']` to require a login. */
+  static async start(extra: readonly string[] = []): Promise<DedicatedNats> {
+    const server = new DedicatedNats(await sparePort(), extra);
     await server.start();
     return server;
   }
@@ -30,6 +34,6 @@ export class DedicatedNats extends BrokerProcess {
   }
 
   protected arguments(): string[] {
-    return ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', join(this.dir, 'js')];
+    return ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', join(this.dir, 'js'), ...this.extra];
   }
 }
