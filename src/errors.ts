@@ -91,29 +91,21 @@ export const ERROR_CATALOGUE = {
     action: 'choose another name',
   },
   MS_QUEUE_BAD_OPTION: {
-    when: 'an option is unknown, or a numeric option is NaN, negative, fractional or out of range',
+    when: 'an option is unknown, has a value the transport cannot use (an unknown exchange type), or a numeric option is NaN, negative, fractional or out of range',
     action: 'fix the option the message names',
   },
   MS_QUEUE_DUPLICATE: { when: 'a queue got a second handler on one service', action: 'register each queue once' },
   MS_QUEUE_BAD_BINDING: { when: 'a binding key is not valid for the exchange type', action: 'fix the routing key' },
   MS_QUEUE_EXCHANGE_MISMATCH: { when: 'an exchange exists with another type', action: 'delete it or use its type' },
-  MS_QUEUE_INVALID_OPTION: {
-    when: 'an option has a value the transport cannot use (an unknown exchange type, a number out of range)',
-    action: 'fix the option the message names',
-  },
-  MS_QUEUE_ACCESS_REFUSED: {
-    when: 'the broker refused the credentials or the permission to connect (AMQP 403, a refused login)',
-    action: 'fix the user name, password or permissions; not retried',
-  },
-  MS_QUEUE_CONFIG_REFUSED: {
-    when: 'a connection setting that retrying cannot fix: unknown virtual host (AMQP 530), TLS refused, host not found',
-    action: 'fix the URL or the broker setting the message names; not retried',
-  },
   // Queues: connection
   MS_QUEUE_CONNECT_FAILED: { when: 'the broker could not be reached', action: 'check the broker; it is retried' },
   MS_QUEUE_ACCESS_REFUSED: {
     when: 'the broker refused the login or the access (bad credentials, not authorized); not retried',
     action: 'fix the credentials or the broker permissions in the URL',
+  },
+  MS_QUEUE_CONFIG_REFUSED: {
+    when: 'a connection setting that retrying cannot fix: unknown virtual host (AMQP 530), TLS refused, host not found',
+    action: 'fix the URL or the broker setting the message names; not retried',
   },
   MS_QUEUE_NOT_CONNECTED: {
     when: 'an operation needs the broker and the connection is down',

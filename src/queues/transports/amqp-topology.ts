@@ -110,7 +110,7 @@ export class AmqpTopology {
     const type = (options as { type?: unknown }).type;
     if (typeof type !== 'string' || !EXCHANGE_TYPES.has(type)) {
       throw new MicroservicesError(
-        'MS_QUEUE_INVALID_OPTION',
+        'MS_QUEUE_BAD_OPTION',
         `The exchange type ${JSON.stringify(type)} is not supported on AMQP; use direct, fanout or topic`,
       );
     }
