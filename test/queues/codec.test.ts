@@ -128,7 +128,7 @@ describe('issue 10 item 9: the declared charset, strictly', () => {
     expect(decode(Buffer.from('{"a":1}'), 'application/json', 'ascii')).toEqual({ a: 1 });
   });
 
-  it('decodes text/plain in UTF-16 (kombu item 10)', () => {
+  it('decodes text/plain in UTF-16 (issue 10 item 10)', () => {
     expect(decode(Buffer.from('héllo', 'utf16le'), 'text/plain', 'utf-16le')).toBe('héllo');
   });
 
