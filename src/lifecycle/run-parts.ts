@@ -90,6 +90,8 @@ class PartsRun {
     this.#resolveStopped = resolve;
   });
   #offSignals: () => void = () => {};
+  /** Aborts the running drain (a second signal); set while stopping. */
+  #abortDrain: (() => void) | undefined;
 
   constructor(parts: readonly Part[], options: RunPartsOptions) {
     this.#parts = parts;
@@ -155,6 +157,7 @@ class PartsRun {
     const code = signalExitCode(signal);
     log.warn(`received ${signal} again: exiting without waiting for the drain`);
     this.#settle({ code, reason: 'second-signal', signal });
+    this.#abortDrain?.();
     if (this.#exitOptIn) process.exit(code);
   }
 
@@ -194,6 +197,10 @@ class PartsRun {
     );
     // Kept referenced: a hanging stop must not let the event loop empty and the process end with code 0.
     const timer = setTimeout(() => controller.abort(new Error('drain deadline passed')), this.#drainMs);
+    this.#abortDrain = () => {
+      clearTimeout(timer);
+      controller.abort(new Error('stopped by a second signal'));
+    };
     const context = { deadline, signal: controller.signal };
     let timedOut = false;
     let failed = trigger.reason === 'start-failed';
