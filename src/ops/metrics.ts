@@ -5,9 +5,9 @@
  * own series without a convention start with `microservices_`. The parts call the small `record*` functions;
  * with metrics off they get {@link NOOP_METRICS}, whose functions do nothing.
  */
-import type * as PromClient from 'prom-client';
 import { MicroservicesError } from '../errors.js';
 import type { ConnectionState } from './health.js';
+import { loadPromClient } from './prom-loader.js';
 
 /** What the HTTP service reports per request. */
 export interface HttpRequestSample {
@@ -75,31 +75,6 @@ export const NOOP_METRICS: MetricsRecorder = Object.freeze({
   setConnectionState: noop,
 });
 
-type PromModule = typeof PromClient;
-
-/**
- * Imports prom-client through `importer`; a missing package becomes `MS_OPS_PEER_MISSING` naming it.
- * @example const prom = await loadPromClient();
- */
-export async function loadPromClient(
-  importer: () => Promise<unknown> = () => import('prom-client'),
-): Promise<PromModule> {
-  try {
-    const loaded = (await importer()) as PromModule & { default?: PromModule };
-    return typeof loaded.Registry === 'function' ? loaded : (loaded.default as PromModule);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MicroservicesError(
-        'MS_OPS_PEER_MISSING',
-        'Metrics need the package "prom-client": run `npm install prom-client`',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
 /** `200` -> `2xx`; anything outside 100-599 -> `other`. */
 function statusClass(code: number): string {
   return Number.isInteger(code) && code >= 100 && code < 600 ? `${Math.floor(code / 100)}xx` : 'other';
@@ -124,9 +99,9 @@ function checkBuckets(buckets: readonly number[]): number[] {
  * metrics.recordHttpRequest({ method: 'GET', route: '/notes/<int:id>', statusCode: 200, durationSeconds: 0.012 });
  * const text = await metrics.scrape(); // serve it at GET /metrics with metrics.contentType
  */
-export async function createMetrics(options: MetricsOptions = {}, importer?: () => Promise<unknown>): Promise<Metrics> {
+export async function createMetrics(options: MetricsOptions = {}): Promise<Metrics> {
   const buckets = checkBuckets(options.buckets ?? DEFAULT_BUCKETS);
-  const prom = await loadPromClient(importer);
+  const prom = await loadPromClient();
   const registry = options.registry === 'global' ? prom.register : new prom.Registry();
   const registers = [registry];
   if (options.defaultMetrics !== false) prom.collectDefaultMetrics({ register: registry });

@@ -2,7 +2,7 @@ import * as prom from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { MicroservicesError } from '../../src/errors.js';
 import { createMetrics, NOOP_METRICS } from '../../src/index.js';
-import { loadPromClient } from '../../src/ops/metrics.js';
+import { loadPromClient } from '../../src/ops/prom-loader.js';
 import { parsePrometheusText, sampleValue } from './helpers/prom-text.js';
 
 const HTTP = 'http_server_request_duration_seconds';
@@ -104,11 +104,12 @@ describe('createMetrics: the scrape is valid Prometheus text with the OpenTeleme
   it('names the package when prom-client is missing (MS_OPS_PEER_MISSING) and checks its options', async () => {
     const missing = () =>
       Promise.reject(Object.assign(new Error("Cannot find package 'prom-client'"), { code: 'ERR_MODULE_NOT_FOUND' }));
-    const error = await createMetrics({}, missing).catch((caught: unknown) => caught);
+    const error = await loadPromClient(missing).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MicroservicesError);
     expect((error as MicroservicesError).code).toBe('MS_OPS_PEER_MISSING');
     expect((error as MicroservicesError).message).toContain('npm install prom-client');
     await expect(loadPromClient(() => Promise.reject(new TypeError('other')))).rejects.toThrow(TypeError);
+    expect((await loadPromClient()).Registry).toBe(prom.Registry);
     await expect(createMetrics({ buckets: [1, 0.5] })).rejects.toMatchObject({ code: 'MS_OPS_INVALID_OPTION' });
   });
 
