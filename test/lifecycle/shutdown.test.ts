@@ -138,4 +138,22 @@ describe('runParts in a child process: start order, stop order, exit codes', () 
       signal: 'SIGTERM',
     });
   });
+
+  it('readiness answers 503 over HTTP from the first moment of the drain, while the HTTP part still drains', async () => {
+    const run = startFixture('probe');
+    await run.waitFor((event) => event.event === 'running');
+    const url = String(run.events.find((event) => event.event === 'ops')?.url);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    await run.waitFor((event) => event.event === 'stopping' && event.name === 'api');
+    const during = await fetch(`${url}/readyz`);
+    expect(during.status).toBe(503);
+    expect(await during.json()).toEqual({
+      status: 'unavailable',
+      checks: [{ name: 'draining', ok: false, detail: 'shutting down' }],
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200); // liveness stays up: no restart mid-drain
+    expect(run.events.some((event) => event.event === 'stopped' && event.name === 'api')).toBe(false);
+    expect((await run.exited).code).toBe(0);
+  });
 });
