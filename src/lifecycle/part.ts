@@ -25,6 +25,8 @@ export type CloseHook = () => void | Promise<void>;
  * One runnable part. `start()` begins serving (an HTTP service listens, a queue service consumes, a client
  * connects), `ready()` resolves once the part can do its work, `stop()` stops accepting new work and finishes
  * what is in flight before `context.deadline`, and `onClose(fn)` registers a hook the part runs when it closes.
+ * `stop()` may come while `start()` is still pending or after it failed (a signal during startup): it must then
+ * make `start()` settle and release whatever was opened.
  * @example
  * const worker: Part = {
  *   kind: 'queue-service',

@@ -82,7 +82,6 @@ class PartsRun {
   readonly #graceMs: number;
   readonly #hooks: CloseHook[] = [];
   readonly #started: Part[] = [];
-  #starting: Promise<unknown> | undefined;
   #stopping: Promise<StopResult> | undefined;
   #settled = false;
   #resolveStopped!: (result: StopResult) => void;
@@ -114,20 +113,19 @@ class PartsRun {
     for (const rank of ranks) {
       if (this.#stopping) return;
       const group = this.#parts.filter((part) => kindRank(part.kind) === rank);
-      const starting = Promise.allSettled(
+      // A part counts as started once start() is called: a stop (a signal mid-start, or a failure of another
+      // part) must reach a client still connecting too, not wait for it.
+      this.#started.push(...group);
+      const results = await Promise.allSettled(
         group.map(async (part) => {
           await part.start();
-          await part.ready();
+          if (!this.#stopping) await part.ready();
         }),
       );
-      this.#starting = starting;
-      const results = await starting;
-      results.forEach((result, index) => {
-        if (result.status === 'fulfilled') this.#started.push(group[index] as Part);
-      });
+      if (this.#stopping) return; // stopped mid-start: start errors are expected then
       const failure = results.find((result) => result.status === 'rejected');
       if (failure) {
-        log.exception('a part failed to start; stopping the parts already started', failure.reason);
+        log.exception('a part failed to start; stopping every part started so far', failure.reason);
         await this.#beginStop({ reason: 'start-failed' });
         throw failure.reason;
       }
@@ -236,7 +234,6 @@ class PartsRun {
       this.#options.health?.setDraining(true);
       this.#options.onDraining?.();
     });
-    if (this.#starting) await wait('waiting for starting parts', async () => void (await this.#starting));
     const ranks = [...new Set(this.#started.map((part) => kindRank(part.kind)))].sort((a, b) => b - a);
     for (const rank of ranks) {
       const group = this.#started.filter((part) => kindRank(part.kind) === rank).reverse();
