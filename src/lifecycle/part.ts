@@ -92,7 +92,7 @@ export function closeablePart(
     },
     stop: async () => {
       await target.close();
-      for (const hook of hooks.reverse()) await hook();
+      for (const hook of [...hooks].reverse()) await hook();
     },
     onClose: (fn) => {
       hooks.push(fn);
