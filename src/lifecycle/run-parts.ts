@@ -21,8 +21,11 @@ export interface RunPartsOptions {
   readonly exitOnSignal?: boolean;
   /** `'process'` is the same opt-in as `exitOnSignal: true`; `'none'` (the default) never exits. */
   readonly exit?: 'process' | 'none';
-  /** A readiness source to flip first when stopping (a {@link HealthRegistry} fits). */
-  readonly health?: { setDraining(draining?: boolean): void };
+  /**
+   * A readiness source (a `HealthRegistry` fits): marked starting until every part started, and draining first
+   * when stopping.
+   */
+  readonly health?: { setDraining(draining?: boolean): void; setStarting?(starting?: boolean): void };
   /** Called first when stopping, before any part stops (readiness goes not-ready here). */
   readonly onDraining?: () => void;
   /** Hooks run after every part stopped, in reverse order. */
@@ -109,6 +112,15 @@ class PartsRun {
   async start(): Promise<void> {
     const signals = this.#options.signals === false ? [] : (this.#options.signals ?? ['SIGINT', 'SIGTERM']);
     if (signals.length > 0) this.#offSignals = onSignals(signals, (signal) => this.#onSignal(signal));
+    this.#options.health?.setStarting?.(true);
+    try {
+      await this.#startRanks();
+    } finally {
+      this.#options.health?.setStarting?.(false);
+    }
+  }
+
+  async #startRanks(): Promise<void> {
     const ranks = [...new Set(this.#parts.map((part) => kindRank(part.kind)))].sort((a, b) => a - b);
     for (const rank of ranks) {
       if (this.#stopping) return;

@@ -81,7 +81,7 @@ function checkName(name: string): void {
 
 /**
  * Health and readiness state for one process. Readiness is 200 only while every reported connection is `up`,
- * every check passes and the process is not draining; liveness is 200 unless a liveness check fails.
+ * every check passes and the process is neither starting nor draining; liveness is 200 unless a liveness check fails.
  * @example
  * const health = new HealthRegistry();
  * health.check('database', async () => { await pool.query('select 1'); }, { timeoutMs: 1_000 });
@@ -92,6 +92,7 @@ export class HealthRegistry {
   readonly #checks = new Map<string, Registered>();
   readonly #connections = new Map<string, ConnectionState>();
   #draining = false;
+  #starting = false;
 
   /** Adds a check; returns a function that removes it. A name can be registered once. */
   check(name: string, fn: HealthCheck, options: HealthCheckOptions = {}): () => void {
@@ -128,6 +129,11 @@ export class HealthRegistry {
     this.#draining = draining;
   }
 
+  /** Marks the process as starting (readiness 503 until the parts are up) or, with `false`, as started. */
+  setStarting(starting = true): void {
+    this.#starting = starting;
+  }
+
   /** True while draining. */
   get draining(): boolean {
     return this.#draining;
@@ -138,9 +144,10 @@ export class HealthRegistry {
     return report(await this.#run((entry) => entry.liveness));
   }
 
-  /** Readiness: draining, every connection and every check. */
+  /** Readiness: starting, draining, every connection and every check. */
   async readiness(): Promise<HealthReport> {
     const checks: HealthCheckResult[] = [];
+    if (this.#starting) checks.push({ name: 'starting', ok: false, detail: 'starting' });
     if (this.#draining) checks.push({ name: 'draining', ok: false, detail: 'shutting down' });
     for (const [name, state] of this.#connections) {
       checks.push(state === 'up' ? { name, ok: true } : { name, ok: false, detail: state });

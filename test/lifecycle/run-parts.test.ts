@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MicroservicesError } from '../../src/errors.js';
-import { closeablePart, type Part, type PartKind, runParts, type StopContext } from '../../src/index.js';
+import {
+  closeablePart,
+  HealthRegistry,
+  type Part,
+  type PartKind,
+  runParts,
+  type StopContext,
+} from '../../src/index.js';
 import { installedSignalListeners } from '../../src/lifecycle/signals.js';
 
 // In-process tests emit SIGWINCH (harmless, unused by vitest) instead of SIGTERM/SIGINT.
@@ -189,5 +196,25 @@ describe('runParts in process', () => {
     await expect(runParts(part, { drainTimeoutMs: 0 })).rejects.toSatisfy(
       (error) => error instanceof MicroservicesError && error.code === 'MS_OPS_INVALID_OPTION',
     );
+  });
+
+  it('with a HealthRegistry: readiness is 503 "starting" until every part started, then 200, then 503 draining', async () => {
+    const health = new HealthRegistry();
+    const log: string[] = [];
+    let release: () => void = () => {};
+    const worker = fake('queue-service', 'worker', log, {
+      start: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    const running = runParts(worker, { signals: SIGNALS, health });
+    await vi.waitFor(() => expect(log).toEqual(['start:worker']));
+    expect(await health.readiness()).toMatchObject({
+      status: 503,
+      body: { checks: [{ name: 'starting', ok: false, detail: 'starting' }] },
+    });
+    release();
+    const handle = await running;
+    expect((await health.readiness()).status).toBe(200);
+    await handle.stop();
+    expect((await health.readiness()).body.checks).toEqual([{ name: 'draining', ok: false, detail: 'shutting down' }]);
   });
 });

@@ -22,7 +22,7 @@ describe('HealthRegistry', () => {
     expect((await health.readiness()).body.checks).toEqual([]);
   });
 
-  it('draining makes readiness 503 and leaves liveness at 200', async () => {
+  it('starting and draining make readiness 503 and leave liveness at 200', async () => {
     const health = new HealthRegistry();
     health.setDraining();
     expect(await health.readiness()).toMatchObject({
@@ -31,6 +31,14 @@ describe('HealthRegistry', () => {
     });
     expect((await health.liveness()).status).toBe(200);
     health.setDraining(false);
+    expect((await health.readiness()).status).toBe(200);
+    health.setStarting();
+    expect(await health.readiness()).toMatchObject({
+      status: 503,
+      body: { checks: [{ name: 'starting', ok: false }] },
+    });
+    expect((await health.liveness()).status).toBe(200);
+    health.setStarting(false);
     expect((await health.readiness()).status).toBe(200);
   });
 
