@@ -145,6 +145,15 @@ export const ERROR_CATALOGUE = {
     when: 'a message was delivered too often without its handler finishing',
     action: 'look for consumer crashes',
   },
+  // Operations
+  MS_OPS_PEER_MISSING: {
+    when: 'metrics were turned on and the optional package prom-client is not installed',
+    action: 'install the package the message names (npm install prom-client)',
+  },
+  MS_OPS_INVALID_OPTION: {
+    when: 'a lifecycle, health or metrics option is out of range or of the wrong type (a drain timeout of 0)',
+    action: 'fix the option the message names',
+  },
   // Contracts
   MS_VALIDATION_FAILED: {
     when: 'a body, query, header or payload does not match its schema (400 over HTTP)',

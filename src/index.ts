@@ -7,10 +7,24 @@
  * import { HttpService, HttpClient, QueueService, QueueClient } from 'microservices-ts';
  * const app = new HttpService('notes');
  * const worker = new QueueService({ connection: 'memory://notes' });
+ *
+ * `runParts` is the root-level orchestrator of the shared lifecycle (`run` at the root stays the HTTP runner).
  */
 export { HttpClient, ResponseError } from './client/index.js';
 export { MicroservicesError } from './errors.js';
 export { HttpService, ResourceMarker, ResourceSchema, run } from './http/index.js';
+export {
+  type CloseHook,
+  closeablePart,
+  type Part,
+  type PartKind,
+  type RunHandle,
+  type RunPartsOptions,
+  runParts,
+  type StopContext,
+  type StopReason,
+  type StopResult,
+} from './lifecycle/index.js';
 export {
   getLogger,
   type InstanceLogger,
@@ -20,5 +34,22 @@ export {
   type LogMethodLevel,
   setLogging,
 } from './logging.js';
+export {
+  type ConnectionState,
+  createMetrics,
+  type HealthCheck,
+  type HealthCheckOptions,
+  type HealthCheckResult,
+  HealthRegistry,
+  type HealthReport,
+  type HttpRequestSample,
+  type Metrics,
+  type MetricsOptions,
+  type MetricsRecorder,
+  NOOP_METRICS,
+  type OpsServer,
+  type OpsServerOptions,
+  startOpsServer,
+} from './ops/index.js';
 export { QueueClient, QueueService } from './queues/index.js';
 export { maskPassword } from './secrets.js';
