@@ -5,33 +5,9 @@
  */
 import secureJson from 'secure-json-parse';
 import { MicroservicesError } from '../errors.js';
+import { jsonDepth } from '../internal/json.js';
 
-/** The default cap on JSON nesting (objects and arrays) in request bodies. */
-export const DEFAULT_MAX_JSON_DEPTH = 64;
-
-/** The deepest nesting in a JSON text, found without recursion. Brackets inside strings are ignored. */
-export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 92 /* \ */) i++;
-      else if (code === 34 /* " */) inString = false;
-      continue;
-    }
-    if (code === 34) inString = true;
-    else if (code === 123 /* { */ || code === 91 /* [ */) {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > stopAbove) return deepest;
-      }
-    } else if (code === 125 /* } */ || code === 93 /* ] */) depth--;
-  }
-  return deepest;
-}
+export { DEFAULT_MAX_JSON_DEPTH, jsonDepth } from '../internal/json.js';
 
 /**
  * What to do with `__proto__` and `constructor.prototype` keys in JSON bodies: refuse the body (400, the
