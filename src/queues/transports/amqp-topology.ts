@@ -124,9 +124,7 @@ export class AmqpTopology {
 
   async declareExchange(model: ChannelModel, name: string, options: ExchangeOptions): Promise<void> {
     this.checkExchange(name, options);
-    await this.run(model, (channel) =>
-      channel.assertExchange(name, options.type, { durable: options.durable ?? true }),
-    );
+    await this.run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
     this.exchanges.set(name, options);
   }
 
@@ -184,9 +182,7 @@ export class AmqpTopology {
   /** Declares everything remembered, on a new connection. */
   async redeclare(model: ChannelModel): Promise<void> {
     for (const [name, options] of this.exchanges) {
-      await this.run(model, (channel) =>
-        channel.assertExchange(name, options.type, { durable: options.durable ?? true }),
-      );
+      await this.run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
     }
     for (const [name, options] of this.queues) await this.assertQueue(model, name, options);
     for (const binding of this.bindings.values()) {
@@ -228,4 +224,17 @@ export class AmqpTopology {
     }
     return operation(await this.channel);
   }
+}
+
+/** amqplib's exchange options: durable by default; `autoDelete` and `arguments` as the caller gave them. */
+function exchangeAssertOptions(options: ExchangeOptions): {
+  durable: boolean;
+  autoDelete?: boolean;
+  arguments?: unknown;
+} {
+  return {
+    durable: options.durable ?? true,
+    ...(options.autoDelete ? { autoDelete: true } : {}),
+    ...(options.arguments ? { arguments: { ...options.arguments } } : {}),
+  };
 }

@@ -56,6 +56,7 @@ const CAPABILITIES: TransportCapabilities = {
   durable: true,
   // Dead-lettering republishes a confirmed copy (so it can carry the error headers) instead of relying on a DLX.
   nativeDeadLetter: false,
+  exchangeOptions: ['autoDelete', 'arguments'],
 };
 
 /**
