@@ -41,5 +41,6 @@ export function renderFastifyError(
   const message = status >= 500 ? 'Internal Server Error' : (MESSAGES[error.code] ?? error.message);
   if (status === 413) reply.header('connection', 'close');
   const statusText = STATUS_CODES[status] ?? 'Error';
-  context.showFrameworkError({ status, statusText, message, detail: error.stack });
+  // A client error (bad URL, body too large) is about the request: no server stack, even with debug.
+  context.showFrameworkError({ status, statusText, message, ...(status >= 500 ? { detail: error.stack } : {}) });
 }

@@ -74,6 +74,15 @@ describe('issue 12: every rule is a real Fastify route', () => {
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
   });
 
+  it('a malformed URL never shows a server stack, even with debug (it is a client error)', async () => {
+    const app = new Microservice('debugging', { debug: true });
+    app.route('/notes/', () => 'x');
+    const res = await app.inject({ url: '/%zz/', headers: { accept: 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ message: 'The request URL is malformed.' });
+    expect(res.body).not.toContain('node_modules');
+  });
+
   it('passes Fastify route options through: config and hooks run per rule', async () => {
     const app = new Microservice('routes');
     const calls: string[] = [];
