@@ -168,6 +168,14 @@ export const ERROR_CATALOGUE = {
 /** Every code the toolkit throws. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/**
+ * Every code by name, for code that branches on or passes a code without writing it as a string.
+ * @example if (error.code === CODES.MS_QUEUE_CLOSED) reconnect();
+ */
+export const CODES = Object.freeze(Object.fromEntries(Object.keys(ERROR_CATALOGUE).map((code) => [code, code]))) as {
+  readonly [C in ErrorCode]: C;
+};
+
 /** The base of every error the toolkit throws: a stable `code` to branch on, `status` where HTTP applies. */
 export class MicroservicesError extends Error {
   /** A stable, documented identifier such as `MS_HTTP_NOT_FOUND`; never changes between releases. */

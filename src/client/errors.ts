@@ -2,7 +2,7 @@
  * The HTTP client's errors. All extend {@link ClientError}, which extends the toolkit's `MicroservicesError`, so
  * one `instanceof` catches every client failure and `code` says which one it was.
  */
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 
 /**
  * The base of every error the HTTP client throws.
@@ -44,10 +44,14 @@ export class ResponseError extends ClientError {
   readonly response: ResponseSnapshot;
 
   constructor(response: ResponseSnapshot, description: string | Error) {
-    super('MS_CLIENT_RESPONSE', `Error status code: ${response.statusCode}. Description: ${describe(description)}`, {
-      status: response.statusCode,
-      ...(description instanceof Error ? { cause: description } : {}),
-    });
+    super(
+      CODES.MS_CLIENT_RESPONSE,
+      `Error status code: ${response.statusCode}. Description: ${describe(description)}`,
+      {
+        status: response.statusCode,
+        ...(description instanceof Error ? { cause: description } : {}),
+      },
+    );
     this.statusCode = response.statusCode;
     this.content = response.content;
     this.description = description;
@@ -73,7 +77,7 @@ export class TimeoutError extends ClientError {
   readonly phase: TimeoutPhase;
 
   constructor(phase: TimeoutPhase, timeoutMs: number, url: string, cause?: unknown) {
-    super('MS_CLIENT_TIMEOUT', `Request to ${url} timed out (${phase} timeout ${timeoutMs} ms)`, {
+    super(CODES.MS_CLIENT_TIMEOUT, `Request to ${url} timed out (${phase} timeout ${timeoutMs} ms)`, {
       ...(cause === undefined ? {} : { cause }),
     });
     this.phase = phase;
@@ -89,7 +93,7 @@ export class TimeoutError extends ClientError {
 export class ConnectionError extends ClientError {
   constructor(url: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super('MS_CLIENT_CONNECTION', `Connection to ${url} failed: ${reason}`, { cause });
+    super(CODES.MS_CLIENT_CONNECTION, `Connection to ${url} failed: ${reason}`, { cause });
   }
 }
 
@@ -104,7 +108,7 @@ export class ResponseTooLargeError extends ClientError {
   readonly limit: number;
 
   constructor(url: string, limit: number, cause?: unknown) {
-    super('MS_CLIENT_TOO_LARGE', `Response from ${url} is larger than the limit of ${limit} bytes`, {
+    super(CODES.MS_CLIENT_TOO_LARGE, `Response from ${url} is larger than the limit of ${limit} bytes`, {
       ...(cause === undefined ? {} : { cause }),
     });
     this.limit = limit;
@@ -118,7 +122,7 @@ export class ResponseTooLargeError extends ClientError {
  */
 export class TooManyRedirectsError extends ClientError {
   constructor(url: string, message: string) {
-    super('MS_CLIENT_REDIRECTS', `Redirect from ${url} refused: ${message}`);
+    super(CODES.MS_CLIENT_REDIRECTS, `Redirect from ${url} refused: ${message}`);
   }
 }
 
@@ -126,11 +130,11 @@ export class TooManyRedirectsError extends ClientError {
  * The method, a header or the URL held a character that could smuggle a second request (CR, LF or NUL), or was
  * otherwise malformed. Thrown before any byte is sent.
  * @example
- * await client.get({ headers: { 'x-a': 'b\r\nx-b: c' } }).catch((error) => error.code === 'MS_CLIENT_INVALID_HEADER');
+ * await client.get({ headers: { 'x-a': 'b\r\nx-b: c' } }).catch((error) => error.code === CODES.MS_CLIENT_INVALID_HEADER);
  */
 export class InvalidRequestError extends ClientError {
   constructor(message: string) {
-    super('MS_CLIENT_INVALID_HEADER', message);
+    super(CODES.MS_CLIENT_INVALID_HEADER, message);
   }
 }
 
@@ -138,11 +142,11 @@ export class InvalidRequestError extends ClientError {
  * A client or call option is out of range or of the wrong type (a timeout of 0, a negative one, NaN). Thrown by
  * `new Client()`, or as the rejection of the call, before anything is sent.
  * @example
- * await client.get({ timeout: Number.NaN }).catch((error) => error.code === 'MS_CLIENT_INVALID_OPTION');
+ * await client.get({ timeout: Number.NaN }).catch((error) => error.code === CODES.MS_CLIENT_INVALID_OPTION);
  */
 export class InvalidOptionError extends ClientError {
   constructor(message: string) {
-    super('MS_CLIENT_INVALID_OPTION', message);
+    super(CODES.MS_CLIENT_INVALID_OPTION, message);
   }
 }
 
@@ -153,6 +157,6 @@ export class InvalidOptionError extends ClientError {
  */
 export class InvalidEndpointError extends ClientError {
   constructor(endpoint: string, reason: string) {
-    super('MS_CLIENT_INVALID_URL', `Invalid client endpoint ${endpoint}: ${reason}`);
+    super(CODES.MS_CLIENT_INVALID_URL, `Invalid client endpoint ${endpoint}: ${reason}`);
   }
 }

@@ -12,7 +12,7 @@
  * - an issue without a path gets the prefix alone (`body`), or `""` without a prefix.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 
 /** One problem found in a value: where (see the module comment for the path format) and what. */
 export interface ValidationIssue {
@@ -136,7 +136,7 @@ function withTimeout<T>(
   const timeout = new Promise<ValidationFailure>((resolve) => {
     timer = setTimeout(() => {
       const cause = new MicroservicesError(
-        'MS_VALIDATION_FAILED',
+        CODES.MS_VALIDATION_FAILED,
         `the validator did not answer within ${timeoutMs} ms`,
       );
       resolve(failure(prefix, cause));
@@ -200,7 +200,7 @@ export class ValidationError extends MicroservicesError {
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[], message = 'Invalid input.', options: { cause?: unknown } = {}) {
-    super('MS_VALIDATION_FAILED', message, { status: 400, ...options });
+    super(CODES.MS_VALIDATION_FAILED, message, { status: 400, ...options });
     this.issues = issues;
   }
 

@@ -3,7 +3,7 @@
  * gets `{"message": detail}` with the class's status, negotiated (JSON or HTML) and passed through the
  * resource envelope.
  */
-import { type ErrorCode, MicroservicesError } from '../errors.js';
+import { CODES, type ErrorCode, MicroservicesError } from '../errors.js';
 import { assertValidHeaders } from './headers.js';
 
 /**
@@ -18,7 +18,7 @@ export class APIException extends MicroservicesError {
     detail = '',
     options: { status?: number; code?: ErrorCode; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(options.code ?? 'MS_HTTP_API_ERROR', detail, { status: options.status ?? 500, cause: options.cause });
+    super(options.code ?? CODES.MS_HTTP_API_ERROR, detail, { status: options.status ?? 500, cause: options.cause });
     // A header Node would refuse breaks the error response itself; say so where the exception is made.
     if (options.headers !== undefined) assertValidHeaders(options.headers, this.constructor.name);
     this.headers = options.headers ?? {};
@@ -47,14 +47,14 @@ function apiError(code: ErrorCode, status: number, defaultDetail: string) {
  * 400: the request body could not be parsed.
  * @example throw new ParseError('JSON parse error - Unexpected token');
  */
-export class ParseError extends apiError('MS_HTTP_PARSE_ERROR', 400, 'Malformed request.') {}
+export class ParseError extends apiError(CODES.MS_HTTP_PARSE_ERROR, 400, 'Malformed request.') {}
 
 /**
  * 401: credentials were given but are wrong.
  * @example throw new AuthenticationFailed();
  */
 export class AuthenticationFailed extends apiError(
-  'MS_HTTP_AUTHENTICATION_FAILED',
+  CODES.MS_HTTP_AUTHENTICATION_FAILED,
   401,
   'Incorrect authentication credentials.',
 ) {}
@@ -64,7 +64,7 @@ export class AuthenticationFailed extends apiError(
  * @example throw new NotAuthenticated();
  */
 export class NotAuthenticated extends apiError(
-  'MS_HTTP_NOT_AUTHENTICATED',
+  CODES.MS_HTTP_NOT_AUTHENTICATED,
   401,
   'Authentication credentials were not provided.',
 ) {}
@@ -74,7 +74,7 @@ export class NotAuthenticated extends apiError(
  * @example throw new PermissionDenied();
  */
 export class PermissionDenied extends apiError(
-  'MS_HTTP_PERMISSION_DENIED',
+  CODES.MS_HTTP_PERMISSION_DENIED,
   403,
   'You do not have permission to perform this action.',
 ) {}
@@ -83,20 +83,20 @@ export class PermissionDenied extends apiError(
  * 404: the resource does not exist.
  * @example throw new NotFound(`No note ${id}`);
  */
-export class NotFound extends apiError('MS_HTTP_NOT_FOUND', 404, 'This resource does not exist.') {}
+export class NotFound extends apiError(CODES.MS_HTTP_NOT_FOUND, 404, 'This resource does not exist.') {}
 
 /**
  * 405: the method is not allowed here (the service adds `Allow` for its own 405s).
  * @example throw new MethodNotAllowed();
  */
-export class MethodNotAllowed extends apiError('MS_HTTP_METHOD_NOT_ALLOWED', 405, 'Method not allowed.') {}
+export class MethodNotAllowed extends apiError(CODES.MS_HTTP_METHOD_NOT_ALLOWED, 405, 'Method not allowed.') {}
 
 /**
  * 406: no representation satisfies the `Accept` header.
  * @example throw new NotAcceptable();
  */
 export class NotAcceptable extends apiError(
-  'MS_HTTP_NOT_ACCEPTABLE',
+  CODES.MS_HTTP_NOT_ACCEPTABLE,
   406,
   'Could not satisfy the request Accept header.',
 ) {}
@@ -105,14 +105,14 @@ export class NotAcceptable extends apiError(
  * 413: the request body is over a limit (a form with too many fields, parts or files, or a field too long).
  * @example throw new PayloadTooLarge('Too many form fields (limit 1000).');
  */
-export class PayloadTooLarge extends apiError('MS_HTTP_PAYLOAD_TOO_LARGE', 413, 'Request body is too large.') {}
+export class PayloadTooLarge extends apiError(CODES.MS_HTTP_PAYLOAD_TOO_LARGE, 413, 'Request body is too large.') {}
 
 /**
  * 415: the request body's Content-Type is missing, malformed or not supported.
  * @example throw new UnsupportedMediaType();
  */
 export class UnsupportedMediaType extends apiError(
-  'MS_HTTP_UNSUPPORTED_MEDIA_TYPE',
+  CODES.MS_HTTP_UNSUPPORTED_MEDIA_TYPE,
   415,
   'Unsupported media type in the request Content-Type header.',
 ) {}
@@ -125,7 +125,7 @@ export class Throttled extends APIException {
   constructor(detail = 'Request was throttled.', retryAfterSeconds?: number) {
     super(detail, {
       status: 429,
-      code: 'MS_HTTP_THROTTLED',
+      code: CODES.MS_HTTP_THROTTLED,
       headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterSeconds)) },
     });
   }

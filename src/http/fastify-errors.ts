@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CODES } from '../errors.js';
 import { type DispatchService, RequestContext } from './dispatch.js';
 import { APIException } from './errors.js';
 import { groupOf } from './fastify-routes.js';
@@ -30,7 +31,7 @@ export function renderFastifyError(
   const context = new RequestContext(service, request, reply);
   if (error instanceof APIException) {
     // A refused Host is about the request, not the rule: no envelope (and no listing naming other URLs).
-    if (error.code !== 'MS_HTTP_BAD_HOST') context.group = groupOf(request);
+    if (error.code !== CODES.MS_HTTP_BAD_HOST) context.group = groupOf(request);
     context.fail(error);
     return;
   }

@@ -5,6 +5,7 @@
  * Without a usable host the URL names the address the connection reached, never an empty host.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CODES } from '../errors.js';
 import { APIException } from './errors.js';
 
 /**
@@ -155,7 +156,7 @@ export function installHostPolicy(fastify: FastifyInstance, options: HostOptions
       done(
         new APIException('The request names a host this service does not serve.', {
           status: 400,
-          code: 'MS_HTTP_BAD_HOST',
+          code: CODES.MS_HTTP_BAD_HOST,
         }),
       );
   });

@@ -4,7 +4,7 @@
  * text raw, writes dates as ISO 8601 and bigints as strings, and names the reason when a value cannot be encoded.
  */
 import secureJson from 'secure-json-parse';
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 import { jsonDepth } from '../internal/json.js';
 
 export { DEFAULT_MAX_JSON_DEPTH, jsonDepth } from '../internal/json.js';
@@ -52,7 +52,7 @@ export class JsonEncodeError extends MicroservicesError {
 
   /** @example throw new JsonEncodeError('Converting circular structure to JSON'); */
   constructor(reason: string, cause?: unknown, detail: string = reason) {
-    super('MS_HTTP_JSON_ENCODE', `The response could not be encoded as JSON: ${reason}`, { status: 500, cause });
+    super(CODES.MS_HTTP_JSON_ENCODE, `The response could not be encoded as JSON: ${reason}`, { status: 500, cause });
     this.detail = `The response could not be encoded as JSON: ${detail}`;
   }
 }

@@ -2,7 +2,7 @@
  * Werkzeug-style rule strings (`/second/<string:test>/<int:two>/`) compiled once, at registration, into a
  * linear matcher (rule-matcher.ts), a URL builder, and the path Fastify's router (find-my-way) registers.
  */
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 import { createConverter, parseConverterArgs } from './converters.js';
 import {
   matchPathSpan,
@@ -20,7 +20,7 @@ import {
 export class BuildError extends MicroservicesError {
   /** @example throw new BuildError('missing parameter "id" for /x/<int:id>'); */
   constructor(message: string) {
-    super('MS_HTTP_URL_BUILD', message, { status: 500 });
+    super(CODES.MS_HTTP_URL_BUILD, message, { status: 500 });
   }
 }
 

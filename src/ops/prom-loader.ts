@@ -3,7 +3,7 @@
  * names prom-client's types: a user without the package still type-checks.
  */
 import type * as PromClient from 'prom-client';
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 
 export type PromModule = typeof PromClient;
 
@@ -21,7 +21,7 @@ export async function loadPromClient(
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
       throw new MicroservicesError(
-        'MS_OPS_PEER_MISSING',
+        CODES.MS_OPS_PEER_MISSING,
         'Metrics need the package "prom-client": run `npm install prom-client`',
         { cause: error },
       );

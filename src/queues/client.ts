@@ -4,7 +4,7 @@
  * rejects when it refuses it (unroutable, unknown exchange), on close, or after the publish timeout.
  */
 import { randomUUID } from 'node:crypto';
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
@@ -67,14 +67,17 @@ function exchangeExtras(
   const extra: { autoDelete?: boolean; arguments?: Readonly<Record<string, unknown>> } = {};
   if (options.autoDelete) {
     if (!supported.includes('autoDelete')) {
-      throw new MicroservicesError('MS_QUEUE_BAD_OPTION', `exchange "${name}": ${transport.name} has no autoDelete`);
+      throw new MicroservicesError(
+        CODES.MS_QUEUE_BAD_OPTION,
+        `exchange "${name}": ${transport.name} has no autoDelete`,
+      );
     }
     extra.autoDelete = true;
   }
   if (options.arguments !== undefined && Object.keys(options.arguments).length > 0) {
     if (!supported.includes('arguments')) {
       throw new MicroservicesError(
-        'MS_QUEUE_BAD_OPTION',
+        CODES.MS_QUEUE_BAD_OPTION,
         `exchange "${name}": ${transport.name} takes no exchange arguments`,
       );
     }
@@ -205,7 +208,7 @@ export class Client {
     return this.send(name, routingKey, payload, properties, async (transport) => {
       if (!(await transport.hasExchange(name))) {
         throw new MicroservicesError(
-          'MS_QUEUE_UNKNOWN_EXCHANGE',
+          CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
           `exchange "${name}" was never declared: call declareExchange("${name}", …) first`,
         );
       }
@@ -224,7 +227,7 @@ export class Client {
     const type = options.type ?? 'direct';
     if (!EXCHANGE_TYPES.includes(type)) {
       throw new MicroservicesError(
-        'MS_QUEUE_BAD_OPTION',
+        CODES.MS_QUEUE_BAD_OPTION,
         `exchange "${name}": type "${String(type).slice(0, 32)}" is not one of ${EXCHANGE_TYPES.join(', ')}`,
       );
     }
@@ -259,7 +262,7 @@ export class Client {
   async close(): Promise<void> {
     this.closed = true;
     // Ends a connect that is still retrying (an unreachable broker), so close() settles at once.
-    this.connecting.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    this.connecting.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     await this.opening?.catch(() => undefined);
     const transport = this.created;
     if (transport && this.connection.owned) await transport.close();
@@ -308,7 +311,7 @@ export class Client {
       options?.signal,
       () =>
         new MicroservicesError(
-          'MS_QUEUE_PUBLISH_TIMEOUT',
+          CODES.MS_QUEUE_PUBLISH_TIMEOUT,
           `${this.name} could not reach the broker within ${timeoutMs} ms; the message was not sent`,
         ),
     );
@@ -350,7 +353,7 @@ export class Client {
   }
 
   private open(): Promise<Transport> {
-    if (this.closed) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    if (this.closed) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     this.opening ??= (async () => {
       this.created ??= await this.connection.create();
       const transport = this.created;

@@ -4,7 +4,7 @@
  * `application/data` + `binary`, everything else as `application/json` + `utf-8`.
  */
 import secureJson from 'secure-json-parse';
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 import { decodeCharset, decompressBody } from './body-decoding.js';
 import { describeFailure } from './failure.js';
 import type { MessageProperties } from './transports/transport.js';
@@ -22,7 +22,7 @@ export interface EncodedPayload {
 export class PayloadDecodeError extends MicroservicesError {
   /** @example throw new PayloadDecodeError('invalid JSON', cause); */
   constructor(message: string, cause?: unknown) {
-    super('MS_QUEUE_UNDECODABLE', message, { cause });
+    super(CODES.MS_QUEUE_UNDECODABLE, message, { cause });
   }
 }
 
@@ -58,13 +58,16 @@ export function encodePayload(payload: Payload, properties?: MessageProperties):
   } catch (error) {
     // BigInt, a circular structure, or a toJSON that throws.
     throw new MicroservicesError(
-      'MS_QUEUE_UNENCODABLE',
+      CODES.MS_QUEUE_UNENCODABLE,
       `cannot encode the payload as JSON: ${describeFailure(error).message}`,
       { cause: error },
     );
   }
   if (text === undefined) {
-    throw new MicroservicesError('MS_QUEUE_UNENCODABLE', `cannot encode a payload of type ${typeof payload} as JSON`);
+    throw new MicroservicesError(
+      CODES.MS_QUEUE_UNENCODABLE,
+      `cannot encode a payload of type ${typeof payload} as JSON`,
+    );
   }
   return { body: Buffer.from(text, 'utf8'), contentType: JSON_TYPE, contentEncoding: 'utf-8' };
 }

@@ -3,7 +3,7 @@
  * `concurrency` at once (the rest wait in arrival order), acks after success in autoack mode, retries or
  * dead-letters failures (retry.ts), enforces the handler timeout, and drains on stop.
  */
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { type DecodeOptions, decodePayload, type Payload } from './codec.js';
 import { type HandlerContext, QueueMessage, type QueueRule } from './context.js';
@@ -17,7 +17,7 @@ import type { Delivery } from './transports/transport.js';
 export class HandlerTimeoutError extends MicroservicesError {
   /** @example new HandlerTimeoutError('q', 500); */
   constructor(queue: string, timeoutMs: number) {
-    super('MS_QUEUE_HANDLER_TIMEOUT', `handler for queue "${queue}" did not finish within ${timeoutMs} ms`);
+    super(CODES.MS_QUEUE_HANDLER_TIMEOUT, `handler for queue "${queue}" did not finish within ${timeoutMs} ms`);
   }
 }
 
@@ -137,7 +137,7 @@ export class HandlerRunner {
     }
     for (const execution of [...this.inFlight]) {
       this.rule.logger.warn(`handler still running after the drain timeout; message requeued`);
-      execution.abort(new MicroservicesError('MS_QUEUE_STOPPED', 'the queue service is stopping'));
+      execution.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, 'the queue service is stopping'));
       this.finish(execution);
       await execution.delivery.nack({ requeue: true });
     }
@@ -162,7 +162,7 @@ export class HandlerRunner {
       this.rule.logger.error(`message delivered ${delivery.deliveryCount} times without finishing: dead-lettered`);
       this.completed += 1;
       const error = new MicroservicesError(
-        'MS_QUEUE_DELIVERY_LIMIT',
+        CODES.MS_QUEUE_DELIVERY_LIMIT,
         `delivered ${delivery.deliveryCount} times without its handler finishing (consumer crashes?)`,
       );
       void this.settleFailure(delivery, error, 'delivery-limit');

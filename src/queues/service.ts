@@ -3,7 +3,7 @@
  * handlers with `queue(name, handler)`, then `run()` until `stop()`. Messages are acked only after their
  * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
  */
-import { MicroservicesError } from '../errors.js';
+import { CODES, MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
@@ -114,7 +114,7 @@ function checkQueueOptions(name: string, options: QueueOptions): void {
   assertRetry(where, options.retry);
   assertFunction(where, 'parseJson', options.parseJson);
   if (options.deadLetter !== undefined && options.deadLetter !== false && typeof options.deadLetter !== 'string') {
-    throw new MicroservicesError('MS_QUEUE_BAD_OPTION', `${where}: "deadLetter" must be a queue name or false`);
+    throw new MicroservicesError(CODES.MS_QUEUE_BAD_OPTION, `${where}: "deadLetter" must be a queue name or false`);
   }
 }
 
@@ -192,7 +192,7 @@ export class Microservice {
     assertName('queue', name);
     if (deadLetter !== false) assertName('queue', deadLetter);
     if (this.queues.has(name)) {
-      throw new MicroservicesError('MS_QUEUE_DUPLICATE', `queue "${name}" already has a handler on ${this.name}`);
+      throw new MicroservicesError(CODES.MS_QUEUE_DUPLICATE, `queue "${name}" already has a handler on ${this.name}`);
     }
     const rule: QueueRule = {
       name,
@@ -262,7 +262,7 @@ export class Microservice {
 
   private async shutdown(): Promise<void> {
     this.logger.info('Try to stop microservice draining events');
-    this.stopController.abort(new MicroservicesError('MS_QUEUE_STOPPED', `${this.name} is stopping`));
+    this.stopController.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, `${this.name} is stopping`));
     const drainTimeout = this.options.drainTimeout ?? 10_000;
     await Promise.all(
       [...this.queues.values()].map(async (queue) => {
@@ -302,7 +302,7 @@ export class Microservice {
           // A configuration error (bad URL, unknown scheme, refused credentials, missing package) makes run()
           // reject with it; giving up on an unreachable broker with reconnect disabled ends run() quietly, as
           // in the seed.
-          if ((error as { code?: unknown } | null)?.code !== 'MS_QUEUE_CONNECT_FAILED') this.fatal ??= error;
+          if ((error as { code?: unknown } | null)?.code !== CODES.MS_QUEUE_CONNECT_FAILED) this.fatal ??= error;
           this.logger.error(`Connection error, cause: ${describeFailure(error).message}. Giving up.`);
           void this.stop();
         }

@@ -5,7 +5,7 @@
  * before the connection counts as up.
  */
 import amqp, { type ChannelModel, type Options } from 'amqplib';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './amqp-refusals.js';
 import { backoffDelay, sleep } from './backoff.js';
@@ -76,7 +76,7 @@ export class AmqpConnection {
   /** Connects (retrying when reconnect is enabled); concurrent calls share one attempt. */
   open(signal?: AbortSignal): Promise<void> {
     if (this.state === 'open') return Promise.resolve();
-    if (this.isClosing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', 'The transport is closed'));
+    if (this.isClosing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'The transport is closed'));
     if (!this.opening) {
       this.state = 'connecting';
       this.opening = this.establish().finally(() => {
@@ -91,7 +91,7 @@ export class AmqpConnection {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closing';
-    this.stopping.abort(new MicroservicesError('MS_QUEUE_CLOSED', 'The transport is closed'));
+    this.stopping.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'The transport is closed'));
     const model = this.model;
     this.model = undefined;
     if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, this.settings.logger);
@@ -134,7 +134,7 @@ export class AmqpConnection {
         }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
           const final = new MicroservicesError(
-            'MS_QUEUE_CONNECT_FAILED',
+            CODES.MS_QUEUE_CONNECT_FAILED,
             `Could not connect to ${name} after ${attempt} attempt(s): ${reason}`,
             { cause: error },
           );

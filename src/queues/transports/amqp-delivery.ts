@@ -11,6 +11,7 @@
  * original is requeued natively, so a message is never dropped on the way.
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { CODES } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { DELIVERY_COUNT_HEADER, deliveryCountOf, fromAmqpProperties } from './amqp-properties.js';
 import { sleep } from './backoff.js';
@@ -159,7 +160,7 @@ export class AmqpDelivery implements Delivery {
       await this.context
         .publish(target, { body: this.body, properties: { ...this.properties, headers } }, gone)
         .catch((error: unknown) => {
-          if ((error as { code?: unknown }).code !== 'MS_QUEUE_UNENCODABLE') throw error;
+          if ((error as { code?: unknown }).code !== CODES.MS_QUEUE_UNENCODABLE) throw error;
           // The received headers cannot be sent again (over 60 KiB): a native requeue would come straight
           // back here, a tight loop. Send the copy with only the headers this transport sets.
           return this.context.publish(

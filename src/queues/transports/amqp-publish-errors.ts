@@ -2,7 +2,7 @@
  * The publisher's errors: stable codes, which broker refusals are final, and the checks that refuse a publish
  * before it is accepted (target names, sizes), each naming the limit it exceeds.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import type { OutgoingMessage, PublishTarget } from './transport.js';
 
 /**
@@ -10,16 +10,16 @@ import type { OutgoingMessage, PublishTarget } from './transport.js';
  * @example if ((error as MicroservicesError).code === PUBLISH_ERROR_CODES.unroutable) bindTheQueue();
  */
 export const PUBLISH_ERROR_CODES = {
-  timeout: 'MS_QUEUE_PUBLISH_TIMEOUT',
-  nacked: 'MS_QUEUE_PUBLISH_NACKED',
-  unroutable: 'MS_QUEUE_UNROUTABLE',
-  noExchange: 'MS_QUEUE_UNKNOWN_EXCHANGE',
-  bufferFull: 'MS_QUEUE_PUBLISH_BUFFER_FULL',
-  closed: 'MS_QUEUE_CLOSED',
-  aborted: 'MS_QUEUE_PUBLISH_ABORTED',
-  unencodable: 'MS_QUEUE_UNENCODABLE',
-  tooLarge: 'MS_QUEUE_MESSAGE_TOO_LARGE',
-  refused: 'MS_QUEUE_PUBLISH_FAILED',
+  timeout: CODES.MS_QUEUE_PUBLISH_TIMEOUT,
+  nacked: CODES.MS_QUEUE_PUBLISH_NACKED,
+  unroutable: CODES.MS_QUEUE_UNROUTABLE,
+  noExchange: CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
+  bufferFull: CODES.MS_QUEUE_PUBLISH_BUFFER_FULL,
+  closed: CODES.MS_QUEUE_CLOSED,
+  aborted: CODES.MS_QUEUE_PUBLISH_ABORTED,
+  unencodable: CODES.MS_QUEUE_UNENCODABLE,
+  tooLarge: CODES.MS_QUEUE_MESSAGE_TOO_LARGE,
+  refused: CODES.MS_QUEUE_PUBLISH_FAILED,
 } as const;
 
 /**
@@ -58,7 +58,7 @@ export function checkTarget(target: PublishTarget): void {
 
 /**
  * The final error for a message the broker refused by closing the channel, naming RabbitMQ's limit when it says one.
- * @example refusalError(channelError, entry).code; // 'MS_QUEUE_MESSAGE_TOO_LARGE' for "message size … is larger than configured max size …"
+ * @example refusalError(channelError, entry).code; // CODES.MS_QUEUE_MESSAGE_TOO_LARGE for "message size … is larger than configured max size …"
  */
 export function refusalError(channelError: Error, entry: { readonly message: OutgoingMessage }): MicroservicesError {
   const size = /message size (\d+) is larger than configured max size (\d+)/.exec(channelError.message);
@@ -87,7 +87,7 @@ export function missingExchange(error: Error | undefined): string | undefined {
 
 /**
  * Why a body of `size` bytes can never be published with these limits, if it cannot.
- * @example sizeRefusal(200 << 20, { maxMessageBytes: 128 << 20, maxBufferedBytes: 64 << 20 })?.code; // 'MS_QUEUE_MESSAGE_TOO_LARGE'
+ * @example sizeRefusal(200 << 20, { maxMessageBytes: 128 << 20, maxBufferedBytes: 64 << 20 })?.code; // CODES.MS_QUEUE_MESSAGE_TOO_LARGE
  */
 export function sizeRefusal(
   size: number,

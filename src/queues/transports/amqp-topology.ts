@@ -8,7 +8,7 @@
  * with it.
  */
 import type { Channel, ChannelModel } from 'amqplib';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import type { ExchangeOptions, QueueOptions } from './transport.js';
 
@@ -47,19 +47,19 @@ export function checkAmqpName(
   { declaring = true }: { declaring?: boolean } = {},
 ): void {
   if (typeof name !== 'string') {
-    throw new MicroservicesError('MS_QUEUE_INVALID_NAME', `The ${kind} name must be a string, not ${typeof name}`);
+    throw new MicroservicesError(CODES.MS_QUEUE_INVALID_NAME, `The ${kind} name must be a string, not ${typeof name}`);
   }
   const bytes = Buffer.byteLength(name);
   if (bytes > 255) {
     throw new MicroservicesError(
-      'MS_QUEUE_INVALID_NAME',
+      CODES.MS_QUEUE_INVALID_NAME,
       `The ${kind} name "${name.slice(0, 40)}…" is ${bytes} bytes long; AMQP allows 255`,
     );
   }
   // Only declaring is reserved: consuming, binding or checking an existing amq.* name is the broker's call.
   if (declaring && name.startsWith('amq.') && !BUILT_IN_EXCHANGES.has(name)) {
     throw new MicroservicesError(
-      'MS_QUEUE_INVALID_NAME',
+      CODES.MS_QUEUE_INVALID_NAME,
       `The ${kind} name "${name}" starts with "amq.", which RabbitMQ reserves for itself`,
     );
   }
@@ -110,7 +110,7 @@ export class AmqpTopology {
     const type = (options as { type?: unknown }).type;
     if (typeof type !== 'string' || !EXCHANGE_TYPES.has(type)) {
       throw new MicroservicesError(
-        'MS_QUEUE_BAD_OPTION',
+        CODES.MS_QUEUE_BAD_OPTION,
         `The exchange type ${JSON.stringify(type)} is not supported on AMQP; use direct, fanout or topic`,
       );
     }
@@ -151,7 +151,7 @@ export class AmqpTopology {
       return reply.messageCount;
     } catch (error) {
       if (replyCode(error) === NOT_FOUND) {
-        throw new MicroservicesError('MS_QUEUE_NOT_FOUND', `The queue "${name}" does not exist`, { cause: error });
+        throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `The queue "${name}" does not exist`, { cause: error });
       }
       throw error;
     }

@@ -10,7 +10,7 @@
  * - Heartbeats (10 s by default) detect half-open connections; `blocked`/`unblocked` surface resource alarms.
  */
 import type { ChannelModel } from 'amqplib';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { AmqpConnection } from './amqp-connection.js';
 import { AmqpConsumer } from './amqp-consumer.js';
@@ -226,12 +226,13 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
 
   /** The live connection, connecting first when needed (operations wait through a reconnect). */
   private async model(): Promise<ChannelModel> {
-    if (this.closed) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    if (this.closed) throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`);
     const current = this.connection.current;
     if (current) return current;
     await this.connection.open(this.closing.signal);
     const model = this.connection.current;
-    if (!model) throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} lost its connection; try again`);
+    if (!model)
+      throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} lost its connection; try again`);
     return model;
   }
 
@@ -296,7 +297,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
       await this.publisher.whenIdle();
       for (const consumer of consumers) await consumer.shutDown();
     }
-    this.closing.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    this.closing.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     this.publisher.close();
     await this.connection.close();
   }

@@ -4,7 +4,7 @@
  * RabbitMQ. Every transport opened on the same name shares one broker (see DESIGN.md), as kombu's memory
  * transport does. Messages live only in this process: nothing here is durable.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { Deque } from './deque.js';
 import { compileTopic } from './topic.js';
@@ -180,7 +180,8 @@ export class MemoryBroker {
 
   getQueue(name: string): MemoryQueue {
     const queue = this.queues.get(name);
-    if (!queue) throw new MicroservicesError('MS_QUEUE_NOT_FOUND', `memory broker "${this.name}": no queue "${name}"`);
+    if (!queue)
+      throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `memory broker "${this.name}": no queue "${name}"`);
     return queue;
   }
 
@@ -202,7 +203,7 @@ export class MemoryBroker {
     const existing = this.exchanges.get(name);
     if (existing && existing.type !== type) {
       throw new MicroservicesError(
-        'MS_QUEUE_EXCHANGE_MISMATCH',
+        CODES.MS_QUEUE_EXCHANGE_MISMATCH,
         `exchange "${name}" already exists with type ${existing.type}, not ${type}`,
       );
     }
@@ -290,12 +291,15 @@ export class MemoryBroker {
 }
 
 function unknownExchange(name: string): MicroservicesError {
-  return new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `exchange "${name}" does not exist`);
+  return new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `exchange "${name}" does not exist`);
 }
 
 function unroutable(exchange: string, routingKey: string): MicroservicesError {
   const where = exchange === '' ? `queue "${routingKey}" does not exist` : `no queue is bound to "${exchange}"`;
-  return new MicroservicesError('MS_QUEUE_UNROUTABLE', `message unroutable: ${where} for routing key "${routingKey}"`);
+  return new MicroservicesError(
+    CODES.MS_QUEUE_UNROUTABLE,
+    `message unroutable: ${where} for routing key "${routingKey}"`,
+  );
 }
 
 const brokers = new Map<string, MemoryBroker>();

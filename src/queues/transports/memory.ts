@@ -4,7 +4,7 @@
  * on a broker shared by every transport in the process that uses the same NAME. It is the embedded default
  * for demos and tests, and fast; it is not durable, and says so once per process.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { TransportEventEmitter } from './events.js';
 import {
@@ -289,7 +289,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
 }
 
 function closedError(name: string): MicroservicesError {
-  return new MicroservicesError('MS_QUEUE_CLOSED', `transport ${name} is closed`);
+  return new MicroservicesError(CODES.MS_QUEUE_CLOSED, `transport ${name} is closed`);
 }
 
 /**

@@ -3,7 +3,7 @@
  * service still moves between brokers by changing its URL alone:
  * `mqtt://user:pass@host:1883/?sessionExpiry=86400&member=worker-2`.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { maskPassword } from '../../secrets.js';
 import type { TransportOptions } from './transport.js';
 
@@ -32,7 +32,7 @@ function positiveInteger(url: URL, key: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
     throw new MicroservicesError(
-      'MS_QUEUE_BAD_URL',
+      CODES.MS_QUEUE_BAD_URL,
       `"${key}" in an mqtt:// URL must be a positive integer, not "${raw}"`,
     );
   }

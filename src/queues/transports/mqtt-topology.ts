@@ -4,7 +4,7 @@
  * through a short connection as that session, which holds back every acknowledgement so nothing queued
  * is consumed by it). Purging drains the session the same way, acknowledging what it receives.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import type { MqttControl } from './mqtt-control.js';
 import { bindingTopicFilter, metaTopic, queueClientId, queueTopic, sharedFilter } from './mqtt-names.js';
@@ -110,12 +110,12 @@ export class MqttTopology {
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     const type = await this.exchangeType(exchange);
     if (!type)
-      throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${exchange}" to bind "${queue}" to`);
+      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `No exchange "${exchange}" to bind "${queue}" to`);
     let filter: string;
     try {
       filter = bindingTopicFilter(exchange, type, routingKey);
     } catch (error) {
-      throw new MicroservicesError('MS_QUEUE_BAD_BINDING', (error as Error).message, { cause: error });
+      throw new MicroservicesError(CODES.MS_QUEUE_BAD_BINDING, (error as Error).message, { cause: error });
     }
     const topic = metaTopic.binding(exchange, queue, routingKey);
     if ((await this.control.readMeta(topic)).size === 0) {
@@ -177,7 +177,7 @@ export class MqttTopology {
   /** Takes every queued message out of the queue's session and acknowledges it; resolves to how many. */
   async purgeQueue(name: string): Promise<number> {
     if (this.liveSession(name)) {
-      throw new MicroservicesError('MS_QUEUE_BUSY', `Cannot purge "${name}" while this transport consumes it`);
+      throw new MicroservicesError(CODES.MS_QUEUE_BUSY, `Cannot purge "${name}" while this transport consumes it`);
     }
     let count = 0;
     let lastAt = Date.now();

@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { TransportEventEmitter } from './events.js';
 import { encodeMqttProperties, type MqttEnvelope } from './mqtt-codec.js';
@@ -46,7 +46,7 @@ function withTimeout<T>(
       () =>
         reject(
           new MicroservicesError(
-            'MS_QUEUE_PUBLISH_TIMEOUT',
+            CODES.MS_QUEUE_PUBLISH_TIMEOUT,
             `No PUBACK for ${what} within ${timeoutMs} ms; the message may have been delivered`,
           ),
         ),
@@ -119,9 +119,9 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   }
 
   #ready(): { control: MqttControl; topology: MqttTopology } {
-    if (this.#closing) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    if (this.#closing) throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`);
     if (!this.#control || !this.#topology) {
-      throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`);
+      throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
     }
     return { control: this.#control, topology: this.#topology };
   }
@@ -133,7 +133,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
 
   async connect(signal?: AbortSignal): Promise<void> {
     if (this.connected) return;
-    if (this.#closing) throw new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`);
+    if (this.#closing) throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`);
     if (!this.#control) {
       const control = new MqttControl(this.#mqtt, this.#settings, this.#logger);
       this.#control = control;
@@ -169,7 +169,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
       if (attempt >= this.#settings.reconnect.maxAttempts) {
         void control.end();
-        this.#emitError(new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Gave up reconnecting to ${this.name}`));
+        this.#emitError(new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Gave up reconnecting to ${this.name}`));
       }
     });
   }
@@ -190,8 +190,12 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         this.#topology = undefined;
         reject(
           refused
-            ? new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `${this.name} refused the login: ${cause}`, { cause })
-            : new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${cause}`, { cause }),
+            ? new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `${this.name} refused the login: ${cause}`, {
+                cause,
+              })
+            : new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Cannot connect to ${this.name}: ${cause}`, {
+                cause,
+              }),
         );
       };
       const onConnect = (): void => {
@@ -221,7 +225,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.#closed.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    this.#closed.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
     await Promise.allSettled([...this.#pending]);
@@ -273,7 +277,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
     const { topology } = this.#ready();
     if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
-      throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${target.exchange}" on ${this.name}`);
+      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `No exchange "${target.exchange}" on ${this.name}`);
     }
     const topic =
       target.exchange === '' ? queueTopic(target.routingKey) : exchangeTopic(target.exchange, target.routingKey);
@@ -301,7 +305,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       );
     } catch (error) {
       if (error instanceof NoSubscribersError) {
-        throw new MicroservicesError('MS_QUEUE_UNROUTABLE', `Unroutable: no queue takes topic "${topic}"`, {
+        throw new MicroservicesError(CODES.MS_QUEUE_UNROUTABLE, `Unroutable: no queue takes topic "${topic}"`, {
           cause: error,
         });
       }

@@ -1,5 +1,5 @@
 /** How a JetStream publish or connect waits and fails: abortable, and errors mapped to stable toolkit codes. */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 
 /**
  * Rejects with the signal's reason when it aborts before `promise` settles.
@@ -23,20 +23,22 @@ export function publishError(error: unknown, subject: string, timeoutMs: number)
   const text = String((error as Error)?.message ?? error);
   // The client reports "no responders" on a JetStream subject as "jetstream is not enabled".
   if (/no responders|503|not enabled/i.test(text)) {
-    return new MicroservicesError('MS_QUEUE_UNROUTABLE', `No stream takes subject "${subject}"; declare it first`, {
+    return new MicroservicesError(CODES.MS_QUEUE_UNROUTABLE, `No stream takes subject "${subject}"; declare it first`, {
       cause: error,
     });
   }
   if (/timeout/i.test(text)) {
     return new MicroservicesError(
-      'MS_QUEUE_PUBLISH_TIMEOUT',
+      CODES.MS_QUEUE_PUBLISH_TIMEOUT,
       `No PubAck for "${subject}" within ${timeoutMs} ms; the message may have been delivered`,
       {
         cause: error,
       },
     );
   }
-  return new MicroservicesError('MS_QUEUE_PUBLISH_FAILED', `Publish to "${subject}" failed: ${text}`, { cause: error });
+  return new MicroservicesError(CODES.MS_QUEUE_PUBLISH_FAILED, `Publish to "${subject}" failed: ${text}`, {
+    cause: error,
+  });
 }
 
 /** The server's `-ERR 'Authorization Violation'` (and expired or revoked credentials), as nats.js reports them. */

@@ -3,7 +3,7 @@
  * string so that a service still moves between brokers by changing its URL alone:
  * `nats://user:pass@host:4222/?ackWaitMs=30000&maxDeliver=100&duplicateWindowMs=120000&doubleAck=false`.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { maskPassword } from '../../secrets.js';
 import type { TransportOptions } from './transport.js';
 
@@ -45,7 +45,7 @@ function positiveNumber(url: URL, key: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
     throw new MicroservicesError(
-      'MS_QUEUE_BAD_URL',
+      CODES.MS_QUEUE_BAD_URL,
       `"${key}" in a nats:// URL must be a positive number, not "${raw}"`,
     );
   }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import {
   bindingConsumerName,
   bindingFilters,
@@ -159,12 +159,12 @@ export class NatsTopology {
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     const type = await this.exchangeType(exchange);
     if (!type)
-      throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${exchange}" to bind "${queue}" to`);
+      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `No exchange "${exchange}" to bind "${queue}" to`);
     let filters: string[];
     try {
       filters = bindingFilters(exchange, type, routingKey);
     } catch (error) {
-      throw new MicroservicesError('MS_QUEUE_BAD_BINDING', (error as Error).message, { cause: error });
+      throw new MicroservicesError(CODES.MS_QUEUE_BAD_BINDING, (error as Error).message, { cause: error });
     }
     const description: BindingDescription = { kind: 'binding', queue, routingKey };
     const baseName = bindingConsumerName(queue, routingKey, shortHash);

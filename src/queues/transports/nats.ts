@@ -6,7 +6,7 @@
  */
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { TransportEventEmitter } from './events.js';
@@ -80,12 +80,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   }
 
   #jsm(): JetStreamManager {
-    if (!this.#manager) throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`);
+    if (!this.#manager) throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
     return this.#manager;
   }
 
   #js(): JetStreamClient {
-    if (!this.#client) throw new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`);
+    if (!this.#client) throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
     return this.#client;
   }
 
@@ -96,7 +96,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
 
   connect(signal?: AbortSignal): Promise<void> {
     if (this.#connected) return Promise.resolve();
-    if (this.#closing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    if (this.#closing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     // Two callers at once share one attempt instead of opening two connections.
     const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
     this.#connecting ??= this.#connectWithRetries(until).finally(() => {
@@ -115,12 +115,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       } catch (error) {
         if (isAuthRefusal(error)) {
           // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
-          throw new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `${this.name} refused the login: ${error}`, {
+          throw new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `${this.name} refused the login: ${error}`, {
             cause: error,
           });
         }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
-          throw new MicroservicesError('MS_QUEUE_CONNECT_FAILED', `Cannot connect to ${this.name}: ${error}`, {
+          throw new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Cannot connect to ${this.name}: ${error}`, {
             cause: error,
           });
         }
@@ -214,7 +214,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.#closed.abort(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    this.#closed.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#pending]);
     const connection = this.#connection;
@@ -263,7 +263,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
-    if (this.#closing) return Promise.reject(new MicroservicesError('MS_QUEUE_CLOSED', `${this.name} is closed`));
+    if (this.#closing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     const pending = this.#publish(target, message, options);
     this.#pending.add(pending);
     void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
@@ -276,10 +276,13 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     if (target.exchange !== '' && !(await this.#topology.routable(target.exchange, subject))) {
       if (!(await this.#topology.exchangeType(target.exchange))) {
-        throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `No exchange "${target.exchange}" on ${this.name}`);
+        throw new MicroservicesError(
+          CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
+          `No exchange "${target.exchange}" on ${this.name}`,
+        );
       }
       throw new MicroservicesError(
-        'MS_QUEUE_UNROUTABLE',
+        CODES.MS_QUEUE_UNROUTABLE,
         `Unroutable: no queue is bound for "${target.routingKey}" on exchange "${target.exchange}"`,
       );
     }
@@ -298,7 +301,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     try {
       await this.#jsm().consumers.info(sources[0]?.stream ?? '', sources[0]?.consumer ?? '');
     } catch (error) {
-      throw new MicroservicesError('MS_QUEUE_NOT_FOUND', `Queue "${queue}" is not declared on ${this.name}`, {
+      throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `Queue "${queue}" is not declared on ${this.name}`, {
         cause: error,
       });
     }
@@ -392,7 +395,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     try {
       await this.publish({ exchange: '', routingKey: target }, copy);
     } catch (error) {
-      if ((error as MicroservicesError).code !== 'MS_QUEUE_UNROUTABLE') throw error;
+      if ((error as MicroservicesError).code !== CODES.MS_QUEUE_UNROUTABLE) throw error;
       // The dead-letter queue was never declared: create it rather than lose the message.
       await this.#topology.declareQueue(target);
       await this.publish({ exchange: '', routingKey: target }, copy);

@@ -7,7 +7,7 @@
  * - `reader` carries one blocking XREADGROUP per subscription and never resends it: after a reconnect the
  *   consumer re-reads its own pending entries instead.
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { backoffDelay } from './backoff.js';
 import { importOptionalPeer } from './optional-peer.js';
 import type { RedisEndpoint } from './redis-settings.js';
@@ -49,7 +49,10 @@ export async function loadRedisConstructor(
   const candidate =
     (module as { Redis?: unknown; default?: unknown }).Redis ?? (module as { default?: unknown }).default;
   if (typeof candidate !== 'function') {
-    throw new MicroservicesError('MS_QUEUE_PEER_MISSING', 'The redis:// transport found no Redis class in "ioredis"');
+    throw new MicroservicesError(
+      CODES.MS_QUEUE_PEER_MISSING,
+      'The redis:// transport found no Redis class in "ioredis"',
+    );
   }
   return candidate as RedisConstructor;
 }
@@ -119,7 +122,7 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
       cleanup();
       client.disconnect();
       reject(
-        new MicroservicesError('MS_QUEUE_ACCESS_REFUSED', `Redis refused the connection: ${error.message}`, {
+        new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `Redis refused the connection: ${error.message}`, {
           cause: error,
         }),
       );
@@ -128,7 +131,7 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
       cleanup();
       reject(
         new MicroservicesError(
-          'MS_QUEUE_CONNECT_FAILED',
+          CODES.MS_QUEUE_CONNECT_FAILED,
           `Redis connection gave up: ${lastError?.message ?? 'closed'}`,
           {
             cause: lastError,
@@ -181,7 +184,10 @@ function rejectersOf(client: RedisClient): Set<(error: Error) => void> {
   if (!rejecters) {
     const created = new Set<(error: Error) => void>();
     client.on('close', () => {
-      const lost = new MicroservicesError('MS_QUEUE_CONNECTION_LOST', 'The Redis connection closed before the reply');
+      const lost = new MicroservicesError(
+        CODES.MS_QUEUE_CONNECTION_LOST,
+        'The Redis connection closed before the reply',
+      );
       for (const reject of [...created]) reject(lost);
     });
     inFlight.set(client, created);
@@ -209,7 +215,7 @@ export function withTimeout<T>(command: Promise<T>, ms: number, what: string): P
       () =>
         reject(
           new MicroservicesError(
-            'MS_QUEUE_PUBLISH_TIMEOUT',
+            CODES.MS_QUEUE_PUBLISH_TIMEOUT,
             `Redis did not answer ${what} within ${ms} ms${what === 'a publish' ? '; the message may have been delivered' : ''}`,
           ),
         ),

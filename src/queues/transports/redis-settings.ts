@@ -4,7 +4,7 @@
  * before the connection options are built, so ioredis never sees parameters it does not know.
  */
 import { hostname } from 'node:os';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { maskPassword } from '../../secrets.js';
 import type { TransportOptions } from './transport.js';
 
@@ -50,7 +50,7 @@ function positiveInteger(value: string | null, fallback: number, parameter: stri
   if (value === null) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) {
-    throw new MicroservicesError('MS_QUEUE_BAD_URL', `redis:// parameter "${parameter}" must be a whole number`);
+    throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, `redis:// parameter "${parameter}" must be a whole number`);
   }
   return parsed;
 }
@@ -60,7 +60,7 @@ function databaseOf(url: URL): number {
   if (path === '') return 0;
   const db = Number(path);
   if (!Number.isInteger(db) || db < 0) {
-    throw new MicroservicesError('MS_QUEUE_BAD_URL', `redis:// path must be a database number, not "/${path}"`);
+    throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, `redis:// path must be a database number, not "/${path}"`);
   }
   return db;
 }
@@ -74,7 +74,7 @@ function databaseOf(url: URL): number {
 export function parseRedisUrl(url: URL, options: RedisTransportOptions = {}): RedisTransportSettings {
   const query = url.searchParams;
   const minIdleMs = options.streams?.minIdleMs ?? positiveInteger(query.get('minIdleMs'), 30_000, 'minIdleMs');
-  if (minIdleMs < 1) throw new MicroservicesError('MS_QUEUE_BAD_URL', 'redis:// minIdleMs must be at least 1');
+  if (minIdleMs < 1) throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, 'redis:// minIdleMs must be at least 1');
   const streams: RedisStreamSettings = {
     prefix: query.get('prefix') ?? 'ms:',
     group: query.get('group') ?? 'microservices',

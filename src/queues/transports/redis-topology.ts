@@ -3,7 +3,7 @@
  * a publisher in another process routes by the same bindings. The transport also remembers what it declared,
  * to declare it again after the server comes back empty (a restart without persistence).
  */
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import type { RedisCommands } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import { DELETE_QUEUE, PURGE, runScript } from './redis-scripts.js';
@@ -58,7 +58,7 @@ export class RedisTopology {
       const existing = await redis.call('HGET', this.#keys.exchanges, name);
       if (existing !== null && String(existing) !== options.type) {
         throw new MicroservicesError(
-          'MS_QUEUE_EXCHANGE_MISMATCH',
+          CODES.MS_QUEUE_EXCHANGE_MISMATCH,
           `exchange "${name}" exists with type ${String(existing)}, not ${options.type}`,
         );
       }
@@ -72,9 +72,9 @@ export class RedisTopology {
       redis.call('HEXISTS', this.#keys.queues, queue),
     ]);
     if (Number(hasExchange) === 0) {
-      throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `no exchange "${exchange}" to bind to`);
+      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `no exchange "${exchange}" to bind to`);
     }
-    if (Number(hasQueue) === 0) throw new MicroservicesError('MS_QUEUE_NOT_FOUND', `no queue "${queue}" to bind`);
+    if (Number(hasQueue) === 0) throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `no queue "${queue}" to bind`);
     const binding = JSON.stringify([routingKey, queue]);
     await redis.call('SADD', this.#keys.bindings(exchange), binding);
     this.#declaredBindings.set(`${exchange}\u0000${binding}`, [queue, exchange, routingKey]);

@@ -6,7 +6,7 @@
  * See docs/transports/redis.md for the key layout, the URL parameters and the limits.
  */
 import { randomBytes } from 'node:crypto';
-import { MicroservicesError } from '../../errors.js';
+import { CODES, MicroservicesError } from '../../errors.js';
 import { getLogger, type Logger } from '../../logging.js';
 import { TransportEventEmitter } from './events.js';
 import { encodeEntry } from './redis-codec.js';
@@ -142,7 +142,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     if (this.#closed) return Promise.reject(closedError(this.name));
     // Fail fast while disconnected (no offline queue): the caller decides whether to retry (RELIABILITY B4).
     if (this.#publisher.status !== 'ready') {
-      return Promise.reject(new MicroservicesError('MS_QUEUE_NOT_CONNECTED', `${this.name} is not connected`));
+      return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`));
     }
     const keys = this.#keys;
     let fields: (string | Buffer)[];
@@ -274,17 +274,17 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
 }
 
 function closedError(name: string): MicroservicesError {
-  return new MicroservicesError('MS_QUEUE_CLOSED', `transport ${name} is closed`);
+  return new MicroservicesError(CODES.MS_QUEUE_CLOSED, `transport ${name} is closed`);
 }
 
 function checkRouted(count: number, target: PublishTarget): void {
   if (count === -1) {
-    throw new MicroservicesError('MS_QUEUE_UNKNOWN_EXCHANGE', `no exchange "${target.exchange}"`);
+    throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `no exchange "${target.exchange}"`);
   }
   if (count === 0) {
     const where = target.exchange === '' ? `queue "${target.routingKey}"` : `exchange "${target.exchange}"`;
     throw new MicroservicesError(
-      'MS_QUEUE_UNROUTABLE',
+      CODES.MS_QUEUE_UNROUTABLE,
       `${where} routed the message nowhere (key "${target.routingKey}")`,
     );
   }
