@@ -109,15 +109,15 @@ export class Microservice {
   readonly name: string;
   /** The Fastify instance underneath: register plugins and hooks here. */
   readonly fastify: FastifyInstance;
-  /** Resource records by rule string. */
-  readonly resources = new Map<string, ResourceRecord>();
-  readonly router = new Router();
+  /** Resource records by rule string; only `route()` writes them. */
+  readonly #resources = new Map<string, ResourceRecord>();
+  readonly #router = new Router();
   readonly maxJsonDepth: number;
   readonly protoPoisoning: ProtoPoisoning;
   readonly formLimits: FormLimits;
   readonly logger: Logger;
   debug: boolean;
-  closing = false;
+  #closing = false;
   private readonly appSchema: ResourceSchema | undefined;
   private readonly inResources: readonly string[];
   private readonly drainTimeout: number;
@@ -185,6 +185,14 @@ export class Microservice {
   }
 
   /**
+   * Resource records by rule string (the seed's `app.resources`), read-only.
+   * @example app.resources.get('/second/')?.methods; // ['GET', 'HEAD', 'POST', 'OPTIONS']
+   */
+  get resources(): ReadonlyMap<string, Readonly<ResourceRecord>> {
+    return this.#resources;
+  }
+
+  /**
    * Registers `handler` on `rule` (Werkzeug syntax: `<x>`, `<int:x>`, `<float:x>`, `<path:x>`, `<uuid:x>`,
    * `<any(a,b):x>`).
    * @example app.route('/second/<string:test>/', { methods: ['GET', 'POST'], resource: new ResourceMarker() }, (req) => req.params.test);
@@ -207,12 +215,12 @@ export class Microservice {
       schema: options.schema,
       contentTypes: options.contentTypes?.map((type) => type.toLowerCase()),
     };
-    const group = this.router.add(rule, methods, entry);
+    const group = this.#router.add(rule, methods, entry);
     this.#routes.add(group, methods, options);
     if (options.resource !== undefined) {
       const marker = options.resource instanceof ResourceMarker ? options.resource.options : options.resource;
       group.record = applyMarker(group.record, rule, marker, { schema: this.appSchema, inResources: this.inResources });
-      this.resources.set(rule, group.record);
+      this.#resources.set(rule, group.record);
     }
     if (group.record) {
       group.record.methods = [...group.allowed];
@@ -279,7 +287,7 @@ export class Microservice {
     options: UrlForOptions = {},
     origin = '',
   ): string {
-    const group = this.router.endpoints.get(endpoint);
+    const group = this.#router.endpoints.get(endpoint);
     if (!group) throw new BuildError(`Could not build a URL: no endpoint named "${endpoint}"`);
     const path = group.rule.build(params);
     return options.external ? `${origin}${path}` : path;
@@ -308,7 +316,7 @@ export class Microservice {
    * @example process.once('SIGTERM', () => app.close());
    */
   async close(): Promise<void> {
-    this.closing = true;
+    this.#closing = true;
     const timer = setTimeout(() => {
       this.logger.warn(`Drain timeout (${this.drainTimeout} ms) reached; closing the remaining connections`);
       this.fastify.server.closeAllConnections();
@@ -346,16 +354,16 @@ export class Microservice {
         return app.debug;
       },
       get closing() {
-        return app.closing;
+        return app.#closing;
       },
-      router: app.router,
+      router: app.#router,
       maxJsonDepth: app.maxJsonDepth,
       protoPoisoning: app.protoPoisoning,
       get formLimits() {
         return app.formLimits;
       },
       logger: app.logger,
-      records: () => app.resources.values(),
+      records: () => app.#resources.values(),
       urlFor: (endpoint, params, options, origin) => app.urlFor(endpoint, params, options, origin),
     };
   }
