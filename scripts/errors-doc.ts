@@ -119,7 +119,17 @@ try {
 }
 \`\`\`
 
-"When" says what raised the error; "What to do" is the caller's move. The tables follow the catalogue's order.
+"When" says what raised the error; "What to do" is the caller's move; "Raised with" is how code inside the
+toolkit makes it: \`ERRORS\` in \`src/errors.ts\` has one factory per code, keyed by the code, which returns the
+error (\`throw\` it) and takes the message and optionally \`{ status, cause }\`:
+
+\`\`\`ts
+import { ERRORS } from '../errors.js';
+
+throw ERRORS.MS_QUEUE_PUBLISH_FAILED(\`the broker refused the publish to "\${queue}"\`, { cause: error });
+\`\`\`
+
+The tables follow the catalogue's order.
 `;
 
 /** The whole page, from the families and the catalogue's texts. */
@@ -133,10 +143,10 @@ export function renderErrorsDoc(families: readonly CatalogueFamily[] = catalogue
       lines.push(`## ${group}`, '');
     }
     if (part) lines.push(`### ${group}: ${part}`, '');
-    lines.push('| Code | When | What to do |', '|---|---|---|');
+    lines.push('| Code | When | What to do | Raised with |', '|---|---|---|---|');
     for (const code of family.codes) {
       const entry = ERROR_CATALOGUE[code];
-      lines.push(`| \`${code}\` | ${cell(entry.when)} | ${cell(entry.action)} |`);
+      lines.push(`| \`${code}\` | ${cell(entry.when)} | ${cell(entry.action)} | \`ERRORS.${code}(message)\` |`);
     }
     lines.push('');
   }

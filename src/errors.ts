@@ -184,7 +184,8 @@ export class MicroservicesError extends Error {
   readonly status: number | undefined;
 
   /**
-   * @example throw new MicroservicesError('MS_QUEUE_CLOSED', 'the client is closed');
+   * Prefer the factory of the code, `ERRORS.MS_QUEUE_CLOSED(message)`, which gives the same error.
+   * @example throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'the client is closed');
    */
   constructor(code: ErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -193,3 +194,34 @@ export class MicroservicesError extends Error {
     this.status = options.status;
   }
 }
+
+/** What a factory of `ERRORS` takes besides the message. */
+export interface ErrorOptions {
+  /** The HTTP status the error maps to, where one applies. */
+  readonly status?: number;
+  /** The underlying error, passed through as `error.cause`. */
+  readonly cause?: unknown;
+}
+
+/** A `MicroservicesError` whose `code` is known to be `C`. */
+export type CodedError<C extends ErrorCode> = MicroservicesError & { readonly code: C };
+
+/** Makes the error of one code; it does not throw it. */
+export type ErrorFactory<C extends ErrorCode> = (message: string, options?: ErrorOptions) => CodedError<C>;
+
+/**
+ * A factory per catalogue code, keyed by the code itself (so a search for `MS_QUEUE_CLOSED` finds every place
+ * that raises it). Built from `ERROR_CATALOGUE`, so the keys are exactly the catalogue's codes: a code added
+ * there has its factory at once, and a code not listed there does not type-check.
+ * @example
+ * throw ERRORS.MS_QUEUE_CLOSED(`${name} is closed`);
+ * throw ERRORS.MS_QUEUE_PUBLISH_FAILED('the broker refused the publish', { cause: error });
+ */
+export const ERRORS = Object.freeze(
+  Object.fromEntries(
+    (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).map((code) => [
+      code,
+      (message: string, options?: ErrorOptions) => new MicroservicesError(code, message, options),
+    ]),
+  ),
+) as { readonly [C in ErrorCode]: ErrorFactory<C> };
