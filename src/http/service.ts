@@ -25,6 +25,7 @@ import { type RouteEntry, Router } from './router.js';
 import type { RuleParams } from './rule-params.js';
 import { BuildError } from './rules.js';
 import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
+import { durationOption } from './service-options.js';
 
 /**
  * Service options. Timeouts are in milliseconds.
@@ -45,13 +46,21 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
   readonly schema?: ResourceSchema | ResourceSchemaOptions;
   /** Default `inResources` of markers (the seed's `IN_RESOURCES`, `['methods', 'url']`). */
   readonly inResources?: readonly string[];
-  /** Time allowed for receiving a whole request (default 120 s). */
+  /** Time allowed for receiving a whole request, in ms (default 120 000). */
+  readonly requestTimeoutMs?: number;
+  /** Time allowed for receiving the request headers, in ms (default 60 000). */
+  readonly headersTimeoutMs?: number;
+  /** Idle keep-alive time in ms (default 72 000, longer than typical load-balancer idle timeouts). */
+  readonly keepAliveTimeoutMs?: number;
+  /** How long `close()` waits for in-flight requests before cutting connections, in ms (default 10 000). */
+  readonly drainTimeoutMs?: number;
+  /** @deprecated Use `requestTimeoutMs` (same value, in ms). */
   readonly requestTimeout?: number;
-  /** Time allowed for receiving the request headers (default 60 s). */
+  /** @deprecated Use `headersTimeoutMs` (same value, in ms). */
   readonly headersTimeout?: number;
-  /** Idle keep-alive time (default 72 s, longer than typical load-balancer idle timeouts). */
+  /** @deprecated Use `keepAliveTimeoutMs` (same value, in ms). */
   readonly keepAliveTimeout?: number;
-  /** How long `close()` waits for in-flight requests before cutting connections (default 10 s). */
+  /** @deprecated Use `drainTimeoutMs` (same value, in ms). */
   readonly drainTimeout?: number;
   /**
    * Trust `X-Forwarded-*` from these proxies (Fastify's `trustProxy`), so external URLs and the same-origin
@@ -137,14 +146,14 @@ export class Microservice {
         ? options.schema
         : new ResourceSchema(options.schema);
     this.inResources = options.inResources ?? ['methods', 'url'];
-    this.drainTimeout = options.drainTimeout ?? 10_000;
+    this.drainTimeout = durationOption(options, 'drainTimeoutMs') ?? 10_000;
     this.#view = this.dispatchView();
-    const requestTimeout = options.requestTimeout ?? 120_000;
+    const requestTimeout = durationOption(options, 'requestTimeoutMs') ?? 120_000;
     // Node requires headersTimeout <= requestTimeout unless the request timeout is off (0).
-    const wantedHeadersTimeout = options.headersTimeout ?? 60_000;
+    const wantedHeadersTimeout = durationOption(options, 'headersTimeoutMs') ?? 60_000;
     const headersTimeout = requestTimeout > 0 ? Math.min(wantedHeadersTimeout, requestTimeout) : wantedHeadersTimeout;
     const shortestTimeout = Math.min(...[headersTimeout, requestTimeout].filter((timeout) => timeout > 0), 120_000);
-    const keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+    const keepAliveTimeout = durationOption(options, 'keepAliveTimeoutMs') ?? 72_000;
     const trustProxy: boolean | string | string[] =
       typeof options.trustProxy === 'object' ? [...options.trustProxy] : (options.trustProxy ?? false);
     this.fastify = Fastify({
@@ -312,7 +321,7 @@ export class Microservice {
 
   /**
    * Stops accepting connections, lets in-flight requests finish (they get `Connection: close`) for up to
-   * `drainTimeout`, then cuts what is left.
+   * `drainTimeoutMs`, then cuts what is left.
    * @example process.once('SIGTERM', () => app.close());
    */
   async close(): Promise<void> {
