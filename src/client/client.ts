@@ -10,6 +10,7 @@ import { InvalidRequestError } from './errors.js';
 import { assertMethod, assertNoInjection, authorization, type HeaderMap, mergeHeaders } from './headers.js';
 import { checkTimeout, checkWhole, type ResolvedTimeouts, resolveTimeouts } from './option-checks.js';
 import type { ClientOptions, RequestOptions, VerbArguments } from './options.js';
+import { durationOption, givenName } from './renamed-options.js';
 import { Resource } from './resource.js';
 import { handleResponse, pythonTuple, type ResponseRules } from './response.js';
 import { isReplayable, type RetryPolicy, retryPolicy } from './retry.js';
@@ -127,11 +128,14 @@ class ClientCore {
       maxJsonDepth: checkWhole(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, 'maxJsonDepth', 1),
     };
     const defaultTimeout = { total: DEFAULT_TIMEOUT, headers: DEFAULT_TIMEOUT, body: DEFAULT_TIMEOUT };
-    this.#timeouts = resolveTimeouts(options.timeout, defaultTimeout);
+    this.#timeouts = resolveTimeouts(durationOption(options, 'timeoutMs'), defaultTimeout);
     this.#retry = retryPolicy(options.retry);
     this.#maxRedirects = checkWhole(options.maxRedirects ?? 5, 'maxRedirects', 0);
     this.#limits = {
-      connectTimeout: checkTimeout(options.connectTimeout ?? 10_000, 'connectTimeout'),
+      connectTimeout: checkTimeout(
+        durationOption(options, 'connectTimeoutMs') ?? 10_000,
+        givenName(options, 'connectTimeoutMs'),
+      ),
       maxResponseSize: checkWhole(options.maxResponseSize ?? 50 * 1024 * 1024, 'maxResponseSize', -1),
     };
     this.#headers = mergeHeaders({}, options.headers);
@@ -141,7 +145,10 @@ class ClientCore {
     this.#transport = new Transport(this.#parsed.origin, {
       ...this.#limits,
       connections: options.connections === undefined ? undefined : checkWhole(options.connections, 'connections', 1),
-      keepAliveTimeout: checkTimeout(options.keepAliveTimeout ?? 4_000, 'keepAliveTimeout'),
+      keepAliveTimeout: checkTimeout(
+        durationOption(options, 'keepAliveTimeoutMs') ?? 4_000,
+        givenName(options, 'keepAliveTimeoutMs'),
+      ),
     });
   }
 
@@ -185,7 +192,7 @@ class ClientCore {
   async sendUnder<T>(method: string, prefix: string, args: readonly unknown[]): Promise<T> {
     const { parts, options } = splitArguments(args);
     assertMethod(method);
-    const timeouts = resolveTimeouts(options?.timeout, this.#timeouts);
+    const timeouts = resolveTimeouts(durationOption(options, 'timeoutMs'), this.#timeouts);
     if (options?.params) assertNoInjection(options.params, 'params');
     if (options?.fragment) assertNoInjection(options.fragment, 'fragment');
     const resource = joinResource(prefix, buildResource(parts));

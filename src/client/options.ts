@@ -36,10 +36,16 @@ export interface RetryOptions {
   /** Further attempts after the first; 0 turns retries off. Default 2. */
   readonly retries?: number;
   /** The base of the exponential backoff, in ms. Default 100. */
-  readonly baseDelay?: number;
+  readonly baseDelayMs?: number;
   /** The most one backoff may wait, in ms. Default 5000. */
-  readonly maxDelay?: number;
+  readonly maxDelayMs?: number;
   /** A `Retry-After` longer than this (ms) is not waited for: the response is returned as it is. Default 30000. */
+  readonly maxRetryAfterMs?: number;
+  /** @deprecated Use `baseDelayMs` (same value, in ms). */
+  readonly baseDelay?: number;
+  /** @deprecated Use `maxDelayMs` (same value, in ms). */
+  readonly maxDelay?: number;
+  /** @deprecated Use `maxRetryAfterMs` (same value, in ms). */
   readonly maxRetryAfter?: number;
 }
 
@@ -69,12 +75,18 @@ export interface ClientOptions {
   /** Headers sent with every call (a call's own headers win). */
   readonly headers?: HeaderValues;
   /** Default per-call deadline (ms or phases). Default 60000 ms for each phase and the total. */
+  readonly timeoutMs?: number | Timeouts;
+  /** @deprecated Use `timeoutMs` (same value, in ms). */
   readonly timeout?: number | Timeouts;
   /** How long to wait for a TCP/TLS connection, in ms. Default 10000. */
+  readonly connectTimeoutMs?: number;
+  /** @deprecated Use `connectTimeoutMs` (same value, in ms). */
   readonly connectTimeout?: number;
   /** The most keep-alive connections per origin. Default: no limit (as undici). */
   readonly connections?: number;
   /** Idle time after which a pooled connection is closed, in ms. Default 4000 (shorter than Node's 5 s server default). */
+  readonly keepAliveTimeoutMs?: number;
+  /** @deprecated Use `keepAliveTimeoutMs` (same value, in ms). */
   readonly keepAliveTimeout?: number;
   /** The largest response body accepted, in bytes. Default 50 MiB; `-1` for no limit. */
   readonly maxResponseSize?: number;
@@ -105,6 +117,8 @@ export interface RequestOptions {
   /** Extra request headers; CR, LF or NUL in a value is refused before anything is sent. */
   readonly headers?: HeaderValues;
   /** Deadline in ms (the total), or per phase. Default: the client's (60 s). */
+  readonly timeoutMs?: number | Timeouts;
+  /** @deprecated Use `timeoutMs` (same value, in ms). */
   readonly timeout?: number | Timeouts;
   /** Abort the call; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;

@@ -5,6 +5,7 @@
  */
 import { checkDelay, checkWhole } from './option-checks.js';
 import type { RetryOptions } from './options.js';
+import { durationOption, givenName } from './renamed-options.js';
 
 /** Retry settings with every default filled in. */
 export interface RetryPolicy {
@@ -27,9 +28,18 @@ export function retryPolicy(options: RetryOptions | false | undefined, fallback?
   if (options === undefined) return base;
   return {
     retries: checkWhole(options.retries ?? base.retries, 'retry.retries', 0),
-    baseDelay: checkDelay(options.baseDelay ?? base.baseDelay, 'retry.baseDelay'),
-    maxDelay: checkDelay(options.maxDelay ?? base.maxDelay, 'retry.maxDelay'),
-    maxRetryAfter: checkDelay(options.maxRetryAfter ?? base.maxRetryAfter, 'retry.maxRetryAfter'),
+    baseDelay: checkDelay(
+      durationOption(options, 'baseDelayMs') ?? base.baseDelay,
+      `retry.${givenName(options, 'baseDelayMs')}`,
+    ),
+    maxDelay: checkDelay(
+      durationOption(options, 'maxDelayMs') ?? base.maxDelay,
+      `retry.${givenName(options, 'maxDelayMs')}`,
+    ),
+    maxRetryAfter: checkDelay(
+      durationOption(options, 'maxRetryAfterMs') ?? base.maxRetryAfter,
+      `retry.${givenName(options, 'maxRetryAfterMs')}`,
+    ),
   };
 }
 
