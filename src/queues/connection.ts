@@ -4,6 +4,7 @@
  * overridden by the environment variable `BROKER_URL`.
  */
 import { maskPassword } from '../secrets.js';
+import { heartbeatOptions } from './renamed-options.js';
 import { createTransport } from './transports/index.js';
 import type { Transport, TransportOptions } from './transports/transport.js';
 
@@ -13,6 +14,10 @@ export const DEFAULT_BROKER_URL = 'amqp://guest:guest@localhost:5672/';
 /** A connection URL plus transport options. */
 export interface ConnectionOptions extends TransportOptions {
   readonly url: string | URL;
+  /** Heartbeat interval in ms, rounded up to whole seconds (brokers negotiate heartbeats in seconds). Default 10 000. */
+  readonly heartbeatMs?: number;
+  /** @deprecated Use `heartbeatMs` (in ms: `heartbeatSeconds * 1000`). */
+  readonly heartbeatSeconds?: number;
 }
 
 export type Connection = string | URL | ConnectionOptions | Transport;
@@ -46,7 +51,7 @@ export function resolveConnection(connection: Connection | undefined, defaults: 
   } else {
     const { url: given, ...rest } = connection;
     url = given;
-    options = { ...defaults, ...rest };
+    options = heartbeatOptions({ ...defaults, ...rest });
   }
   return { displayName: maskPassword(String(url)), create: () => createTransport(url, options), owned: true };
 }

@@ -21,6 +21,7 @@ import {
   type NumberRule,
   TIMEOUT,
 } from './options.js';
+import { drainTimeoutMs, reconnectDelayMs } from './renamed-options.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
 
@@ -36,7 +37,10 @@ export interface MicroserviceOptions {
   readonly reconnect?: ReconnectOptions;
   /** The seed's switch: false makes a lost or refused connection final (same as `reconnect.enabled`). */
   readonly reconnectEnable?: boolean;
-  /** The seed's delay between connection attempts, in seconds (same as `reconnect.initialDelayMs / 1000`). */
+  /**
+   * The seed's delay between connection attempts, in seconds.
+   * @deprecated Use `reconnect.initialDelayMs` (in ms: `reconnectTimeout * 1000`).
+   */
   readonly reconnectTimeout?: number;
   /** Connect in the constructor (in the background). With false, `queue()` or `run()` connects. Default true. */
   readonly immediateConnect?: boolean;
@@ -44,6 +48,8 @@ export interface MicroserviceOptions {
   readonly name?: string;
   readonly logger?: Logger;
   /** How long `stop()` waits for running handlers, in ms. Default 10 000. */
+  readonly drainTimeoutMs?: number;
+  /** @deprecated Use `drainTimeoutMs` (same value, in ms). */
   readonly drainTimeout?: number;
   /** Retry policy for queues that set none. */
   readonly retry?: RetryOptions;
@@ -81,6 +87,7 @@ const SERVICE_OPTIONS = [
   'name',
   'logger',
   'drainTimeout',
+  'drainTimeoutMs',
   'retry',
   'parseJson',
 ];
@@ -94,6 +101,7 @@ function checkServiceOptions(options: MicroserviceOptions): void {
   assertNumber(where, 'workers', options.workers, { integer: true, min: 0, max: 10_000 });
   assertNumber(where, 'prefetchCount', options.prefetchCount, PREFETCH);
   assertNumber(where, 'drainTimeout', options.drainTimeout, DURATION);
+  assertNumber(where, 'drainTimeoutMs', options.drainTimeoutMs, DURATION);
   assertNumber(where, 'reconnectTimeout', options.reconnectTimeout, { min: 0, max: 2_147_483 });
   for (const flag of ['workersOverridePrefetch', 'reconnectEnable', 'immediateConnect'] as const) {
     assertBoolean(where, flag, options[flag]);
@@ -101,6 +109,8 @@ function checkServiceOptions(options: MicroserviceOptions): void {
   assertReconnect(where, options.reconnect);
   assertRetry(where, options.retry);
   assertFunction(where, 'parseJson', options.parseJson);
+  drainTimeoutMs(options);
+  reconnectDelayMs(options);
 }
 
 /** Refuses unknown and out-of-range queue options. */
@@ -133,7 +143,7 @@ function reconnectSettings(options: MicroserviceOptions): ReconnectOptions {
   return {
     ...options.reconnect,
     ...(options.reconnectEnable === undefined ? {} : { enabled: options.reconnectEnable }),
-    ...(options.reconnectTimeout === undefined ? {} : { initialDelayMs: options.reconnectTimeout * 1000 }),
+    ...(options.reconnectTimeout === undefined ? {} : { initialDelayMs: reconnectDelayMs(options) as number }),
   };
 }
 
@@ -263,7 +273,7 @@ export class Microservice {
   private async shutdown(): Promise<void> {
     this.logger.info('Try to stop microservice draining events');
     this.stopController.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, `${this.name} is stopping`));
-    const drainTimeout = this.options.drainTimeout ?? 10_000;
+    const drainTimeout = drainTimeoutMs(this.options) ?? 10_000;
     await Promise.all(
       [...this.queues.values()].map(async (queue) => {
         const subscription = await queue.subscription?.catch(() => undefined);
