@@ -123,18 +123,21 @@ export class HttpOps {
     });
   }
 
-  /** Listens on the configured port and host (options, then `PORT`/`HOST`, then 127.0.0.1:5000). */
-  start(): Promise<void> {
+  /**
+   * Listens on `where`, else the configured port and host (options, then `PORT`/`HOST`, then 127.0.0.1:5000);
+   * resolves with the address. A second call gives the first one's address.
+   */
+  start(where: { port?: number | undefined; host?: string | undefined } = {}): Promise<string> {
     this.#listening ??= (async () => {
       const env = readEnv();
       const address = await this.#host.listen({
-        port: this.#options.port ?? env.port ?? 5000,
-        host: this.#options.host ?? env.host ?? '127.0.0.1',
+        port: where.port ?? this.#options.port ?? env.port ?? 5000,
+        host: where.host ?? this.#options.host ?? env.host ?? '127.0.0.1',
       });
-      this.#host.logger.info(` * Running on ${address}/`);
+      this.#host.logger.info(` * Running on ${address}/ (Press CTRL+C to quit)`);
       return address;
     })();
-    return this.#listening.then(() => undefined);
+    return this.#listening;
   }
 
   /** Resolves once the service is listening (after `start()`), or once its plugins loaded (before). */

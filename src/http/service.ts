@@ -196,9 +196,12 @@ export class Microservice {
     return this.#ops.health;
   }
 
-  /** Listens on the `port`/`host` options (else `PORT`/`HOST`, else 127.0.0.1:5000). @example await app.start(); */
-  start(): Promise<void> {
-    return this.#ops.start();
+  /**
+   * Listens on `where`, else the `port`/`host` options, else `PORT`/`HOST`, else 127.0.0.1:5000; resolves with
+   * the address. @example const address = await app.start({ port: 0 });
+   */
+  start(where?: { port?: number; host?: string }): Promise<string> {
+    return this.#ops.start(where);
   }
 
   /** Resolves once listening (after `start()`). @example await app.ready(); */
