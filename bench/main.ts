@@ -15,6 +15,7 @@ import { type ReportSection, renderReport } from './lib/report.js';
 import type { TargetCheck } from './lib/targets.js';
 import { renderMemorySection } from './memory/report.js';
 import { runMemorySuite } from './memory/suite.js';
+import { opsTargets, renderOpsSection, runOpsSuite } from './ops/suite.js';
 import { queueTargets, renderQueueSection } from './queues/report.js';
 import { runQueueSuite } from './queues/suite.js';
 
@@ -63,6 +64,13 @@ async function main(): Promise<void> {
     const series = await runMemorySuite(profile, log);
     sections.push({ title: 'Memory', body: renderMemorySection(series, profile.quick) });
     noteFailures('memory', series);
+  }
+
+  if (options.sections.includes('ops')) {
+    const rows = await runOpsSuite(profile, log);
+    sections.push({ title: 'Operations cost', body: renderOpsSection(rows, profile.httpConnections) });
+    targets.push(...opsTargets(rows));
+    noteFailures('ops', rows);
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

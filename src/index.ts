@@ -8,11 +8,13 @@
  * const app = new HttpService('notes');
  * const worker = new QueueService({ connection: 'memory://notes' });
  *
- * `runParts` is the root-level orchestrator of the shared lifecycle (`run` at the root stays the HTTP runner).
+ * `run(...parts, options)` is the root-level orchestrator of the shared lifecycle (`runParts` is its core);
+ * `microservices-ts/http`'s `run(app, { port })` stays the one-service runner.
  */
 export { HttpClient, ResponseError } from './client/index.js';
+export { type EnvConfig, readEnv } from './config/env.js';
 export { MicroservicesError } from './errors.js';
-export { HttpService, ResourceMarker, ResourceSchema, run } from './http/index.js';
+export { HttpService, ResourceMarker, ResourceSchema } from './http/index.js';
 export {
   type CloseHook,
   closeablePart,
@@ -44,12 +46,15 @@ export {
   type HealthReport,
   type HttpRequestSample,
   type Metrics,
+  type MetricsOption,
   type MetricsOptions,
   type MetricsRecorder,
   NOOP_METRICS,
   type OpsServer,
   type OpsServerOptions,
+  processMetrics,
   startOpsServer,
 } from './ops/index.js';
 export { QueueClient, QueueService } from './queues/index.js';
+export { type RunOptions, run } from './run.js';
 export { maskPassword } from './secrets.js';

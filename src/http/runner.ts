@@ -1,7 +1,10 @@
 /**
- * `run(app)`: the seed's `base_run`. Listens (default http://127.0.0.1:5000/), prints where, and on SIGINT or
- * SIGTERM drains in-flight requests before the process exits.
+ * `run(app)` from `microservices-ts/http`: the seed's `base_run`. Listens (default `PORT`/`HOST`, else
+ * http://127.0.0.1:5000/), prints where, resolves with the address, and on SIGINT or SIGTERM drains in-flight
+ * requests through the shared lifecycle (readiness 503 first). It runs one HTTP service; the root entry
+ * point's `run(...parts)` runs any mix of parts and resolves with a handle instead.
  */
+import { runParts } from '../lifecycle/run-parts.js';
 import type { Microservice } from './service.js';
 
 /**
@@ -13,8 +16,14 @@ export interface RunOptions {
   readonly host?: string;
   /** Debug mode: error details in responses and one log line per request. */
   readonly debug?: boolean;
-  /** Exit the process after a signal-triggered drain (default true). */
+  /**
+   * Opt in to `process.exit` once a signal-triggered drain ends (with 0, or 1 when it failed or ran past the
+   * deadline). Default false: the process ends by itself once nothing else keeps it alive, and
+   * `process.exitCode` carries the outcome.
+   */
   readonly exitOnSignal?: boolean;
+  /** How long the drain may take before the outcome counts as failed. Default `SHUTDOWN_TIMEOUT_MS`, else 10 s. */
+  readonly drainTimeoutMs?: number;
 }
 
 /**
@@ -23,23 +32,29 @@ export interface RunOptions {
  */
 export async function run(app: Microservice, options: RunOptions = {}): Promise<string> {
   if (options.debug !== undefined) app.debug = options.debug;
-  const address = await app.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
-  app.logger.info(` * Running on ${address}/ (Press CTRL+C to quit)`);
-  const stop = (signal: NodeJS.Signals): void => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    app.logger.info(`${signal} received: draining in-flight requests`);
-    app.close().then(
-      () => {
-        if (options.exitOnSignal !== false) process.exit(0);
+  let address = '';
+  const handle = await runParts(
+    {
+      kind: app.kind,
+      name: app.name,
+      start: async () => {
+        address = await app.start({
+          ...(options.port === undefined ? {} : { port: options.port }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+        });
       },
-      (error: unknown) => {
-        app.logger.error(`Error while closing: ${String(error)}`);
-        if (options.exitOnSignal !== false) process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+      ready: () => app.ready(),
+      stop: (context) => app.stop(context),
+      onClose: (fn) => app.onClose(fn),
+    },
+    {
+      exitOnSignal: options.exitOnSignal === true,
+      ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
+      onDraining: () => app.logger.info('signal received: draining in-flight requests'),
+    },
+  );
+  void handle.stopped.then((result) => {
+    if (result.reason !== 'stopped') process.exitCode = result.code;
+  });
   return address;
 }

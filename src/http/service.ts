@@ -11,13 +11,16 @@ import Fastify, {
   type InjectOptions,
   type LightMyRequestResponse,
 } from 'fastify';
+import type { CloseHook, StopContext } from '../lifecycle/part.js';
 import { getLogger, type Logger } from '../logging.js';
+import type { HealthRegistry } from '../ops/health.js';
 import { type ConnectionLimits, limitConnections } from './connections.js';
 import type { DispatchService } from './dispatch.js';
 import { renderFastifyError } from './fastify-errors.js';
 import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
+import { HttpOps, type HttpOpsOptions } from './ops.js';
 import type { FormLimits } from './parsing.js';
 import type { HttpRequest, UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
@@ -31,7 +34,7 @@ import { durationOption } from './service-options.js';
  * Service options. Timeouts are in milliseconds.
  * @example new Microservice('notes', { bodyLimit: 64 * 1024, schema: { statusCode: 'status' } });
  */
-export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
+export interface MicroserviceOptions extends HostOptions, ConnectionLimits, HttpOpsOptions {
   /** Show error details (stack traces, why a handler failed) and log one line per request. */
   readonly debug?: boolean;
   /** Largest accepted request body in bytes (default 1 MiB); larger gives 413 before the body is read. */
@@ -133,6 +136,9 @@ export class Microservice {
   private requestLogInstalled = false;
   readonly #view: DispatchService;
   readonly #routes: FastifyRoutes;
+  /** Its place in `run(...)`'s order (a lifecycle `Part`). */
+  readonly kind = 'http' as const;
+  readonly #ops: HttpOps;
 
   constructor(name = 'microservice', options: MicroserviceOptions = {}) {
     this.name = name;
@@ -191,6 +197,35 @@ export class Microservice {
     installHostPolicy(this.fastify, options);
     limitConnections(this.fastify.server, options);
     if (this.debug) this.installRequestLog();
+    this.#ops = new HttpOps(this, options);
+  }
+
+  /** Liveness and readiness behind `/healthz` and `/readyz`. @example app.health.check('db', () => pool.ping()); */
+  get health(): HealthRegistry {
+    return this.#ops.health;
+  }
+
+  /**
+   * Listens on `where`, else the `port`/`host` options, else `PORT`/`HOST`, else 127.0.0.1:5000; resolves with
+   * the address. @example const address = await app.start({ port: 0 });
+   */
+  start(where?: { port?: number; host?: string }): Promise<string> {
+    return this.#ops.start(where);
+  }
+
+  /** Resolves once listening (after `start()`). @example await app.ready(); */
+  ready(): Promise<void> {
+    return this.#ops.ready();
+  }
+
+  /** Readiness 503, then stop accepting and drain (cut at `context.deadline`). @example await app.stop(); */
+  stop(context?: StopContext): Promise<void> {
+    return this.#ops.stop(context);
+  }
+
+  /** Runs `fn` when the service closes (after the drain). @example app.onClose(() => pool.end()); */
+  onClose(fn: CloseHook): void {
+    this.#ops.onClose(fn);
   }
 
   /**

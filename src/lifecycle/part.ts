@@ -41,7 +41,7 @@ export interface Part {
   readonly kind: PartKind;
   /** A name for logs (never a URL with a password in it). */
   readonly name?: string;
-  start(): Promise<void>;
+  start(): Promise<unknown>;
   ready(): Promise<void>;
   stop(context: StopContext): Promise<void>;
   onClose(fn: CloseHook): void;

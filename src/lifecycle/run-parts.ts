@@ -4,6 +4,7 @@
  * deadline. It never calls `process.exit` unless the caller opted in.
  */
 import { constants } from 'node:os';
+import { readEnv } from '../config/env.js';
 import { CODES, MicroservicesError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { type CloseHook, isPart, kindRank, type Part } from './part.js';
@@ -11,7 +12,7 @@ import { onSignals } from './signals.js';
 
 /** Options of {@link runParts}; pass them as the last argument. */
 export interface RunPartsOptions {
-  /** How long the whole stop sequence may take before the exit code turns non-zero. Default 10 000 ms. */
+  /** How long the whole stop sequence may take before the exit code turns non-zero. Default `SHUTDOWN_TIMEOUT_MS`, else 10 000 ms. */
   readonly drainTimeoutMs?: number;
   /** After the deadline, how long the remaining parts and hooks still get to close. Default 1 000 ms. */
   readonly closeGraceMs?: number;
@@ -98,7 +99,7 @@ class PartsRun {
   constructor(parts: readonly Part[], options: RunPartsOptions) {
     this.#parts = parts;
     this.#options = options;
-    this.#drainMs = checkMs('drainTimeoutMs', options.drainTimeoutMs, 10_000);
+    this.#drainMs = checkMs('drainTimeoutMs', options.drainTimeoutMs ?? readEnv().shutdownTimeoutMs, 10_000);
     this.#graceMs = checkMs('closeGraceMs', options.closeGraceMs, 1_000);
     const hooks = options.onClose;
     if (typeof hooks === 'function') this.#hooks.push(hooks);

@@ -91,6 +91,8 @@ function checkName(name: string): void {
 export class HealthRegistry {
   readonly #checks = new Map<string, Registered>();
   readonly #connections = new Map<string, ConnectionState>();
+  /** Other parts' registries whose readiness counts here (an HTTP service's `/readyz` covers the queue worker). */
+  readonly #included = new Set<HealthRegistry>();
   #draining = false;
   #starting = false;
 
@@ -134,6 +136,15 @@ export class HealthRegistry {
     this.#starting = starting;
   }
 
+  /**
+   * Makes `other`'s readiness (its connections, checks, starting and draining) count in this one's; cycles
+   * and repeats are harmless. `run(...)` uses it so every HTTP part's `/readyz` covers the queue parts too.
+   * @example app.health.include(worker.health);
+   */
+  include(other: HealthRegistry): void {
+    if (other !== this) this.#included.add(other);
+  }
+
   /** True while draining. */
   get draining(): boolean {
     return this.#draining;
@@ -146,6 +157,11 @@ export class HealthRegistry {
 
   /** Readiness: starting, draining, every connection and every check. */
   async readiness(): Promise<HealthReport> {
+    return report(await this.#readinessChecks(new Set()));
+  }
+
+  async #readinessChecks(seen: Set<HealthRegistry>): Promise<HealthCheckResult[]> {
+    seen.add(this);
     const checks: HealthCheckResult[] = [];
     if (this.#starting) checks.push({ name: 'starting', ok: false, detail: 'starting' });
     if (this.#draining) checks.push({ name: 'draining', ok: false, detail: 'shutting down' });
@@ -153,7 +169,14 @@ export class HealthRegistry {
       checks.push(state === 'up' ? { name, ok: true } : { name, ok: false, detail: state });
     }
     checks.push(...(await this.#run(() => true)));
-    return report(checks);
+    for (const other of this.#included) {
+      if (seen.has(other)) continue;
+      for (const check of await other.#readinessChecks(seen)) {
+        // Starting and draining are one fact for the process: listed once.
+        if (!checks.some((each) => each.name === check.name && each.ok === check.ok)) checks.push(check);
+      }
+    }
+    return checks;
   }
 
   #run(filter: (entry: Registered) => boolean): Promise<HealthCheckResult[]> {

@@ -16,3 +16,4 @@ export {
   NOOP_METRICS,
 } from './metrics.js';
 export { type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
+export { type MetricsOption, processMetrics } from './shared-metrics.js';

@@ -5,14 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CODES, MicroservicesError } from '../errors.js';
+import type { CloseHook } from '../lifecycle/part.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
+import type { HealthRegistry } from '../ops/health.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
+import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
 import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
-export interface ClientOptions {
+export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'> {
   /** A URL, `{url, ...transportOptions}` or a Transport. Default `BROKER_URL` or `amqp://guest:guest@localhost:5672/`. */
   readonly connection?: Connection;
   /** Display name; default `<client: URL-with-masked-password>`. */
@@ -105,7 +108,7 @@ export interface DeclareExchangeOptions {
   readonly arguments?: Readonly<Record<string, unknown>>;
 }
 
-const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs'];
+const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs', ...QUEUE_OPS_OPTIONS.slice(0, 2)];
 const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
 const EXCHANGE_TYPES: readonly string[] = ['direct', 'fanout', 'topic'];
 
@@ -149,6 +152,9 @@ export class Client {
   private opening: Promise<Transport> | undefined;
   private readonly connecting = new AbortController();
   private closed = false;
+  /** Its place in `run(...)`'s order (a lifecycle `Part`): started first, closed last. */
+  readonly kind = 'client' as const;
+  readonly #ops: QueueOps;
 
   constructor(options: ClientOptions | Connection = {}) {
     const resolved: ClientOptions =
@@ -164,6 +170,33 @@ export class Client {
     this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
     this.logger = instanceLogger(this, resolved.logger ?? getLogger('microservices.queues.client'));
     this.logger.debug('built');
+    this.#ops = new QueueOps('client', this.connection.displayName, resolved);
+  }
+
+  /** Readiness (the broker connection). @example app.health.include(events.health); */
+  get health(): HealthRegistry {
+    return this.#ops.health;
+  }
+
+  /** Connects (clients also connect on their first publish). @example await events.start(); */
+  async start(): Promise<void> {
+    await this.#ops.start();
+    await this.open();
+  }
+
+  /** Resolves once connected. @example await events.ready(); */
+  async ready(): Promise<void> {
+    await this.open();
+  }
+
+  /** The lifecycle name of `close()`: waits for pending publishes, then closes. @example await events.stop(); */
+  async stop(): Promise<void> {
+    await this.close();
+  }
+
+  /** Runs `fn` after the client closed. @example events.onClose(() => console.log('closed')); */
+  onClose(fn: CloseHook): void {
+    this.#ops.onClose(fn);
   }
 
   toString(): string {
@@ -266,6 +299,7 @@ export class Client {
     await this.opening?.catch(() => undefined);
     const transport = this.created;
     if (transport && this.connection.owned) await transport.close();
+    await this.#ops.closed();
   }
 
   private send(
@@ -284,7 +318,12 @@ export class Client {
     const options = this.publishOptions(properties);
     const transport = this.transport;
     // The hot path: once connected, publish without an extra await.
-    if (transport && !check) return transport.publish({ exchange, routingKey }, message, options);
+    if (transport && !check) {
+      const publishing = transport.publish({ exchange, routingKey }, message, options);
+      return this.#ops.metrics.enabled
+        ? observePublish(this.#ops.metrics, exchange || routingKey, publishing)
+        : publishing;
+    }
     return this.publishWithin({ exchange, routingKey }, message, options, check);
   }
 
@@ -355,7 +394,7 @@ export class Client {
   private open(): Promise<Transport> {
     if (this.closed) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
     this.opening ??= (async () => {
-      this.created ??= await this.connection.create();
+      this.created ??= this.#ops.watch(await this.connection.create());
       const transport = this.created;
       try {
         await transport.connect(this.connecting.signal);

@@ -5,9 +5,11 @@
  */
 import { CODES, MicroservicesError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import type { MetricsRecorder } from '../ops/metrics.js';
 import { type DecodeOptions, decodePayload, type Payload } from './codec.js';
 import { type HandlerContext, QueueMessage, type QueueRule } from './context.js';
 import { describeFailure } from './failure.js';
+import { failureSettled, type HandlerProbe, handlerBegan, handlerFailed } from './ops.js';
 import { type FailureReason, failureNack } from './retry.js';
 import type { BackoffOptions } from './transports/backoff.js';
 import { Deque } from './transports/deque.js';
@@ -29,6 +31,8 @@ export interface RunnerSettings {
   readonly retry: { maxRetries: number; backoff: BackoffOptions };
   /** Replaces JSON.parse for JSON bodies (e.g. a BigInt-safe parser). */
   readonly parseJson?: ((text: string) => unknown) | undefined;
+  /** Consumed, failed, retried and dead-lettered counts, handler duration, in-flight handlers. */
+  readonly metrics?: MetricsRecorder | undefined;
 }
 
 /** One handler call in flight. Its context is the object the handler sees. */
@@ -37,6 +41,7 @@ class Execution implements HandlerContext {
   /** Set when timeoutMs passed: the message is settled, but the worker slot stays taken until the handler ends. */
   timedOut = false;
   timer: NodeJS.Timeout | undefined;
+  probe: HandlerProbe | undefined;
   private controller: AbortController | undefined;
   private queueMessage: QueueMessage | undefined;
 
@@ -182,6 +187,7 @@ export class HandlerRunner {
     const execution = new Execution(delivery, payload, this.rule);
     this.active += 1;
     this.inFlight.add(execution);
+    execution.probe = handlerBegan(this.settings.metrics, this.rule.name);
     let result: unknown;
     try {
       result = this.rule.handler(payload, execution);
@@ -238,6 +244,7 @@ export class HandlerRunner {
       return;
     }
     this.finish(execution);
+    handlerFailed(this.settings.metrics, this.rule.name);
     this.rule.logger.error(
       `Something happened in user handler (attempt ${execution.attempt}): ${describeFailure(error).detail}`,
     );
@@ -247,6 +254,7 @@ export class HandlerRunner {
 
   private async settleFailure(delivery: Delivery, error: unknown, reason: FailureReason): Promise<void> {
     const nack = failureNack(error, delivery.deliveryCount, reason, this.rule.name, this.settings.retry);
+    failureSettled(this.settings.metrics, this.rule.name, nack.requeue === true);
     if (!nack.requeue) this.rule.logger.error(`message dead-lettered after ${delivery.deliveryCount} attempt(s)`);
     try {
       const settled = await delivery.nack(nack);
@@ -270,6 +278,7 @@ export class HandlerRunner {
 
   private finish(execution: Execution): void {
     execution.done = true;
+    execution.probe?.();
     if (execution.timer) clearTimeout(execution.timer);
     this.inFlight.delete(execution);
     // A timed-out handler keeps its slot until it really ends (releaseLate).

@@ -4,11 +4,14 @@
  * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
  */
 import { CODES, MicroservicesError } from '../errors.js';
+import type { CloseHook } from '../lifecycle/part.js';
 import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
+import type { HealthRegistry } from '../ops/health.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
 import { describeFailure } from './failure.js';
 import { HandlerRunner } from './handler-runner.js';
+import { QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import {
   assertBoolean,
   assertFunction,
@@ -25,7 +28,7 @@ import { drainTimeoutMs, reconnectDelayMs } from './renamed-options.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
 
-export interface MicroserviceOptions {
+export interface MicroserviceOptions extends QueueOpsOptions {
   /** A URL, `{url, ...transportOptions}` or a Transport. Default `BROKER_URL` or `amqp://guest:guest@localhost:5672/`. */
   readonly connection?: Connection;
   /** Run up to this many handlers at once per queue (default 1, as the seed without workers). */
@@ -90,6 +93,7 @@ const SERVICE_OPTIONS = [
   'drainTimeoutMs',
   'retry',
   'parseJson',
+  ...QUEUE_OPS_OPTIONS,
 ];
 const QUEUE_OPTIONS = ['autoack', 'prefetchCount', 'retry', 'deadLetter', 'timeoutMs', 'raw', 'parseJson'];
 const PREFETCH: NumberRule = { integer: true, min: 0, max: 65_535 };
@@ -172,6 +176,9 @@ export class Microservice {
   private readonly stoppedSignal = new Promise<void>((resolve) => {
     this.resolveStopped = resolve;
   });
+  /** Its place in `run(...)`'s order (a lifecycle `Part`). */
+  readonly kind = 'queue-service' as const;
+  readonly #ops: QueueOps;
 
   constructor(options: MicroserviceOptions | string = {}) {
     this.options = typeof options === 'string' ? { connection: options } : options;
@@ -179,7 +186,29 @@ export class Microservice {
     this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
     this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
     this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
+    this.#ops = new QueueOps('queue-service', this.connection.displayName, this.options);
     if (this.options.immediateConnect ?? true) void this.connect().catch(() => {});
+  }
+
+  /** Readiness (the broker connection) behind `/readyz`. @example worker.health.check('db', () => pool.ping()); */
+  get health(): HealthRegistry {
+    return this.#ops.health;
+  }
+
+  /**
+   * Starts consuming and resolves once connected and subscribed (`run()` resolves only after `stop()`); with
+   * `ops`, also starts the ops listener. @example await worker.start();
+   */
+  async start(): Promise<void> {
+    await this.#ops.start();
+    this.startConsuming();
+    await this.ready();
+    await Promise.all([...this.queues.values()].map((queue) => queue.subscription));
+  }
+
+  /** Runs `fn` once the service stopped (after the drain). @example worker.onClose(() => pool.end()); */
+  onClose(fn: CloseHook): void {
+    this.#ops.onClose(fn);
   }
 
   /** True once `stop()` has finished. */
@@ -236,6 +265,7 @@ export class Microservice {
    */
   async run(options: { debug?: boolean } = {}): Promise<void> {
     if (options.debug) setLogging('debug');
+    await this.#ops.start();
     this.startConsuming();
     await this.stoppedSignal;
     if (this.fatal !== undefined) throw this.fatal;
@@ -272,6 +302,7 @@ export class Microservice {
 
   private async shutdown(): Promise<void> {
     this.logger.info('Try to stop microservice draining events');
+    this.#ops.draining();
     this.stopController.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, `${this.name} is stopping`));
     const drainTimeout = drainTimeoutMs(this.options) ?? 10_000;
     await Promise.all(
@@ -285,6 +316,7 @@ export class Microservice {
     if (transport && this.connection.owned) {
       await transport.close().catch((error: unknown) => this.logger.warn(`close failed: ${String(error)}`));
     }
+    await this.#ops.closed().catch((error: unknown) => this.logger.warn(`onClose failed: ${String(error)}`));
     this.isStopped = true;
     this.logger.info('Stopped draining events.');
     this.resolveStopped();
@@ -328,6 +360,7 @@ export class Microservice {
 
   /** Logs the transport's connection events the way the seed did ("Connection error, cause: … Reconnecting..."). */
   private watch(transport: Transport): Transport {
+    this.#ops.watch(transport);
     let cause = 'the connection was lost';
     transport.on('disconnected', (error) => {
       if (error) cause = error.message;
@@ -376,6 +409,7 @@ export class Microservice {
       raw: ruleOptions.raw ?? false,
       retry: resolveRetry(ruleOptions.retry ?? this.options.retry),
       parseJson: ruleOptions.parseJson ?? this.options.parseJson,
+      metrics: this.#ops.metrics,
     });
     queue.runner = runner;
     queue.subscription = (async () => {
