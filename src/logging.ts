@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import { destination, type LogFormat } from './logging/destination.js';
-import { boundLogger, isPinoLike as takesFields, type LogFields } from './logging/fields.js';
+import { boundLogger, type LogFields, isPinoLike as takesFields } from './logging/fields.js';
 
 export type { LogFormat } from './logging/destination.js';
 export type { LogFields } from './logging/fields.js';

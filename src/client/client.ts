@@ -3,7 +3,8 @@
  * the JSON result (or `result[key]`) by the seed's rules. See docs/client.md.
  */
 import { DEFAULT_MAX_JSON_DEPTH } from '../internal/json.js';
-import { getLogger, type InstanceLogger, instanceLogger, type Logger } from '../logging.js';
+import { contextLogger, getLogger, type InstanceLogger, type Logger } from '../logging.js';
+import { tracedClientCall } from '../ops/tracing/index.js';
 import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
@@ -85,7 +86,7 @@ class ClientCore {
   readonly keepBlankValues: boolean;
   /** `<client: ENDPOINT>` with the password masked, unless a name was given. */
   readonly name: string;
-  /** The client's logger; every line is prefixed with the client's name. */
+  /** The client's logger: lines carry the client's name as `client` (a string-only logger gets it as a prefix). */
   readonly logger: InstanceLogger;
 
   readonly #parsed: ParsedEndpoint;
@@ -115,7 +116,7 @@ class ClientCore {
     this.keepBlankValues = keepBlankValues;
     this.name = options.name ?? `<client: ${maskPassword(endpoint)}>`;
     const logger = options.logger ?? getLogger('microservices.http.client');
-    this.logger = instanceLogger(this, logger);
+    this.logger = contextLogger(logger, { client: this.name }, this);
     this.#levelEnabled = levelCheck(logger);
     this.#urls = new UrlBuilder(this.#parsed, this.closeSlash, keepBlankValues);
     this.#rules = {
@@ -191,30 +192,32 @@ class ClientCore {
     const resource = joinResource(prefix, buildResource(parts));
     const url = this.#urls.build(parts, options, resource);
     if (this.#levelEnabled('debug')) this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
-    if (this.#levelEnabled('info')) this.logger.info(`Request ${method} for ${url.logUrl}`);
+    if (this.#levelEnabled('debug')) this.logger.debug(`Request ${method} for ${url.logUrl}`);
     const { headers, body } = await this.#prepare(options);
-    const raw = await sendRequest(
-      this.#transport,
-      {
-        origin: this.#parsed.origin,
-        target: url.target,
-        method,
-        headers,
-        body,
-        logUrl: url.logUrl,
-        signal: options?.signal,
-        totalTimeout: timeouts.total,
-        headersTimeout: timeouts.headers,
-        bodyTimeout: timeouts.body,
-        retry: options?.retry === undefined ? this.#retry : retryPolicy(options.retry, this.#retry),
-        replayable: isReplayable(method, options?.idempotencyKey),
-        maxRedirects:
-          options?.maxRedirects === undefined
-            ? this.#maxRedirects
-            : checkWhole(options.maxRedirects, 'maxRedirects', 0),
-      },
-      this.#limits,
-      this.logger,
+    const raw = await tracedClientCall(method, url.logUrl, headers, (traced) =>
+      sendRequest(
+        this.#transport,
+        {
+          origin: this.#parsed.origin,
+          target: url.target,
+          method,
+          headers: traced,
+          body,
+          logUrl: url.logUrl,
+          signal: options?.signal,
+          totalTimeout: timeouts.total,
+          headersTimeout: timeouts.headers,
+          bodyTimeout: timeouts.body,
+          retry: options?.retry === undefined ? this.#retry : retryPolicy(options.retry, this.#retry),
+          replayable: isReplayable(method, options?.idempotencyKey),
+          maxRedirects:
+            options?.maxRedirects === undefined
+              ? this.#maxRedirects
+              : checkWhole(options.maxRedirects, 'maxRedirects', 0),
+        },
+        this.#limits,
+        this.logger,
+      ),
     );
     const key = options?.key ?? options?.responseKey ?? undefined;
     return this.handleResponse(raw, key, url.logUrl) as T;

@@ -2,6 +2,7 @@
  * `run(app)`: the seed's `base_run`. Listens (default http://127.0.0.1:5000/), prints where, and on SIGINT or
  * SIGTERM drains in-flight requests before the process exits.
  */
+import { logWith } from '../logging/fields.js';
 import type { Microservice } from './service.js';
 
 /**
@@ -11,8 +12,10 @@ import type { Microservice } from './service.js';
 export interface RunOptions {
   readonly port?: number;
   readonly host?: string;
-  /** Debug mode: error details in responses and one log line per request. */
+  /** Debug mode (see `MicroserviceOptions.debug`). */
   readonly debug?: boolean;
+  /** Stack traces in 500 responses (see `MicroserviceOptions.exposeErrors`). */
+  readonly exposeErrors?: boolean;
   /** Exit the process after a signal-triggered drain (default true). */
   readonly exitOnSignal?: boolean;
 }
@@ -23,6 +26,7 @@ export interface RunOptions {
  */
 export async function run(app: Microservice, options: RunOptions = {}): Promise<string> {
   if (options.debug !== undefined) app.debug = options.debug;
+  if (options.exposeErrors !== undefined) app.exposeErrors = options.exposeErrors;
   const address = await app.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
   app.logger.info(` * Running on ${address}/ (Press CTRL+C to quit)`);
   const stop = (signal: NodeJS.Signals): void => {
@@ -34,7 +38,7 @@ export async function run(app: Microservice, options: RunOptions = {}): Promise<
         if (options.exitOnSignal !== false) process.exit(0);
       },
       (error: unknown) => {
-        app.logger.error(`Error while closing: ${String(error)}`);
+        logWith(app.logger, 'error', { err: error }, 'Error while closing');
         if (options.exitOnSignal !== false) process.exit(1);
       },
     );

@@ -34,8 +34,16 @@ export function logWith(logger: Logger, level: Level, fields: LogFields, message
     logger.error(message, fields);
     return;
   }
-  if (isPinoLike(logger)) (method as unknown as (fields: LogFields, message: string) => void).call(logger, fields, message);
-  else method.call(logger, message, fields);
+  if (isPinoLike(logger)) {
+    (method as unknown as (fields: LogFields, message: string) => void).call(logger, fields, message);
+    return;
+  }
+  // A string-only logger has nowhere else to put the error: its stack goes into the line, as the seed's did.
+  const { err, ...rest } = fields;
+  const line =
+    err === undefined ? message : `${message}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+  if (Object.keys(rest).length === 0) method.call(logger, line);
+  else method.call(logger, line, rest);
 }
 
 /** Whether `level` is on; a logger that cannot say is assumed on. */

@@ -4,7 +4,8 @@
  * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
  */
 import { CODES, MicroservicesError } from '../errors.js';
-import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
+import { logWith } from '../logging/fields.js';
+import { contextLogger, getLogger, type Logger, setLogging } from '../logging.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
 import { describeFailure } from './failure.js';
@@ -42,6 +43,7 @@ export interface MicroserviceOptions {
   readonly immediateConnect?: boolean;
   /** Display name; default `<microservice: URL-with-masked-password>`. */
   readonly name?: string;
+  /** Any pino-compatible logger; lines carry `service`, and in handlers `queue`, `messageId`, `attempt`. */
   readonly logger?: Logger;
   /** How long `stop()` waits for running handlers, in ms. Default 10 000. */
   readonly drainTimeout?: number;
@@ -168,7 +170,11 @@ export class Microservice {
     checkServiceOptions(this.options);
     this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
     this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
-    this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
+    this.logger = contextLogger(
+      this.options.logger ?? getLogger('microservices.queues.service'),
+      { service: this.name },
+      this,
+    );
     if (this.options.immediateConnect ?? true) void this.connect().catch(() => {});
   }
 
@@ -199,7 +205,7 @@ export class Microservice {
       handler: handler as QueueHandler,
       autoack: options.autoack ?? true,
       options: { ...options },
-      logger: instanceLogger({ toString: () => `<queue: ${name}>` }, this.logger),
+      logger: contextLogger(this.logger, { queue: name }, { toString: () => `<queue: ${name}>` }),
       toString: () => `<queue: ${name}>`,
     };
     const registered: RegisteredQueue = { rule, options };
@@ -267,13 +273,15 @@ export class Microservice {
     await Promise.all(
       [...this.queues.values()].map(async (queue) => {
         const subscription = await queue.subscription?.catch(() => undefined);
-        await subscription?.cancel().catch((error: unknown) => this.logger.warn(`cancel failed: ${String(error)}`));
+        await subscription
+          ?.cancel()
+          .catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'cancel failed'));
         await queue.runner?.stop(drainTimeout);
       }),
     );
     const transport = await this.transportPromise?.catch(() => undefined);
     if (transport && this.connection.owned) {
-      await transport.close().catch((error: unknown) => this.logger.warn(`close failed: ${String(error)}`));
+      await transport.close().catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'close failed'));
     }
     this.isStopped = true;
     this.logger.info('Stopped draining events.');
@@ -303,7 +311,12 @@ export class Microservice {
           // reject with it; giving up on an unreachable broker with reconnect disabled ends run() quietly, as
           // in the seed.
           if ((error as { code?: unknown } | null)?.code !== CODES.MS_QUEUE_CONNECT_FAILED) this.fatal ??= error;
-          this.logger.error(`Connection error, cause: ${describeFailure(error).message}. Giving up.`);
+          logWith(
+            this.logger,
+            'error',
+            { err: error },
+            `Connection error, cause: ${describeFailure(error).message}. Giving up.`,
+          );
           void this.stop();
         }
         throw error;
@@ -374,7 +387,9 @@ export class Microservice {
       if (this.stopPromise) return undefined;
       return transport.consume(queue.rule.name, runner.onDelivery, { prefetch });
     })().catch((error: unknown) => {
-      if (!this.stopController.signal.aborted) this.logger.error(`cannot consume "${queue.rule.name}": ${error}`);
+      if (!this.stopController.signal.aborted) {
+        logWith(this.logger, 'error', { err: error, queue: queue.rule.name }, `cannot consume "${queue.rule.name}"`);
+      }
       return undefined;
     });
   }

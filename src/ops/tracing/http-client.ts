@@ -26,17 +26,19 @@ export function tracedClientCall<H extends HeaderMap, T extends { readonly statu
   const spanContext = trace.setSpan(context.active(), span);
   const traced = { ...headers };
   propagation.inject(spanContext, traced);
-  return context.with(spanContext, () => send(traced)).then(
-    (response) => {
-      span.setAttribute('http.response.status_code', response.statusCode);
-      if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      return response;
-    },
-    (error: unknown) => {
-      recordFailure(span, error);
-      span.end();
-      throw error;
-    },
-  );
+  return context
+    .with(spanContext, () => send(traced))
+    .then(
+      (response) => {
+        span.setAttribute('http.response.status_code', response.statusCode);
+        if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        return response;
+      },
+      (error: unknown) => {
+        recordFailure(span, error);
+        span.end();
+        throw error;
+      },
+    );
 }

@@ -59,7 +59,9 @@ export function tracedPublish<M extends TracedMessage>(
       'messaging.operation.type': 'send',
       'messaging.operation.name': 'send',
       'messaging.destination.name': destination,
-      ...(target.exchange && target.routingKey ? { 'messaging.rabbitmq.destination.routing_key': target.routingKey } : {}),
+      ...(target.exchange && target.routingKey
+        ? { 'messaging.rabbitmq.destination.routing_key': target.routingKey }
+        : {}),
       ...(message.properties.messageId === undefined ? {} : { 'messaging.message.id': message.properties.messageId }),
     },
   });
@@ -68,14 +70,16 @@ export function tracedPublish<M extends TracedMessage>(
   const headers: Record<string, unknown> = { ...message.properties.headers };
   propagation.inject(spanContext, headers, headerSetter);
   const traced = { ...message, properties: { ...message.properties, headers } };
-  return context.with(spanContext, () => publish(traced)).then(
-    () => span.end(),
-    (error: unknown) => {
-      recordFailure(span, error);
-      span.end();
-      throw error;
-    },
-  );
+  return context
+    .with(spanContext, () => publish(traced))
+    .then(
+      () => span.end(),
+      (error: unknown) => {
+        recordFailure(span, error);
+        span.end();
+        throw error;
+      },
+    );
 }
 
 /** What the consumer span says about a delivery. */
