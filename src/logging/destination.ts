@@ -25,7 +25,7 @@ function prettySink(): Sink | undefined {
     return build({
       colorize: process.stdout.isTTY === true,
       sync: true,
-      destination: 1,
+      destination: process.stdout,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname',
     });
