@@ -4,7 +4,7 @@
  */
 import { DEFAULT_MAX_JSON_DEPTH } from '../internal/json.js';
 import { contextLogger, getLogger, type InstanceLogger, type Logger } from '../logging.js';
-import { tracedClientCall } from '../ops/tracing/index.js';
+import { startClientCall } from '../ops/tracing/index.js';
 import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
@@ -99,6 +99,7 @@ class ClientCore {
   readonly #maxRedirects: number;
   readonly #limits: { readonly connectTimeout: number; readonly maxResponseSize: number };
   readonly #levelEnabled: (level: 'debug' | 'info') => boolean;
+  readonly #tracing: boolean;
 
   constructor(endpoint: string, options: ClientOptions = {}) {
     const keepBlankValues = options.keepBlankValues ?? true;
@@ -118,6 +119,7 @@ class ClientCore {
     const logger = options.logger ?? getLogger('microservices.http.client');
     this.logger = contextLogger(logger, { client: this.name }, this);
     this.#levelEnabled = levelCheck(logger);
+    this.#tracing = options.tracing !== false;
     this.#urls = new UrlBuilder(this.#parsed, this.closeSlash, keepBlankValues);
     this.#rules = {
       okStatuses: new Set(this.okStatuses),
@@ -194,31 +196,30 @@ class ClientCore {
     if (this.#levelEnabled('debug')) this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
     if (this.#levelEnabled('debug')) this.logger.debug(`Request ${method} for ${url.logUrl}`);
     const { headers, body } = await this.#prepare(options);
-    const raw = await tracedClientCall(method, url.logUrl, headers, (traced) =>
-      sendRequest(
-        this.#transport,
-        {
-          origin: this.#parsed.origin,
-          target: url.target,
-          method,
-          headers: traced,
-          body,
-          logUrl: url.logUrl,
-          signal: options?.signal,
-          totalTimeout: timeouts.total,
-          headersTimeout: timeouts.headers,
-          bodyTimeout: timeouts.body,
-          retry: options?.retry === undefined ? this.#retry : retryPolicy(options.retry, this.#retry),
-          replayable: isReplayable(method, options?.idempotencyKey),
-          maxRedirects:
-            options?.maxRedirects === undefined
-              ? this.#maxRedirects
-              : checkWhole(options.maxRedirects, 'maxRedirects', 0),
-        },
-        this.#limits,
-        this.logger,
-      ),
-    );
+    const call = startClientCall(method, url.logUrl, headers, this.#tracing);
+    const raw = await sendRequest(
+      this.#transport,
+      {
+        origin: this.#parsed.origin,
+        target: url.target,
+        method,
+        headers: call.headers,
+        body,
+        logUrl: url.logUrl,
+        signal: options?.signal,
+        totalTimeout: timeouts.total,
+        headersTimeout: timeouts.headers,
+        bodyTimeout: timeouts.body,
+        retry: options?.retry === undefined ? this.#retry : retryPolicy(options.retry, this.#retry),
+        replayable: isReplayable(method, options?.idempotencyKey),
+        maxRedirects:
+          options?.maxRedirects === undefined
+            ? this.#maxRedirects
+            : checkWhole(options.maxRedirects, 'maxRedirects', 0),
+      },
+      this.#limits,
+      this.logger,
+    ).then(call.done, call.fail);
     const key = options?.key ?? options?.responseKey ?? undefined;
     return this.handleResponse(raw, key, url.logUrl) as T;
   }

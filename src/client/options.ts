@@ -69,6 +69,11 @@ export interface ClientOptions {
    * are prefixed with the name). Default `getLogger('microservices.http.client')`. Per-request lines are at debug.
    */
   readonly logger?: Logger;
+  /**
+   * A client span per call with `traceparent` sent (`@opentelemetry/api`, a no-op without an SDK). Default true;
+   * turn it off when `@opentelemetry/instrumentation-undici` traces the calls instead.
+   */
+  readonly tracing?: boolean;
   /** Headers sent with every call (a call's own headers win). */
   readonly headers?: HeaderValues;
   /** Default per-call deadline (ms or phases). Default 60000 ms for each phase and the total. */
