@@ -29,6 +29,7 @@ export {
   getLogger,
   type InstanceLogger,
   instanceLogger,
+  type LogFormat,
   type Logger,
   type LogLevel,
   type LogMethodLevel,
