@@ -31,6 +31,7 @@ export {
   getLogger,
   type InstanceLogger,
   instanceLogger,
+  type LogFormat,
   type Logger,
   type LogLevel,
   type LogMethodLevel,

@@ -1,8 +1,15 @@
 /**
- * Logging for every part of the toolkit, on pino. `getLogger(name)` gives a named logger; `setLogging(level)`
- * sets the level of all of them (the environment variable `LOG_LEVEL` wins, as in the seed).
+ * Logging for every part of the toolkit, on pino. `getLogger(name)` gives a named logger; `setLogging(level,
+ * format)` sets the level (the environment variable `LOG_LEVEL` wins, as in the seed) and the format of all
+ * of them. Every part also takes a logger of your own (any pino-compatible one, Fastify's included), and logs
+ * structured fields through it (logging/fields.ts).
  */
 import { pino } from 'pino';
+import { destination, type LogFormat } from './logging/destination.js';
+import { boundLogger, type LogFields, isPinoLike as takesFields } from './logging/fields.js';
+
+export type { LogFormat } from './logging/destination.js';
+export type { LogFields } from './logging/fields.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -93,17 +100,41 @@ function levelFromEnvironment(fallback: LogLevel): LogLevel {
   return LEVELS.find((level) => level === fromEnv) ?? fallback;
 }
 
-const root = pino({ level: levelFromEnvironment('info'), base: null });
+const root = pino({ level: levelFromEnvironment('info'), base: null }, destination);
 const loggers = new Map<string, pino.Logger>();
 
+/** A level name as a seed user may write it (`'DEBUG'`, `'WARNING'`, `'CRITICAL'`). */
+function levelName(level: string): LogLevel {
+  const lower = level.toLowerCase();
+  if (lower === 'warning') return 'warn';
+  if (lower === 'critical') return 'fatal';
+  return LEVELS.find((known) => known === lower) ?? 'info';
+}
+
 /**
- * Sets the level of every toolkit logger. `LOG_LEVEL` in the environment overrides `level`.
- * @example setLogging('debug');
+ * Sets the level, and with `format` the output format, of every toolkit logger (not of a logger you passed
+ * in: that one is yours to configure). `LOG_LEVEL` in the environment overrides `level`, as in the seed; a
+ * `format` given here wins over `LOG_FORMAT`. Formats: `'json'` (pino lines), `'pretty'` (needs pino-pretty),
+ * or a Python logging template such as `'%(asctime)s - %(name)s - %(levelname)s - %(message)s'`.
+ * @example setLogging('debug', '%(asctime)s - %(name)s - %(levelname)s - %(message)s');
  */
-export function setLogging(level: LogLevel = 'debug'): void {
-  const effective = levelFromEnvironment(level);
+export function setLogging(level: LogLevel = 'debug', format?: LogFormat): void {
+  const effective = levelFromEnvironment(levelName(level));
   root.level = effective;
   for (const logger of loggers.values()) logger.level = effective;
+  if (format !== undefined) destination.use(format);
+}
+
+/**
+ * The logger a part logs through: a pino-compatible `logger` becomes a child with `fields` (`{ service }`,
+ * `{ queue }`), so every line carries them as JSON fields; a console-like logger, which cannot take fields,
+ * gets the seed's `<instance> - ` prefix when `instance` is given.
+ * @example const log = contextLogger(options.logger ?? getLogger('microservices.queues.service'), { service: name }, this);
+ */
+export function contextLogger(logger: Logger, fields: LogFields, instance?: { toString(): string }): InstanceLogger {
+  if (takesFields(logger)) return boundLogger(logger, fields);
+  if (instance !== undefined) return instanceLogger(instance, logger, ' - ');
+  return instanceLogger({ toString: () => '' }, logger, '');
 }
 
 /**

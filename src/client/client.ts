@@ -3,7 +3,8 @@
  * the JSON result (or `result[key]`) by the seed's rules. See docs/client.md.
  */
 import { DEFAULT_MAX_JSON_DEPTH } from '../internal/json.js';
-import { getLogger, type InstanceLogger, instanceLogger, type Logger } from '../logging.js';
+import { contextLogger, getLogger, type InstanceLogger, type Logger } from '../logging.js';
+import { startClientCall } from '../ops/tracing/index.js';
 import { maskPassword } from '../secrets.js';
 import { encodeBody } from './body.js';
 import { InvalidRequestError } from './errors.js';
@@ -86,7 +87,7 @@ class ClientCore {
   readonly keepBlankValues: boolean;
   /** `<client: ENDPOINT>` with the password masked, unless a name was given. */
   readonly name: string;
-  /** The client's logger; every line is prefixed with the client's name. */
+  /** The client's logger: lines carry the client's name as `client` (a string-only logger gets it as a prefix). */
   readonly logger: InstanceLogger;
 
   readonly #parsed: ParsedEndpoint;
@@ -99,6 +100,7 @@ class ClientCore {
   readonly #maxRedirects: number;
   readonly #limits: { readonly connectTimeout: number; readonly maxResponseSize: number };
   readonly #levelEnabled: (level: 'debug' | 'info') => boolean;
+  readonly #tracing: boolean;
 
   constructor(endpoint: string, options: ClientOptions = {}) {
     const keepBlankValues = options.keepBlankValues ?? true;
@@ -116,8 +118,9 @@ class ClientCore {
     this.keepBlankValues = keepBlankValues;
     this.name = options.name ?? `<client: ${maskPassword(endpoint)}>`;
     const logger = options.logger ?? getLogger('microservices.http.client');
-    this.logger = instanceLogger(this, logger);
+    this.logger = contextLogger(logger, { client: this.name }, this);
     this.#levelEnabled = levelCheck(logger);
+    this.#tracing = options.tracing !== false;
     this.#urls = new UrlBuilder(this.#parsed, this.closeSlash, keepBlankValues);
     this.#rules = {
       okStatuses: new Set(this.okStatuses),
@@ -198,15 +201,16 @@ class ClientCore {
     const resource = joinResource(prefix, buildResource(parts));
     const url = this.#urls.build(parts, options, resource);
     if (this.#levelEnabled('debug')) this.logger.debug(`Resource: ${resource}, URL: ${url.logUrl}`);
-    if (this.#levelEnabled('info')) this.logger.info(`Request ${method} for ${url.logUrl}`);
+    if (this.#levelEnabled('debug')) this.logger.debug(`Request ${method} for ${url.logUrl}`);
     const { headers, body } = await this.#prepare(options);
+    const call = startClientCall(method, url.logUrl, headers, this.#tracing);
     const raw = await sendRequest(
       this.#transport,
       {
         origin: this.#parsed.origin,
         target: url.target,
         method,
-        headers,
+        headers: call.headers,
         body,
         logUrl: url.logUrl,
         signal: options?.signal,
@@ -222,7 +226,7 @@ class ClientCore {
       },
       this.#limits,
       this.logger,
-    );
+    ).then(call.done, call.fail);
     const key = options?.key ?? options?.responseKey ?? undefined;
     return this.handleResponse(raw, key, url.logUrl) as T;
   }

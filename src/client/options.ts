@@ -70,8 +70,16 @@ export interface ClientOptions {
   readonly keepBlankValues?: boolean;
   /** The client's name in `toString()` and logs. Default `<client: ENDPOINT>` with the password masked. */
   readonly name?: string;
-  /** Where log lines go. Default `getLogger('microservices.http.client')`; lines are prefixed with the name. */
+  /**
+   * Where log lines go: any pino-compatible logger (it gets a `client` field) or a console-like one (lines
+   * are prefixed with the name). Default `getLogger('microservices.http.client')`. Per-request lines are at debug.
+   */
   readonly logger?: Logger;
+  /**
+   * A client span per call with `traceparent` sent (`@opentelemetry/api`, a no-op without an SDK). Default true;
+   * turn it off when `@opentelemetry/instrumentation-undici` traces the calls instead.
+   */
+  readonly tracing?: boolean;
   /** Headers sent with every call (a call's own headers win). */
   readonly headers?: HeaderValues;
   /** Default per-call deadline (ms or phases). Default 60000 ms for each phase and the total. */

@@ -8,6 +8,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { logWith } from '../logging/fields.js';
 import type { Logger } from '../logging.js';
 import { APIException, NotAcceptable, ParseError, UnsupportedMediaType } from './errors.js';
 import { requestOrigin } from './hosts.js';
@@ -400,7 +401,7 @@ export class RequestContext implements ResponseTarget, UrlContext {
       return;
     }
     const stack = error instanceof Error ? error.stack : String(error);
-    this.service.logger.error(`Exception on ${where}: ${stack}`);
+    logWith(this.service.logger, 'error', { err: error, method: this.method, url: this.path }, `Exception on ${where}`);
     const message = 'Internal Server Error';
     this.showError({ status: 500, statusText: 'Internal Server Error', message, detail: stack }, false);
   }

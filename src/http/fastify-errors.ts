@@ -7,6 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CODES } from '../errors.js';
+import { logWith } from '../logging/fields.js';
 import { type DispatchService, RequestContext } from './dispatch.js';
 import { APIException } from './errors.js';
 import { groupOf } from './fastify-routes.js';
@@ -37,11 +38,12 @@ export function renderFastifyError(
   }
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
   if (status >= 500) {
-    service.logger.error(`Exception on ${request.url} [${request.method}]: ${error.stack ?? error.message}`);
+    const where = `${request.url} [${request.method}]`;
+    logWith(service.logger, 'error', { err: error, method: request.method, url: request.url }, `Exception on ${where}`);
   }
   const message = status >= 500 ? 'Internal Server Error' : (MESSAGES[error.code] ?? error.message);
   if (status === 413) reply.header('connection', 'close');
   const statusText = STATUS_CODES[status] ?? 'Error';
-  // A client error (bad URL, body too large) is about the request: no server stack, even with debug.
+  // A client error (bad URL, body too large) is about the request: no server stack, even with exposeErrors.
   context.showFrameworkError({ status, statusText, message, ...(status >= 500 ? { detail: error.stack } : {}) });
 }

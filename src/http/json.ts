@@ -36,18 +36,18 @@ export function decodeJsonBody(text: string, maxDepth: number, poisoning: ProtoP
   }
 }
 
-/** What a client is told when its response cannot be encoded, unless the service runs with `debug`. */
+/** What a client is told when its response cannot be encoded, unless the service runs with `exposeErrors`. */
 export const JSON_ENCODE_FAILED = 'The response could not be encoded as JSON.';
 
 /**
  * A response value that JSON cannot represent (a cycle, a throwing `toJSON`). The service answers 500 with
  * `JSON_ENCODE_FAILED`; `message` (for the log) names only what `JSON.stringify` itself reports, never the text of
  * an error thrown by the application's own `toJSON` or getters, which may carry data; `detail` has that text too
- * and is shown only in debug mode.
+ * and is shown only with `exposeErrors`.
  * @example try { encodeJson(cyclic); } catch (error) { error instanceof JsonEncodeError; }
  */
 export class JsonEncodeError extends MicroservicesError {
-  /** The full reason, the application's own error text included: for debug mode only. */
+  /** The full reason, the application's own error text included: for `exposeErrors` only. */
   readonly detail: string;
 
   /** @example throw new JsonEncodeError('Converting circular structure to JSON'); */
@@ -65,7 +65,7 @@ function encodeFailure(error: unknown): JsonEncodeError {
   if (error instanceof TypeError && OWN_FAILURE.test(message)) return new JsonEncodeError(message, error);
   const name = error instanceof Error ? error.name : typeof error;
   return new JsonEncodeError(
-    `a toJSON method or getter threw ${name} (its message is shown only in debug mode)`,
+    `a toJSON method or getter threw ${name} (its message is shown only with exposeErrors)`,
     error,
     message,
   );

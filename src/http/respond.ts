@@ -21,6 +21,8 @@ const JSON_FALLBACK: Negotiated = { representation: 'json', indent: undefined };
 export interface ServiceView {
   readonly name: string;
   readonly debug: boolean;
+  /** Stacks and thrown messages go into error responses only when this is on. */
+  readonly exposeErrors: boolean;
   readonly closing: boolean;
   records(): Iterable<ResourceRecord>;
 }
@@ -168,13 +170,13 @@ export function sendRendered(
   reply.send(page);
 }
 
-/** An error to show: status, client-facing message, extra headers, and a debug-only detail. */
+/** An error to show: status, client-facing message, extra headers, and a detail shown only with `exposeErrors`. */
 export interface ErrorToShow {
   readonly status: number;
   readonly statusText: string;
   readonly message: string;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Shown only in debug mode (a stack trace). */
+  /** Shown only with `exposeErrors` (a stack trace, a thrown message); never by `debug` alone. */
   readonly detail?: string | undefined;
 }
 
@@ -185,7 +187,7 @@ export interface ErrorToShow {
  */
 export function sendError(target: ResponseTarget, error: ErrorToShow, asPage: boolean): void {
   const headers = error.headers ?? {};
-  const detail = target.service.debug ? error.detail : undefined;
+  const detail = target.service.exposeErrors ? error.detail : undefined;
   if (!asPage) target.group = undefined;
   if (asPage || (target.negotiated ?? JSON_FALLBACK).representation === 'json') {
     const data = detail === undefined ? { message: error.message } : { message: error.message, detail };

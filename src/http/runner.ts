@@ -14,8 +14,10 @@ import type { Microservice } from './service.js';
 export interface RunOptions {
   readonly port?: number;
   readonly host?: string;
-  /** Debug mode: error details in responses and one log line per request. */
+  /** Debug mode (see `MicroserviceOptions.debug`). */
   readonly debug?: boolean;
+  /** Stack traces in 500 responses (see `MicroserviceOptions.exposeErrors`). */
+  readonly exposeErrors?: boolean;
   /**
    * Opt in to `process.exit` once a signal-triggered drain ends (with 0, or 1 when it failed or ran past the
    * deadline). Default false: the process ends by itself once nothing else keeps it alive, and
@@ -32,6 +34,7 @@ export interface RunOptions {
  */
 export async function run(app: Microservice, options: RunOptions = {}): Promise<string> {
   if (options.debug !== undefined) app.debug = options.debug;
+  if (options.exposeErrors !== undefined) app.exposeErrors = options.exposeErrors;
   let address = '';
   const handle = await runParts(
     {

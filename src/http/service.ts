@@ -12,7 +12,7 @@ import Fastify, {
   type LightMyRequestResponse,
 } from 'fastify';
 import type { CloseHook, StopContext } from '../lifecycle/part.js';
-import { getLogger, type Logger } from '../logging.js';
+import { contextLogger, getLogger, type Logger } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
 import { type ConnectionLimits, limitConnections } from './connections.js';
 import type { DispatchService } from './dispatch.js';
@@ -21,6 +21,7 @@ import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
 import { HttpOps, type HttpOpsOptions } from './ops.js';
+import { installObservability, type ObservabilityOptions } from './observability.js';
 import type { FormLimits } from './parsing.js';
 import type { HttpRequest, UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
@@ -34,9 +35,11 @@ import { durationOption } from './service-options.js';
  * Service options. Timeouts are in milliseconds.
  * @example new Microservice('notes', { bodyLimit: 64 * 1024, schema: { statusCode: 'status' } });
  */
-export interface MicroserviceOptions extends HostOptions, ConnectionLimits, HttpOpsOptions {
-  /** Show error details (stack traces, why a handler failed) and log one line per request. */
+export interface MicroserviceOptions extends HostOptions, ConnectionLimits, HttpOpsOptions, ObservabilityOptions {
+  /** Debug mode: a 500 for a handler that returned nothing names the route. Stacks need `exposeErrors`. */
   readonly debug?: boolean;
+  /** Put stack traces and thrown messages of 500s into responses (development only). Default false. */
+  readonly exposeErrors?: boolean;
   /** Largest accepted request body in bytes (default 1 MiB); larger gives 413 before the body is read. */
   readonly bodyLimit?: number;
   /** Deepest accepted JSON nesting in request bodies (default 64). */
@@ -70,6 +73,7 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits, Http
    * check use the client-facing scheme and host. Off by default.
    */
   readonly trustProxy?: boolean | string | readonly string[];
+  /** Any pino-compatible logger (pino, Fastify's); it gets a `service` field. Default `getLogger('microservices.http.service')`. */
   readonly logger?: Logger;
 }
 
@@ -129,11 +133,12 @@ export class Microservice {
   readonly formLimits: FormLimits;
   readonly logger: Logger;
   debug: boolean;
+  /** Stack traces and thrown messages in 500 responses. */
+  exposeErrors: boolean;
   #closing = false;
   private readonly appSchema: ResourceSchema | undefined;
   private readonly inResources: readonly string[];
   private readonly drainTimeout: number;
-  private requestLogInstalled = false;
   readonly #view: DispatchService;
   readonly #routes: FastifyRoutes;
   /** Its place in `run(...)`'s order (a lifecycle `Part`). */
@@ -143,10 +148,11 @@ export class Microservice {
   constructor(name = 'microservice', options: MicroserviceOptions = {}) {
     this.name = name;
     this.debug = options.debug ?? false;
+    this.exposeErrors = options.exposeErrors ?? false;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.protoPoisoning = options.protoPoisoning ?? 'error';
     this.formLimits = options.formLimits ?? {};
-    this.logger = options.logger ?? getLogger('microservices.http.service');
+    this.logger = contextLogger(options.logger ?? getLogger('microservices.http.service'), { service: name });
     this.appSchema =
       options.schema instanceof ResourceSchema || options.schema === undefined
         ? options.schema
@@ -196,7 +202,7 @@ export class Microservice {
     this.#routes = new FastifyRoutes(this.fastify, this.#view);
     installHostPolicy(this.fastify, options);
     limitConnections(this.fastify.server, options);
-    if (this.debug) this.installRequestLog();
+    installObservability(this.fastify, this.logger, options);
     this.#ops = new HttpOps(this, options);
   }
 
@@ -342,7 +348,6 @@ export class Microservice {
    * @example const address = await app.listen({ port: 0 });
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<string> {
-    if (this.debug) this.installRequestLog();
     return this.fastify.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
   }
 
@@ -378,15 +383,6 @@ export class Microservice {
     return `<microservice: ${this.name}>`;
   }
 
-  private installRequestLog(): void {
-    if (this.requestLogInstalled) return;
-    this.requestLogInstalled = true;
-    this.fastify.addHook('onResponse', (request, reply, done) => {
-      this.logger.info(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
-      done();
-    });
-  }
-
   private dispatchView(): DispatchService {
     // The view reads live fields (debug, closing) of this service through getters.
     const app = this;
@@ -396,6 +392,9 @@ export class Microservice {
       },
       get debug() {
         return app.debug;
+      },
+      get exposeErrors() {
+        return app.exposeErrors;
       },
       get closing() {
         return app.#closing;

@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { CODES, MicroservicesError } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
-import { getLogger, instanceLogger, type Logger } from '../logging.js';
+import { contextLogger, getLogger, type Logger } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
+import { messagingSystem, tracedPublish } from '../ops/tracing/index.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
@@ -168,7 +169,11 @@ export class Client {
     this.connection = resolveConnection(resolved.connection, {});
     this.publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
-    this.logger = instanceLogger(this, resolved.logger ?? getLogger('microservices.queues.client'));
+    this.logger = contextLogger(
+      resolved.logger ?? getLogger('microservices.queues.client'),
+      { client: this.name },
+      this,
+    );
     this.logger.debug('built');
     this.#ops = new QueueOps('client', this.connection.displayName, resolved);
   }
@@ -316,15 +321,18 @@ export class Client {
       return Promise.reject(error);
     }
     const options = this.publishOptions(properties);
-    const transport = this.transport;
-    // The hot path: once connected, publish without an extra await.
-    if (transport && !check) {
-      const publishing = transport.publish({ exchange, routingKey }, message, options);
-      return this.#ops.metrics.enabled
-        ? observePublish(this.#ops.metrics, exchange || routingKey, publishing)
-        : publishing;
-    }
-    return this.publishWithin({ exchange, routingKey }, message, options, check);
+    const system = messagingSystem(this.connection.displayName);
+    return tracedPublish({ system, exchange, routingKey }, message, (traced) => {
+      const transport = this.transport;
+      // The hot path: once connected, publish without an extra await.
+      if (transport && !check) {
+        const publishing = transport.publish({ exchange, routingKey }, traced, options);
+        return this.#ops.metrics.enabled
+          ? observePublish(this.#ops.metrics, exchange || routingKey, publishing)
+          : publishing;
+      }
+      return this.publishWithin({ exchange, routingKey }, traced, options, check);
+    });
   }
 
   /**

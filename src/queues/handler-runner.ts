@@ -4,8 +4,10 @@
  * dead-letters failures (retry.ts), enforces the handler timeout, and drains on stop.
  */
 import { CODES, MicroservicesError } from '../errors.js';
-import type { Logger } from '../logging.js';
+import { logWith } from '../logging/fields.js';
+import { contextLogger, type Logger } from '../logging.js';
 import type { MetricsRecorder } from '../ops/metrics.js';
+import { tracedHandle } from '../ops/tracing/index.js';
 import { type DecodeOptions, decodePayload, type Payload } from './codec.js';
 import { type HandlerContext, QueueMessage, type QueueRule } from './context.js';
 import { describeFailure } from './failure.js';
@@ -44,6 +46,7 @@ class Execution implements HandlerContext {
   probe: HandlerProbe | undefined;
   private controller: AbortController | undefined;
   private queueMessage: QueueMessage | undefined;
+  private log: Logger | undefined;
 
   constructor(
     readonly delivery: Delivery,
@@ -57,8 +60,10 @@ class Execution implements HandlerContext {
     return this.queueMessage;
   }
 
+  /** The queue's logger with this message's `messageId` and `attempt` (made on first use). */
   get logger(): Logger {
-    return this.rule.logger;
+    this.log ??= contextLogger(this.rule.logger, deliveryFields(this.delivery));
+    return this.log;
   }
 
   get attempt(): number {
@@ -75,6 +80,12 @@ class Execution implements HandlerContext {
     this.controller ??= new AbortController();
     this.controller.abort(reason);
   }
+}
+
+/** The log fields of one delivery. */
+function deliveryFields(delivery: Delivery): { messageId?: string; attempt: number } {
+  const { messageId } = delivery.properties;
+  return messageId === undefined ? { attempt: delivery.deliveryCount } : { messageId, attempt: delivery.deliveryCount };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -141,7 +152,12 @@ export class HandlerRunner {
       clearTimeout(timer);
     }
     for (const execution of [...this.inFlight]) {
-      this.rule.logger.warn(`handler still running after the drain timeout; message requeued`);
+      logWith(
+        this.rule.logger,
+        'warn',
+        deliveryFields(execution.delivery),
+        'handler still running after the drain timeout; message requeued',
+      );
       execution.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, 'the queue service is stopping'));
       this.finish(execution);
       await execution.delivery.nack({ requeue: true });
@@ -164,7 +180,12 @@ export class HandlerRunner {
     if (delivery.deliveryCount > this.settings.retry.maxRetries + 1) {
       // Its earlier deliveries never came back as failures: the consumers holding them died. Running it again
       // would crash this one too, so it is dead-lettered without running (the crash-loop guard).
-      this.rule.logger.error(`message delivered ${delivery.deliveryCount} times without finishing: dead-lettered`);
+      logWith(
+        this.rule.logger,
+        'error',
+        deliveryFields(delivery),
+        `message delivered ${delivery.deliveryCount} times without finishing: dead-lettered`,
+      );
       this.completed += 1;
       const error = new MicroservicesError(
         CODES.MS_QUEUE_DELIVERY_LIMIT,
@@ -179,7 +200,12 @@ export class HandlerRunner {
         ? delivery.body
         : decodePayload(delivery.body, delivery.properties, this.decodeOptions);
     } catch (error) {
-      this.rule.logger.error(`undecodable message dead-lettered: ${describeFailure(error).message}`);
+      logWith(
+        this.rule.logger,
+        'error',
+        { ...deliveryFields(delivery), err: error },
+        `undecodable message dead-lettered: ${describeFailure(error).message}`,
+      );
       this.completed += 1;
       void this.settleFailure(delivery, error, 'undecodable');
       return;
@@ -190,7 +216,9 @@ export class HandlerRunner {
     execution.probe = handlerBegan(this.settings.metrics, this.rule.name);
     let result: unknown;
     try {
-      result = this.rule.handler(payload, execution);
+      const { headers, messageId } = delivery.properties;
+      const traced = { queue: this.rule.name, headers, messageId, attempt: delivery.deliveryCount };
+      result = tracedHandle(traced, () => this.rule.handler(payload, execution));
     } catch (error) {
       this.fail(execution, error, 'handler-error');
       return;
@@ -235,7 +263,7 @@ export class HandlerRunner {
   };
 
   private readonly onAckFailed = (error: unknown): void => {
-    this.rule.logger.error(`ack failed: ${String(error)}`);
+    logWith(this.rule.logger, 'error', { err: error }, 'ack failed');
   };
 
   private fail(execution: Execution, error: unknown, reason: FailureReason): void {
@@ -245,8 +273,11 @@ export class HandlerRunner {
     }
     this.finish(execution);
     handlerFailed(this.settings.metrics, this.rule.name);
-    this.rule.logger.error(
-      `Something happened in user handler (attempt ${execution.attempt}): ${describeFailure(error).detail}`,
+    logWith(
+      this.rule.logger,
+      'error',
+      { ...deliveryFields(execution.delivery), err: error },
+      `Something happened in user handler (attempt ${execution.attempt})`,
     );
     if (execution.delivery.settled) return;
     void this.settleFailure(execution.delivery, error, reason);
@@ -255,12 +286,19 @@ export class HandlerRunner {
   private async settleFailure(delivery: Delivery, error: unknown, reason: FailureReason): Promise<void> {
     const nack = failureNack(error, delivery.deliveryCount, reason, this.rule.name, this.settings.retry);
     failureSettled(this.settings.metrics, this.rule.name, nack.requeue === true);
-    if (!nack.requeue) this.rule.logger.error(`message dead-lettered after ${delivery.deliveryCount} attempt(s)`);
+    if (!nack.requeue) {
+      logWith(
+        this.rule.logger,
+        'error',
+        deliveryFields(delivery),
+        `message dead-lettered after ${delivery.deliveryCount} attempt(s)`,
+      );
+    }
     try {
       const settled = await delivery.nack(nack);
       if (!settled) this.rule.logger.warn('nack dropped: the channel is gone; the broker will redeliver');
     } catch (nackError) {
-      this.rule.logger.error(`nack failed: ${String(nackError)}`);
+      logWith(this.rule.logger, 'error', { ...deliveryFields(delivery), err: nackError }, 'nack failed');
     }
   }
 

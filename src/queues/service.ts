@@ -5,7 +5,8 @@
  */
 import { CODES, MicroservicesError } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
-import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
+import { logWith } from '../logging/fields.js';
+import { contextLogger, getLogger, type Logger, setLogging } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
@@ -49,6 +50,7 @@ export interface MicroserviceOptions extends QueueOpsOptions {
   readonly immediateConnect?: boolean;
   /** Display name; default `<microservice: URL-with-masked-password>`. */
   readonly name?: string;
+  /** Any pino-compatible logger; lines carry `service`, and in handlers `queue`, `messageId`, `attempt`. */
   readonly logger?: Logger;
   /** How long `stop()` waits for running handlers, in ms. Default 10 000. */
   readonly drainTimeoutMs?: number;
@@ -185,7 +187,11 @@ export class Microservice {
     checkServiceOptions(this.options);
     this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
     this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
-    this.logger = instanceLogger(this, this.options.logger ?? getLogger('microservices.queues.service'));
+    this.logger = contextLogger(
+      this.options.logger ?? getLogger('microservices.queues.service'),
+      { service: this.name },
+      this,
+    );
     this.#ops = new QueueOps('queue-service', this.connection.displayName, this.options);
     if (this.options.immediateConnect ?? true) void this.connect().catch(() => {});
   }
@@ -238,7 +244,7 @@ export class Microservice {
       handler: handler as QueueHandler,
       autoack: options.autoack ?? true,
       options: { ...options },
-      logger: instanceLogger({ toString: () => `<queue: ${name}>` }, this.logger),
+      logger: contextLogger(this.logger, { queue: name }, { toString: () => `<queue: ${name}>` }),
       toString: () => `<queue: ${name}>`,
     };
     const registered: RegisteredQueue = { rule, options };
@@ -308,13 +314,15 @@ export class Microservice {
     await Promise.all(
       [...this.queues.values()].map(async (queue) => {
         const subscription = await queue.subscription?.catch(() => undefined);
-        await subscription?.cancel().catch((error: unknown) => this.logger.warn(`cancel failed: ${String(error)}`));
+        await subscription
+          ?.cancel()
+          .catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'cancel failed'));
         await queue.runner?.stop(drainTimeout);
       }),
     );
     const transport = await this.transportPromise?.catch(() => undefined);
     if (transport && this.connection.owned) {
-      await transport.close().catch((error: unknown) => this.logger.warn(`close failed: ${String(error)}`));
+      await transport.close().catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'close failed'));
     }
     await this.#ops.closed().catch((error: unknown) => this.logger.warn(`onClose failed: ${String(error)}`));
     this.isStopped = true;
@@ -345,7 +353,12 @@ export class Microservice {
           // reject with it; giving up on an unreachable broker with reconnect disabled ends run() quietly, as
           // in the seed.
           if ((error as { code?: unknown } | null)?.code !== CODES.MS_QUEUE_CONNECT_FAILED) this.fatal ??= error;
-          this.logger.error(`Connection error, cause: ${describeFailure(error).message}. Giving up.`);
+          logWith(
+            this.logger,
+            'error',
+            { err: error },
+            `Connection error, cause: ${describeFailure(error).message}. Giving up.`,
+          );
           void this.stop();
         }
         throw error;
@@ -418,7 +431,9 @@ export class Microservice {
       if (this.stopPromise) return undefined;
       return transport.consume(queue.rule.name, runner.onDelivery, { prefetch });
     })().catch((error: unknown) => {
-      if (!this.stopController.signal.aborted) this.logger.error(`cannot consume "${queue.rule.name}": ${error}`);
+      if (!this.stopController.signal.aborted) {
+        logWith(this.logger, 'error', { err: error, queue: queue.rule.name }, `cannot consume "${queue.rule.name}"`);
+      }
       return undefined;
     });
   }

@@ -214,13 +214,19 @@ describe('name and logging (checklist 60)', () => {
     return named.close();
   });
 
-  it('logs INFO "Request METHOD for URL" per call, prefixed with the name, password masked', async () => {
+  it('logs DEBUG "Request METHOD for URL" per call (issue 13: not INFO), prefixed with the name, password masked', async () => {
     const masked = new Client(`http://user:secret@127.0.0.1:${server.port}/`, { logger });
     try {
       await masked.get('x', { query: { a: 1 } });
-      const info = lines.filter((line) => line.level === 'info').map((line) => line.message);
-      expect(info).toEqual([
-        `<client: http://user:**@127.0.0.1:${server.port}/> - Request GET for http://user:**@127.0.0.1:${server.port}/x/?a=1`,
+      expect(lines.filter((line) => line.level === 'info')).toEqual([]);
+      const requests = lines
+        .filter((line) => line.message.includes('Request GET'))
+        .map((line) => [line.level, line.message]);
+      expect(requests).toEqual([
+        [
+          'debug',
+          `<client: http://user:**@127.0.0.1:${server.port}/> - Request GET for http://user:**@127.0.0.1:${server.port}/x/?a=1`,
+        ],
       ]);
       expect(lines.some((line) => line.level === 'debug' && line.message.includes('URL: '))).toBe(true);
       expect(lines.map((line) => line.message).join('\n')).not.toContain('secret');

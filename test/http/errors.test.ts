@@ -71,9 +71,9 @@ describe('API exceptions (checklist item 40)', () => {
 });
 
 describe('uncaught errors (checklist item 39)', () => {
-  it('are 500 without a stack trace unless debug', async () => {
-    const make = (debug: boolean) => {
-      const app = new Microservice('errors', { debug });
+  it('are 500 without a stack trace unless exposeErrors (debug alone never shows it)', async () => {
+    const make = (debug: boolean, exposeErrors = false) => {
+      const app = new Microservice('errors', { debug, exposeErrors });
       app.get('/boom/', function boom() {
         throw new Error('kaput');
       });
@@ -84,6 +84,9 @@ describe('uncaught errors (checklist item 39)', () => {
     expect(quiet.body).not.toContain('kaput');
     const debug = await make(true).inject('/boom/');
     expect(debug.statusCode).toBe(500);
-    expect(debug.json().detail).toContain('Error: kaput');
+    expect(debug.body).not.toContain('kaput');
+    const exposed = await make(false, true).inject('/boom/');
+    expect(exposed.statusCode).toBe(500);
+    expect(exposed.json().detail).toContain('Error: kaput');
   });
 });

@@ -162,8 +162,10 @@ describe('issue 12: JSON encoding failures keep their details out of the respons
     expect(res.json()).toEqual({ message: 'The response could not be encoded as JSON.' });
   });
 
-  it('with debug the detail names the reason, the thrown text included', async () => {
-    const app = replyApp({ debug: true, logger: capturingLogger().logger });
+  it('with exposeErrors the detail names the reason, the thrown text included (debug alone does not)', async () => {
+    const debug = replyApp({ debug: true, logger: capturingLogger().logger });
+    expect((await debug.inject('/to-json-throws/')).body).not.toContain(SECRET);
+    const app = replyApp({ exposeErrors: true, logger: capturingLogger().logger });
     const thrown = (await app.inject('/to-json-throws/')).json();
     expect(thrown.message).toBe('The response could not be encoded as JSON.');
     expect(thrown.detail).toContain(SECRET);

@@ -19,8 +19,8 @@ describe('JSON encoding (checklist item 41)', () => {
     });
   });
 
-  it('a value that cannot be encoded is a 500 with a clear message, its reason shown in debug mode', async () => {
-    const app = new Microservice('json', { debug: true });
+  it('a value that cannot be encoded is a 500 with a clear message, its reason shown with exposeErrors', async () => {
+    const app = new Microservice('json', { exposeErrors: true });
     app.get('/cycle/', { resource: new ResourceMarker() }, () => {
       const node: Record<string, unknown> = {};
       node.self = node;

@@ -51,6 +51,6 @@ export interface ErrorPageModel {
   readonly message: string;
   readonly method: string;
   readonly fullPath: string;
-  /** Stack or detail shown only in debug mode. */
+  /** Stack or detail shown only with `exposeErrors`. */
   readonly detail?: string | undefined;
 }

@@ -46,7 +46,7 @@ export function renderBrowsablePage(model: BrowsablePageModel): string {
 
 /**
  * The 404/405/500 (and other error) page. The path is reflected only escaped; `detail` (a stack) is shown only
- * when the service passes it, which it does in debug mode.
+ * when the service passes it, which it does with `exposeErrors`.
  *
  * @example
  * renderErrorPage({ serviceName: 'notes', status: 404, statusText: 'Not Found', method: 'GET',
