@@ -13,6 +13,13 @@ export {
 } from './client.js';
 export { type DecodeOptions, decodePayload, encodePayload, type Payload, PayloadDecodeError } from './codec.js';
 export { type Connection, type ConnectionOptions, DEFAULT_BROKER_URL } from './connection.js';
+export {
+  type AsyncApiOptions,
+  type PublisherContract,
+  type PublishPayload,
+  type QueueContract,
+  type SchemaHandler,
+} from './contracts.js';
 export { type HandlerContext, type QueueHandler, QueueMessage, type QueueRule } from './context.js';
 export { HandlerTimeoutError } from './handler-runner.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
