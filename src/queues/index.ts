@@ -2,6 +2,8 @@
  * `microservices-ts/queues`: the queue service and client, their context and options, and the transports
  * (chosen by URL scheme with `createTransport`, or passed in as an object).
  */
+// What a schema failure rejects with (publish) or is dead-lettered as (consume), so callers can catch it.
+export { ValidationError, type ValidationIssue } from '../contracts/validate.js';
 export {
   Client,
   type ClientOptions,
@@ -13,14 +15,14 @@ export {
 } from './client.js';
 export { type DecodeOptions, decodePayload, encodePayload, type Payload, PayloadDecodeError } from './codec.js';
 export { type Connection, type ConnectionOptions, DEFAULT_BROKER_URL } from './connection.js';
-export {
-  type AsyncApiOptions,
-  type PublisherContract,
-  type PublishPayload,
-  type QueueContract,
-  type SchemaHandler,
-} from './contracts.js';
 export { type HandlerContext, type QueueHandler, QueueMessage, type QueueRule } from './context.js';
+export type {
+  AsyncApiOptions,
+  PublisherContract,
+  PublishPayload,
+  QueueContract,
+  SchemaHandler,
+} from './contracts.js';
 export { HandlerTimeoutError } from './handler-runner.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
