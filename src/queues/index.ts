@@ -3,6 +3,8 @@
  * (chosen by URL scheme with `createTransport`, or passed in as an object).
  */
 // What a schema failure rejects with (publish) or is dead-lettered as (consume), so callers can catch it.
+export type { ExchangeDescriptor } from '../contracts/asyncapi.js';
+export type { AnySchema, InferInput, InferOutput } from '../contracts/infer.js';
 export { ValidationError, type ValidationIssue } from '../contracts/validate.js';
 export {
   Client,

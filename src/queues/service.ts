@@ -206,6 +206,7 @@ export class Microservice {
     options: QueueOptions & { readonly schema: S },
     handler: H,
   ): H;
+  /** Options first, without a schema. @example app.queue('jobs', { prefetchCount: 5 }, handler); */
   queue<H extends QueueHandler>(name: string, options: QueueOptions, handler: H): H;
   queue(name: string, first: QueueHandler | QueueOptions, second?: QueueHandler | QueueOptions): QueueHandler {
     const { handler, options, schema } = queueArguments<QueueOptions>(name, first, second);
