@@ -121,7 +121,12 @@ function describeIssues(issues: readonly ValidationIssue[]): string {
 
 /** The error a payload that fails its schema becomes: `MS_VALIDATION_FAILED`, with the issues. */
 function invalid(queue: string, issues: readonly ValidationIssue[], cause?: unknown): ValidationError {
-  return new ValidationError(issues, `payload of queue "${queue}" is invalid: ${describeIssues(issues)}`, { cause });
+  const error = new ValidationError(issues, `payload of queue "${queue}" is invalid: ${describeIssues(issues)}`, {
+    cause,
+  });
+  // The frames would only point into the toolkit: the log line (which reads the stack) says what matters.
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
 }
 
 function admit(
