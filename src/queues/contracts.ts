@@ -24,6 +24,7 @@ import type { Logger } from '../logging.js';
 import { maskPassword } from '../secrets.js';
 import type { Payload } from './codec.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
+import { describeFailure } from './failure.js';
 
 /** The dead-letter header holding the issues of a payload that failed its schema, as a JSON array. */
 export const ISSUES_HEADER = 'x-validation-issues';
@@ -138,9 +139,14 @@ function admit(
   if (result.ok) return handler(result.value, context);
   if (result.cause !== undefined) {
     // The validator broke (threw, timed out): retried like any failure, never blamed on the payload.
-    throw new MicroservicesError(CODES.MS_VALIDATION_FAILED, `the payload validator of queue "${queue}" failed`, {
-      cause: result.cause,
-    });
+    const why = describeFailure(result.cause).message;
+    throw new MicroservicesError(
+      CODES.MS_VALIDATION_FAILED,
+      `the payload validator of queue "${queue}" failed: ${why}`,
+      {
+        cause: result.cause,
+      },
+    );
   }
   throw invalid(queue, result.issues);
 }

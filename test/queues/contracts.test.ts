@@ -117,6 +117,28 @@ describe('queue contracts: validators', () => {
     expect(dead).toHaveLength(0);
   });
 
+  it('a validator that always throws ends dead-lettered as a handler error, after the retries, with its message', async () => {
+    const broken: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: () => {
+          throw new Error('lookup service down');
+        },
+      },
+    };
+    const { app, handled, dead, publisher } = await withSchema(broken);
+    await publisher.publish({ a: 1 });
+    await app.read(1, 300);
+    expect(handled).toEqual([]);
+    expect(dead[0]?.message.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.reason]: 'handler-error',
+      [DEAD_LETTER_HEADERS.attempts]: FAST_RETRY.maxRetries + 1,
+      [DEAD_LETTER_HEADERS.error]: 'the payload validator of queue "q" failed: lookup service down',
+    });
+    expect(dead[0]?.message.headers[ISSUES_HEADER]).toBeUndefined();
+  });
+
   it('a handler that throws a ValidationError itself is dead-lettered at once too (it can only fail again)', async () => {
     const connection = url();
     const app = service(connection);
