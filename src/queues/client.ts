@@ -4,6 +4,7 @@
  * rejects when it refuses it (unroutable, unknown exchange), on close, or after the publish timeout.
  */
 import { randomUUID } from 'node:crypto';
+import type { AnySchema } from '../contracts/infer.js';
 import { CODES, MicroservicesError } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
 import { contextLogger, getLogger, type Logger } from '../logging.js';
@@ -11,8 +12,9 @@ import type { HealthRegistry } from '../ops/health.js';
 import { messagingSystem, tracedPublish } from '../ops/tracing/index.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
+import { guardPublish, type PublisherContract, type PublishPayload, publisherSchema } from './contracts.js';
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
-import { assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
+import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
 import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -24,6 +26,8 @@ export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'> {
   readonly logger?: Logger;
   /** Publish timeout in ms. Default 10 000. */
   readonly publishTimeoutMs?: number;
+  /** Validate payloads before sending on handles made with a schema (`client.queue(name, { schema })`). Default true. */
+  readonly validatePublish?: boolean;
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
@@ -109,7 +113,14 @@ export interface DeclareExchangeOptions {
   readonly arguments?: Readonly<Record<string, unknown>>;
 }
 
-const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs', ...QUEUE_OPS_OPTIONS.slice(0, 2)];
+const CLIENT_OPTIONS = [
+  'connection',
+  'name',
+  'logger',
+  'publishTimeoutMs',
+  'validatePublish',
+  ...QUEUE_OPS_OPTIONS.slice(0, 2),
+];
 const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
 const EXCHANGE_TYPES: readonly string[] = ['direct', 'fanout', 'topic'];
 
@@ -122,10 +133,10 @@ function checkPublishProperties(properties: PublishProperties): void {
   assertNumber(where, 'timestamp', properties.timestamp, {});
 }
 
-/** What `client.queue(name)` returns. */
-export interface QueuePublisher {
+/** What `client.queue(name)` returns; with a schema, `P` is the schema's input type. */
+export interface QueuePublisher<P = Payload> {
   readonly name: string;
-  publish(payload: Payload, properties?: PublishProperties): Promise<void>;
+  publish(payload: P, properties?: PublishProperties): Promise<void>;
 }
 
 /** What `client.exchange(name, routingKey)` returns. */
@@ -156,6 +167,7 @@ export class Client {
   /** Its place in `run(...)`'s order (a lifecycle `Part`): started first, closed last. */
   readonly kind = 'client' as const;
   readonly #ops: QueueOps;
+  readonly #validatePublish: boolean;
 
   constructor(options: ClientOptions | Connection = {}) {
     const resolved: ClientOptions =
@@ -165,7 +177,9 @@ export class Client {
     if (resolved === options) {
       assertKnownKeys('queue client options', resolved, CLIENT_OPTIONS);
       assertNumber('queue client options', 'publishTimeoutMs', resolved.publishTimeoutMs, TIMEOUT);
+      assertBoolean('queue client options', 'validatePublish', resolved.validatePublish);
     }
+    this.#validatePublish = resolved.validatePublish ?? true;
     this.connection = resolveConnection(resolved.connection, {});
     this.publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
@@ -212,8 +226,19 @@ export class Client {
    * A handle that publishes to queue `name` through the default exchange.
    * @example await client.queue('basic').publish('hello');
    */
-  queue(name: string): QueuePublisher {
-    return { name, publish: (payload, properties) => this.publishToQueue(name, payload, properties) };
+  queue(name: string): QueuePublisher;
+  /**
+   * With a schema, `publish()` takes the schema's input type and validates before sending: an invalid
+   * payload rejects with a `ValidationError` (`MS_VALIDATION_FAILED`, with `issues`) and nothing is sent.
+   * `validate: false` (or the client's `validatePublish: false`) keeps the types and skips the check.
+   * @example await client.queue('notes.created', { schema: NoteCreated }).publish({ id: 1, title: 'x' });
+   */
+  queue<S extends AnySchema>(name: string, options: PublisherContract<S>): QueuePublisher<PublishPayload<S>>;
+  queue(name: string, options?: PublisherContract): QueuePublisher {
+    const publish = (payload: Payload, properties?: PublishProperties): Promise<void> =>
+      this.publishToQueue(name, payload, properties);
+    const schema = publisherSchema(name, options, this.#validatePublish);
+    return { name, publish: schema ? guardPublish(name, schema, publish) : publish };
   }
 
   /**
