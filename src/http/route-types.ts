@@ -1,6 +1,6 @@
 /**
- * Compile-time types of a route with a `schema`: what its handler receives and may return, and the phantom
- * route table a service's type carries so the typed client (src/client/typed.ts) can read it. Pure types.
+ * Compile-time types of a route with a `schema`: what its handler receives and may return. Pure types. The
+ * route table a service's type carries for the typed client is in src/contracts/route-table.ts.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AnySchema, InferOutput, RouteReturn, RouteSchema } from '../contracts/index.js';
@@ -56,32 +56,3 @@ type Returned<S> = RouteReturn<S> | HttpReply | Response;
  */
 export type RouteResult<S = NoSchema> =
   unknown extends RouteReturn<S> ? unknown : Returned<S> | PromiseLike<Returned<S>>;
-
-/** The phantom key under which a service's type records its routes (never set at run time). */
-export declare const ROUTE_TABLE: unique symbol;
-
-/**
- * A route table as types: rule string, then method, then that route's schema.
- * @example type T = { '/notes/<int:id>/': { GET: { response: { 200: typeof Note } } } };
- */
-export type RouteTable = { readonly [rule: string]: { readonly [method: string]: unknown } };
-
-/**
- * Carries a route table in a value's type, for the typed client. Every `route()`, `get()`, ... returns the
- * service typed `this & WithRoutes<...>`, so a service built in one chain has all its routes in its type.
- * @example const app = new Microservice('notes').get('/notes/', () => []); type T = RoutesOf<typeof app>;
- */
-export interface WithRoutes<T> {
-  readonly [ROUTE_TABLE]?: T;
-}
-
-/** One route's entry in the table. */
-export type RouteTableEntry<Rule extends string, Method extends string, S> = {
-  readonly [R in Rule]: { readonly [M in Uppercase<Method>]: S };
-};
-
-/**
- * The route table a value's type carries (`{}` for none).
- * @example type T = RoutesOf<typeof app>;
- */
-export type RoutesOf<App> = App extends WithRoutes<infer T> ? (T extends object ? T : NoSchema) : NoSchema;

@@ -11,6 +11,7 @@ import Fastify, {
   type InjectOptions,
   type LightMyRequestResponse,
 } from 'fastify';
+import type { RouteTableEntry, WithRoutes } from '../contracts/index.js';
 import { getLogger, type Logger } from '../logging.js';
 import { type ConnectionLimits, limitConnections } from './connections.js';
 import type { DispatchService } from './dispatch.js';
@@ -18,18 +19,13 @@ import { renderFastifyError } from './fastify-errors.js';
 import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
+import { type OpenApiOptions, serveOpenApi } from './openapi-route.js';
 import type { FormLimits } from './parsing.js';
 import type { UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
-import type {
-  HttpRouteSchema,
-  NoSchema,
-  RouteRequest,
-  RouteResult,
-  RouteTableEntry,
-  WithRoutes,
-} from './route-types.js';
+import type { HttpRouteSchema, NoSchema, RouteRequest, RouteResult } from './route-types.js';
 import { type RouteEntry, Router } from './router.js';
+import type { RuleParams } from './rule-params.js';
 import { BuildError } from './rules.js';
 import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
 import { RouteContract } from './validation.js';
@@ -72,6 +68,8 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
    * answered with a 500, and a matching result is sent as the schema's output.
    */
   readonly validateResponses?: boolean;
+  /** Serve the OpenAPI 3.1 document of the routes at `/openapi.json` (off by default); see docs/contracts.md. */
+  readonly openapi?: boolean | OpenApiOptions;
 }
 
 /**
@@ -114,7 +112,8 @@ export interface RouteOptions<S extends HttpRouteSchema = HttpRouteSchema> exten
 export type RouteHandler<Rule extends string, S = NoSchema> = (request: RouteRequest<Rule, S>) => RouteResult<S>;
 
 /** What `route()` and the verb shorthands return: the service, its type carrying the new route. */
-type Routed<This, Rule extends string, Method extends string, S> = This & WithRoutes<RouteTableEntry<Rule, Method, S>>;
+type Routed<This, Rule extends string, Method extends string, S> = This &
+  WithRoutes<RouteTableEntry<Rule, Method, S, RuleParams<Rule>>>;
 
 const MiB = 1024 * 1024;
 
@@ -205,6 +204,7 @@ export class Microservice {
     installHostPolicy(this.fastify, options);
     limitConnections(this.fastify.server, options);
     if (this.debug) this.installRequestLog();
+    serveOpenApi(this, options.openapi);
   }
 
   /**
