@@ -10,6 +10,7 @@
 // The HTTP client is also reachable here, as the seed's `microservices.http.client` was beside its service.
 // This entry point only re-exports it: the service's own modules never import the client.
 export { Client, HttpClient, ResponseError } from '../client/index.js';
+export { type AsyncApiSource, type ServeAsyncApiOptions, serveAsyncApi } from './asyncapi-route.js';
 export {
   APIException,
   AuthenticationFailed,

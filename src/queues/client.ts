@@ -4,11 +4,13 @@
  * rejects when it refuses it (unroutable, unknown exchange), on close, or after the publish timeout.
  */
 import { randomUUID } from 'node:crypto';
+import type { AnySchema } from '../contracts/infer.js';
 import { CODES, MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
-import { assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
+import { guardPublish, type PublisherContract, type PublishPayload, publisherSchema } from './contracts.js';
+import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
 import { assertEncodableHeaders } from './transports/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -20,6 +22,8 @@ export interface ClientOptions {
   readonly logger?: Logger;
   /** Publish timeout in ms. Default 10 000. */
   readonly publishTimeoutMs?: number;
+  /** Validate payloads before sending on handles made with a schema (`client.queue(name, { schema })`). Default true. */
+  readonly validatePublish?: boolean;
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
@@ -105,7 +109,7 @@ export interface DeclareExchangeOptions {
   readonly arguments?: Readonly<Record<string, unknown>>;
 }
 
-const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs'];
+const CLIENT_OPTIONS = ['connection', 'name', 'logger', 'publishTimeoutMs', 'validatePublish'];
 const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
 const EXCHANGE_TYPES: readonly string[] = ['direct', 'fanout', 'topic'];
 
@@ -118,10 +122,10 @@ function checkPublishProperties(properties: PublishProperties): void {
   assertNumber(where, 'timestamp', properties.timestamp, {});
 }
 
-/** What `client.queue(name)` returns. */
-export interface QueuePublisher {
+/** What `client.queue(name)` returns; with a schema, `P` is the schema's input type. */
+export interface QueuePublisher<P = Payload> {
   readonly name: string;
-  publish(payload: Payload, properties?: PublishProperties): Promise<void>;
+  publish(payload: P, properties?: PublishProperties): Promise<void>;
 }
 
 /** What `client.exchange(name, routingKey)` returns. */
@@ -149,6 +153,7 @@ export class Client {
   private opening: Promise<Transport> | undefined;
   private readonly connecting = new AbortController();
   private closed = false;
+  readonly #validatePublish: boolean;
 
   constructor(options: ClientOptions | Connection = {}) {
     const resolved: ClientOptions =
@@ -158,7 +163,9 @@ export class Client {
     if (resolved === options) {
       assertKnownKeys('queue client options', resolved, CLIENT_OPTIONS);
       assertNumber('queue client options', 'publishTimeoutMs', resolved.publishTimeoutMs, TIMEOUT);
+      assertBoolean('queue client options', 'validatePublish', resolved.validatePublish);
     }
+    this.#validatePublish = resolved.validatePublish ?? true;
     this.connection = resolveConnection(resolved.connection, {});
     this.publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
@@ -174,8 +181,19 @@ export class Client {
    * A handle that publishes to queue `name` through the default exchange.
    * @example await client.queue('basic').publish('hello');
    */
-  queue(name: string): QueuePublisher {
-    return { name, publish: (payload, properties) => this.publishToQueue(name, payload, properties) };
+  queue(name: string): QueuePublisher;
+  /**
+   * With a schema, `publish()` takes the schema's input type and validates before sending: an invalid
+   * payload rejects with a `ValidationError` (`MS_VALIDATION_FAILED`, with `issues`) and nothing is sent.
+   * `validate: false` (or the client's `validatePublish: false`) keeps the types and skips the check.
+   * @example await client.queue('notes.created', { schema: NoteCreated }).publish({ id: 1, title: 'x' });
+   */
+  queue<S extends AnySchema>(name: string, options: PublisherContract<S>): QueuePublisher<PublishPayload<S>>;
+  queue(name: string, options?: PublisherContract): QueuePublisher {
+    const publish = (payload: Payload, properties?: PublishProperties): Promise<void> =>
+      this.publishToQueue(name, payload, properties);
+    const schema = publisherSchema(name, options, this.#validatePublish);
+    return { name, publish: schema ? guardPublish(name, schema, publish) : publish };
   }
 
   /**

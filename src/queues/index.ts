@@ -2,6 +2,10 @@
  * `microservices-ts/queues`: the queue service and client, their context and options, and the transports
  * (chosen by URL scheme with `createTransport`, or passed in as an object).
  */
+// What a schema failure rejects with (publish) or is dead-lettered as (consume), so callers can catch it.
+export type { ExchangeDescriptor } from '../contracts/asyncapi.js';
+export type { AnySchema, InferInput, InferOutput } from '../contracts/infer.js';
+export { ValidationError, type ValidationIssue } from '../contracts/validate.js';
 export {
   Client,
   type ClientOptions,
@@ -14,6 +18,13 @@ export {
 export { type DecodeOptions, decodePayload, encodePayload, type Payload, PayloadDecodeError } from './codec.js';
 export { type Connection, type ConnectionOptions, DEFAULT_BROKER_URL } from './connection.js';
 export { type HandlerContext, type QueueHandler, QueueMessage, type QueueRule } from './context.js';
+export type {
+  AsyncApiOptions,
+  PublisherContract,
+  PublishPayload,
+  QueueContract,
+  SchemaHandler,
+} from './contracts.js';
 export { HandlerTimeoutError } from './handler-runner.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';

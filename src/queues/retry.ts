@@ -3,6 +3,7 @@
  * exponential backoff while `attempt <= maxRetries`, then dead-lettered through `nack({requeue: false,
  * headers})` with the error in the headers. Undecodable messages skip the retries (they can never succeed).
  */
+import { ISSUES_HEADER, invalidPayloadHeaders } from './contracts.js';
 import { describeFailure } from './failure.js';
 import { type BackoffOptions, backoffDelay } from './transports/backoff.js';
 import type { NackOptions } from './transports/transport.js';
@@ -25,17 +26,19 @@ export const DEAD_LETTER_HEADERS = {
   errorName: 'x-error-name',
   /** How many deliveries were tried. */
   attempts: 'x-attempts',
-  /** `handler-error`, `timeout`, `undecodable` or `rejected`. */
+  /** `handler-error`, `timeout`, `undecodable`, `invalid-payload` or `rejected`. */
   reason: 'x-reason',
   /** The queue the message failed on. */
   queue: 'x-original-queue',
+  /** With `x-reason: invalid-payload`: the schema's issues, a JSON array of `{ path, message }`. */
+  issues: ISSUES_HEADER,
 } as const;
 
 /**
  * Why a delivery failed. `delivery-limit`: the broker delivered it more than `maxRetries + 1` times without a
  * recorded failure, i.e. the consumers holding it died (a message that crashes its process every time).
  */
-export type FailureReason = 'handler-error' | 'timeout' | 'undecodable' | 'delivery-limit';
+export type FailureReason = 'handler-error' | 'timeout' | 'undecodable' | 'delivery-limit' | 'invalid-payload';
 
 /** @example DEFAULT_RETRY.maxRetries; // 3 */
 export const DEFAULT_RETRY: Required<RetryOptions> & { backoff: BackoffOptions } = {
@@ -65,8 +68,13 @@ export function failureNack(
   queue: string,
   retry: { maxRetries: number; backoff: BackoffOptions },
 ): NackOptions {
-  if (reason !== 'undecodable' && reason !== 'delivery-limit' && attempt <= retry.maxRetries) {
+  // A payload that failed its schema can only fail again: dead-lettered at once, with the issues.
+  const invalid = invalidPayloadHeaders(error);
+  if (!invalid && reason !== 'undecodable' && reason !== 'delivery-limit' && attempt <= retry.maxRetries) {
     return { requeue: true, delayMs: backoffDelay(attempt, retry.backoff) };
+  }
+  if (invalid) {
+    return { requeue: false, headers: { ...deadLetterHeaders(error, attempt, 'invalid-payload', queue), ...invalid } };
   }
   return { requeue: false, headers: deadLetterHeaders(error, attempt, reason, queue) };
 }

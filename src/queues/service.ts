@@ -3,10 +3,19 @@
  * handlers with `queue(name, handler)`, then `run()` until `stop()`. Messages are acked only after their
  * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
  */
+import type { AnySchema } from '../contracts/infer.js';
 import { CODES, MicroservicesError } from '../errors.js';
 import { getLogger, instanceLogger, type Logger, setLogging } from '../logging.js';
 import { type Connection, resolveConnection } from './connection.js';
 import type { HandlerContext, QueueHandler, QueueRule } from './context.js';
+import {
+  type AsyncApiOptions,
+  guardHandler,
+  type QueueContract,
+  queueArguments,
+  queueAsyncApi,
+  type SchemaHandler,
+} from './contracts.js';
 import { describeFailure } from './failure.js';
 import { HandlerRunner } from './handler-runner.js';
 import {
@@ -186,7 +195,21 @@ export class Microservice {
    * so one function can be registered on several services.
    * @example app.queue('basic', async (payload, context) => { await save(payload); });
    */
-  queue<H extends QueueHandler>(name: string, handler: H, options: QueueOptions = {}): H {
+  queue<H extends QueueHandler>(name: string, handler: H, options?: QueueOptions & QueueContract): H;
+  /**
+   * Registers `handler` with its options first; with a `schema` (any Standard Schema) the payload is typed
+   * and validated before the handler runs: an invalid one is dead-lettered at once, never retried.
+   * @example app.queue('notes.created', { schema: NoteCreated }, async (note) => { await save(note.id); });
+   */
+  queue<S extends AnySchema, H extends SchemaHandler<S>>(
+    name: string,
+    options: QueueOptions & { readonly schema: S },
+    handler: H,
+  ): H;
+  /** Options first, without a schema. @example app.queue('jobs', { prefetchCount: 5 }, handler); */
+  queue<H extends QueueHandler>(name: string, options: QueueOptions, handler: H): H;
+  queue(name: string, first: QueueHandler | QueueOptions, second?: QueueHandler | QueueOptions): QueueHandler {
+    const { handler, options, schema } = queueArguments<QueueOptions>(name, first, second);
     checkQueueOptions(name, options);
     const deadLetter = options.deadLetter ?? `${name}.dead-letter`;
     assertName('queue', name);
@@ -196,9 +219,9 @@ export class Microservice {
     }
     const rule: QueueRule = {
       name,
-      handler: handler as QueueHandler,
+      handler: schema ? guardHandler(schema, handler, name) : handler,
       autoack: options.autoack ?? true,
-      options: { ...options },
+      options: { ...options, ...(schema ? { schema } : {}) },
       logger: instanceLogger({ toString: () => `<queue: ${name}>` }, this.logger),
       toString: () => `<queue: ${name}>`,
     };
@@ -209,6 +232,19 @@ export class Microservice {
     if (this.consuming) this.subscribe(registered);
     else void this.declare(registered).catch(() => {});
     return handler;
+  }
+
+  /**
+   * The AsyncAPI 3.0 document of this service: its queues (payloads from their schemas), their dead-letter
+   * queues, the exchanges given, and the broker with its password masked.
+   * @example const document = app.asyncapi({ title: 'notes', version: '1.0.0' });
+   */
+  asyncapi(options?: AsyncApiOptions): Record<string, unknown> {
+    const rules = [...this.queues.values()].map((queue) => queue.rule);
+    return queueAsyncApi(
+      { name: this.name, logger: this.logger, brokerUrl: this.connection.displayName, rules },
+      options,
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 /** The conformance suites against the in-process memory:// broker. */
 import type { ServiceCheck } from '../helpers/services.js';
+import { describeContractConformance } from './contracts-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -8,3 +9,4 @@ const url = (): string => `memory://conformance-${process.pid}`;
 
 describeTransportConformance('memory', { check: () => alwaysThere, url });
 describeServiceConformance('memory', { check: () => alwaysThere, url });
+describeContractConformance('memory', { check: () => alwaysThere, url });

@@ -3,6 +3,7 @@
  * transport's emulation (persistent sessions, republished requeues) is what is checked here.
  */
 import { mosquitto } from '../helpers/services.js';
+import { describeContractConformance } from './contracts-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -10,3 +11,4 @@ const url = (): string => 'mqtt://127.0.0.1:1883/?sessionExpiry=600';
 
 describeTransportConformance('mqtt', { check: mosquitto, url });
 describeServiceConformance('mqtt', { check: mosquitto, url });
+describeContractConformance('mqtt', { check: mosquitto, url });

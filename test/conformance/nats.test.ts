@@ -3,6 +3,7 @@
  * for "unacked deliveries return when the connection closes": close() gives them back with a nak.
  */
 import { nats } from '../helpers/services.js';
+import { describeContractConformance } from './contracts-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -10,3 +11,4 @@ const url = (): string => 'nats://127.0.0.1:4222/?ackWaitMs=5000';
 
 describeTransportConformance('nats', { check: nats, url });
 describeServiceConformance('nats', { check: nats, url });
+describeContractConformance('nats', { check: nats, url });

@@ -3,6 +3,7 @@
  * suites' keys stay apart). A short claim interval keeps released and abandoned entries coming back quickly.
  */
 import { redis } from '../helpers/services.js';
+import { describeContractConformance } from './contracts-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -10,3 +11,4 @@ const url = (): string => 'redis://127.0.0.1:6379/11?prefix=conformance:&minIdle
 
 describeTransportConformance('redis', { check: redis, url });
 describeServiceConformance('redis', { check: redis, url });
+describeContractConformance('redis', { check: redis, url });
