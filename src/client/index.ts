@@ -35,5 +35,14 @@ export type {
 export type { QueryObject, QueryScalar } from './query.js';
 export { Resource, type ResourceOwner } from './resource.js';
 export type { RawResponse } from './transport.js';
+export {
+  type RulesFor,
+  type TypedClient,
+  type TypedClientOptions,
+  type TypedQueryValue,
+  type TypedRequestInit,
+  type TypedResponse,
+  typedClient,
+} from './typed.js';
 export type { PathPart } from './url.js';
 export type { DynamicVerbs } from './verbs.js';

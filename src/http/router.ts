@@ -6,14 +6,17 @@
 import type { ResourceRecord } from './resources.js';
 import type { Params } from './rule-matcher.js';
 import { CompiledRule } from './rules.js';
+import type { RouteContract } from './validation.js';
 
 /** One registered handler. */
 export interface RouteEntry {
   readonly endpoint: string;
   readonly description: string | undefined;
   readonly handler: (request: never) => unknown;
-  /** The `schema` route option, kept for the coming validation work. */
+  /** The `schema` route option as given. */
   readonly schema: unknown;
+  /** The route's contract (schemas, the body's JSON Schema) when it has a `schema`; see validation.ts. */
+  readonly contract: RouteContract | undefined;
   /** Accepted body media types; `undefined` accepts JSON, urlencoded and multipart. */
   readonly contentTypes: readonly string[] | undefined;
 }
@@ -74,6 +77,12 @@ const NOT_FOUND: RouteMatch = { kind: 'not-found' };
  * router.add('/x/<int:id>/', ['GET'], entry);
  * router.find('/x/1/', 'GET'); // { kind: 'found', params: { id: 1 }, ... }
  */
+/**
+ * The key under which a service hands its router to the package's own document builders. Internal: the
+ * package's entry points do not export it, so user code cannot reach the router.
+ */
+export const ROUTER: unique symbol = Symbol('microservices.router');
+
 export class Router {
   readonly groups = new Map<string, RouteGroup>();
   readonly endpoints = new Map<string, RouteGroup>();
