@@ -26,7 +26,7 @@ const Note = z.object({
 });
 const NOTE_SCHEMA = Note['~standard'].jsonSchema.input({ target: 'draft-2020-12' }) as JsonSchema;
 
-function unescape(text: string): string {
+function unescapeHtml(text: string): string {
   return text
     .replaceAll('&quot;', '"')
     .replaceAll('&#39;', "'")
@@ -47,7 +47,7 @@ function controlNamed(html: string, name: string): ScannedTag | undefined {
     .filter((tag) => ['input', 'select', 'textarea'].includes(tag.name) && tag.attributes.type !== 'hidden')
     .map((tag) => ({
       name: tag.name,
-      attributes: Object.fromEntries(Object.entries(tag.attributes).map(([k, v]) => [k, unescape(v)])),
+      attributes: Object.fromEntries(Object.entries(tag.attributes).map(([k, v]) => [k, unescapeHtml(v)])),
     }))
     .find((tag) => tag.attributes.name === name);
 }
