@@ -43,6 +43,7 @@ export {
   type ResourceEnvelope,
   type RouteDescriptor,
 } from './openapi.js';
+export type { ROUTE_TABLE, RoutesOf, RouteTable, RouteTableEntry, RouteTypes, WithRoutes } from './route-table.js';
 export { converterSchema, parseRule, type RuleParameter, type RulePart, type RuleText, toOpenApiPath } from './rule.js';
 export {
   formatIssuePath,

@@ -70,6 +70,8 @@ type PreParsingDone = (error: null, payload: unknown) => void;
 /** The validator of documentation-only schemas: the rule's converters and the body parser do the checking. */
 const alwaysValid = (): true => true;
 const noValidation = () => alwaysValid;
+/** The service sends text it encoded itself, so response schemas are never used to serialise. */
+const noSerialization = () => JSON.stringify;
 
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
@@ -192,7 +194,7 @@ export class FastifyRoutes {
       method: methods,
       url: rule.routePath,
       config,
-      ...(schema === undefined ? {} : { schema, validatorCompiler: noValidation }),
+      ...(schema === undefined ? {} : { schema, validatorCompiler: noValidation, serializerCompiler: noSerialization }),
       ...(preParsing === undefined ? {} : { preParsing }),
       handler: (request: FastifyRequest, reply: FastifyReply) =>
         new RequestContext(service, request, reply).routeTo(group),

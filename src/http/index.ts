@@ -26,6 +26,7 @@ export {
 export type { FastifyRouteOptions } from './fastify-routes.js';
 export { contentDisposition } from './headers.js';
 export { JsonEncodeError, type ProtoPoisoning } from './json.js';
+export { OPENAPI_ENDPOINT, type OpenApiOptions, openApiDocument } from './openapi-route.js';
 export { DEFAULT_FORM_LIMITS, type FormLimits, type UploadedFile } from './parsing.js';
 export { HttpReply, reply } from './reply.js';
 export type { HttpRequest, UrlFor, UrlForOptions } from './request.js';
@@ -36,6 +37,13 @@ export {
   type ResourceUrl,
   type UrlContext,
 } from './resources.js';
+export type {
+  HttpRouteSchema,
+  NoSchema,
+  RouteRequest,
+  RouteResult,
+  ValidatedRequest,
+} from './route-types.js';
 export type { RuleParams } from './rule-params.js';
 export { BuildError } from './rules.js';
 export { type RunOptions, run } from './runner.js';
@@ -54,3 +62,4 @@ export {
   type RouteHandler,
   type RouteOptions,
 } from './service.js';
+export { INVALID_INPUT_MESSAGE, RouteContract, type ValidationErrorBody } from './validation.js';

@@ -6,14 +6,17 @@
 import type { ResourceRecord } from './resources.js';
 import type { Params } from './rule-matcher.js';
 import { CompiledRule } from './rules.js';
+import type { RouteContract } from './validation.js';
 
 /** One registered handler. */
 export interface RouteEntry {
   readonly endpoint: string;
   readonly description: string | undefined;
   readonly handler: (request: never) => unknown;
-  /** The `schema` route option, kept for the coming validation work. */
+  /** The `schema` route option as given. */
   readonly schema: unknown;
+  /** The route's contract (schemas, the body's JSON Schema) when it has a `schema`; see validation.ts. */
+  readonly contract: RouteContract | undefined;
   /** Accepted body media types; `undefined` accepts JSON, urlencoded and multipart. */
   readonly contentTypes: readonly string[] | undefined;
 }

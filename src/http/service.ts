@@ -11,6 +11,7 @@ import Fastify, {
   type InjectOptions,
   type LightMyRequestResponse,
 } from 'fastify';
+import type { RouteTableEntry, WithRoutes } from '../contracts/index.js';
 import { getLogger, type Logger } from '../logging.js';
 import { type ConnectionLimits, limitConnections } from './connections.js';
 import type { DispatchService } from './dispatch.js';
@@ -18,13 +19,16 @@ import { renderFastifyError } from './fastify-errors.js';
 import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
+import { type OpenApiOptions, serveOpenApi } from './openapi-route.js';
 import type { FormLimits } from './parsing.js';
-import type { HttpRequest, UrlForOptions } from './request.js';
+import type { UrlForOptions } from './request.js';
 import { applyMarker, ResourceMarker, type ResourceMarkerOptions, type ResourceRecord } from './resources.js';
+import type { HttpRouteSchema, NoSchema, RouteRequest, RouteResult } from './route-types.js';
 import { type RouteEntry, Router } from './router.js';
 import type { RuleParams } from './rule-params.js';
 import { BuildError } from './rules.js';
 import { ResourceSchema, type ResourceSchemaOptions } from './schema.js';
+import { RouteContract } from './validation.js';
 
 /**
  * Service options. Timeouts are in milliseconds.
@@ -59,6 +63,13 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
    */
   readonly trustProxy?: boolean | string | readonly string[];
   readonly logger?: Logger;
+  /**
+   * Check handler results against the routes' `response` schemas (default false): a mismatch is logged and
+   * answered with a 500, and a matching result is sent as the schema's output.
+   */
+  readonly validateResponses?: boolean;
+  /** Serve the OpenAPI 3.1 document of the routes at `/openapi.json` (off by default); see docs/contracts.md. */
+  readonly openapi?: boolean | OpenApiOptions;
 }
 
 /**
@@ -66,7 +77,7 @@ export interface MicroserviceOptions extends HostOptions, ConnectionLimits {
  * `FastifyRouteOptions`) are passed through to the rule's Fastify routes, so plugins reading them work per rule.
  * @example app.route('/notes/', { methods: ['GET', 'POST'], endpoint: 'notes', resource: new ResourceMarker() }, handler);
  */
-export interface RouteOptions extends FastifyRouteOptions {
+export interface RouteOptions<S extends HttpRouteSchema = HttpRouteSchema> extends FastifyRouteOptions {
   /** Methods this handler serves (default `['GET']`); HEAD and OPTIONS are automatic. */
   readonly methods?: readonly string[];
   /** Name for `urlFor` and the page title; defaults to the handler's name, else the rule. */
@@ -80,8 +91,12 @@ export interface RouteOptions extends FastifyRouteOptions {
    * urlencoded and multipart bodies are all accepted, as in the seed.
    */
   readonly contentTypes?: readonly string[];
-  /** Reserved for request/response validation (Standard Schema); stored, not used yet. */
-  readonly schema?: unknown;
+  /**
+   * Standard Schemas (zod, valibot, arktype, ...) for `body`, `query`, `params`, `headers` and `response` by
+   * status: requests are validated before the handler (400 with `issues`), the handler is typed from them, and
+   * they document the route (`/openapi.json`, Fastify's route schema). See docs/contracts.md.
+   */
+  readonly schema?: S;
   /**
    * A Fastify route schema for documentation plugins (`summary`, `tags`, `hide`, `response`, ...). Fastify does
    * not validate with it: the rule's converters and the body parser check requests. Path parameters are
@@ -94,7 +109,11 @@ export interface RouteOptions extends FastifyRouteOptions {
  * A route handler; `req.params` is typed from the rule string.
  * @example const show: RouteHandler<'/notes/<int:id>/'> = (req) => ({ id: req.params.id });
  */
-export type RouteHandler<Rule extends string> = (request: HttpRequest<RuleParams<Rule>>) => unknown;
+export type RouteHandler<Rule extends string, S = NoSchema> = (request: RouteRequest<Rule, S>) => RouteResult<S>;
+
+/** What `route()` and the verb shorthands return: the service, its type carrying the new route. */
+type Routed<This, Rule extends string, Method extends string, S> = This &
+  WithRoutes<RouteTableEntry<Rule, Method, S, RuleParams<Rule>>>;
 
 const MiB = 1024 * 1024;
 
@@ -118,6 +137,8 @@ export class Microservice {
   readonly logger: Logger;
   debug: boolean;
   closing = false;
+  /** Whether handler results are checked against `response` schemas (the `validateResponses` option). */
+  readonly validateResponses: boolean;
   private readonly appSchema: ResourceSchema | undefined;
   private readonly inResources: readonly string[];
   private readonly drainTimeout: number;
@@ -128,6 +149,7 @@ export class Microservice {
   constructor(name = 'microservice', options: MicroserviceOptions = {}) {
     this.name = name;
     this.debug = options.debug ?? false;
+    this.validateResponses = options.validateResponses ?? false;
     this.maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.protoPoisoning = options.protoPoisoning ?? 'error';
     this.formLimits = options.formLimits ?? {};
@@ -182,6 +204,7 @@ export class Microservice {
     installHostPolicy(this.fastify, options);
     limitConnections(this.fastify.server, options);
     if (this.debug) this.installRequestLog();
+    serveOpenApi(this, options.openapi);
   }
 
   /**
@@ -189,8 +212,16 @@ export class Microservice {
    * `<any(a,b):x>`).
    * @example app.route('/second/<string:test>/', { methods: ['GET', 'POST'], resource: new ResourceMarker() }, (req) => req.params.test);
    */
-  route<Rule extends string>(rule: Rule, options: RouteOptions, handler: RouteHandler<Rule>): this;
-  route<Rule extends string>(rule: Rule, handler: RouteHandler<Rule>): this;
+  route<
+    Rule extends string,
+    const M extends readonly string[] = readonly ['GET'],
+    S extends HttpRouteSchema = NoSchema,
+  >(
+    rule: Rule,
+    options: RouteOptions<S> & { readonly methods?: M },
+    handler: RouteHandler<Rule, S>,
+  ): Routed<this, Rule, M[number], S>;
+  route<Rule extends string>(rule: Rule, handler: RouteHandler<Rule>): Routed<this, Rule, 'GET', NoSchema>;
   route<Rule extends string>(
     rule: Rule,
     optionsOrHandler: RouteOptions | RouteHandler<Rule>,
@@ -200,15 +231,23 @@ export class Microservice {
     const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
     if (typeof handler !== 'function') throw new TypeError(`route(${rule}) needs a handler function`);
     const methods = (options.methods ?? ['GET']).map((method) => method.toUpperCase());
+    const contract = RouteContract.from(rule, options.schema);
     const entry: RouteEntry = {
       endpoint: options.endpoint ?? (handler.name || rule),
       description: options.description,
-      handler: handler as RouteEntry['handler'],
+      handler: contract?.wraps(this)
+        ? contract.wrap(handler as RouteEntry['handler'], this)
+        : (handler as RouteEntry['handler']),
       schema: options.schema,
+      contract,
       contentTypes: options.contentTypes?.map((type) => type.toLowerCase()),
     };
     const group = this.router.add(rule, methods, entry);
-    this.#routes.add(group, methods, options);
+    this.#routes.add(
+      group,
+      methods,
+      contract ? { ...options, fastifySchema: contract.fastifySchema(options.fastifySchema, methods) } : options,
+    );
     if (options.resource !== undefined) {
       const marker = options.resource instanceof ResourceMarker ? options.resource.options : options.resource;
       group.record = applyMarker(group.record, rule, marker, { schema: this.appSchema, inResources: this.inResources });
@@ -222,40 +261,48 @@ export class Microservice {
   }
 
   /** @example app.get('/', () => 'Hello'); */
-  get<Rule extends string>(rule: Rule, options: RouteOptions | RouteHandler<Rule>, handler?: RouteHandler<Rule>): this {
-    return this.shorthand('GET', rule, options, handler);
+  get<Rule extends string, S extends HttpRouteSchema = NoSchema>(
+    rule: Rule,
+    options: RouteOptions<S> | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule, S>,
+  ): Routed<this, Rule, 'GET', S> {
+    return this.shorthand('GET', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.post('/notes/', (req) => reply(req.data, 201)); */
-  post<Rule extends string>(
+  post<Rule extends string, S extends HttpRouteSchema = NoSchema>(
     rule: Rule,
-    options: RouteOptions | RouteHandler<Rule>,
-    handler?: RouteHandler<Rule>,
-  ): this {
-    return this.shorthand('POST', rule, options, handler);
+    options: RouteOptions<S> | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule, S>,
+  ): Routed<this, Rule, 'POST', S> {
+    return this.shorthand('POST', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.put('/notes/<int:id>/', (req) => req.data); */
-  put<Rule extends string>(rule: Rule, options: RouteOptions | RouteHandler<Rule>, handler?: RouteHandler<Rule>): this {
-    return this.shorthand('PUT', rule, options, handler);
+  put<Rule extends string, S extends HttpRouteSchema = NoSchema>(
+    rule: Rule,
+    options: RouteOptions<S> | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule, S>,
+  ): Routed<this, Rule, 'PUT', S> {
+    return this.shorthand('PUT', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.patch('/notes/<int:id>/', (req) => req.data); */
-  patch<Rule extends string>(
+  patch<Rule extends string, S extends HttpRouteSchema = NoSchema>(
     rule: Rule,
-    options: RouteOptions | RouteHandler<Rule>,
-    handler?: RouteHandler<Rule>,
-  ): this {
-    return this.shorthand('PATCH', rule, options, handler);
+    options: RouteOptions<S> | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule, S>,
+  ): Routed<this, Rule, 'PATCH', S> {
+    return this.shorthand('PATCH', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.delete('/notes/<int:id>/', () => reply(null, 204)); */
-  delete<Rule extends string>(
+  delete<Rule extends string, S extends HttpRouteSchema = NoSchema>(
     rule: Rule,
-    options: RouteOptions | RouteHandler<Rule>,
-    handler?: RouteHandler<Rule>,
-  ): this {
-    return this.shorthand('DELETE', rule, options, handler);
+    options: RouteOptions<S> | RouteHandler<Rule>,
+    handler?: RouteHandler<Rule, S>,
+  ): Routed<this, Rule, 'DELETE', S> {
+    return this.shorthand('DELETE', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   private shorthand<Rule extends string>(
