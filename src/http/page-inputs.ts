@@ -3,7 +3,7 @@
  * route's body schema), the media types those routes accept, what was typed before an error with the
  * validation issues, and the related resources. Built from the route table and the response, for HTML only.
  */
-import { type JsonSchema, toJsonSchema } from '../contracts/json-schema.js';
+import type { JsonSchema } from '../contracts/json-schema.js';
 import type { BodyFormModel, BrowsablePageModel, RelatedResource } from './browsable/page-model.js';
 import { buildListing } from './listing.js';
 import type { ResponseTarget } from './respond.js';
@@ -15,13 +15,12 @@ const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 /** Most issues shown next to the fields (the validator bounds them too). */
 const MAX_ISSUES = 100;
 
-/** The JSON Schema of a route's request body, when its `schema` option has a convertible `body`. */
+/** The JSON Schema of a route's request body (its contract's), keyed by the body schema it came from. */
 function bodySchemaOf(entry: RouteEntry): { key: object; schema: JsonSchema } | undefined {
-  const body = (entry.schema as { body?: unknown } | null | undefined)?.body;
-  if (typeof body !== 'object' && typeof body !== 'function') return undefined;
-  if (body === null || !('~standard' in body)) return undefined;
-  const result = toJsonSchema(body as Parameters<typeof toJsonSchema>[0], { side: 'input' });
-  return result.ok ? { key: body, schema: result.schema } : undefined;
+  const contract = entry.contract;
+  const schema = contract?.bodyJsonSchema;
+  if (contract === undefined || schema === undefined) return undefined;
+  return { key: (contract.schema.body as object | undefined) ?? schema, schema };
 }
 
 function bodyForms(group: RouteGroup): BodyFormModel[] {
