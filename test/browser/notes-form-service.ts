@@ -6,13 +6,26 @@ import { Microservice, ResourceMarker, reply } from 'microservices-ts/http';
 import { z } from 'zod';
 
 export const NoteInput = z.object({
-  title: z.string().min(3).max(80).describe('A short title, 3 to 80 characters'),
+  // The refinements are checked by the service only (HTML attributes cannot express them): they show the
+  // issues of a 400 next to their fields.
+  title: z
+    .string()
+    .min(3)
+    .max(80)
+    .refine((title) => !/\bTODO\b/.test(title), 'Say what to do instead of TODO')
+    .describe('A short title, 3 to 80 characters'),
   priority: z.number().int().min(1).max(5),
   kind: z.enum(['idea', 'task', 'bug']),
   done: z.boolean(),
   due: z.iso.date().optional(),
   tags: z.array(z.string().max(20)).max(5),
-  author: z.object({ name: z.string().min(1), email: z.email().optional() }),
+  author: z.object({
+    name: z
+      .string()
+      .min(1)
+      .refine((name) => name.toLowerCase() !== 'anonymous', 'Sign with your name'),
+    email: z.email().optional(),
+  }),
 });
 
 export function notesFormService(): Microservice {
