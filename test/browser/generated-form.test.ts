@@ -157,5 +157,5 @@ describe.skipIf(check.skip)('the generated body form in Chromium', () => {
       expect(overflow).toBeLessThanOrEqual(options.viewport.width);
       await context.close();
     }
-  });
+  }, 120_000);
 });
