@@ -91,6 +91,8 @@ export class RequestContext implements ResponseTarget, UrlContext {
   group: RouteGroup | undefined = undefined;
   entry: RouteEntry | undefined = undefined;
   requestData: unknown = NO_DATA;
+  /** The fields of an overriding page form, shown again on the page after an error. */
+  submittedForm: Readonly<Record<string, string>> | undefined = undefined;
   #params: Params = NO_PARAMS;
   #body: ParsedBody | undefined = undefined;
 
@@ -225,6 +227,7 @@ export class RequestContext implements ResponseTarget, UrlContext {
       const override = formOverride(this.method, body);
       if (override) {
         assertSameOrigin(this.request.headers, this.origin);
+        this.submittedForm = body.form;
         if (override.content) {
           body = await parseBody(override.content.body, override.content.contentType, {
             ...this.parseOptions(),

@@ -4,6 +4,7 @@
  * POST into any method with any body, it is honoured only from the same origin; a cross-site override is 403.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeFields, FIELDS_MARKER } from './browsable/form-names.js';
 import { PermissionDenied } from './errors.js';
 import type { ParsedBody } from './parsing.js';
 
@@ -22,7 +23,12 @@ const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 export function formOverride(method: string, body: ParsedBody): FormOverride | undefined {
   if (method !== 'POST' || !FORM_TYPES.has(body.mediaType)) return undefined;
-  const { _method: rawMethod, _content: content, _content_type: contentType } = body.form;
+  const { _method: rawMethod } = body.form;
+  // The page's generated form sends one field per control instead of `_content`: its JSON body is built here
+  // and then parsed like any JSON body (depth limit, prototype rules, the route's validation).
+  const fields = body.form[FIELDS_MARKER] === 'fields';
+  const content = fields ? JSON.stringify(decodeFields(body.form)) : body.form._content;
+  const contentType = fields ? 'application/json' : body.form._content_type;
   const overrideMethod = rawMethod?.trim().toUpperCase();
   const hasMethod = overrideMethod !== undefined && overrideMethod !== '' && overrideMethod !== 'POST';
   const hasContent = content !== undefined && contentType !== undefined && contentType !== '';

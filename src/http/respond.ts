@@ -10,6 +10,7 @@ import { type EnvelopeContext, envelope } from './envelope.js';
 import { encodeJson } from './json.js';
 import { buildListing } from './listing.js';
 import type { Negotiated } from './negotiation.js';
+import { pageInputs } from './page-inputs.js';
 import type { ResourceRecord, UrlContext } from './resources.js';
 import type { RouteEntry, RouteGroup } from './router.js';
 
@@ -43,6 +44,8 @@ export interface ResponseTarget {
   readonly entry: RouteEntry | undefined;
   readonly requestData: unknown;
   readonly urlContext: UrlContext;
+  /** The fields of an overriding page form (what was typed), when the request was one. */
+  readonly submittedForm?: Readonly<Record<string, string>> | undefined;
 }
 
 function commonHeaders(target: ResponseTarget, headers: Readonly<Record<string, string>>): void {
@@ -163,6 +166,7 @@ export function sendRendered(
     headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers },
     body,
     allowedMethods: target.group?.allowed ?? [],
+    ...pageInputs(target, data, status),
   });
   commonHeaders(target, { ...htmlSecurityHeaders(), ...headers });
   setStatus(reply, status, statusText);

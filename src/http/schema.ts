@@ -1,7 +1,9 @@
 /**
  * Resource schemas: the names of the envelope's keys (`null` leaves a part out). `ResourceSchema` is used for
- * JSON; its `browser` schema (a `BrowserResourceSchema` unless given) for the browsable page. As in the seed,
- * every name the JSON schema sets is copied into the browser schema, so a renamed `response` is renamed on both.
+ * JSON and, unless a `browser` schema is given, for the browsable page too: the page shows the body a program
+ * gets and puts the status, headers, methods and related resources in blocks of its own. Giving `browser` (a
+ * `BrowserResourceSchema`, or options for one) brings back the seed's page envelope; as in the seed, every name
+ * the JSON schema sets is copied into it, so a renamed `response` is renamed on both.
  */
 
 /**
@@ -128,8 +130,10 @@ export class BaseResourceSchema implements Readonly<Resolved> {
 }
 
 /**
- * The schema of the browsable page: status, request, status code, headers, rule and methods shown by default.
- * @example new BrowserResourceSchema({ headers: null });
+ * The seed's envelope for the browsable page: status, request, status code, headers, rule and methods in the
+ * body. Opt-in: pass it as a resource schema's `browser` (the page otherwise shows the program's JSON body).
+ * @example new ResourceSchema({ browser: new BrowserResourceSchema({ headers: null }) });
+ * @example new Microservice('notes', { schema: { browser: new BrowserResourceSchema() } }); // every resource
  */
 export class BrowserResourceSchema extends BaseResourceSchema {
   protected static override readonly defaults: Resolved = {
@@ -145,12 +149,13 @@ export class BrowserResourceSchema extends BaseResourceSchema {
 }
 
 /**
- * The JSON schema of a resource (only `response` named by default) plus its `browser` schema.
+ * The JSON schema of a resource (only `response` named by default) plus its `browser` schema (itself unless
+ * one is given).
  * @example new ResourceSchema({ response: 'result', responseUpdate: false, statusCode: 'status' });
  */
 export class ResourceSchema extends BaseResourceSchema {
   protected static override readonly defaults: Resolved = { ...BASE_DEFAULTS, response: 'response' };
-  /** The schema used when the browsable page is rendered. */
+  /** The schema used when the browsable page is rendered: this schema itself unless `browser` was given. */
   readonly browser: BaseResourceSchema;
   override readonly options: ResourceSchemaOptions;
 
@@ -158,6 +163,10 @@ export class ResourceSchema extends BaseResourceSchema {
     super(options);
     this.options = { ...options };
     const given = options.browser;
+    if (given === undefined) {
+      this.browser = this;
+      return;
+    }
     const propagated: Record<string, unknown> = { responseUpdate: this.responseUpdate };
     for (const key of NAME_KEYS) if (this[key] !== null && key !== 'info') propagated[key] = this[key];
     if (given instanceof BaseResourceSchema) {

@@ -163,9 +163,27 @@ describe('app-wide schema (checklist item 23, DOC: a default under the marker fi
   });
 });
 
-describe('browser schema (checklist item 24)', () => {
-  it('shows status, status_code, headers, resource, methods and response, and no listing by default', () => {
-    const browser = new ResourceSchema().browser;
+describe('browser schema (checklist item 24; issue 15 makes the seed envelope an option)', () => {
+  it('by default the page uses the JSON schema itself: it shows the body a program gets', async () => {
+    const schema = new ResourceSchema({ statusCode: 'code' });
+    expect(schema.browser).toBe(schema);
+    const app = marked(new ResourceMarker({ schema }), () => ({ title: 'A note' }));
+    const json = (await app.inject('/r/x/')).json();
+    expect(json).toEqual({ title: 'A note', code: 200 });
+    const page = (await app.inject({ url: '/r/x/', headers: HTML })).body;
+    const shown = page.slice(
+      page.indexOf('<pre class="response"'),
+      page.indexOf('</pre>', page.indexOf('<pre class="response"')),
+    );
+    // The metadata sits in the page's own blocks (status line, headers, method chips), not in the body.
+    expect(shown).toContain('HTTP 200 OK');
+    expect(shown).not.toContain('status_code');
+    expect(shown).not.toContain('&quot;methods&quot;');
+    expect(page).toContain('<p class="allowed">');
+  });
+
+  it('item 24 as an option: a BrowserResourceSchema shows status, status_code, headers, resource, methods and response, and no listing', () => {
+    const browser = new ResourceSchema({ browser: new BrowserResourceSchema() }).browser;
     expect(browser).toBeInstanceOf(BrowserResourceSchema);
     expect(browser.toJSON()).toMatchObject({
       response: 'response',
@@ -179,11 +197,20 @@ describe('browser schema (checklist item 24)', () => {
     });
   });
 
-  it('renders the browser envelope on the HTML page', async () => {
-    const app = marked(new ResourceMarker(), () => 'SECOND');
-    const page = (await app.inject({ url: '/r/x/', headers: HTML })).body;
-    for (const key of ['status_code', 'headers', 'resource', 'methods', 'response', 'SECOND', '200 OK']) {
-      expect(page, key).toContain(key);
+  it('renders the seed browser envelope on the HTML page when asked for, per marker or app-wide', async () => {
+    const perMarker = marked(
+      new ResourceMarker({ schema: new ResourceSchema({ browser: new BrowserResourceSchema() }) }),
+      () => 'SECOND',
+    );
+    const appWide = marked(new ResourceMarker(), () => 'SECOND', {
+      app: new Microservice('envelope', { schema: { browser: new BrowserResourceSchema() } }),
+    });
+    for (const app of [perMarker, appWide]) {
+      const page = (await app.inject({ url: '/r/x/', headers: HTML })).body;
+      for (const key of ['status_code', 'headers', 'resource', 'methods', 'response', 'SECOND', '200 OK']) {
+        expect(page, key).toContain(`&quot;${key}&quot;`);
+      }
+      expect((await app.inject('/r/x/')).json()).toEqual({ response: 'SECOND' });
     }
   });
 

@@ -99,6 +99,41 @@ export function actionBar(fullPath: string, allowed: ReadonlySet<string>, format
 }
 
 /**
+ * What the content form can be given besides the path and methods.
+ *
+ * @example
+ * contentForm('/notes/', new Set(['POST']), { contentTypes: ['application/json'], content: '{"title": ""}' });
+ */
+export interface ContentFormOptions {
+  /** The body media types the route accepts (lower-case essences); all three when absent. */
+  readonly contentTypes?: readonly string[] | undefined;
+  /** The text typed before (shown again after an error). */
+  readonly content?: string | undefined;
+  /** The media type chosen before (a `_content_type` value). */
+  readonly contentType?: string | undefined;
+  /** Only the `<form>`, for a page that places it in its own section (the raw tab). */
+  readonly bare?: boolean;
+}
+
+/**
+ * The media type options for a route: the form's three types restricted to the accepted ones (in the form's
+ * order), then accepted types the form does not list; all three when the route accepts anything.
+ *
+ * @example
+ * offeredContentTypes(['application/json']); // [['application/json', 'application/json']]
+ */
+export function offeredContentTypes(
+  accepted: readonly string[] | undefined,
+): readonly (readonly [value: string, label: string])[] {
+  if (accepted === undefined) return CONTENT_TYPES;
+  const offered = CONTENT_TYPES.filter(([, label]) => accepted.includes(label));
+  for (const type of accepted) {
+    if (!CONTENT_TYPES.some(([, label]) => label === type)) offered.push([type, type]);
+  }
+  return offered;
+}
+
+/**
  * The content form for POST, PUT and PATCH, or '' when none of them is allowed. The service replaces the request
  * body with `_content` typed as `_content_type`; the form itself is sent as multipart (the service accepts the
  * override in urlencoded and multipart bodies).
@@ -106,7 +141,7 @@ export function actionBar(fullPath: string, allowed: ReadonlySet<string>, format
  * @example
  * contentForm('/second/', new Set(['GET', 'POST'])); // '<section class="card content">…<button …>POST</button>…'
  */
-export function contentForm(fullPath: string, allowed: ReadonlySet<string>): string {
+export function contentForm(fullPath: string, allowed: ReadonlySet<string>, options: ContentFormOptions = {}): string {
   const buttons: string[] = [];
   if (allowed.has('POST'))
     buttons.push(
@@ -120,15 +155,22 @@ export function contentForm(fullPath: string, allowed: ReadonlySet<string>): str
       );
   }
   if (buttons.length === 0) return '';
-  const options = CONTENT_TYPES.map(
-    ([value, label], index) => `<option value="${value}"${index === 0 ? ' selected' : ''}>${label}</option>`,
-  ).join('');
-  return (
-    '<section class="card content" aria-labelledby="content-title"><h2 id="content-title">Send content</h2>' +
+  const offered = offeredContentTypes(options.contentTypes);
+  const chosen = offered.some(([value]) => value === options.contentType) ? options.contentType : offered[0]?.[0];
+  const choices = offered
+    .map(([value, label]) => {
+      const selected = value === chosen ? ' selected' : '';
+      return `<option value="${escapeHtml(value)}"${selected}>${escapeHtml(label)}</option>`;
+    })
+    .join('');
+  const form =
     `<form class="content-form" action="${escapeHtml(selfHref(fullPath))}" method="post" enctype="multipart/form-data">` +
-    `<label for="content-type">Media type</label><select id="content-type" name="_content_type">${options}</select>` +
+    `<label for="content-type">Media type</label><select id="content-type" name="_content_type">${choices}</select>` +
     '<label for="content-body">Content</label>' +
-    '<textarea id="content-body" name="_content" rows="10" spellcheck="false" autocomplete="off"></textarea>' +
-    `<div class="form-hint">${CONTENT_HINT}</div><div class="form-buttons">${buttons.join('')}</div></form></section>`
-  );
+    // The newline after the tag is dropped by HTML parsers, so typed text that starts with one keeps it.
+    '<textarea id="content-body" name="_content" rows="10" spellcheck="false" autocomplete="off">\n' +
+    `${escapeHtml(options.content ?? '')}</textarea>` +
+    `<div class="form-hint">${CONTENT_HINT}</div><div class="form-buttons">${buttons.join('')}</div></form>`;
+  if (options.bare === true) return form;
+  return `<section class="card content" aria-labelledby="content-title"><h2 id="content-title">Send content</h2>${form}</section>`;
 }

@@ -1,3 +1,5 @@
+import type { JsonSchema } from '../../contracts/json-schema.js';
+
 /**
  * What the HTTP service hands the browsable page renderer: everything the page shows, already decided by
  * the service (status, headers, envelope, allowed methods). The renderer only turns it into escaped HTML.
@@ -28,12 +30,46 @@ export interface BrowsablePageModel {
   readonly statusText: string;
   /** The response headers to show, as they will be sent for the JSON form of this resource. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The browser-schema envelope, a JSON value, pretty-printed on the page. */
+  /** The response body as the page shows it (the JSON body, or the browser schema's envelope), pretty-printed. */
   readonly body: unknown;
   /** Every method the path allows, including HEAD and OPTIONS. */
   readonly allowedMethods: readonly string[];
   /** The `?format=` values the format menu offers; `['json', 'html']` when absent. */
   readonly allowedFormats?: readonly string[] | undefined;
+  /** Generated forms: one per distinct body schema of the path's POST, PUT and PATCH routes. */
+  readonly bodyForms?: readonly BodyFormModel[] | undefined;
+  /** The body media types the path's POST, PUT and PATCH routes accept; all of them when absent. */
+  readonly contentTypes?: readonly string[] | undefined;
+  /** The form fields the request was sent with (a form override), to show what was typed after an error. */
+  readonly submittedForm?: Readonly<Record<string, string>> | undefined;
+  /** Validation issues of a 400 response, shown next to the generated form's fields. */
+  readonly issues?: readonly { readonly path: string; readonly message: string }[] | undefined;
+  /** The other resources of the service (the listing), shown as links in their own block. */
+  readonly related?: readonly RelatedResource[] | undefined;
+}
+
+/**
+ * A generated form: the request body's JSON Schema and the methods that take that body.
+ *
+ * @example
+ * const form: BodyFormModel = { methods: ['POST'], schema: { type: 'object', properties: { title: { type: 'string' } } } };
+ */
+export interface BodyFormModel {
+  readonly methods: readonly string[];
+  readonly schema: JsonSchema;
+}
+
+/**
+ * One entry of the related-resources block.
+ *
+ * @example
+ * const related: RelatedResource = { rule: '/notes/<int:id>/', url: 'http://127.0.0.1:5000/notes/1/', methods: ['GET'] };
+ */
+export interface RelatedResource {
+  readonly rule: string;
+  /** Absolute or same-origin URL; shown as a link only when `linkTarget` (links.ts) accepts it. */
+  readonly url: string | undefined;
+  readonly methods: readonly string[];
 }
 
 /**

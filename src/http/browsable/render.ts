@@ -3,16 +3,29 @@
  * {@link BrowsablePageModel}; this module turns it into a complete, fully escaped HTML document that works under
  * the CSP from {@link htmlSecurityHeaders} (no inline script or style) and with JavaScript off.
  */
+import { contentSection, needsContentSection } from './content-section.js';
 import { DEFAULT_FORMATS } from './controls.js';
 import { escapeHtml } from './escape.js';
 import { pageLayout } from './layout.js';
 import { renderDescription } from './markdown.js';
 import { breadcrumbNav, pageChrome } from './page-chrome.js';
 import type { BrowsablePageModel, ErrorPageModel } from './page-model.js';
+import { relatedBlock } from './related.js';
 import { requestLine, responseBlock } from './response-view.js';
 import { viewTitle } from './title.js';
 
 export { escapeHtml } from './escape.js';
+
+function contentInput(model: BrowsablePageModel) {
+  return {
+    fullPath: model.fullPath,
+    allowed: new Set(model.allowedMethods.map((method) => method.toUpperCase())),
+    bodyForms: model.bodyForms,
+    contentTypes: model.contentTypes,
+    submittedForm: model.submittedForm,
+    issues: model.issues,
+  };
+}
 
 /**
  * The full HTML page for one resource response.
@@ -40,7 +53,8 @@ export function renderBrowsablePage(model: BrowsablePageModel): string {
     requestLine(model.method, model.fullPath) +
     responseBlock(model.status, model.statusText, model.headers, model.body) +
     '</section>' +
-    chrome.contentForm;
+    relatedBlock(model.related) +
+    (needsContentSection(model) ? contentSection(contentInput(model)) : chrome.contentForm);
   return pageLayout({ title: `Microservice API - ${title}`, serviceName: model.serviceName, main });
 }
 

@@ -31,7 +31,7 @@ interface AssetSource {
 const ASSET_SOURCES: Readonly<Record<string, AssetSource>> = {
   'css/page.css': {
     contentType: 'text/css; charset=utf-8',
-    files: ['css/theme.css', 'css/controls.css', 'css/layout.css'],
+    files: ['css/theme.css', 'css/controls.css', 'css/form.css', 'css/layout.css'],
   },
   'js/page.js': { contentType: 'text/javascript; charset=utf-8', files: ['js/page.js'] },
   'img/favicon.svg': { contentType: 'image/svg+xml', files: ['img/favicon.svg'] },
