@@ -61,7 +61,11 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('./profiles/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const before = new Set(readdirSync(dir));
-  const child = BenchChild.start('http/server-child.ts', [server], ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const child = BenchChild.start(
+    'http/server-child.ts',
+    [server],
+    ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${process.env.PROFILE_INTERVAL_US ?? 1000}`],
+  );
   const port = await child.ready();
   if (port === undefined) throw new Error('no port');
   const load = { connections: 50, warmupSeconds: 2, seconds: Number(secondsText) };

@@ -12,6 +12,11 @@ const SERVERS: Readonly<Record<string, () => Promise<StartServer>>> = {
   express: async () => (await import('./servers/express.js')).start,
   hono: async () => (await import('./servers/hono.js')).start,
   toolkit: async () => (await import('./servers/toolkit.js')).start,
+  // A saved earlier build (bench/http/ab.ts --base <dir>), for before/after figures from one run.
+  'toolkit-base': async () => {
+    const { start } = await import('./servers/toolkit.js');
+    return () => start(process.env.BENCH_BASE_DIST);
+  },
 };
 
 async function main(): Promise<void> {

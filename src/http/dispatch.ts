@@ -16,9 +16,9 @@ import { JSON_ENCODE_FAILED, JsonEncodeError, type ProtoPoisoning } from './json
 import { parseMediaType } from './media-type.js';
 import { type Negotiated, negotiate } from './negotiation.js';
 import { assertSameOrigin, formOverride } from './override.js';
-import { emptyBody, type FormLimits, type ParsedBody, parseBody } from './parsing.js';
+import { type FormLimits, type ParsedBody, parseBody } from './parsing.js';
 import { HttpReply } from './reply.js';
-import type { UrlForOptions } from './request.js';
+import type { RequestInit, UrlForOptions } from './request.js';
 import { ServiceRequest } from './request.js';
 import type { UrlContext } from './resources.js';
 import { type ErrorToShow, type ResponseTarget, type ServiceView, sendError, sendRendered } from './respond.js';
@@ -70,13 +70,42 @@ function isOrdinaryData(value: unknown): boolean {
   return Object.getPrototypeOf(value) === Object.prototype && typeof (value as { pipe?: unknown }).pipe !== 'function';
 }
 
+/**
+ * The body of a request that has none. Its objects are made when first read: most handlers of a GET never
+ * read them, and each request still gets its own (a handler may write to `req.data`).
+ */
+class NoBody implements ParsedBody {
+  #data: Record<string, unknown> | undefined;
+  #form: Record<string, string> | undefined;
+  #files: ParsedBody['files'] | undefined;
+  readonly mediaType = '';
+
+  get data(): unknown {
+    this.#data ??= {};
+    return this.#data;
+  }
+
+  get form(): Record<string, string> {
+    this.#form ??= {};
+    return this.#form;
+  }
+
+  get files(): ParsedBody['files'] {
+    this.#files ??= {};
+    return this.#files;
+  }
+}
+
 /** The media type essence of the request body (`''` when the header is missing or malformed). */
 function bodyEssence(request: FastifyRequest): string {
   return parseMediaType(request.headers['content-type'] ?? '')?.essence ?? '';
 }
 
-/** The state of one request and the stages it goes through. */
-export class RequestContext implements ResponseTarget, UrlContext {
+/**
+ * The state of one request and the stages it goes through. It is also what the handler's `ServiceRequest` is
+ * built from (`RequestInit`), so that costs no intermediate object.
+ */
+export class RequestContext implements ResponseTarget, UrlContext, RequestInit<Params> {
   readonly service: DispatchService;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
@@ -86,15 +115,14 @@ export class RequestContext implements ResponseTarget, UrlContext {
   readonly path: string;
   readonly queryString: string;
   readonly fullPath: string;
-  readonly origin: string;
   negotiated: Negotiated | undefined;
   group: RouteGroup | undefined = undefined;
   entry: RouteEntry | undefined = undefined;
-  requestData: unknown = NO_DATA;
   /** The fields of an overriding page form, shown again on the page after an error. */
   submittedForm: Readonly<Record<string, string>> | undefined = undefined;
   #params: Params = NO_PARAMS;
   #body: ParsedBody | undefined = undefined;
+  #origin: string | undefined = undefined;
 
   constructor(service: DispatchService, request: FastifyRequest, reply: FastifyReply) {
     this.service = service;
@@ -106,11 +134,44 @@ export class RequestContext implements ResponseTarget, UrlContext {
     this.queryString = q < 0 ? '' : url.slice(q + 1);
     this.fullPath = this.queryString ? url : this.path;
     this.method = request.method;
-    this.origin = requestOrigin(request);
     this.negotiated = negotiate(request.headers.accept, formatParam(this.queryString));
   }
 
+  /** `scheme://host[:port]`, worked out when first needed (absolute URLs, the page, a form override). */
+  get origin(): string {
+    this.#origin ??= requestOrigin(this.request);
+    return this.#origin;
+  }
+
+  /** The parsed request body (`req.data`); the envelope's `request` key shows it. */
+  get requestData(): unknown {
+    return this.#body === undefined ? NO_DATA : this.#body.data;
+  }
+
   get urlContext(): UrlContext {
+    return this;
+  }
+
+  // What `ServiceRequest` reads (`RequestInit`), once the route is settled.
+
+  get params(): Params {
+    return this.#params;
+  }
+
+  get body(): ParsedBody {
+    this.#body ??= new NoBody();
+    return this.#body;
+  }
+
+  get rule(): string {
+    return this.group?.rule.rule ?? '';
+  }
+
+  get endpoint(): string {
+    return this.entry?.endpoint ?? '';
+  }
+
+  get urls(): UrlContext {
     return this;
   }
 
@@ -213,7 +274,7 @@ export class RequestContext implements ResponseTarget, UrlContext {
     this.group = first.group;
     if (Buffer.isBuffer(this.request.body)) return this.prepareWithBody(first);
     try {
-      if (this.settle(first, emptyBody())) return this.run();
+      if (this.settle(first, new NoBody())) return this.run();
     } catch (error) {
       this.fail(error);
     }
@@ -280,7 +341,6 @@ export class RequestContext implements ResponseTarget, UrlContext {
     this.entry = match.entry;
     this.#params = match.params;
     this.#body = body;
-    this.requestData = body.data;
     return true;
   }
 
@@ -295,20 +355,7 @@ export class RequestContext implements ResponseTarget, UrlContext {
       reply.code(204).header('allow', group.allowHeader).header('x-content-type-options', 'nosniff').send();
       return undefined;
     }
-    const serviceRequest = new ServiceRequest({
-      params: this.#params,
-      body: this.#body ?? emptyBody(),
-      method: this.method,
-      path: this.path,
-      fullPath: this.fullPath,
-      queryString: this.queryString,
-      rule: group.rule.rule,
-      endpoint: entry.endpoint,
-      origin: this.origin,
-      urls: this,
-      request: this.request,
-      reply,
-    });
+    const serviceRequest = new ServiceRequest(this);
     const result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
     if (isThenable(result)) return this.finishLater(result);
     this.finish(result);

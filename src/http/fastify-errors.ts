@@ -6,7 +6,6 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { CODES } from '../errors.js';
 import { logWith } from '../logging/fields.js';
 import { type DispatchService, RequestContext } from './dispatch.js';
 import { APIException } from './errors.js';
@@ -31,8 +30,7 @@ export function renderFastifyError(
 ): void {
   const context = new RequestContext(service, request, reply);
   if (error instanceof APIException) {
-    // A refused Host is about the request, not the rule: no envelope (and no listing naming other URLs).
-    if (error.code !== CODES.MS_HTTP_BAD_HOST) context.group = groupOf(request);
+    context.group = groupOf(request);
     context.fail(error);
     return;
   }
@@ -46,4 +44,18 @@ export function renderFastifyError(
   const statusText = STATUS_CODES[status] ?? 'Error';
   // A client error (bad URL, body too large) is about the request: no server stack, even with exposeErrors.
   context.showFrameworkError({ status, statusText, message, ...(status >= 500 ? { detail: error.stack } : {}) });
+}
+
+/**
+ * Answers a request refused before any rule is involved (a Host outside `allowedHosts`): negotiated like the
+ * service's 404, never inside a rule's envelope (whose listing would name the service's URLs).
+ * @example installHostPolicy(fastify, options, (request, reply, error) => refuseRequest(view, error, request, reply));
+ */
+export function refuseRequest(
+  service: DispatchService,
+  error: APIException,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  new RequestContext(service, request, reply).fail(error);
 }

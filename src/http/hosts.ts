@@ -4,7 +4,7 @@
  * so it is used only when it is well formed and, with `allowedHosts`, listed; `publicUrl` replaces it outright.
  * Without a usable host the URL names the address the connection reached, never an empty host.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CODES } from '../errors.js';
 import { APIException } from './errors.js';
 
@@ -141,24 +141,29 @@ export class HostPolicy {
 const HOST_POLICY = Symbol('microservices.hostPolicy');
 const DEFAULT_POLICY = new HostPolicy();
 
+/** Sends the answer to a refused request (the service renders it like its 404, outside any rule). */
+export type RefuseRequest = (request: FastifyRequest, reply: FastifyReply, error: APIException) => void;
+
 /**
- * Attaches the host rules to `fastify` and, with `allowedHosts`, refuses other hosts with 400 before routing
- * (rendered by the service's error handler, negotiated like every error).
- * @example installHostPolicy(app.fastify, { allowedHosts: ['api.example.com'] });
+ * Attaches the host rules to `fastify` and, with `allowedHosts`, refuses other hosts with 400 before the
+ * request reaches its rule: `refuse` answers it, negotiated like every error.
+ * @example installHostPolicy(app.fastify, { allowedHosts: ['api.example.com'] }, (request, reply, error) => reply.code(400).send(error.detail));
  */
-export function installHostPolicy(fastify: FastifyInstance, options: HostOptions): void {
+export function installHostPolicy(fastify: FastifyInstance, options: HostOptions, refuse: RefuseRequest): void {
   const policy = new HostPolicy(options);
   fastify.decorate(HOST_POLICY, policy);
   if (!policy.checksHosts) return;
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    if (policy.allows(request.host)) done();
-    else
-      done(
-        new APIException('The request names a host this service does not serve.', {
-          status: 400,
-          code: CODES.MS_HTTP_BAD_HOST,
-        }),
-      );
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (policy.allows(request.host)) {
+      done();
+      return;
+    }
+    // Answered here rather than through `done(error)`: the error handler renders hook errors inside the rule.
+    const error = new APIException('The request names a host this service does not serve.', {
+      status: 400,
+      code: CODES.MS_HTTP_BAD_HOST,
+    });
+    refuse(request, reply, error);
   });
 }
 

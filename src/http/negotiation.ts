@@ -111,7 +111,8 @@ export function negotiate(accept: string | undefined, format?: string): Negotiat
     return undefined;
   }
   if (accept === undefined || accept === '*/*') return JSON_DEFAULT;
-  if (cache.has(accept)) return cache.get(accept);
+  const known = cache.get(accept);
+  if (known !== undefined || cache.has(accept)) return known;
   const result = accept.trim() === '' ? JSON_DEFAULT : negotiateAccept(accept);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(accept, result);

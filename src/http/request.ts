@@ -80,11 +80,12 @@ export class ServiceRequest<P> implements HttpRequest<P> {
   readonly fullPath: string;
   readonly rule: string;
   readonly endpoint: string;
-  readonly origin: string;
   private readonly request: FastifyRequest;
   private readonly reply: FastifyReply;
   private rawPair: { readonly request: FastifyRequest; readonly reply: FastifyReply } | undefined;
   private readonly urls: { urlFor: UrlFor };
+  /** Where `origin` comes from: the dispatcher works it out only when read. */
+  private readonly originOf: { readonly origin: string };
   private boundUrlFor: UrlFor | undefined;
   private readonly body: ParsedBody;
   private readonly queryString: string;
@@ -100,10 +101,14 @@ export class ServiceRequest<P> implements HttpRequest<P> {
     this.queryString = init.queryString;
     this.rule = init.rule;
     this.endpoint = init.endpoint;
-    this.origin = init.origin;
+    this.originOf = init;
     this.urls = init.urls;
     this.request = init.request;
     this.reply = init.reply;
+  }
+
+  get origin(): string {
+    return this.originOf.origin;
   }
 
   /** Built on first use: most handlers never reach for Fastify's objects. */

@@ -53,7 +53,8 @@ function commonHeaders(target: ResponseTarget, headers: Readonly<Record<string, 
   reply.header('x-content-type-options', 'nosniff');
   reply.header('vary', 'Accept');
   if (target.service.closing) reply.header('connection', 'close');
-  for (const name of Object.keys(headers)) reply.header(name, headers[name]);
+  // for-in: `Object.keys` would allocate an array even for the shared empty map of a plain result.
+  for (const name in headers) reply.header(name, headers[name]);
 }
 
 function setStatus(reply: FastifyReply, status: number, statusText: string): void {

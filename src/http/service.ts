@@ -17,7 +17,7 @@ import { contextLogger, getLogger, type Logger } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
 import { type ConnectionLimits, limitConnections } from './connections.js';
 import type { DispatchService } from './dispatch.js';
-import { renderFastifyError } from './fastify-errors.js';
+import { refuseRequest, renderFastifyError } from './fastify-errors.js';
 import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
@@ -222,7 +222,9 @@ export class Microservice {
       renderFastifyError(this.#view, error as FastifyError, request, reply),
     );
     this.#routes = new FastifyRoutes(this.fastify, this.#view);
-    installHostPolicy(this.fastify, options);
+    installHostPolicy(this.fastify, options, (request, reply, error) =>
+      refuseRequest(this.#view, error, request, reply),
+    );
     limitConnections(this.fastify.server, options);
     installObservability(this.fastify, this.logger, options);
     this.#ops = new HttpOps(this, options);

@@ -3,6 +3,7 @@
  * The module is loaded dynamically and checked at run time, so that the bench keeps working (and says
  * "not yet available") while the service is still a placeholder.
  */
+import { pathToFileURL } from 'node:url';
 import { UnavailableError } from '../../lib/child.js';
 import { loadToolkit } from '../../lib/toolkit.js';
 import { ECHO_PATH, PLAIN_BODY, PLAIN_PATH, RESOURCE_DATA, RESOURCE_PATH } from '../workload.js';
@@ -38,9 +39,13 @@ function portFrom(listened: unknown, app: ToolkitApp): number {
   throw new Error('cannot tell which port the toolkit service listens on');
 }
 
-/** Starts the toolkit's service with the benchmark's routes. */
-export async function start(): Promise<RunningServer> {
-  const mod = await loadToolkit('http');
+/**
+ * Starts the toolkit's service with the benchmark's routes; `distDir` (bench/http/ab.ts's baseline) loads
+ * another build than `dist/`.
+ */
+export async function start(distDir?: string): Promise<RunningServer> {
+  const mod =
+    distDir === undefined ? await loadToolkit('http') : await import(pathToFileURL(`${distDir}/http/index.js`).href);
   if (!isHttpModule(mod)) throw new UnavailableError('dist/http does not export Microservice and ResourceMarker yet');
   const app = new mod.Microservice('bench');
   app.route(PLAIN_PATH, { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);

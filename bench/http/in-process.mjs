@@ -1,0 +1,124 @@
+// `npm run build && node bench/http/in-process.mjs [scenario] [baseline-dist-dir]`: the framework's and the
+// toolkit's own CPU per request, without sockets, the HTTP parser or a load generator, so that a change of a
+// fraction of a microsecond shows even on a busy machine. Each server runs in its own process (sharing one
+// would make Fastify's call sites polymorphic and slow the raw peer down), fed fake IncomingMessage /
+// ServerResponse pairs over a null socket, straight into its 'request' listener; the figure is the lowest
+// CPU µs per request over many small batches (contention only ever adds time). Processes alternate.
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { Duplex } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const RESOURCE_DATA = ['hello', 'world', 42];
+const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
+const BATCH = 2000;
+const BATCHES = 40;
+const CONCURRENCY = 20;
+
+async function startToolkit(dist) {
+  const mod = await import(pathToFileURL(`${dist}/http/index.js`).href);
+  const app = new mod.Microservice('bench');
+  app.route('/plain/', { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
+  const marker = new mod.ResourceMarker();
+  app.route('/resource/', { methods: ['GET'], endpoint: 'resource', resource: marker }, () => RESOURCE_DATA);
+  await app.fastify.ready();
+  return app.fastify.server;
+}
+
+async function startFastify() {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false, serverFactory: (handler) => http.createServer(handler) });
+  app.get('/plain/', async () => PLAIN_BODY);
+  app.get('/resource/', async () => ({ response: RESOURCE_DATA }));
+  await app.ready();
+  return app.server;
+}
+
+class NullSocket extends Duplex {
+  remoteAddress = '127.0.0.1';
+  localAddress = '127.0.0.1';
+  localPort = 5000;
+  encrypted = false;
+  _read() {}
+  _write(_chunk, _encoding, callback) {
+    callback();
+  }
+  _writev(_chunks, callback) {
+    callback();
+  }
+  setTimeout() {
+    return this;
+  }
+  setNoDelay() {}
+}
+
+function exchange(server, socket, path) {
+  return new Promise((resolve) => {
+    const request = new http.IncomingMessage(socket);
+    request.method = 'GET';
+    request.url = path;
+    request.httpVersionMajor = 1;
+    request.httpVersionMinor = 1;
+    request.httpVersion = '1.1';
+    request.headers = { host: '127.0.0.1:5000', accept: 'application/json', connection: 'keep-alive' };
+    request.complete = true;
+    request.push(null);
+    const response = new http.ServerResponse(request);
+    response.shouldKeepAlive = true;
+    response.assignSocket(socket);
+    response.on('finish', () => {
+      response.detachSocket(socket);
+      resolve(response.statusCode);
+    });
+    server.emit('request', request, response);
+  });
+}
+
+async function child(which, path) {
+  const server = which === 'fastify' ? await startFastify() : await startToolkit(which);
+  const sockets = Array.from({ length: CONCURRENCY }, () => new NullSocket());
+  if ((await exchange(server, sockets[0], path)) !== 200) throw new Error(`${which}: not 200`);
+  const batch = async () => {
+    let left = BATCH;
+    const started = process.cpuUsage();
+    await Promise.all(
+      sockets.map(async (socket) => {
+        while (left-- > 0) await exchange(server, socket, path);
+      }),
+    );
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / BATCH;
+  };
+  for (let i = 0; i < 5; i++) await batch();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < BATCHES; i++) best = Math.min(best, await batch());
+  process.send?.(best);
+}
+
+function run(which, path) {
+  return new Promise((resolve, reject) => {
+    const proc = fork(fileURLToPath(import.meta.url), ['--child', which, path]);
+    proc.once('message', resolve);
+    proc.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`${which} exited with ${code}`))));
+  });
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4]);
+  process.exit(0);
+} else {
+  const scenario = process.argv[2] ?? 'resource';
+  const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+  const servers = { fastify: 'fastify', toolkit: dist, ...(process.argv[3] ? { baseline: process.argv[3] } : {}) };
+  const figures = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
+  for (let round = 0; round < 3; round++) {
+    for (const [name, which] of Object.entries(servers)) figures[name].push(await run(which, `/${scenario}/`));
+  }
+  const best = (name) => Math.min(...figures[name]);
+  for (const name of Object.keys(servers)) {
+    const ratio = (best('fastify') / best(name)).toFixed(2);
+    console.log(
+      `${scenario} ${name.padEnd(9)} ${best(name).toFixed(2)} µs CPU/request (fastify/this ${ratio}); rounds ${figures[name].map((x) => x.toFixed(2)).join(' ')}`,
+    );
+  }
+}
