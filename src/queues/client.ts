@@ -9,7 +9,7 @@ import { getLogger, instanceLogger, type Logger } from '../logging.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
 import { assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
-import { assertEncodableHeaders } from './transports/properties.js';
+import { assertEncodableHeaders } from './transports/core/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
 export interface ClientOptions {

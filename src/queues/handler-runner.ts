@@ -4,13 +4,13 @@
  * dead-letters failures (retry.ts), enforces the handler timeout, and drains on stop.
  */
 import { CODES, MicroservicesError } from '../errors.js';
+import type { BackoffOptions } from '../internal/backoff.js';
+import { Deque } from '../internal/deque.js';
 import type { Logger } from '../logging.js';
 import { type DecodeOptions, decodePayload, type Payload } from './codec.js';
 import { type HandlerContext, QueueMessage, type QueueRule } from './context.js';
 import { describeFailure } from './failure.js';
 import { type FailureReason, failureNack } from './retry.js';
-import type { BackoffOptions } from './transports/backoff.js';
-import { Deque } from './transports/deque.js';
 import type { Delivery } from './transports/transport.js';
 
 /** Raised into the retry path when a handler outlives its `timeoutMs`. */

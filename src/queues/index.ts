@@ -18,5 +18,5 @@ export { HandlerTimeoutError } from './handler-runner.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
 export { createTransport, SUPPORTED_SCHEMES, type TransportFactory } from './transports/index.js';
-export { MemoryTransport } from './transports/memory.js';
+export { MemoryTransport } from './transports/memory/index.js';
 export type * from './transports/transport.js';

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
-import { AmqpTransport } from '../../src/queues/transports/amqp.js';
+import { AmqpTransport } from '../../src/queues/transports/amqp/index.js';
 import type { Delivery } from '../../src/queues/transports/transport.js';
 import { rabbitmq } from '../helpers/services.js';
 import { faultQueue } from './helpers/amqp-fixture.js';

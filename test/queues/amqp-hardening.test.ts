@@ -8,7 +8,7 @@ import amqplib from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
 import { Client, Microservice } from '../../src/queues/index.js';
-import { AmqpTransport, type AmqpTransportOptions } from '../../src/queues/transports/amqp.js';
+import { AmqpTransport, type AmqpTransportOptions } from '../../src/queues/transports/amqp/index.js';
 import type { Delivery, ExchangeOptions } from '../../src/queues/transports/transport.js';
 import { sleep, waitFor } from '../conformance/helpers.js';
 import { rabbitmq } from '../helpers/services.js';

@@ -6,8 +6,8 @@ import {
   deliveryCountOf,
   fromAmqpProperties,
   toPublishOptions,
-} from '../../src/queues/transports/amqp-properties.js';
-import { amqpEndpoint } from '../../src/queues/transports/amqp-url.js';
+} from '../../src/queues/transports/amqp/codec.js';
+import { amqpEndpoint } from '../../src/queues/transports/amqp/settings.js';
 import type { MessageProperties } from '../../src/queues/transports/transport.js';
 import { wireRoundTrip } from './helpers/amqp-wire.js';
 

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMqttTransport } from '../../src/queues/transports/mqtt.js';
-import { decodeMqttProperties, encodeMqttProperties } from '../../src/queues/transports/mqtt-codec.js';
-import { topicMatches } from '../../src/queues/transports/mqtt-control.js';
-import { GapDetector } from '../../src/queues/transports/mqtt-gaps.js';
+import { decodeMqttProperties, encodeMqttProperties } from '../../src/queues/transports/mqtt/codec.js';
+import { topicMatches } from '../../src/queues/transports/mqtt/control.js';
+import { GapDetector } from '../../src/queues/transports/mqtt/gaps.js';
+import { createMqttTransport } from '../../src/queues/transports/mqtt/index.js';
 import {
   bindingTopicFilter,
   exchangeTopic,
@@ -16,9 +16,9 @@ import {
   queueClientId,
   routingKeyOf,
   sharedFilter,
-} from '../../src/queues/transports/mqtt-names.js';
-import { loadMqttModule } from '../../src/queues/transports/mqtt-peer.js';
-import { mqttSettings } from '../../src/queues/transports/mqtt-settings.js';
+} from '../../src/queues/transports/mqtt/names.js';
+import { loadMqttModule } from '../../src/queues/transports/mqtt/peer.js';
+import { mqttSettings } from '../../src/queues/transports/mqtt/settings.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
 import { mosquitto } from '../helpers/services.js';
 

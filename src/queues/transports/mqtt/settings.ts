@@ -1,0 +1,69 @@
+/**
+ * Reads an `mqtt://` URL into connection settings. Session tuning travels in the query string so that a
+ * service still moves between brokers by changing its URL alone:
+ * `mqtt://user:pass@host:1883/?sessionExpiry=86400&member=worker-2`.
+ */
+import { CODES, MicroservicesError } from '../../../errors.js';
+import { maskPassword } from '../../../secrets.js';
+import type { TransportOptions } from '../transport.js';
+
+export interface MqttSettings {
+  /** The URL with the password masked; safe to log. */
+  readonly name: string;
+  /** `mqtt://host:port` or `mqtts://host:port`, without credentials (they go in `username`/`password`). */
+  readonly brokerUrl: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Seconds the broker keeps a queue's session (and its messages) while no consumer is connected. */
+  readonly sessionExpirySeconds: number;
+  /**
+   * Joins a queue as an extra competing session `msq-<queue>~<member>` instead of the queue's own session.
+   * Such a member keeps receiving its share while offline (MQTT shared subscriptions do that).
+   */
+  readonly member?: string;
+  readonly publishTimeoutMs: number;
+  readonly keepaliveSeconds: number;
+  readonly reconnect: { readonly enabled: boolean; readonly initialDelayMs: number; readonly maxAttempts: number };
+}
+
+function positiveInteger(url: URL, key: string, fallback: number): number {
+  const raw = url.searchParams.get(key);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new MicroservicesError(
+      CODES.MS_QUEUE_BAD_URL,
+      `"${key}" in an mqtt:// URL must be a positive integer, not "${raw}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Parses the URL and the shared transport options.
+ * @example mqttSettings(new URL('mqtt://app:secret@localhost:1883/'), {}).name; // 'mqtt://app:**@localhost:1883/'
+ */
+export function mqttSettings(url: URL, options: TransportOptions): MqttSettings {
+  const secure = url.protocol === 'mqtts:';
+  const port = url.port || (secure ? '8883' : '1883');
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const member = url.searchParams.get('member');
+  const reconnect = options.reconnect ?? {};
+  return {
+    name: maskPassword(url.toString()),
+    brokerUrl: `${secure ? 'mqtts' : 'mqtt'}://${url.hostname || '127.0.0.1'}:${port}`,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    // A day: long enough for a deploy or an outage, short enough that abandoned sessions go away.
+    sessionExpirySeconds: positiveInteger(url, 'sessionExpiry', 86_400),
+    ...(member ? { member } : {}),
+    publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
+    keepaliveSeconds: options.heartbeatSeconds ?? 10,
+    reconnect: {
+      enabled: reconnect.enabled ?? true,
+      initialDelayMs: reconnect.initialDelayMs ?? 1000,
+      maxAttempts: reconnect.maxAttempts ?? Number.POSITIVE_INFINITY,
+    },
+  };
+}
