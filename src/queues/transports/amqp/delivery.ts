@@ -12,16 +12,9 @@
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { CODES } from '../../../errors.js';
-import { sleep } from '../../../internal/backoff.js';
 import type { Logger } from '../../../logging.js';
-import type {
-  Delivery,
-  DeliveryInfo,
-  MessageProperties,
-  NackOptions,
-  OutgoingMessage,
-  PublishTarget,
-} from '../transport.js';
+import { CoreDelivery } from '../core/delivery.js';
+import type { OutgoingMessage, PublishTarget } from '../transport.js';
 import { DELIVERY_COUNT_HEADER, deliveryCountOf, fromAmqpProperties } from './codec.js';
 
 /** What a delivery needs from its consumer and transport. */
@@ -49,12 +42,7 @@ export interface DeliveryContext {
  * const delivery = new AmqpDelivery(message, channel, context);
  * if (await handle(delivery.body)) await delivery.ack(); else await delivery.nack({ requeue: true, delayMs: 1000 });
  */
-export class AmqpDelivery implements Delivery {
-  readonly body: Buffer;
-  readonly properties: MessageProperties;
-  readonly deliveryInfo: DeliveryInfo;
-  readonly deliveryCount: number;
-  private settledFlag = false;
+export class AmqpDelivery extends CoreDelivery {
   private released = false;
 
   constructor(
@@ -63,31 +51,40 @@ export class AmqpDelivery implements Delivery {
     private readonly context: DeliveryContext,
   ) {
     const fields = message.fields;
-    this.body = message.content;
-    this.properties = fromAmqpProperties(message.properties);
-    this.deliveryCount = deliveryCountOf(this.properties.headers, fields.redelivered);
-    this.deliveryInfo = {
-      exchange: fields.exchange,
-      routingKey: fields.routingKey,
-      consumerTag: fields.consumerTag,
-      deliveryTag: fields.deliveryTag,
-      // A republished copy is a redelivery too, though the broker sees a new message.
-      redelivered: fields.redelivered || this.deliveryCount > 1,
-    };
+    const properties = fromAmqpProperties(message.properties);
+    const deliveryCount = deliveryCountOf(properties.headers, fields.redelivered);
+    // The primitives need the delivery itself, which exists only once the core is built.
+    const self: { delivery?: AmqpDelivery } = {};
+    const it = (): AmqpDelivery => self.delivery as AmqpDelivery;
+    super(
+      {
+        body: message.content,
+        properties,
+        deliveryCount,
+        deliveryInfo: {
+          exchange: fields.exchange,
+          routingKey: fields.routingKey,
+          consumerTag: fields.consumerTag,
+          deliveryTag: fields.deliveryTag,
+          // A republished copy is a redelivery too, though the broker sees a new message.
+          redelivered: fields.redelivered || deliveryCount > 1,
+        },
+      },
+      {
+        ack: async () => it().settleOnChannel('ack', () => channel.ack(message)),
+        requeue: () => it().republishThenAck(it().requeueTarget(), it().requeueHeaders(), 'requeue'),
+        deadLetter: (headers) => it().deadLetter(headers),
+        isLive: () => context.isLive(channel),
+        closing: context.closing,
+        abandoned: (reason) => {
+          it().stale(`requeue (${reason})`);
+        },
+      },
+    );
+    self.delivery = this;
   }
 
-  get settled(): boolean {
-    return this.settledFlag;
-  }
-
-  async ack(): Promise<boolean> {
-    if (!this.claim()) return false;
-    return this.settleOnChannel('ack', () => this.channel.ack(this.message));
-  }
-
-  async nack(options: NackOptions): Promise<boolean> {
-    if (!this.claim()) return false;
-    if (options.requeue) return this.requeueCopy(options.delayMs ?? 0);
+  private async deadLetter(extra: Readonly<Record<string, unknown>>): Promise<boolean> {
     const deadLetterQueue = this.context.deadLetterQueueOf(this.context.queue);
     if (deadLetterQueue === undefined) {
       // No dead-letter queue declared here: reject, which drops the message or routes it through a
@@ -97,7 +94,7 @@ export class AmqpDelivery implements Delivery {
     // The copy starts counting afresh on the dead-letter queue (its consumer must get its own retries); the
     // history stays in the caller's headers (the service's x-attempts).
     const { [DELIVERY_COUNT_HEADER]: _carried, 'x-delivery-count': _native, ...kept } = this.properties.headers ?? {};
-    const headers = { ...kept, ...options.headers, 'x-ms-dead-letter-from': this.context.queue };
+    const headers = { ...kept, ...extra, 'x-ms-dead-letter-from': this.context.queue };
     return this.republishThenAck({ exchange: '', routingKey: deadLetterQueue }, headers, 'dead-letter');
   }
 
@@ -118,24 +115,6 @@ export class AmqpDelivery implements Delivery {
     if (!this.claim()) return Promise.resolve(false);
     const headers = { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount - 1 };
     return this.republishThenAck(this.requeueTarget(), headers, 'checkpoint');
-  }
-
-  private claim(): boolean {
-    if (this.settledFlag) return false;
-    this.settledFlag = true;
-    return true;
-  }
-
-  private async requeueCopy(delayMs: number): Promise<boolean> {
-    if (delayMs <= 0) return this.republishThenAck(this.requeueTarget(), this.requeueHeaders(), 'requeue');
-    if (!this.context.isLive(this.channel)) return this.stale('requeue');
-    // The caller is not kept waiting for the delay; the message keeps its prefetch slot until it is
-    // requeued, which also stops a failing consumer from pulling in more work meanwhile.
-    void sleep(delayMs, this.context.closing).then(
-      () => this.republishThenAck(this.requeueTarget(), this.requeueHeaders(), 'requeue'),
-      () => this.stale('requeue (the transport closed during the delay)'),
-    );
-    return true;
   }
 
   private requeueTarget(): PublishTarget {

@@ -77,6 +77,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   private readonly consumers = new Set<AmqpConsumer>();
   private readonly closing = new AbortController();
   private closed: Promise<void> | undefined;
+  private connectCalled = false;
 
   constructor(url: URL, options: AmqpTransportOptions = {}) {
     super();
@@ -147,6 +148,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   connect(signal?: AbortSignal): Promise<void> {
+    this.connectCalled = true;
     return this.connection.open(signal);
   }
 
@@ -193,7 +195,11 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
-    // Publishing before connect() connects: the message waits in the outbox (within its deadline) meanwhile.
+    // As on every transport (the conformance suite checks it): no publish before connect() was called.
+    if (!this.connectCalled && this.closed === undefined) {
+      return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`));
+    }
+    // After a failed connect() a publish connects again: the message waits in the outbox (within its deadline).
     if (!this.connection.isOpen && !this.connection.isClosing && !this.closed) {
       this.connection
         .open()

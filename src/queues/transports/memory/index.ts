@@ -251,7 +251,14 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(closedError(this.name));
+    if (this.state !== 'open') {
+      // As on the network transports (the conformance suite checks it): no publish before connect().
+      return Promise.reject(
+        this.state === 'closed'
+          ? closedError(this.name)
+          : new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `transport ${this.name} is not connected`),
+      );
+    }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     try {
       // Refused here as on the network transports, so a service moves between brokers unchanged.

@@ -33,6 +33,8 @@ export interface QueueConsumerOptions {
     envelope: MqttEnvelope,
   ) => Promise<void>;
   readonly deadLetterQueue: () => Promise<string | false | undefined>;
+  /** Aborts when the transport closes. */
+  readonly closing: AbortSignal;
   readonly onGap: (gap: { publisher: string; topic: string; from: number; to: number }) => void;
   readonly onFatal: (error: Error) => void;
   /** Called when the connection has ended because nothing uses it any more. */
@@ -118,6 +120,7 @@ export class MqttQueueConsumer {
       isCurrent: (incoming) => this.session.isCurrent(incoming),
       republish: this.options.republish,
       deadLetterQueue: this.options.deadLetterQueue,
+      closing: this.options.closing,
       settled: () => {
         this.#unsettled -= 1;
         this.#pump();

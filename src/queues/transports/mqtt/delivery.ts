@@ -7,7 +7,8 @@
  * The original is acknowledged only after the copy is confirmed, so a crash in between duplicates, never loses.
  */
 import type { Logger } from '../../../logging.js';
-import type { Delivery, DeliveryInfo, MessageProperties, NackOptions } from '../transport.js';
+import { CoreDelivery, copyThenAck, deadLetterProperties } from '../core/delivery.js';
+import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
 import { decodeMqttProperties, type MqttEnvelope } from './codec.js';
 import { routingKeyOf } from './names.js';
 import type { IncomingMessage } from './session.js';
@@ -23,6 +24,8 @@ export interface MqttDeliveryHooks {
   /** The queue that `nack({requeue: false})` sends to, or undefined/false to drop. */
   deadLetterQueue(): Promise<string | false | undefined>;
   settled(): void;
+  /** Aborts when the transport closes: a delayed requeue still waiting is abandoned, not published. */
+  readonly closing: AbortSignal;
 }
 
 function exchangeOf(topic: string): string {
@@ -54,64 +57,44 @@ export function mqttDelivery(
     redelivered: deliveryCount > 1,
   };
   const body = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-  let settled = false;
 
-  const settleOnce = (): boolean => {
-    if (settled) return false;
-    settled = true;
-    return true;
-  };
+  const copyThenAcknowledge = (target: string, copyProperties: MessageProperties, copy: MqttEnvelope) =>
+    copyThenAck(
+      () => hooks.republish(target, body, copyProperties, copy),
+      () => hooks.acknowledge(message),
+      (error) => {
+        // Without the copy the original must stay: it comes back when this session reconnects.
+        hooks.logger.warn(`copy of message ${packet.messageId} to "${target}" failed: ${error}`);
+        return false;
+      },
+    );
+  // Released only after the copy and the PUBACK: a cancelled consumer closes its connection on the last settlement.
+  const thenSettled = (settling: Promise<boolean>): Promise<boolean> => settling.finally(() => hooks.settled());
 
-  const copyThenAck = async (
-    target: string,
-    copyProperties: MessageProperties,
-    copy: MqttEnvelope,
-  ): Promise<boolean> => {
-    try {
-      await hooks.republish(target, body, copyProperties, copy);
-    } catch (error) {
-      // Without the copy the original must stay: it comes back when this session reconnects.
-      hooks.logger.warn(`copy of message ${packet.messageId} to "${target}" failed: ${error}`);
-      return false;
-    }
-    return hooks.acknowledge(message);
-  };
-
-  return {
-    body,
-    properties,
-    deliveryInfo,
-    deliveryCount,
-    get settled() {
-      return settled;
+  return new CoreDelivery(
+    { body, properties, deliveryInfo, deliveryCount },
+    {
+      ack: () => thenSettled(Promise.resolve(hooks.acknowledge(message))),
+      requeue: () =>
+        thenSettled(copyThenAcknowledge(queue, properties, { deliveryCount: deliveryCount + 1, exchange, routingKey })),
+      deadLetter: async (headers) => {
+        const target = await hooks.deadLetterQueue().catch((error: unknown) => {
+          hooks.settled();
+          throw error;
+        });
+        if (!target) return thenSettled(Promise.resolve(hooks.acknowledge(message)));
+        return thenSettled(
+          copyThenAcknowledge(target, deadLetterProperties(properties, headers), { exchange, routingKey }),
+        );
+      },
+      isLive: () => hooks.isCurrent(message),
+      closing: hooks.closing,
+      abandoned: (reason) => {
+        hooks.logger.debug(
+          `delayed requeue of message ${packet.messageId} abandoned (${reason}); the broker resends it`,
+        );
+        hooks.settled();
+      },
     },
-    async ack() {
-      if (!settleOnce()) return false;
-      const done = hooks.acknowledge(message);
-      hooks.settled();
-      return done;
-    },
-    async nack(options: NackOptions) {
-      if (!settleOnce()) return false;
-      // Only after the copy and the PUBACK: a cancelled consumer closes its connection on the last settlement.
-      const settling = nack(options).finally(() => hooks.settled());
-      if (options.requeue && options.delayMs) {
-        // The original stays unacknowledged (so safe) while the delay runs; the caller need not wait for it.
-        void settling;
-        return hooks.isCurrent(message);
-      }
-      return settling;
-    },
-  };
-
-  async function nack(options: NackOptions): Promise<boolean> {
-    if (options.requeue) {
-      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
-      return copyThenAck(queue, properties, { deliveryCount: deliveryCount + 1, exchange, routingKey });
-    }
-    const target = await hooks.deadLetterQueue();
-    if (!target) return hooks.acknowledge(message);
-    const headers = { ...properties.headers, ...options.headers };
-    return copyThenAck(target, { ...properties, headers }, { exchange, routingKey });
-  }
+  );
 }

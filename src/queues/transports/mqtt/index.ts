@@ -309,6 +309,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         gaps: this.#gaps,
         republish: (to, body, properties, envelope) => this.#send(queueTopic(to), body, properties, envelope),
         deadLetterQueue: () => topology.deadLetterQueue(queue),
+        closing: this.#closed.signal,
         onGap: (gap) =>
           this.#logger.warn(
             `${this.name}: messages ${gap.from}..${gap.to} from publisher ${gap.publisher} on ${gap.topic} never arrived ` +

@@ -6,7 +6,8 @@
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from '../../../logging.js';
-import type { Delivery, DeliveryInfo, MessageProperties, NackOptions } from '../transport.js';
+import { CoreDelivery, copyThenAck, deadLetterProperties } from '../core/delivery.js';
+import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
 import { decodeNatsHeaders } from './codec.js';
 
 export interface NatsDeliveryHooks {
@@ -69,15 +70,6 @@ export function natsDelivery(
     deliveryTag: message.seq,
     redelivered: message.redelivered,
   };
-  let settled = false;
-
-  const settleOnce = (): boolean => {
-    if (settled) return false;
-    settled = true;
-    hooks.settled();
-    return true;
-  };
-
   const confirmAck = async (): Promise<boolean> => {
     if (!hooks.connectionOpen()) return false;
     try {
@@ -90,22 +82,6 @@ export function natsDelivery(
     }
   };
 
-  const deadLetter = async (extraHeaders: Readonly<Record<string, unknown>>): Promise<boolean> => {
-    const copy: MessageProperties = { ...properties, headers: { ...properties.headers, ...extraHeaders } };
-    let published = false;
-    try {
-      published = await hooks.deadLetter(Buffer.from(message.data), copy);
-    } catch (error) {
-      hooks.logger.warn(`dead-lettering stream sequence ${message.seq} failed; it will be redelivered`, error);
-    }
-    if (!published) {
-      // Keeps the message: it comes back after AckWait rather than vanishing.
-      safely(() => message.nak());
-      return false;
-    }
-    return confirmAck();
-  };
-
   const safely = (action: () => void): boolean => {
     try {
       action();
@@ -116,28 +92,46 @@ export function natsDelivery(
     }
   };
 
-  return {
-    body: Buffer.from(message.data),
-    properties,
-    deliveryInfo,
-    deliveryCount,
-    get settled() {
-      return settled;
-    },
-    async ack() {
-      if (!settleOnce()) return false;
-      return confirmAck();
-    },
-    async nack(options: NackOptions) {
-      if (!settleOnce()) return false;
-      if (!options.requeue) return deadLetter(options.headers ?? {});
-      if (deliveryCount >= hooks.maxDeliver) {
-        return deadLetter({ 'x-death-reason': 'max-deliver', 'x-delivery-count': deliveryCount });
-      }
-      return safely(() => message.nak(options.delayMs));
-    },
-    async touch() {
-      if (!settled) safely(() => message.working());
-    },
+  const deadLetter = (extraHeaders: Readonly<Record<string, unknown>>): Promise<boolean> =>
+    copyThenAck(
+      async () => {
+        if (!(await hooks.deadLetter(Buffer.from(message.data), deadLetterProperties(properties, extraHeaders)))) {
+          throw new Error('the dead-letter copy was not confirmed');
+        }
+      },
+      confirmAck,
+      (error) => {
+        hooks.logger.warn(`dead-lettering stream sequence ${message.seq} failed; it will be redelivered`, error);
+        // Keeps the message: it comes back after AckWait rather than vanishing.
+        safely(() => message.nak());
+        return false;
+      },
+    );
+
+  // The prefetch slot is freed as soon as the delivery is settled, before the server confirms.
+  const released = <T>(settle: () => T): T => {
+    hooks.settled();
+    return settle();
   };
+  const requeue = async (delayMs?: number): Promise<boolean> => {
+    hooks.settled();
+    if (deliveryCount >= hooks.maxDeliver) {
+      // The server would never deliver it again: dead-letter instead of requeueing.
+      return deadLetter({ 'x-death-reason': 'max-deliver', 'x-delivery-count': deliveryCount });
+    }
+    return safely(() => message.nak(delayMs));
+  };
+
+  return new CoreDelivery(
+    { body: Buffer.from(message.data), properties, deliveryInfo, deliveryCount },
+    {
+      ack: () => released(confirmAck),
+      requeue: () => requeue(),
+      requeueAfter: (delayMs) => requeue(delayMs),
+      deadLetter: (headers) => released(() => deadLetter(headers)),
+      touch: async () => {
+        safely(() => message.working());
+      },
+    },
+  );
 }

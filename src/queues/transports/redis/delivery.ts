@@ -1,10 +1,11 @@
 /**
- * One stream entry handed to a consumer. The delivery only guards "exactly one of ack/nack takes effect";
+ * One stream entry handed to a consumer. The core delivery guards "exactly one of ack/nack takes effect";
  * what settling means on the server (fenced XACK, dead-letter copy, release for redelivery) belongs to the
  * consumer that read it.
  */
 
-import type { Delivery, DeliveryInfo, MessageProperties, NackOptions } from '../transport.js';
+import { CoreDelivery } from '../core/delivery.js';
+import type { NackOptions } from '../transport.js';
 import type { StreamEntry } from './codec.js';
 
 /** What a delivery asks of the consumer that produced it. */
@@ -14,53 +15,42 @@ export interface RedisSettler {
   touch(delivery: RedisDelivery): Promise<void>;
 }
 
-export class RedisDelivery implements Delivery {
-  readonly body: Buffer;
-  readonly properties: MessageProperties;
-  readonly deliveryInfo: DeliveryInfo;
-  readonly deliveryCount: number;
+export class RedisDelivery extends CoreDelivery {
   readonly entry: StreamEntry;
-  #settled = false;
-  readonly #settler: RedisSettler;
 
   constructor(entry: StreamEntry, deliveryCount: number, consumerTag: string, settler: RedisSettler) {
+    // The primitives need the delivery itself, which exists only once the core is built.
+    const self: { delivery?: RedisDelivery } = {};
+    const it = (): RedisDelivery => self.delivery as RedisDelivery;
+    super(
+      {
+        body: entry.body,
+        properties: entry.properties,
+        deliveryCount,
+        deliveryInfo: {
+          exchange: entry.exchange,
+          routingKey: entry.routingKey,
+          consumerTag,
+          deliveryTag: entry.id,
+          redelivered: deliveryCount > 1,
+        },
+      },
+      {
+        ack: () => settler.ack(it()),
+        requeue: () => settler.nack(it(), { requeue: true }),
+        // A release with a deadline: the entry stays pending on this consumer until the delay ends.
+        requeueAfter: (delayMs) => settler.nack(it(), { requeue: true, delayMs }),
+        deadLetter: (headers) => settler.nack(it(), { requeue: false, headers }),
+        // Resets the entry's idle time so no other consumer claims it while the handler is still working.
+        touch: () => settler.touch(it()),
+      },
+    );
+    self.delivery = this;
     this.entry = entry;
-    this.body = entry.body;
-    this.properties = entry.properties;
-    this.deliveryCount = deliveryCount;
-    this.deliveryInfo = {
-      exchange: entry.exchange,
-      routingKey: entry.routingKey,
-      consumerTag,
-      deliveryTag: entry.id,
-      redelivered: deliveryCount > 1,
-    };
-    this.#settler = settler;
-  }
-
-  get settled(): boolean {
-    return this.#settled;
   }
 
   /** The stream entry id, which is also the delivery tag. */
   get id(): string {
     return this.entry.id;
-  }
-
-  ack(): Promise<boolean> {
-    if (this.#settled) return Promise.resolve(false);
-    this.#settled = true;
-    return this.#settler.ack(this);
-  }
-
-  nack(options: NackOptions): Promise<boolean> {
-    if (this.#settled) return Promise.resolve(false);
-    this.#settled = true;
-    return this.#settler.nack(this, options);
-  }
-
-  /** Resets the entry's idle time so no other consumer claims it while the handler is still working. */
-  touch(): Promise<void> {
-    return this.#settled ? Promise.resolve() : this.#settler.touch(this);
   }
 }
