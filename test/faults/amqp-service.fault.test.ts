@@ -110,6 +110,7 @@ describe.skipIf(check.skip)('AMQP queue service under failing handlers (shared R
     const client = newClient();
     const raw = new AmqpTransport(new URL(URL_));
     cleanups.push(() => raw.close());
+    await raw.connect();
     const target = { exchange: '', routingKey: queue };
     const bad = [
       {

@@ -5,6 +5,7 @@
  */
 import type { Options } from 'amqplib';
 import { maskPassword } from '../../../secrets.js';
+import { optionalUrlNumber } from '../core/settings.js';
 
 /** What `amqplib.connect()` needs, plus the safe display name. */
 export interface AmqpEndpoint {
@@ -13,13 +14,6 @@ export interface AmqpEndpoint {
   readonly name: string;
   /** Shown by `rabbitmqctl list_connections client_properties`: `?connection_name=` or the masked URL. */
   readonly connectionName: string;
-}
-
-function integerParameter(url: URL, key: string): number | undefined {
-  const raw = url.searchParams.get(key);
-  if (raw === null || raw === '') return undefined;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 /**
@@ -31,8 +25,9 @@ export function amqpEndpoint(url: URL, heartbeatSeconds: number): AmqpEndpoint {
   const path = url.pathname.startsWith('/') ? url.pathname.slice(1) : url.pathname;
   // An empty path, or `//` (kombu's spelling), names RabbitMQ's default vhost.
   const vhost = path === '' || path === '/' ? '/' : decodeURIComponent(path);
-  const heartbeat = integerParameter(url, 'heartbeat') ?? heartbeatSeconds;
-  const frameMax = integerParameter(url, 'frame_max') ?? integerParameter(url, 'frameMax');
+  const heartbeat = optionalUrlNumber(url, 'heartbeat', 'whole number') ?? heartbeatSeconds;
+  const frameMax =
+    optionalUrlNumber(url, 'frame_max', 'whole number') ?? optionalUrlNumber(url, 'frameMax', 'whole number');
   const connect: Options.Connect = {
     protocol: secure ? 'amqps' : 'amqp',
     hostname: url.hostname.replace(/^\[|\]$/g, '') || 'localhost',

@@ -1,10 +1,5 @@
-/**
- * Reads an `mqtt://` URL into connection settings. Session tuning travels in the query string so that a
- * service still moves between brokers by changing its URL alone:
- * `mqtt://user:pass@host:1883/?sessionExpiry=86400&member=worker-2`.
- */
-import { CODES, MicroservicesError } from '../../../errors.js';
 import { maskPassword } from '../../../secrets.js';
+import { urlNumber } from '../core/settings.js';
 import type { TransportOptions } from '../transport.js';
 
 export interface MqttSettings {
@@ -26,19 +21,6 @@ export interface MqttSettings {
   readonly reconnect: { readonly enabled: boolean; readonly initialDelayMs: number; readonly maxAttempts: number };
 }
 
-function positiveInteger(url: URL, key: string, fallback: number): number {
-  const raw = url.searchParams.get(key);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_BAD_URL,
-      `"${key}" in an mqtt:// URL must be a positive integer, not "${raw}"`,
-    );
-  }
-  return value;
-}
-
 /**
  * Parses the URL and the shared transport options.
  * @example mqttSettings(new URL('mqtt://app:secret@localhost:1883/'), {}).name; // 'mqtt://app:**@localhost:1883/'
@@ -56,7 +38,7 @@ export function mqttSettings(url: URL, options: TransportOptions): MqttSettings 
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
     // A day: long enough for a deploy or an outage, short enough that abandoned sessions go away.
-    sessionExpirySeconds: positiveInteger(url, 'sessionExpiry', 86_400),
+    sessionExpirySeconds: urlNumber(url, 'sessionExpiry', 86_400, 'positive integer'),
     ...(member ? { member } : {}),
     publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     keepaliveSeconds: options.heartbeatSeconds ?? 10,

@@ -1,10 +1,5 @@
-/**
- * Reads a `nats://` URL into connection and JetStream settings. Consumer tuning travels in the query
- * string so that a service still moves between brokers by changing its URL alone:
- * `nats://user:pass@host:4222/?ackWaitMs=30000&maxDeliver=100&duplicateWindowMs=120000&doubleAck=false`.
- */
-import { CODES, MicroservicesError } from '../../../errors.js';
 import { maskPassword } from '../../../secrets.js';
+import { urlNumber } from '../core/settings.js';
 import type { TransportOptions } from '../transport.js';
 
 /** JetStream settings the transport applies to the streams and consumers it creates. */
@@ -39,19 +34,6 @@ export interface NatsSettings {
 
 export const NATS_DEFAULTS = { ackWaitMs: 30_000, maxDeliver: 100, duplicateWindowMs: 120_000 } as const;
 
-function positiveNumber(url: URL, key: string, fallback: number): number {
-  const raw = url.searchParams.get(key);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_BAD_URL,
-      `"${key}" in a nats:// URL must be a positive number, not "${raw}"`,
-    );
-  }
-  return value;
-}
-
 /**
  * Parses the URL and the shared transport options.
  * @example natsSettings(new URL('nats://app:secret@localhost:4222/?maxDeliver=5'), {}).name; // 'nats://app:**@localhost:4222/?maxDeliver=5'
@@ -61,7 +43,7 @@ export function natsSettings(url: URL, options: TransportOptions): NatsSettings 
   const port = url.port || '4222';
   const user = decodeURIComponent(url.username);
   const pass = decodeURIComponent(url.password);
-  const maxDeliver = Math.floor(positiveNumber(url, 'maxDeliver', NATS_DEFAULTS.maxDeliver));
+  const maxDeliver = Math.floor(urlNumber(url, 'maxDeliver', NATS_DEFAULTS.maxDeliver, 'positive number'));
   const reconnect = options.reconnect ?? {};
   return {
     // maskPassword hides `user:password@`; a bare token in the user part is a secret too.
@@ -73,9 +55,9 @@ export function natsSettings(url: URL, options: TransportOptions): NatsSettings 
     // A user without a password is a token, as in the NATS URL convention.
     ...(user && pass ? { user, pass } : {}),
     ...(user && !pass ? { token: user } : {}),
-    ackWaitMs: positiveNumber(url, 'ackWaitMs', NATS_DEFAULTS.ackWaitMs),
+    ackWaitMs: urlNumber(url, 'ackWaitMs', NATS_DEFAULTS.ackWaitMs, 'positive number'),
     maxDeliver,
-    duplicateWindowMs: positiveNumber(url, 'duplicateWindowMs', NATS_DEFAULTS.duplicateWindowMs),
+    duplicateWindowMs: urlNumber(url, 'duplicateWindowMs', NATS_DEFAULTS.duplicateWindowMs, 'positive number'),
     doubleAck: url.searchParams.get('doubleAck') === 'true',
     publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     heartbeatSeconds: options.heartbeatSeconds ?? 10,

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { CODES, MicroservicesError } from '../../../errors.js';
 import { maskPassword } from '../../../secrets.js';
+import { urlNumber } from '../core/settings.js';
 import type { TransportOptions } from '../transport.js';
 
 /** Transport settings besides the connection itself; all have defaults. */
@@ -46,15 +47,6 @@ export interface RedisTransportOptions extends TransportOptions {
   readonly streams?: Partial<RedisStreamSettings>;
 }
 
-function positiveInteger(value: string | null, fallback: number, parameter: string): number {
-  if (value === null) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) {
-    throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, `redis:// parameter "${parameter}" must be a whole number`);
-  }
-  return parsed;
-}
-
 function databaseOf(url: URL): number {
   const path = url.pathname.replace(/^\//, '');
   if (path === '') return 0;
@@ -73,14 +65,14 @@ function databaseOf(url: URL): number {
  */
 export function parseRedisUrl(url: URL, options: RedisTransportOptions = {}): RedisTransportSettings {
   const query = url.searchParams;
-  const minIdleMs = options.streams?.minIdleMs ?? positiveInteger(query.get('minIdleMs'), 30_000, 'minIdleMs');
+  const minIdleMs = options.streams?.minIdleMs ?? urlNumber(url, 'minIdleMs', 30_000, 'positive integer');
   if (minIdleMs < 1) throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, 'redis:// minIdleMs must be at least 1');
   const streams: RedisStreamSettings = {
     prefix: query.get('prefix') ?? 'ms:',
     group: query.get('group') ?? 'microservices',
     minIdleMs,
-    claimIntervalMs: positiveInteger(query.get('claimIntervalMs'), 1000, 'claimIntervalMs') || 1000,
-    leaseRenewMs: positiveInteger(query.get('leaseRenewMs'), Math.max(1, Math.floor(minIdleMs / 3)), 'leaseRenewMs'),
+    claimIntervalMs: urlNumber(url, 'claimIntervalMs', 1000, 'whole number') || 1000,
+    leaseRenewMs: urlNumber(url, 'leaseRenewMs', Math.max(1, Math.floor(minIdleMs / 3)), 'whole number'),
     consumerPrefix: `${hostname()}-${process.pid}`,
     ...options.streams,
   };
