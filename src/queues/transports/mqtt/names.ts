@@ -6,6 +6,7 @@
  * - declarations are retained messages under `ms/meta/...`, so every process can read them.
  * Names are escaped so that `/`, `+`, `#`, `$` and other specials never reach a topic or share name.
  */
+import { escapeName } from '../core/names.js';
 import type { ExchangeType } from '../transport.js';
 
 const SAFE = /^[A-Za-z0-9._-]$/;
@@ -15,16 +16,7 @@ const SAFE = /^[A-Za-z0-9._-]$/;
  * @example mqttLevel('a/b'); // 'a%2fb'
  */
 export function mqttLevel(name: string): string {
-  if (name === '') return '%';
-  let level = '';
-  for (const character of name) {
-    if (SAFE.test(character)) {
-      level += character;
-      continue;
-    }
-    for (const byte of Buffer.from(character, 'utf8')) level += `%${byte.toString(16).padStart(2, '0')}`;
-  }
-  return level;
+  return escapeName(name, { safe: SAFE, escape: '%', empty: '%' });
 }
 
 /**

@@ -4,6 +4,7 @@
  * so every name is escaped into a token of `[A-Za-z0-9-]` plus `_XX` hex escapes. The escape is injective:
  * two different names never share a stream or a subject.
  */
+import { escapeName } from '../core/names.js';
 import type { ExchangeType } from '../transport.js';
 
 const SAFE = /^[A-Za-z0-9-]$/;
@@ -13,16 +14,7 @@ const SAFE = /^[A-Za-z0-9-]$/;
  * @example natsToken('orders.eu'); // 'orders_2eeu'
  */
 export function natsToken(name: string): string {
-  if (name === '') return '_';
-  let token = '';
-  for (const character of name) {
-    if (SAFE.test(character)) {
-      token += character;
-      continue;
-    }
-    for (const byte of Buffer.from(character, 'utf8')) token += `_${byte.toString(16).padStart(2, '0')}`;
-  }
-  return token;
+  return escapeName(name, { safe: SAFE, escape: '_', empty: '_' });
 }
 
 /**
