@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { CODES, MicroservicesError } from '../../../errors.js';
 import { unlessAborted, withTimeout } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
+import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -50,11 +51,7 @@ function isConnackRefusal(error: Error): boolean {
 
 export class MqttTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
-  readonly capabilities: TransportCapabilities = {
-    exchangeTypes: ['direct', 'fanout', 'topic'],
-    durable: true,
-    nativeDeadLetter: false,
-  };
+  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
   readonly #settings: MqttSettings;
   readonly #mqtt: MqttModule;
   readonly #logger: Logger;

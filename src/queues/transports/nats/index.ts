@@ -10,6 +10,7 @@ import { CODES, MicroservicesError } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
+import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -39,11 +40,7 @@ const DEFAULT_PREFETCH = 100;
 
 export class NatsTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
-  readonly capabilities: TransportCapabilities = {
-    exchangeTypes: ['direct', 'fanout', 'topic'],
-    durable: true,
-    nativeDeadLetter: false,
-  };
+  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
   readonly #settings: NatsSettings;
   readonly #modules: NatsModules;
   readonly #logger: Logger;

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { CODES, MicroservicesError } from '../../../errors.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
+import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -43,11 +44,7 @@ export type { RedisTransportOptions } from './settings.js';
 
 export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
-  readonly capabilities: TransportCapabilities = {
-    exchangeTypes: ['direct', 'fanout', 'topic'],
-    durable: true,
-    nativeDeadLetter: false,
-  };
+  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
   readonly #settings: RedisTransportSettings;
   readonly #options: RedisTransportOptions;
   readonly #keys: RedisKeys;
