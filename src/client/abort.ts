@@ -4,6 +4,7 @@
  * in the benchmark went to `AbortSignal` listeners.
  */
 import { EventEmitter } from 'node:events';
+import { sleep } from '../internal/backoff.js';
 
 /**
  * Emits `abort` once; `aborted` and `reason` read like an `AbortSignal`'s.
@@ -22,20 +23,9 @@ export class AbortEmitter extends EventEmitter {
 }
 
 /**
- * Waits `ms`, or rejects with the signal's reason as soon as it aborts.
+ * Waits `ms`, or rejects with the signal's reason as soon as it aborts (the shared `sleep`, kept under this name).
  * @example await abortableSleep(100, signal);
  */
 export function abortableSleep(ms: number, signal: AbortEmitter): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.once('abort', onAbort);
-  });
+  return sleep(ms, signal);
 }

@@ -3,6 +3,7 @@
  * retried: idempotent methods (or a call with an idempotency key) after a broken connection or a 429, 502, 503
  * or 504; any method when the connection was never made (nothing was sent).
  */
+import { backoffDelay } from '../internal/backoff.js';
 import { checkDelay, checkWhole } from './option-checks.js';
 import type { RetryOptions } from './options.js';
 import { durationOption, givenName } from './renamed-options.js';
@@ -111,5 +112,9 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
  * @example backoffMs(retryPolicy(undefined), 0); // somewhere in [0, 100)
  */
 export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
-  return Math.floor(random() * Math.min(policy.maxDelay, policy.baseDelay * 2 ** attempt));
+  return backoffDelay(
+    attempt + 1,
+    { initialDelayMs: policy.baseDelay, maxDelayMs: policy.maxDelay, jitter: 1 },
+    random,
+  );
 }

@@ -15,7 +15,7 @@ import { type Connection, resolveConnection } from './connection.js';
 import { guardPublish, type PublisherContract, type PublishPayload, publisherSchema } from './contracts.js';
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
-import { assertEncodableHeaders } from './transports/properties.js';
+import { assertEncodableHeaders } from './transports/core/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
 export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'> {

@@ -4,6 +4,8 @@
  * dead-letters failures (retry.ts), enforces the handler timeout, and drains on stop.
  */
 import { CODES, MicroservicesError } from '../errors.js';
+import type { BackoffOptions } from '../internal/backoff.js';
+import { Deque } from '../internal/deque.js';
 import { logWith } from '../logging/fields.js';
 import { contextLogger, type Logger } from '../logging.js';
 import type { MetricsRecorder } from '../ops/metrics.js';
@@ -13,8 +15,6 @@ import { type HandlerContext, QueueMessage, type QueueRule } from './context.js'
 import { describeFailure } from './failure.js';
 import { failureSettled, type HandlerProbe, handlerBegan, handlerFailed } from './ops.js';
 import { type FailureReason, failureNack } from './retry.js';
-import type { BackoffOptions } from './transports/backoff.js';
-import { Deque } from './transports/deque.js';
 import type { Delivery } from './transports/transport.js';
 
 /** Raised into the retry path when a handler outlives its `timeoutMs`. */

@@ -29,7 +29,7 @@ export { HandlerTimeoutError } from './handler-runner.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
 export { createTransport, SUPPORTED_SCHEMES, type TransportFactory } from './transports/index.js';
-export { MemoryTransport } from './transports/memory.js';
+export { MemoryTransport } from './transports/memory/index.js';
 // An explicit list, not `export type *`: a star export is silently shadowed by a local export of the same
 // name (the service's QueueOptions hid the transport's), so the transport's one is renamed here.
 export type {

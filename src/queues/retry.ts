@@ -3,9 +3,9 @@
  * exponential backoff while `attempt <= maxRetries`, then dead-lettered through `nack({requeue: false,
  * headers})` with the error in the headers. Undecodable messages skip the retries (they can never succeed).
  */
+import { type BackoffOptions, backoffDelay } from '../internal/backoff.js';
 import { ISSUES_HEADER, invalidPayloadHeaders } from './contracts.js';
 import { describeFailure } from './failure.js';
-import { type BackoffOptions, backoffDelay } from './transports/backoff.js';
 import type { NackOptions } from './transports/transport.js';
 
 export interface RetryOptions {

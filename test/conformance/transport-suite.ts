@@ -21,8 +21,13 @@ export interface ConformanceOptions {
   /** The connection URL; called per test, and every transport in one test gets the same URL. */
   readonly url: () => string;
   readonly transportOptions?: TransportOptions;
-  /** Exchange types this broker cannot route; their tests are skipped (say why in the calling file). */
-  readonly skipExchangeTypes?: readonly ExchangeType[];
+  /**
+   * A URL this broker refuses the login for (a wrong password), to check `MS_QUEUE_ACCESS_REFUSED`. Absent when
+   * the broker under test accepts any login; the test is then skipped and says so.
+   */
+  readonly refusedUrl?: () => string;
+  /** Why a publish on this transport cannot time out (it confirms synchronously); skips the timeout test. */
+  readonly publishCannotTimeOut?: string;
 }
 
 /** Opens transports and declares names for one test, and removes all of it afterwards. */
@@ -89,7 +94,12 @@ const json = (value: unknown): { body: Buffer; properties: { contentType: string
 export function describeTransportConformance(label: string, options: ConformanceOptions): void {
   describe(`transport conformance: ${label}`, async () => {
     const check = await options.check();
-    const skipType = (type: ExchangeType): boolean => options.skipExchangeTypes?.includes(type) ?? false;
+    // Exchange types are skipped by what the transport says it routes, never by its scheme.
+    const requireType = (transport: Transport, type: ExchangeType, skip: (note: string) => void): void => {
+      if (!transport.capabilities.exchangeTypes.includes(type)) {
+        skip(`${transport.name} does not route ${type} exchanges (capabilities.exchangeTypes)`);
+      }
+    };
     let fixture: Fixture;
     const setup = (): Fixture => {
       fixture = new Fixture(label, options, options.url());
@@ -210,6 +220,51 @@ export function describeTransportConformance(label: string, options: Conformance
           await expect(publishing).rejects.toMatchObject({ code: 'MS_QUEUE_UNENCODABLE' });
         }
         await expect(transport.publish({ exchange: '', routingKey: queue }, json(1))).resolves.toBeUndefined();
+      });
+    });
+
+    describe.skipIf(check.skip)('issue 11: one catalogue code per failure, on every transport', () => {
+      it('a publish before connect() rejects with MS_QUEUE_NOT_CONNECTED', async () => {
+        const f = setup();
+        const transport = await createTransport(f.url, options.transportOptions ?? {});
+        f.transports.push(transport);
+        await expect(
+          transport.publish({ exchange: '', routingKey: uniqueName(label, 'early') }, json(1)),
+        ).rejects.toMatchObject({ code: 'MS_QUEUE_NOT_CONNECTED' });
+      });
+
+      it('a publish the broker does not confirm within timeoutMs rejects with MS_QUEUE_PUBLISH_TIMEOUT', async ({
+        skip,
+      }) => {
+        if (options.publishCannotTimeOut) skip(options.publishCannotTimeOut);
+        const f = setup();
+        const transport = await f.open();
+        const queue = await f.queue(transport, 'timeout');
+        // No broker confirms 900 KB within 1 ms, and every broker here takes a message that size.
+        const big = { body: Buffer.alloc(900 * 1024, 1), properties: {} };
+        await expect(
+          transport.publish({ exchange: '', routingKey: queue }, big, { timeoutMs: 1 }),
+        ).rejects.toMatchObject({ code: 'MS_QUEUE_PUBLISH_TIMEOUT' });
+      });
+
+      it('a login the broker refuses rejects connect() with MS_QUEUE_ACCESS_REFUSED, without retrying', async ({
+        skip,
+      }) => {
+        if (!options.refusedUrl) {
+          skip(`the ${label} broker under test accepts any login: no refusedUrl to check`);
+          return;
+        }
+        const refused = await createTransport(options.refusedUrl(), {
+          ...options.transportOptions,
+          reconnect: { enabled: true, initialDelayMs: 50, maxDelayMs: 100 },
+        });
+        try {
+          await expect(refused.connect(AbortSignal.timeout(20_000))).rejects.toMatchObject({
+            code: 'MS_QUEUE_ACCESS_REFUSED',
+          });
+        } finally {
+          await refused.close();
+        }
       });
     });
 
@@ -403,9 +458,10 @@ export function describeTransportConformance(label: string, options: Conformance
         return seen;
       };
 
-      it.skipIf(skipType('direct'))('direct routes by exact routing key', async () => {
+      it('direct routes by exact routing key', async ({ skip }) => {
         const f = setup();
         const transport = await f.open();
+        requireType(transport, 'direct', skip);
         const exchange = await f.exchange(transport, 'direct', 'direct');
         const one = await f.queue(transport, 'one');
         const two = await f.queue(transport, 'two');
@@ -415,16 +471,19 @@ export function describeTransportConformance(label: string, options: Conformance
         const seen = await deliverAll(transport, [one, two]);
         await transport.publish({ exchange, routingKey: 'one' }, json('to-one'));
         await transport.publish({ exchange, routingKey: 'two' }, json('to-two'));
-        await expect(transport.publish({ exchange, routingKey: 'three' }, json('nowhere'))).rejects.toThrow();
+        await expect(transport.publish({ exchange, routingKey: 'three' }, json('nowhere'))).rejects.toMatchObject({
+          code: 'MS_QUEUE_UNROUTABLE',
+        });
         await waitFor('both deliveries', () => seen.get(one)?.length === 1 && seen.get(two)?.length === 1);
         await sleep(200);
         expect(seen.get(one)).toEqual(['to-one']);
         expect(seen.get(two)).toEqual(['to-two']);
       });
 
-      it.skipIf(skipType('fanout'))('fanout copies to every bound queue', async () => {
+      it('fanout copies to every bound queue', async ({ skip }) => {
         const f = setup();
         const transport = await f.open();
+        requireType(transport, 'fanout', skip);
         const exchange = await f.exchange(transport, 'fanout', 'fanout');
         const one = await f.queue(transport, 'one');
         const two = await f.queue(transport, 'two');
@@ -437,9 +496,10 @@ export function describeTransportConformance(label: string, options: Conformance
         expect(seen.get(two)).toEqual(['everyone']);
       });
 
-      it.skipIf(skipType('topic'))('topic matches * as one word and # as zero or more', async () => {
+      it('topic matches * as one word and # as zero or more', async ({ skip }) => {
         const f = setup();
         const transport = await f.open();
+        requireType(transport, 'topic', skip);
         const exchange = await f.exchange(transport, 'topic', 'topic');
         const star = await f.queue(transport, 'star');
         const hash = await f.queue(transport, 'hash');
@@ -447,16 +507,19 @@ export function describeTransportConformance(label: string, options: Conformance
         await transport.bindQueue(hash, exchange, 'a.#');
         const seen = await deliverAll(transport, [star, hash]);
         for (const key of ['a.b', 'a', 'a.b.c']) await transport.publish({ exchange, routingKey: key }, json(key));
-        await expect(transport.publish({ exchange, routingKey: 'b.b' }, json('b.b'))).rejects.toThrow();
+        await expect(transport.publish({ exchange, routingKey: 'b.b' }, json('b.b'))).rejects.toMatchObject({
+          code: 'MS_QUEUE_UNROUTABLE',
+        });
         await waitFor('4 deliveries', () => (seen.get(star)?.length ?? 0) + (seen.get(hash)?.length ?? 0) === 4);
         await sleep(200);
         expect(seen.get(star)).toEqual(['a.b']);
         expect([...(seen.get(hash) ?? [])].sort()).toEqual(['a', 'a.b', 'a.b.c']);
       });
 
-      it.skipIf(skipType('direct'))('hasExchange is false for an unknown or deleted exchange', async () => {
+      it('hasExchange is false for an unknown or deleted exchange', async ({ skip }) => {
         const f = setup();
         const transport = await f.open();
+        requireType(transport, 'direct', skip);
         expect(await transport.hasExchange(uniqueName(label, 'never'))).toBe(false);
         const exchange = await f.exchange(transport, 'deleted', 'direct');
         expect(await transport.hasExchange(exchange)).toBe(true);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
-import { AmqpTransport } from '../../src/queues/transports/amqp.js';
+import { AmqpTransport } from '../../src/queues/transports/amqp/index.js';
 import type { Delivery } from '../../src/queues/transports/transport.js';
 import { rabbitmq } from '../helpers/services.js';
 import { faultQueue } from './helpers/amqp-fixture.js';
@@ -110,6 +110,7 @@ describe.skipIf(check.skip)('AMQP queue service under failing handlers (shared R
     const client = newClient();
     const raw = new AmqpTransport(new URL(URL_));
     cleanups.push(() => raw.close());
+    await raw.connect();
     const target = { exchange: '', routingKey: queue };
     const bad = [
       {

@@ -5,7 +5,7 @@
  * PUBACK, and once the consumer connects it receives all 500 ids (at least once each, 0 lost).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMqttTransport } from '../../src/queues/transports/mqtt.js';
+import { createMqttTransport } from '../../src/queues/transports/mqtt/index.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logging.js';
-import { createMqttTransport, type MqttTransport } from '../../src/queues/transports/mqtt.js';
+import { createMqttTransport, type MqttTransport } from '../../src/queues/transports/mqtt/index.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';

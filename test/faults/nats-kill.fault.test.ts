@@ -9,8 +9,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNatsTransport } from '../../src/queues/transports/nats.js';
-import { queueStreamName } from '../../src/queues/transports/nats-names.js';
+import { createNatsTransport } from '../../src/queues/transports/nats/index.js';
+import { queueStreamName } from '../../src/queues/transports/nats/names.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { consumeIntoLedger, Ledger, messageIds, publishWindowed, until } from './helpers/ledger.js';

@@ -8,8 +8,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNatsTransport } from '../../src/queues/transports/nats.js';
-import { QUEUE_CONSUMER_NAME, queueStreamName } from '../../src/queues/transports/nats-names.js';
+import { createNatsTransport } from '../../src/queues/transports/nats/index.js';
+import { QUEUE_CONSUMER_NAME, queueStreamName } from '../../src/queues/transports/nats/names.js';
 import type { Delivery, DeliveryHandler, Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { until } from './helpers/ledger.js';

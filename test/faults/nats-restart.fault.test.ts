@@ -5,7 +5,7 @@
  * that were in flight (the prefetch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNatsTransport } from '../../src/queues/transports/nats.js';
+import { createNatsTransport } from '../../src/queues/transports/nats/index.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { until } from './helpers/ledger.js';

@@ -5,8 +5,8 @@
  * connecting during it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/queues/transports/backoff.js';
-import { createRedisTransport } from '../../src/queues/transports/redis.js';
+import { sleep } from '../../src/internal/backoff.js';
+import { createRedisTransport } from '../../src/queues/transports/redis/index.js';
 import type { Delivery, Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { until } from './helpers/ledger.js';

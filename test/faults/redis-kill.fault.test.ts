@@ -6,8 +6,8 @@
  * the set of ids; duplicates are counted and reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/queues/transports/backoff.js';
-import { createRedisTransport } from '../../src/queues/transports/redis.js';
+import { sleep } from '../../src/internal/backoff.js';
+import { createRedisTransport } from '../../src/queues/transports/redis/index.js';
 import type { Transport, TransportOptions } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';

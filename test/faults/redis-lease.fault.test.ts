@@ -5,8 +5,8 @@
  * test sees double claims when they happen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/queues/transports/backoff.js';
-import { createRedisTransport } from '../../src/queues/transports/redis.js';
+import { sleep } from '../../src/internal/backoff.js';
+import { createRedisTransport } from '../../src/queues/transports/redis/index.js';
 import type { Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';

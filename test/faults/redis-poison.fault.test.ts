@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisTransport } from '../../src/queues/transports/redis.js';
+import { createRedisTransport } from '../../src/queues/transports/redis/index.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { DedicatedRedis, REDIS_SERVER_PATH } from './helpers/redis-server.js';

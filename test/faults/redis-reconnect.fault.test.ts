@@ -6,8 +6,8 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../src/queues/transports/backoff.js';
-import { createRedisTransport } from '../../src/queues/transports/redis.js';
+import { sleep } from '../../src/internal/backoff.js';
+import { createRedisTransport } from '../../src/queues/transports/redis/index.js';
 import type { Delivery, Transport, TransportEventName } from '../../src/queues/transports/transport.js';
 import { binary } from '../helpers/services.js';
 import { until } from './helpers/ledger.js';

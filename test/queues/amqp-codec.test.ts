@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
-import { decodeBasicProperties, UNREADABLE_HEADERS } from '../../src/queues/transports/amqp-field-decode.js';
-import { toAmqpHeaders } from '../../src/queues/transports/amqp-field-encode.js';
-import { fromAmqpProperties, toPublishOptions } from '../../src/queues/transports/amqp-properties.js';
-import { checkAmqpName } from '../../src/queues/transports/amqp-topology.js';
-import { installAmqpWirePatch } from '../../src/queues/transports/amqp-wire.js';
+import { fromAmqpProperties, toPublishOptions } from '../../src/queues/transports/amqp/codec.js';
+import { decodeBasicProperties, UNREADABLE_HEADERS } from '../../src/queues/transports/amqp/field-decode.js';
+import { toAmqpHeaders } from '../../src/queues/transports/amqp/field-encode.js';
+import { checkAmqpName } from '../../src/queues/transports/amqp/topology.js';
+import { installAmqpWirePatch } from '../../src/queues/transports/amqp/wire.js';
 import type { MessageProperties } from '../../src/queues/transports/transport.js';
 import { decodeWithAmqplib, encodeWithAmqplib, wireRoundTrip } from './helpers/amqp-wire.js';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '../../src/queues/client.js';
-import { AmqpTransport } from '../../src/queues/transports/amqp.js';
+import { AmqpTransport } from '../../src/queues/transports/amqp/index.js';
 import { rabbitmq } from '../helpers/services.js';
 
 const check = await rabbitmq();

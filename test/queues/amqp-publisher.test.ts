@@ -8,7 +8,7 @@ import type { ConfirmChannel } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
 import { getLogger } from '../../src/logging.js';
-import { AmqpPublisher } from '../../src/queues/transports/amqp-publisher.js';
+import { AmqpPublisher } from '../../src/queues/transports/amqp/publisher.js';
 import type { OutgoingMessage } from '../../src/queues/transports/transport.js';
 
 type Confirm = (error: Error | null) => void;

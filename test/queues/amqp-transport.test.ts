@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
-import { AmqpTransport, type AmqpTransportOptions } from '../../src/queues/transports/amqp.js';
+import { AmqpTransport, type AmqpTransportOptions } from '../../src/queues/transports/amqp/index.js';
 import type { Delivery } from '../../src/queues/transports/transport.js';
 import { waitFor } from '../conformance/helpers.js';
 import { TcpProxy } from '../faults/helpers/tcp-proxy.js';

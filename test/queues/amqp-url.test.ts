@@ -6,8 +6,8 @@ import {
   deliveryCountOf,
   fromAmqpProperties,
   toPublishOptions,
-} from '../../src/queues/transports/amqp-properties.js';
-import { amqpEndpoint } from '../../src/queues/transports/amqp-url.js';
+} from '../../src/queues/transports/amqp/codec.js';
+import { amqpEndpoint } from '../../src/queues/transports/amqp/settings.js';
 import type { MessageProperties } from '../../src/queues/transports/transport.js';
 import { wireRoundTrip } from './helpers/amqp-wire.js';
 
@@ -46,7 +46,11 @@ describe('amqp:// URLs', () => {
     expect(endpoint.connect).toMatchObject({ heartbeat: 3, frameMax: 8192, port: 5673 });
     expect(endpoint.connectionName).toBe('orders');
     expect(endpoint.name).not.toContain('s3cret');
-    expect(amqpEndpoint(new URL('amqp://h/?heartbeat=x'), 7).connect.heartbeat).toBe(7);
+    expect(amqpEndpoint(new URL('amqp://h/?heartbeat='), 7).connect.heartbeat).toBe(7);
+    // issue 11: one URL parser for every transport, so a bad number is refused rather than ignored.
+    expect(() => amqpEndpoint(new URL('amqp://h/?heartbeat=x'), 7)).toThrow(
+      expect.objectContaining({ code: 'MS_QUEUE_BAD_URL', message: expect.stringMatching(/heartbeat.*whole number/) }),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 /** The queue client beyond the conformance suite: connection resolution, properties, errors. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, DEFAULT_BROKER_URL, type Delivery, Microservice } from '../../src/queues/index.js';
-import { MemoryTransport } from '../../src/queues/transports/memory.js';
+import { MemoryTransport } from '../../src/queues/transports/memory/index.js';
 import { unreachableTransport } from './helpers/transports.js';
 
 const transports: MemoryTransport[] = [];

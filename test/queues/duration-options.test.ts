@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CODES } from '../../src/errors.js';
 import { Client, Microservice, type MicroserviceOptions } from '../../src/queues/index.js';
 import { heartbeatOptions, reconnectDelayMs } from '../../src/queues/renamed-options.js';
-import { MemoryTransport } from '../../src/queues/transports/memory.js';
+import { MemoryTransport } from '../../src/queues/transports/memory/index.js';
 import { waitFor } from '../conformance/helpers.js';
 
 const started: Microservice[] = [];

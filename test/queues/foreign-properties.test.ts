@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, DEAD_LETTER_HEADERS, type HandlerContext, Microservice } from '../../src/queues/index.js';
-import { queueTopic } from '../../src/queues/transports/mqtt-names.js';
-import { queueSubject } from '../../src/queues/transports/nats-names.js';
-import { sanitizeProperties } from '../../src/queues/transports/properties.js';
-import { redisKeys } from '../../src/queues/transports/redis-keys.js';
+import { sanitizeProperties } from '../../src/queues/transports/core/properties.js';
+import { queueTopic } from '../../src/queues/transports/mqtt/names.js';
+import { queueSubject } from '../../src/queues/transports/nats/names.js';
+import { redisKeys } from '../../src/queues/transports/redis/names.js';
 import { waitFor } from '../conformance/helpers.js';
 import { mosquitto, nats, redis } from '../helpers/services.js';
 

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMqttTransport } from '../../src/queues/transports/mqtt.js';
-import { decodeMqttProperties, encodeMqttProperties } from '../../src/queues/transports/mqtt-codec.js';
-import { topicMatches } from '../../src/queues/transports/mqtt-control.js';
-import { GapDetector } from '../../src/queues/transports/mqtt-gaps.js';
+import { decodeMqttProperties, encodeMqttProperties } from '../../src/queues/transports/mqtt/codec.js';
+import { topicMatches } from '../../src/queues/transports/mqtt/control.js';
+import { GapDetector } from '../../src/queues/transports/mqtt/gaps.js';
+import { createMqttTransport } from '../../src/queues/transports/mqtt/index.js';
 import {
   bindingTopicFilter,
   exchangeTopic,
@@ -16,9 +16,9 @@ import {
   queueClientId,
   routingKeyOf,
   sharedFilter,
-} from '../../src/queues/transports/mqtt-names.js';
-import { loadMqttModule } from '../../src/queues/transports/mqtt-peer.js';
-import { mqttSettings } from '../../src/queues/transports/mqtt-settings.js';
+} from '../../src/queues/transports/mqtt/names.js';
+import { loadMqttModule } from '../../src/queues/transports/mqtt/peer.js';
+import { mqttSettings } from '../../src/queues/transports/mqtt/settings.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
 import { mosquitto } from '../helpers/services.js';
 
@@ -193,5 +193,43 @@ describe.skipIf(check.skip)('mqtt transport on Mosquitto', () => {
       await member.deleteQueue(queue);
       await member.close();
     }
+  });
+
+  it('issue 11: close cancels a delayed requeue, so nothing is published on the closed session', async () => {
+    const queue = await queueName();
+    const logged: string[] = [];
+    const record = (message: string): void => {
+      logged.push(message);
+    };
+    const logger = { trace: () => {}, debug: () => {}, info: () => {}, warn: record, error: record };
+    const own = await createMqttTransport(new URL('mqtt://127.0.0.1:1883/?sessionExpiry=600'), { logger });
+    await own.connect();
+    await own.publish({ exchange: '', routingKey: queue }, { body: Buffer.from('later'), properties: {} });
+    const nacked: boolean[] = [];
+    await own.consume(
+      queue,
+      (delivery) => void delivery.nack({ requeue: true, delayMs: 300 }).then((r) => nacked.push(r)),
+      {
+        prefetch: 1,
+      },
+    );
+    await expect.poll(() => nacked.length, { timeout: 10_000 }).toBe(1);
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeLessThan(300);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(logged.filter((line) => /copy of message|closed/.test(line))).toEqual([]);
+    // The original was never acknowledged: the queue still holds it, first of its count.
+    const seen: Delivery[] = [];
+    const subscription = await transport.consume(
+      queue,
+      (delivery) => {
+        seen.push(delivery);
+        void delivery.ack();
+      },
+      { prefetch: 5 },
+    );
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(1);
+    await subscription.cancel();
   });
 });

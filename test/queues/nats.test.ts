@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNatsTransport } from '../../src/queues/transports/nats.js';
-import { bindingFilters, natsToken, subjectMatches } from '../../src/queues/transports/nats-names.js';
-import { loadNatsModules } from '../../src/queues/transports/nats-peer.js';
-import { natsSettings } from '../../src/queues/transports/nats-settings.js';
+import { createNatsTransport } from '../../src/queues/transports/nats/index.js';
+import { bindingFilters, natsToken, subjectMatches } from '../../src/queues/transports/nats/names.js';
+import { loadNatsModules } from '../../src/queues/transports/nats/peer.js';
+import { natsSettings } from '../../src/queues/transports/nats/settings.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
 import { nats } from '../helpers/services.js';
 

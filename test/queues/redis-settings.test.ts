@@ -1,8 +1,8 @@
 /** The redis:// URL, the optional ioredis peer and the entry codec: no server needed. */
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeEntry } from '../../src/queues/transports/redis-codec.js';
-import { loadRedisConstructor, retryStrategy } from '../../src/queues/transports/redis-connection.js';
-import { parseRedisUrl } from '../../src/queues/transports/redis-settings.js';
+import { decodeEntry, encodeEntry } from '../../src/queues/transports/redis/codec.js';
+import { loadRedisConstructor, retryStrategy } from '../../src/queues/transports/redis/connection.js';
+import { parseRedisUrl } from '../../src/queues/transports/redis/settings.js';
 
 describe('redis:// settings', () => {
   it('masks the password in the name and reads the endpoint', () => {

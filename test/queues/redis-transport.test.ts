@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisTransport } from '../../src/queues/transports/redis.js';
-import { PRUNE_CONSUMERS, runScript } from '../../src/queues/transports/redis-scripts.js';
-import type { RedisTransportOptions } from '../../src/queues/transports/redis-settings.js';
+import { createRedisTransport } from '../../src/queues/transports/redis/index.js';
+import { PRUNE_CONSUMERS, runScript } from '../../src/queues/transports/redis/scripts.js';
+import type { RedisTransportOptions } from '../../src/queues/transports/redis/settings.js';
 import type { Delivery, Transport } from '../../src/queues/transports/transport.js';
 import { redis } from '../helpers/services.js';
 

@@ -1,7 +1,7 @@
 /** The memory broker's building blocks: topic matching and the deque behind its queues. */
 import { describe, expect, it } from 'vitest';
-import { Deque } from '../../src/queues/transports/deque.js';
-import { compileTopic } from '../../src/queues/transports/topic.js';
+import { Deque } from '../../src/internal/deque.js';
+import { compileTopic } from '../../src/queues/transports/core/topic.js';
 
 describe('compileTopic', () => {
   const cases: Array<[string, string, boolean]> = [

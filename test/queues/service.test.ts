@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logging.js';
 import { Client, type HandlerContext, Microservice } from '../../src/queues/index.js';
-import { MemoryTransport } from '../../src/queues/transports/memory.js';
+import { MemoryTransport } from '../../src/queues/transports/memory/index.js';
 import { waitFor } from '../conformance/helpers.js';
 import { RecordingTransport, unreachableTransport } from './helpers/transports.js';
 

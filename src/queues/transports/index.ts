@@ -10,14 +10,14 @@ import type { Transport, TransportOptions } from './transport.js';
 export type TransportFactory = (url: URL, options: TransportOptions) => Transport | Promise<Transport>;
 
 const factories: Readonly<Record<string, () => Promise<TransportFactory>>> = {
-  'memory:': async () => (await import('./memory.js')).createMemoryTransport,
-  'amqp:': async () => (await import('./amqp.js')).createAmqpTransport,
-  'amqps:': async () => (await import('./amqp.js')).createAmqpTransport,
-  'redis:': async () => (await import('./redis.js')).createRedisTransport,
-  'rediss:': async () => (await import('./redis.js')).createRedisTransport,
-  'nats:': async () => (await import('./nats.js')).createNatsTransport,
-  'mqtt:': async () => (await import('./mqtt.js')).createMqttTransport,
-  'mqtts:': async () => (await import('./mqtt.js')).createMqttTransport,
+  'memory:': async () => (await import('./memory/index.js')).createMemoryTransport,
+  'amqp:': async () => (await import('./amqp/index.js')).createAmqpTransport,
+  'amqps:': async () => (await import('./amqp/index.js')).createAmqpTransport,
+  'redis:': async () => (await import('./redis/index.js')).createRedisTransport,
+  'rediss:': async () => (await import('./redis/index.js')).createRedisTransport,
+  'nats:': async () => (await import('./nats/index.js')).createNatsTransport,
+  'mqtt:': async () => (await import('./mqtt/index.js')).createMqttTransport,
+  'mqtts:': async () => (await import('./mqtt/index.js')).createMqttTransport,
 };
 
 /** The URL schemes understood out of the box. */

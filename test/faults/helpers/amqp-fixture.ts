@@ -1,5 +1,5 @@
 /** Shared pieces of the AMQP fault tests: transports on the dedicated node and JSON ledger bodies (the ledger consumer is in ledger.ts). */
-import { AmqpTransport, type AmqpTransportOptions } from '../../../src/queues/transports/amqp.js';
+import { AmqpTransport, type AmqpTransportOptions } from '../../../src/queues/transports/amqp/index.js';
 import type { OutgoingMessage, Transport } from '../../../src/queues/transports/transport.js';
 import { chaosUrl } from './rabbitmq-node.js';
 

@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../../../src/logging.js';
-import { createRedisTransport } from '../../../src/queues/transports/redis.js';
+import { createRedisTransport } from '../../../src/queues/transports/redis/index.js';
 
 const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
 const queue = process.env.QUEUE ?? 'jobs';

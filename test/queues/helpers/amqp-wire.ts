@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Options } from 'amqplib';
-import { decodeBasicProperties } from '../../../src/queues/transports/amqp-field-decode.js';
+import { decodeBasicProperties } from '../../../src/queues/transports/amqp/field-decode.js';
 
 const require = createRequire(import.meta.url);
 const defs = require(join(dirname(require.resolve('amqplib')), 'lib', 'defs.js')) as {

@@ -1,6 +1,6 @@
 /** Transports for service and client unit tests: a memory transport that records calls, and one that never connects. */
 import { MicroservicesError } from '../../../src/errors.js';
-import { MemoryTransport } from '../../../src/queues/transports/memory.js';
+import { MemoryTransport } from '../../../src/queues/transports/memory/index.js';
 import type {
   ConsumeOptions,
   DeliveryHandler,

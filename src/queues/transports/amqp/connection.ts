@@ -1,0 +1,212 @@
+/**
+ * The AMQP connection lifecycle: connect with exponential backoff and jitter, notice a lost connection
+ * (socket error, broker restart, missed heartbeats), and connect again until told to stop. Each successful
+ * connection is a new *generation*; the owner rebuilds its channels, topology and consumers in `onOpen`
+ * before the connection counts as up.
+ */
+import amqp, { type ChannelModel, type Options } from 'amqplib';
+import { CODES, MicroservicesError } from '../../../errors.js';
+import { backoffDelay, sleep } from '../../../internal/backoff.js';
+import { unlessAborted } from '../../../internal/race.js';
+import type { Logger } from '../../../logging.js';
+import type { ReconnectOptions } from '../transport.js';
+import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './refusals.js';
+
+export interface ConnectionHooks {
+  /** Builds everything on a fresh connection; a rejection closes it and counts as a failed attempt. */
+  onOpen(model: ChannelModel, generation: number): Promise<void>;
+  /** Called once per lost connection, before reconnecting starts. */
+  onLost(error: Error | undefined): void;
+  onConnected(): void;
+  onReconnecting(attempt: number, delayMs: number): void;
+  onBlocked(reason: string): void;
+  onUnblocked(): void;
+  /** Reconnecting gave up for good. */
+  onGaveUp(error: Error): void;
+}
+
+export interface ConnectionSettings {
+  readonly endpoint: Options.Connect;
+  readonly name: string;
+  readonly connectionName: string;
+  readonly reconnect: Required<ReconnectOptions>;
+  readonly logger: Logger;
+}
+
+type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+/** How long a clean close may wait for the broker's close-ok before the socket is destroyed. */
+const CLOSE_TIMEOUT_MS = 3000;
+
+/**
+ * One logical connection that survives broker restarts.
+ * @example
+ * const connection = new AmqpConnection(settings, hooks);
+ * await connection.open();
+ * connection.current?.createChannel();
+ */
+export class AmqpConnection {
+  private state: State = 'idle';
+  private model: ChannelModel | undefined;
+  private generationCounter = 0;
+  private opening: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly hooks: ConnectionHooks,
+  ) {}
+
+  /** The live connection, or undefined while down. */
+  get current(): ChannelModel | undefined {
+    return this.state === 'open' ? this.model : undefined;
+  }
+
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  get isClosing(): boolean {
+    return this.state === 'closing' || this.state === 'closed';
+  }
+
+  /** Connects (retrying when reconnect is enabled); concurrent calls share one attempt. */
+  open(signal?: AbortSignal): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    if (this.isClosing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'The transport is closed'));
+    if (!this.opening) {
+      this.state = 'connecting';
+      this.opening = this.establish().finally(() => {
+        this.opening = undefined;
+      });
+    }
+    if (!signal) return this.opening;
+    return unlessAborted(this.opening, signal);
+  }
+
+  /** Closes the connection and stops reconnecting. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.stopping.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'The transport is closed'));
+    const model = this.model;
+    this.model = undefined;
+    if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, this.settings.logger);
+    await this.opening?.catch(() => undefined);
+    this.state = 'closed';
+  }
+
+  private async establish(): Promise<void> {
+    const { reconnect, logger, name } = this.settings;
+    let dnsFailures = 0;
+    for (let attempt = 1; ; attempt++) {
+      let model: ChannelModel | undefined;
+      try {
+        model = await amqp.connect(this.settings.endpoint, {
+          clientProperties: { connection_name: this.settings.connectionName },
+          timeout: 10_000,
+        });
+        this.watch(model);
+        this.model = model;
+        const generation = ++this.generationCounter;
+        await this.hooks.onOpen(model, generation);
+        if (this.model !== model || this.isClosing) throw new Error('the connection closed while it was being set up');
+        this.state = 'open';
+        logger.info(`Connected to mq broker ${name}`);
+        this.hooks.onConnected();
+        return;
+      } catch (error) {
+        if (model && this.model === model) this.model = undefined;
+        if (model) await model.close().catch(() => undefined);
+        if (this.isClosing) throw this.stopping.signal.reason;
+        const reason = (error as Error).message;
+        dnsFailures = isDnsFailure(error) ? dnsFailures + 1 : 0;
+        // A configuration error (refused login, unknown vhost, TLS refused, a host that keeps not resolving)
+        // gets the same answer every time: give up at once with the cause, instead of retrying for ever.
+        const refusal = connectRefusal(error, this.settings.endpoint, dnsFailures);
+        if (refusal) {
+          this.state = 'idle';
+          this.hooks.onGaveUp(refusal);
+          throw refusal;
+        }
+        if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
+          const final = new MicroservicesError(
+            CODES.MS_QUEUE_CONNECT_FAILED,
+            `Could not connect to ${name} after ${attempt} attempt(s): ${reason}`,
+            { cause: error },
+          );
+          this.state = 'idle';
+          this.hooks.onGaveUp(final);
+          throw final;
+        }
+        const delayMs = backoffDelay(attempt, {
+          initialDelayMs: reconnect.initialDelayMs,
+          maxDelayMs: reconnect.maxDelayMs,
+        });
+        const dnsNote =
+          dnsFailures > 0 ? ` (the host name failed to resolve ${dnsFailures} of ${DNS_ATTEMPTS} times)` : '';
+        logger.warn(
+          `Connection error, cause: ${reason}${dnsNote}. Reconnecting in ${delayMs} ms (attempt ${attempt})...`,
+        );
+        this.hooks.onReconnecting(attempt, delayMs);
+        await sleep(delayMs, this.stopping.signal);
+      }
+    }
+  }
+
+  private watch(model: ChannelModel): void {
+    const { logger } = this.settings;
+    let lastError: Error | undefined;
+    model.on('error', (error: Error) => {
+      lastError = error;
+      logger.warn(`connection error: ${error.message}`);
+    });
+    model.on('blocked', (reason: string) => this.hooks.onBlocked(reason));
+    model.on('unblocked', () => this.hooks.onUnblocked());
+    model.on('close', (error?: Error) => {
+      if (this.model !== model) return;
+      this.model = undefined;
+      if (this.isClosing) return;
+      const wasOpen = this.state === 'open';
+      this.state = 'connecting';
+      const cause = error ?? lastError;
+      logger.warn(`connection lost${cause ? `: ${cause.message}` : ''}`);
+      this.hooks.onLost(cause);
+      // When the loss happens during set-up, the running attempt fails and retries by itself.
+      if (wasOpen && !this.opening) {
+        this.opening = this.establish().finally(() => {
+          this.opening = undefined;
+        });
+        this.opening.catch((reconnectError: unknown) => {
+          logger.error(`reconnecting stopped: ${(reconnectError as Error).message}`);
+        });
+      }
+    });
+  }
+}
+
+/**
+ * Closes cleanly when the broker answers, and otherwise destroys the socket: on a half-open connection the
+ * close-ok never comes, and `close()` must not hang on it.
+ */
+async function closeWithin(model: ChannelModel, timeoutMs: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([model.close().then(() => 'closed' as const), timedOut]);
+    if (outcome === 'timeout') {
+      logger.warn(`the broker did not answer close within ${timeoutMs} ms; dropping the connection`);
+      (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+  } catch (error) {
+    logger.debug(`closing the connection: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The transport's own MQTT connection (a clean session with a random client id): it publishes, and it
+ * reads and writes the retained declaration messages under `ms/meta/...`. A publish settles on the
+ * broker's PUBACK; Mosquitto answers "no matching subscribers" (reason 16) when no queue session would
+ * get the message, which is how an unroutable publish is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
+import type { Logger } from '../../../logging.js';
+import type { MqttModule } from './peer.js';
+import type { MqttSettings } from './settings.js';
+
+const NO_MATCHING_SUBSCRIBERS = 16;
+/** After a SUBACK, how long to wait for retained messages; Mosquitto sends them right behind it. */
+const RETAINED_GRACE_MS = 150;
+
+/** Thrown when the broker acknowledged a publish that reached no subscriber. */
+export class NoSubscribersError extends Error {}
+
+export class MqttControl {
+  readonly client: MqttClient;
+  readonly #reasons = new Map<number, number>();
+  #reads: Promise<unknown> = Promise.resolve();
+
+  constructor(mqtt: MqttModule, settings: MqttSettings, logger: Logger) {
+    const options: IClientOptions = {
+      clientId: `ms-${randomBytes(8).toString('hex')}`,
+      protocolVersion: 5,
+      clean: true,
+      keepalive: settings.keepaliveSeconds,
+      reconnectPeriod: settings.reconnect.enabled ? settings.reconnect.initialDelayMs : 0,
+      connectTimeout: 10_000,
+      ...(settings.username ? { username: settings.username } : {}),
+      ...(settings.password ? { password: settings.password } : {}),
+    };
+    this.client = mqtt.connect(settings.brokerUrl, options);
+    this.client.on('packetreceive', (packet: Packet) => {
+      if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+        this.#reasons.set(packet.messageId, packet.reasonCode ?? 0);
+      }
+    });
+    this.client.on('error', (error) => logger.debug(`MQTT control connection: ${error.message}`));
+  }
+
+  /**
+   * Publishes at QoS 1 and resolves on the PUBACK; rejects with NoSubscribersError when
+   * `requireSubscriber` is set and the broker found nobody to deliver to.
+   */
+  publish(
+    topic: string,
+    payload: Buffer | string,
+    options: IClientPublishOptions,
+    requireSubscriber: boolean,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.publish(topic, payload, { ...options, qos: 1 }, (error, packet) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const messageId = (packet as IPublishPacket | undefined)?.messageId;
+        const reason = messageId === undefined ? 0 : (this.#reasons.get(messageId) ?? 0);
+        if (messageId !== undefined) this.#reasons.delete(messageId);
+        if (requireSubscriber && reason === NO_MATCHING_SUBSCRIBERS) {
+          reject(new NoSubscribersError(`no subscriber for topic "${topic}"`));
+          return;
+        }
+        resolve();
+      });
+    });
+  }
+
+  /** Stores (or, with null, clears) a retained declaration. */
+  async writeMeta(topic: string, value: unknown): Promise<void> {
+    await this.publish(topic, value === null ? '' : JSON.stringify(value), { retain: true }, false);
+  }
+
+  /**
+   * Reads the retained declarations matching `filter` (which may hold wildcards): topic → parsed value.
+   * Reads run one at a time, so two never share (and unsubscribe) the same filter.
+   */
+  readMeta(filter: string): Promise<Map<string, unknown>> {
+    const read = this.#reads.then(() => this.#read(filter));
+    this.#reads = read.catch(() => undefined);
+    return read;
+  }
+
+  async #read(filter: string): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
+      if (!packet.retain || payload.length === 0 || !topicMatches(filter, topic)) return;
+      try {
+        found.set(topic, JSON.parse(payload.toString('utf8')));
+      } catch {
+        // Not ours: ignore.
+      }
+    };
+    this.client.on('message', onMessage);
+    try {
+      await this.client.subscribeAsync(filter, { qos: 1, rh: 0 });
+      await new Promise((resolve) => setTimeout(resolve, RETAINED_GRACE_MS));
+      await this.client.unsubscribeAsync(filter);
+    } finally {
+      this.client.off('message', onMessage);
+    }
+    return found;
+  }
+
+  async end(): Promise<void> {
+    await this.client.endAsync(false).catch(() => undefined);
+  }
+}
+
+/**
+ * True when an MQTT topic matches a filter (`+` one level, `#` the rest, including none).
+ * @example topicMatches('ms/x/e/+', 'ms/x/e/a'); // true
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  const want = filter.split('/');
+  const got = topic.split('/');
+  for (let index = 0; index < want.length; index += 1) {
+    if (want[index] === '#') return true;
+    if (index >= got.length || (want[index] !== '+' && want[index] !== got[index])) return false;
+  }
+  return want.length === got.length;
+}

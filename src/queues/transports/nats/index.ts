@@ -1,0 +1,416 @@
+/**
+ * The `nats://` transport on NATS JetStream (core NATS keeps nothing, so it is never used for queues).
+ * Streams and consumers are laid out in `nats-topology.ts`, pulls in `nats-consumer.ts`, deliveries in
+ * `nats-delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
+ * Only features of nats-server 2.9 are used (no per-message TTL, one filter subject per consumer).
+ */
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { CODES, MicroservicesError } from '../../../errors.js';
+import { backoffDelay, sleep } from '../../../internal/backoff.js';
+import { unlessAborted } from '../../../internal/race.js';
+import { getLogger, type Logger } from '../../../logging.js';
+import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
+import { TransportEventEmitter } from '../core/events.js';
+import type {
+  ConsumeOptions,
+  DeliveryHandler,
+  ExchangeOptions,
+  OutgoingMessage,
+  PublishOptions,
+  PublishTarget,
+  QueueOptions,
+  Subscription,
+  Transport,
+  TransportCapabilities,
+  TransportOptions,
+} from '../transport.js';
+import { listenForMaxDeliveries } from './advisories.js';
+import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './codec.js';
+import { PrefetchWindow, PullLoop } from './consumer.js';
+import { natsDelivery } from './delivery.js';
+import { isAuthRefusal, publishError } from './errors.js';
+import { exchangeSubject, queueSubject } from './names.js';
+import { loadNatsModules, type NatsModules } from './peer.js';
+import { type NatsSettings, natsSettings } from './settings.js';
+import { type NatsSource, NatsTopology } from './topology.js';
+
+/** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
+const DEFAULT_PREFETCH = 100;
+
+export class NatsTransport extends TransportEventEmitter implements Transport {
+  readonly name: string;
+  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
+  readonly #settings: NatsSettings;
+  readonly #modules: NatsModules;
+  readonly #logger: Logger;
+  readonly #topology: NatsTopology;
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #loops = new Set<PullLoop>();
+  readonly #pending = new Set<Promise<unknown>>();
+  /** Handed out and not yet settled; given back to the server on close so they are redelivered at once. */
+  readonly #unsettled = new Set<JsMsg>();
+  #connection: NatsConnection | undefined;
+  #manager: JetStreamManager | undefined;
+  #client: JetStreamClient | undefined;
+  #connected = false;
+  #connecting: Promise<void> | undefined;
+  #closing = false;
+  /** Aborted by close(): ends a connect that waits between attempts (an unreachable server). */
+  readonly #closed = new AbortController();
+  #tagCounter = 0;
+
+  constructor(settings: NatsSettings, modules: NatsModules, logger: Logger) {
+    super();
+    this.name = settings.name;
+    this.#settings = settings;
+    this.#modules = modules;
+    this.#logger = logger;
+    this.#topology = new NatsTopology(() => this.#jsm(), settings, modules.jetstream);
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  override toString(): string {
+    return `NatsTransport(${this.name})`;
+  }
+
+  #jsm(): JetStreamManager {
+    if (!this.#manager) throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
+    return this.#manager;
+  }
+
+  #js(): JetStreamClient {
+    if (!this.#client) throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
+    return this.#client;
+  }
+
+  #emitError(error: Error): void {
+    this.#logger.error(`${this.name}: ${error.message}`);
+    this.emitEvent('error', error);
+  }
+
+  connect(signal?: AbortSignal): Promise<void> {
+    if (this.#connected) return Promise.resolve();
+    if (this.#closing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    // Two callers at once share one attempt instead of opening two connections.
+    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
+    this.#connecting ??= this.#connectWithRetries(until).finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #connectWithRetries(signal: AbortSignal | undefined): Promise<void> {
+    const { reconnect } = this.#settings;
+    for (let attempt = 1; ; attempt += 1) {
+      if (signal?.aborted) throw signal.reason;
+      try {
+        await this.#open();
+        return;
+      } catch (error) {
+        if (isAuthRefusal(error)) {
+          // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
+          throw new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `${this.name} refused the login: ${error}`, {
+            cause: error,
+          });
+        }
+        if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
+          throw new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Cannot connect to ${this.name}: ${error}`, {
+            cause: error,
+          });
+        }
+        const delay = backoffDelay(attempt, reconnect);
+        this.#logger.warn(`Connection error, cause: ${error}. Reconnecting to ${this.name} in ${delay} ms...`);
+        this.emitEvent('reconnecting', attempt, delay);
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  async #open(): Promise<void> {
+    const { core, jetstream } = this.#modules;
+    const { reconnect, servers, heartbeatSeconds } = this.#settings;
+    const connection = await core.connect({
+      servers,
+      name: 'microservices-ts',
+      ...(this.#settings.user ? { user: this.#settings.user, pass: this.#settings.pass ?? '' } : {}),
+      ...(this.#settings.token ? { token: this.#settings.token } : {}),
+      timeout: 5000,
+      reconnect: reconnect.enabled,
+      maxReconnectAttempts: Number.isFinite(reconnect.maxAttempts) ? reconnect.maxAttempts : -1,
+      reconnectTimeWait: reconnect.initialDelayMs,
+      pingInterval: heartbeatSeconds * 1000,
+      maxPingOut: 3,
+    });
+    try {
+      // Fails when the server runs without JetStream: core NATS alone would lose messages.
+      this.#manager = await jetstream.jetstreamManager(connection);
+      this.#client = jetstream.jetstream(connection);
+      this.#connection = connection;
+      await this.#topology.replay();
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    this.#connected = true;
+    void this.#watch(connection);
+    this.emitEvent('connected');
+  }
+
+  /** Follows the client's own reconnects, re-declaring the topology each time the link comes back. */
+  async #watch(connection: NatsConnection): Promise<void> {
+    let attempt = 0;
+    void connection.closed().then((error) => {
+      if (this.#closing) return;
+      this.#connected = false;
+      this.emitEvent('disconnected', error instanceof Error ? error : undefined);
+    });
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') {
+        this.#connected = false;
+        this.emitEvent('disconnected');
+      } else if (status.type === 'reconnecting') {
+        attempt += 1;
+        this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
+      } else if (status.type === 'reconnect') {
+        attempt = 0;
+        try {
+          await this.#topology.replay();
+        } catch (error) {
+          this.#emitError(error as Error);
+        }
+        // The server forgot the pulls that were open before the restart; ask again now, not at expiry.
+        for (const loop of this.#loops) loop.interrupt();
+        this.#connected = true;
+        this.emitEvent('connected');
+      } else if (status.type === 'error') {
+        this.#emitError(status.error);
+      }
+    }
+  }
+
+  /** Resolves once the connection is (back) up, or at once when closing so loops can end. */
+  #whenConnected(): Promise<void> {
+    if (this.#connected || this.#closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearInterval(poll);
+        this.off('connected', done);
+        resolve();
+      };
+      // Polled as well, so that close() (which emits nothing) also releases the waiters.
+      const poll = setInterval(() => {
+        if (this.#connected || this.#closing) done();
+      }, 250);
+      this.on('connected', done);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#closed.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
+    await Promise.allSettled([...this.#pending]);
+    const connection = this.#connection;
+    this.#connected = false;
+    for (const message of this.#unsettled) {
+      try {
+        message.nak();
+      } catch {
+        // The connection is already gone: the server redelivers after AckWait instead.
+      }
+    }
+    this.#unsettled.clear();
+    if (connection && !connection.isClosed()) {
+      await connection.flush().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    }
+  }
+
+  declareQueue(name: string, options?: QueueOptions): Promise<void> {
+    return this.#topology.declareQueue(name, options);
+  }
+
+  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    return this.#topology.declareExchange(name, options);
+  }
+
+  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    return this.#topology.bindQueue(queue, exchange, routingKey);
+  }
+
+  deleteQueue(name: string): Promise<void> {
+    return this.#topology.deleteQueue(name);
+  }
+
+  deleteExchange(name: string): Promise<void> {
+    return this.#topology.deleteExchange(name);
+  }
+
+  purgeQueue(name: string): Promise<number> {
+    return this.#topology.purgeQueue(name);
+  }
+
+  async hasExchange(name: string): Promise<boolean> {
+    if (name === '') return true;
+    return (await this.#topology.exchangeType(name)) !== undefined;
+  }
+
+  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    if (this.#closing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    const pending = this.#publish(target, message, options);
+    this.#pending.add(pending);
+    void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
+    return pending;
+  }
+
+  async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
+    const subject =
+      target.exchange === '' ? queueSubject(target.routingKey) : exchangeSubject(target.exchange, target.routingKey);
+    const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
+    if (target.exchange !== '' && !(await this.#topology.routable(target.exchange, subject))) {
+      if (!(await this.#topology.exchangeType(target.exchange))) {
+        throw new MicroservicesError(
+          CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
+          `No exchange "${target.exchange}" on ${this.name}`,
+        );
+      }
+      throw new MicroservicesError(
+        CODES.MS_QUEUE_UNROUTABLE,
+        `Unroutable: no queue is bound for "${target.routingKey}" on exchange "${target.exchange}"`,
+      );
+    }
+    const headers = encodeNatsHeaders(message.properties, this.#modules.core.headers, Date.now());
+    try {
+      await unlessAborted(this.#js().publish(subject, message.body, { headers, timeout: timeoutMs }), options.signal);
+    } catch (error) {
+      if (options.signal?.aborted || error instanceof MicroservicesError) throw error;
+      throw publishError(error, subject, timeoutMs);
+    }
+  }
+
+  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    const consumerTag = options.consumerTag ?? `nats-consumer-${++this.#tagCounter}`;
+    const sources = await this.#topology.sources(queue);
+    try {
+      await this.#jsm().consumers.info(sources[0]?.stream ?? '', sources[0]?.consumer ?? '');
+    } catch (error) {
+      throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `Queue "${queue}" is not declared on ${this.name}`, {
+        cause: error,
+      });
+    }
+    const window = new PrefetchWindow(options.prefetch > 0 ? options.prefetch : DEFAULT_PREFETCH);
+    const dispatch = (message: JsMsg, source: NatsSource): void =>
+      this.#dispatch(queue, consumerTag, handler, window, message, source);
+    const loops = sources.map(
+      (source) =>
+        new PullLoop({
+          js: () => this.#js(),
+          source,
+          window,
+          logger: this.#logger,
+          dispatch,
+          reconnectDelay: this.#settings.reconnect,
+          sourceCount: sources.length,
+          whenConnected: () => this.#whenConnected(),
+        }),
+    );
+    for (const loop of loops) this.#loops.add(loop);
+    const advisories = listenForMaxDeliveries(sources, {
+      connection: this.#connection as NatsConnection,
+      manager: () => this.#jsm(),
+      logger: this.#logger,
+      deadLetter: async (body, stored, extraHeaders, fallbackId) => {
+        const properties = decodeNatsHeaders(stored);
+        const copy = {
+          ...properties,
+          messageId: properties.messageId ?? fallbackId,
+          headers: { ...properties.headers, ...extraHeaders },
+        };
+        return (await this.#topology.deadLetterQueue(queue)) ? this.#deadLetter(queue, body, copy) : false;
+      },
+    });
+    const subscription: Subscription = {
+      consumerTag,
+      cancel: async () => {
+        this.#subscriptions.delete(subscription);
+        for (const advisory of advisories) advisory.unsubscribe();
+        await Promise.all(loops.map((loop) => loop.stop()));
+        for (const loop of loops) this.#loops.delete(loop);
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  #dispatch(
+    queue: string,
+    consumerTag: string,
+    handler: DeliveryHandler,
+    window: PrefetchWindow,
+    message: JsMsg,
+    source: NatsSource,
+  ): void {
+    const delivery = natsDelivery(
+      message,
+      consumerTag,
+      source.exchange === ''
+        ? { exchange: '', routingKey: queue }
+        : { exchange: source.exchange, routingKey: message.subject.split('.').slice(2).join('.') },
+      {
+        logger: this.#logger,
+        maxDeliver: this.#settings.maxDeliver,
+        ackTimeoutMs: this.#settings.publishTimeoutMs,
+        doubleAck: this.#settings.doubleAck,
+        connectionOpen: () => !this.#closing && this.#connection?.isClosed() === false,
+        deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
+        settled: () => {
+          this.#unsettled.delete(message);
+          window.settled();
+        },
+      },
+    );
+    this.#unsettled.add(message);
+    if (isExpired(delivery.properties, message.headers, Date.now())) {
+      void delivery.ack();
+      return;
+    }
+    try {
+      handler(delivery);
+    } catch (error) {
+      this.#logger.error(`handler for "${queue}" threw synchronously; the message will be redelivered`, error);
+    }
+  }
+
+  async #deadLetter(queue: string, body: Buffer, properties: OutgoingMessage['properties']): Promise<boolean> {
+    const target = await this.#topology.deadLetterQueue(queue);
+    if (!target) return true;
+    const copy = { body, properties };
+    try {
+      await this.publish({ exchange: '', routingKey: target }, copy);
+    } catch (error) {
+      if ((error as MicroservicesError).code !== CODES.MS_QUEUE_UNROUTABLE) throw error;
+      // The dead-letter queue was never declared: create it rather than lose the message.
+      await this.#topology.declareQueue(target);
+      await this.publish({ exchange: '', routingKey: target }, copy);
+    }
+    return true;
+  }
+}
+
+/**
+ * Creates the `nats://` transport. Needs `@nats-io/transport-node` and `@nats-io/jetstream` installed.
+ * Query parameters tune JetStream: `ackWaitMs`, `maxDeliver`, `duplicateWindowMs`.
+ * @example
+ * const transport = await createNatsTransport(new URL('nats://127.0.0.1:4222/?maxDeliver=5'), {});
+ * await transport.connect();
+ */
+export async function createNatsTransport(url: URL, options: TransportOptions): Promise<Transport> {
+  const settings = natsSettings(url, options);
+  const modules = await loadNatsModules();
+  return new NatsTransport(settings, modules, options.logger ?? getLogger('microservices.queues.nats'));
+}

@@ -1,0 +1,88 @@
+/**
+ * How a message becomes a stream entry and back. An entry has four fields: `b` the body (raw bytes), `p` the
+ * properties as JSON, `x` and `k` the exchange and routing key it was published with. An optional `e` holds
+ * the absolute expiry (ms since the epoch) computed from `properties.expiration` at publish time.
+ */
+import { encodePropertiesJson, sanitizeProperties } from '../core/properties.js';
+import type { MessageProperties, OutgoingMessage, PublishTarget } from '../transport.js';
+
+/** One stream entry as read back: its id and its fields. */
+export interface StreamEntry {
+  readonly id: string;
+  readonly body: Buffer;
+  readonly properties: MessageProperties;
+  readonly exchange: string;
+  readonly routingKey: string;
+  /** Ms since the epoch after which the message is dropped unseen; undefined when it never expires. */
+  readonly expiresAt: number | undefined;
+}
+
+/** The field/value list for XADD, in the order the reader expects nothing of (fields are named). */
+export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now = Date.now()): (string | Buffer)[] {
+  const fields: (string | Buffer)[] = [
+    'b',
+    message.body,
+    'p',
+    encodePropertiesJson(message.properties),
+    'x',
+    target.exchange,
+    'k',
+    target.routingKey,
+  ];
+  const expiration = message.properties.expiration;
+  if (expiration !== undefined && Number.isFinite(expiration)) fields.push('e', String(now + expiration));
+  return fields;
+}
+
+/** Re-encodes a read entry, with extra headers merged in (the dead-letter copy carries the error). */
+export function reencodeEntry(
+  entry: StreamEntry,
+  headers: Readonly<Record<string, unknown>> = {},
+): (string | Buffer)[] {
+  const properties: MessageProperties = {
+    ...entry.properties,
+    headers: { ...entry.properties.headers, ...headers },
+  };
+  return encodeEntry({ exchange: entry.exchange, routingKey: entry.routingKey }, { body: entry.body, properties });
+}
+
+function parseProperties(raw: Buffer | undefined): MessageProperties {
+  if (!raw) return {};
+  try {
+    // Written by any program with access to the stream: every field is type-checked (issue 10 item 7).
+    return sanitizeProperties(JSON.parse(raw.toString('utf8')));
+  } catch {
+    // An entry written by another program (redis-cli XADD) has no JSON properties; it is still delivered.
+    return {};
+  }
+}
+
+/**
+ * Decodes `[id, [field, value, ...]]` as returned by XREADGROUP/XAUTOCLAIM through `callBuffer`. Returns
+ * undefined for an entry deleted while it was pending (Redis returns its fields as null).
+ */
+export function decodeEntry(raw: unknown): StreamEntry | undefined {
+  if (!Array.isArray(raw) || raw.length < 2) return undefined;
+  const [rawId, rawFields] = raw as [unknown, unknown];
+  if (!Array.isArray(rawFields)) return undefined;
+  const fields = new Map<string, Buffer>();
+  for (let index = 0; index + 1 < rawFields.length; index += 2) {
+    const name: unknown = rawFields[index];
+    const value: unknown = rawFields[index + 1];
+    if (Buffer.isBuffer(name) && Buffer.isBuffer(value)) fields.set(name.toString('utf8'), value);
+  }
+  const expiry = fields.get('e');
+  return {
+    id: String(rawId),
+    body: fields.get('b') ?? Buffer.alloc(0),
+    properties: parseProperties(fields.get('p')),
+    exchange: fields.get('x')?.toString('utf8') ?? '',
+    routingKey: fields.get('k')?.toString('utf8') ?? '',
+    expiresAt: expiry === undefined ? undefined : Number(expiry.toString('utf8')),
+  };
+}
+
+/** The id of a raw entry even when its fields are gone, so a deleted pending entry can still be acked. */
+export function entryId(raw: unknown): string | undefined {
+  return Array.isArray(raw) && raw.length > 0 ? String(raw[0]) : undefined;
+}

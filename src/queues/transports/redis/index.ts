@@ -1,0 +1,299 @@
+/**
+ * The `redis://` transport on Redis Streams with consumer groups (ioredis, an optional peer dependency).
+ * A queue is a stream read by one consumer group; exchanges route in a Lua script by bindings stored in
+ * Redis; a publish settles on the script's reply (the XADD); consumers ack with a fenced XACK + XDEL, take
+ * over crashed consumers' entries with XAUTOCLAIM after min-idle, and count deliveries with XPENDING.
+ * See docs/transports/redis.md for the key layout, the URL parameters and the limits.
+ */
+import { randomBytes } from 'node:crypto';
+import { CODES, MicroservicesError } from '../../../errors.js';
+import { unlessAborted } from '../../../internal/race.js';
+import { getLogger, type Logger } from '../../../logging.js';
+import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
+import { TransportEventEmitter } from '../core/events.js';
+import type {
+  ConsumeOptions,
+  DeliveryHandler,
+  ExchangeOptions,
+  OutgoingMessage,
+  PublishOptions,
+  PublishTarget,
+  QueueOptions,
+  Subscription,
+  Transport,
+  TransportCapabilities,
+} from '../transport.js';
+import { encodeEntry } from './codec.js';
+import {
+  commandTimeout,
+  connectClient,
+  createRedisClient,
+  loadRedisConstructor,
+  type RedisClient,
+  unlessClosed,
+} from './connection.js';
+import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
+import { type RedisKeys, redisKeys } from './names.js';
+import { loadScripts, ROUTE, runScript } from './scripts.js';
+import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
+import { RedisTopology } from './topology.js';
+
+type RedisConstructor = Awaited<ReturnType<typeof loadRedisConstructor>>;
+
+export type { RedisTransportOptions } from './settings.js';
+
+export class RedisTransport extends TransportEventEmitter implements Transport {
+  readonly name: string;
+  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
+  readonly #settings: RedisTransportSettings;
+  readonly #options: RedisTransportOptions;
+  readonly #keys: RedisKeys;
+  readonly #topology: RedisTopology;
+  readonly #logger: Logger;
+  readonly #control: RedisClient;
+  readonly #publisher: RedisClient;
+  readonly #openReader: () => RedisClient;
+  readonly #consumers = new Set<RedisConsumer>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #closed = false;
+  /** Aborted by close(): ends a connect that waits in ioredis' retry loop (it emits no 'end' then). */
+  readonly #closing = new AbortController();
+  #everConnected = false;
+  #reconnectAttempt = 0;
+
+  constructor(Redis: RedisConstructor, settings: RedisTransportSettings, options: RedisTransportOptions) {
+    super();
+    this.name = settings.name;
+    this.#settings = settings;
+    this.#options = options;
+    this.#keys = redisKeys(settings.streams.prefix);
+    this.#topology = new RedisTopology(this.#keys, settings.streams.group);
+    this.#logger = options.logger ?? getLogger('microservices.queues.redis');
+    this.#openReader = () => createRedisClient(Redis, settings.endpoint, 'reader', options.reconnect);
+    this.#control = createRedisClient(Redis, settings.endpoint, 'control', options.reconnect);
+    this.#publisher = createRedisClient(Redis, settings.endpoint, 'publisher', options.reconnect);
+    this.#watch();
+  }
+
+  get connected(): boolean {
+    return !this.#closed && this.#control.status === 'ready' && this.#publisher.status === 'ready';
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    this.#assertOpen();
+    try {
+      const until = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+      await Promise.all([connectClient(this.#control, until), connectClient(this.#publisher, until)]);
+    } catch (error) {
+      // Refused, aborted or given up: neither connection may go on retrying in the background.
+      this.#control.disconnect();
+      this.#publisher.disconnect();
+      throw error;
+    }
+    if (!this.#everConnected) {
+      this.#everConnected = true;
+      this.emitEvent('connected');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closing.abort(closedError(this.name));
+    await Promise.all([...this.#consumers].map((consumer) => consumer.shutdown()));
+    await Promise.allSettled([...this.#pending]);
+    await Promise.all([this.#quit(this.#control), this.#quit(this.#publisher)]);
+    this.emitEvent('disconnected');
+  }
+
+  async declareQueue(name: string, options?: QueueOptions): Promise<void> {
+    await this.#topology.declareQueue(this.#commands(), name, options);
+  }
+
+  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    await this.#topology.declareExchange(this.#commands(), name, options);
+  }
+
+  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    await this.#topology.bindQueue(this.#commands(), queue, exchange, routingKey);
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    await this.#topology.deleteQueue(this.#commands(), name);
+  }
+
+  async deleteExchange(name: string): Promise<void> {
+    await this.#topology.deleteExchange(this.#commands(), name);
+  }
+
+  purgeQueue(name: string): Promise<number> {
+    return this.#topology.purgeQueue(this.#commands(), name);
+  }
+
+  hasExchange(name: string): Promise<boolean> {
+    return this.#topology.hasExchange(this.#commands(), name);
+  }
+
+  /** Settles on the reply of the routing script, i.e. once Redis has appended the entry to every target stream. */
+  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError(this.name));
+    // Fail fast while disconnected (no offline queue): the caller decides whether to retry (RELIABILITY B4).
+    if (this.#publisher.status !== 'ready') {
+      return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`));
+    }
+    const keys = this.#keys;
+    let fields: (string | Buffer)[];
+    try {
+      fields = encodeEntry(target, message);
+    } catch (error) {
+      // A BigInt or circular header (MS_QUEUE_UNENCODABLE): reject, never throw synchronously from publish().
+      return Promise.reject(error);
+    }
+    const routed = runScript(
+      this.#publisher,
+      ROUTE,
+      [],
+      [
+        keys.exchanges,
+        keys.bindings(target.exchange),
+        keys.queues,
+        keys.stream(''),
+        target.exchange,
+        target.routingKey,
+        ...fields,
+      ],
+    );
+    const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
+    const settled = unlessAborted(
+      commandTimeout(unlessClosed(this.#publisher, routed), timeoutMs, 'a publish'),
+      options.signal,
+    ).then((count) => checkRouted(Number(count), target));
+    this.#pending.add(settled);
+    const forget = (): void => {
+      this.#pending.delete(settled);
+    };
+    settled.then(forget, forget);
+    return settled;
+  }
+
+  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+    this.#assertOpen();
+    await this.#topology.ensureGroup(this.#commands(), queue);
+    const tag = options.consumerTag ?? `${this.#settings.streams.consumerPrefix}-${randomBytes(4).toString('hex')}`;
+    const consumer = new RedisConsumer(
+      this.#environment(),
+      queue,
+      this.#keys.stream(queue),
+      handler,
+      options.prefetch,
+      tag,
+    );
+    this.#consumers.add(consumer);
+    consumer.start();
+    return consumer;
+  }
+
+  #environment(): ConsumerEnvironment {
+    const transport = this;
+    return {
+      control: this.#control,
+      openReader: this.#openReader,
+      settings: this.#settings.streams,
+      reconnect: this.#options.reconnect,
+      logger: this.#logger,
+      commandTimeoutMs: this.#options.publishTimeoutMs ?? 10_000,
+      deadLetterStream: (queue) => this.#topology.deadLetterStream(this.#control, queue),
+      ensureGroup: (queue) => this.#topology.ensureGroup(this.#control, queue),
+      get closed() {
+        return transport.#closed;
+      },
+    };
+  }
+
+  #commands(): RedisClient {
+    this.#assertOpen();
+    return this.#control;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedError(this.name);
+  }
+
+  /** Maps the control connection's life to transport events, and restores topology after a comeback. */
+  #watch(): void {
+    const control = this.#control;
+    let wasReady = false;
+    control.on('ready', () => {
+      loadScripts(control).catch((error: Error) => this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`));
+      if (wasReady || !this.#everConnected) {
+        wasReady = true;
+        return;
+      }
+      wasReady = true;
+      this.#reconnectAttempt = 0;
+      void this.#recover();
+    });
+    control.on('close', () => {
+      if (!wasReady || this.#closed) return;
+      wasReady = false;
+      this.emitEvent('disconnected');
+    });
+    control.on('reconnecting', (delayMs: number) => {
+      if (this.#closed) return;
+      this.#reconnectAttempt += 1;
+      this.emitEvent('reconnecting', this.#reconnectAttempt, delayMs);
+    });
+    const onError = (error: Error): void => {
+      this.#logger.debug(`redis ${this.name}: ${error.message}`);
+      this.emitEvent('error', error);
+    };
+    control.on('error', onError);
+    this.#publisher.on('error', (error: Error) => this.#logger.debug(`redis publisher: ${error.message}`));
+  }
+
+  async #recover(): Promise<void> {
+    try {
+      await this.#topology.restore(this.#control);
+    } catch (error) {
+      this.#logger.warn(`redis ${this.name}: could not restore topology: ${(error as Error).message}`);
+    }
+    for (const consumer of this.#consumers) consumer.resync();
+    if (!this.#closed) this.emitEvent('connected');
+  }
+
+  async #quit(client: RedisClient): Promise<void> {
+    if (client.status !== 'ready') {
+      client.disconnect();
+      return;
+    }
+    await commandTimeout(client.quit(), 2000, 'QUIT').catch(() => client.disconnect());
+  }
+}
+
+function closedError(name: string): MicroservicesError {
+  return new MicroservicesError(CODES.MS_QUEUE_CLOSED, `transport ${name} is closed`);
+}
+
+function checkRouted(count: number, target: PublishTarget): void {
+  if (count === -1) {
+    throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `no exchange "${target.exchange}"`);
+  }
+  if (count === 0) {
+    const where = target.exchange === '' ? `queue "${target.routingKey}"` : `exchange "${target.exchange}"`;
+    throw new MicroservicesError(
+      CODES.MS_QUEUE_UNROUTABLE,
+      `${where} routed the message nowhere (key "${target.routingKey}")`,
+    );
+  }
+}
+
+/**
+ * Creates the Redis Streams transport for a `redis://` or `rediss://` URL (ioredis must be installed).
+ * @example
+ * const transport = await createRedisTransport(new URL('redis://localhost:6379/0?minIdleMs=30000'), {});
+ * await transport.connect();
+ */
+export async function createRedisTransport(url: URL, options: RedisTransportOptions = {}): Promise<Transport> {
+  const Redis = await loadRedisConstructor();
+  return new RedisTransport(Redis, parseRedisUrl(url, options), options);
+}
