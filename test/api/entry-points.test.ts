@@ -45,8 +45,8 @@ function shadowedNames(checker: ts.TypeChecker, file: ts.SourceFile): string[] {
     const name = (statement as { name?: ts.Node }).name;
     if (exported && name && ts.isIdentifier(name)) explicit.add(name.text);
   }
-  const seen = new Set<string>();
-  const shadowed = starred.filter((name) => explicit.has(name) || (seen.has(name) ? true : (seen.add(name), false)));
+  // A name shadowed by an explicit export, or brought in by two star exports (one of them is dropped).
+  const shadowed = starred.filter((name, index) => explicit.has(name) || starred.indexOf(name) !== index);
   return [...new Set(shadowed)];
 }
 
