@@ -142,5 +142,5 @@ describe.skipIf(check.skip)('the demo service in Chromium', () => {
     );
     expect(overflow).toBeLessThanOrEqual(390);
     await phone.close();
-  });
+  }, 120_000);
 });
