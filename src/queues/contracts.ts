@@ -164,13 +164,22 @@ export function guardHandler(schema: AnySchema, handler: QueueHandler, queue: st
   };
 }
 
+/** `instanceof` that survives what a handler may reject with (a Proxy whose getPrototypeOf trap throws). */
+function isValidationError(error: unknown): error is ValidationError {
+  try {
+    return error instanceof ValidationError && Array.isArray(error.issues);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * For `failureNack()`: the extra dead-letter header when `error` is a `ValidationError` (the payload can
  * only fail again, so it is never retried); undefined for any other failure.
  * @example invalidPayloadHeaders(new ValidationError([{ path: 'payload', message: 'x' }])); // { 'x-validation-issues': '[...]' }
  */
 export function invalidPayloadHeaders(error: unknown): Record<string, string> | undefined {
-  if (!(error instanceof ValidationError)) return undefined;
+  if (!isValidationError(error)) return undefined;
   const kept: ValidationIssue[] = [];
   let length = 2;
   for (const issue of error.issues) {

@@ -179,6 +179,19 @@ describe('queue contracts: bounds and options', () => {
     expect(invalidPayloadHeaders(new Error('x'))).toBeUndefined();
   });
 
+  it('recognising a ValidationError never throws, whatever the handler rejected with', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('prototype trap');
+        },
+      },
+    );
+    expect(invalidPayloadHeaders(hostile)).toBeUndefined();
+    expect(failureNack(hostile, 9, 'handler-error', 'q', resolveRetry({})).requeue).toBe(false);
+  });
+
   it('a payload with many issues is still dead-lettered on the broker with a bounded header', async () => {
     const { app, dead, publisher } = await withSchema(z.array(z.string()));
     await publisher.publish(Array.from({ length: 500 }, (_, i) => i));
