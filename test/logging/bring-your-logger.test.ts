@@ -113,4 +113,16 @@ describe('a pino logger you bring (issue 13 item 5)', () => {
     expect(lines.map((line) => String(line.msg)).join('\n')).not.toContain('<microservice:');
     expect(clientLines.some((line) => line.client === 'producer')).toBe(true);
   });
+
+  it('a level change on your logger (or setLogging) reaches the lines of parts built before it', async () => {
+    const { logger, lines } = pinoLines('info');
+    const worker = new QueueService({ connection: `memory://levels-${process.pid}`, logger, name: 'w' });
+    worker.queue('a', () => undefined);
+    logger.level = 'debug';
+    worker.queue('b', () => undefined);
+    await worker.stop();
+    await settle();
+    const added = lines.filter((line) => String(line.msg).startsWith('Rule "'));
+    expect(added.map((line) => [line.msg, line.service, line.level])).toEqual([['Rule "b" added!', 'w', 20]]);
+  });
 });

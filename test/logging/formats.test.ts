@@ -2,6 +2,8 @@
  * Issue 13 item 5: `setLogging(level, format)` honours its format: a Python logging template (the seed's
  * `set_logging` took one), `json`, or `pretty` (pino-pretty).
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatRecord } from '../../src/logging/template.js';
 import { getLogger, setLogging } from '../../src/logging.js';
@@ -63,5 +65,24 @@ describe('setLogging(level, format) (issue 13 item 5)', () => {
     }
     // JSON goes straight to file descriptor 1 (pino's sonic-boom), not through process.stdout.write.
     expect(json.text()).not.toContain('plain');
+  });
+});
+
+describe('LOG_FORMAT (issue 13 item 5)', () => {
+  const script =
+    "import { getLogger } from './src/logging.ts'; getLogger('env-format').info({ service: 'notes' }, 'hello');";
+  const runWith = (env: Record<string, string>): string =>
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      encoding: 'utf8',
+    });
+
+  it('LOG_FORMAT=pretty gives readable lines; on a pipe without LOG_FORMAT the lines are JSON', () => {
+    const pretty = runWith({ LOG_FORMAT: 'pretty' });
+    expect(pretty).toMatch(/INFO.*\(env-format\).*hello/);
+    expect(pretty).toContain('service: "notes"');
+    const piped = runWith({ LOG_FORMAT: '' });
+    expect(JSON.parse(piped)).toMatchObject({ level: 30, name: 'env-format', service: 'notes', msg: 'hello' });
   });
 });
