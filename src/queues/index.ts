@@ -12,7 +12,7 @@ export {
   HealthRegistry,
   type HealthReport,
 } from '../ops/health.js';
-export type { Metrics, MetricsOption, MetricsRecorder } from '../ops/index.js';
+export type { HttpRequestSample, Metrics, MetricsOption, MetricsRecorder } from '../ops/index.js';
 export {
   Client,
   type ClientOptions,
