@@ -12,7 +12,7 @@
  * `microservices-ts/http`'s `run(app, { port })` stays the one-service runner.
  */
 export { HttpClient, ResponseError } from './client/index.js';
-export { type EnvConfig, readEnv } from './config/env.js';
+export { type Env, type EnvConfig, readEnv } from './config/env.js';
 export { MicroservicesError } from './errors.js';
 export { HttpService, ResourceMarker, ResourceSchema } from './http/index.js';
 export {

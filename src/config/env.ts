@@ -34,7 +34,8 @@ export interface EnvConfig {
   readonly serviceName: string | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** An environment to read: `process.env` or a record of your own. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 function bad(name: string, value: string, expected: string): never {
   // The value is shown cut short and only for variables that never hold a secret (not BROKER_URL).

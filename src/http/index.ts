@@ -10,6 +10,16 @@
 // The HTTP client is also reachable here, as the seed's `microservices.http.client` was beside its service.
 // This entry point only re-exports it: the service's own modules never import the client.
 export { Client, HttpClient, ResponseError } from '../client/index.js';
+export type { CloseHook, StopContext } from '../lifecycle/part.js';
+export {
+  type ConnectionState,
+  type HealthCheck,
+  type HealthCheckOptions,
+  type HealthCheckResult,
+  HealthRegistry,
+  type HealthReport,
+} from '../ops/health.js';
+export type { HttpRequestSample, Metrics, MetricsOption, MetricsRecorder } from '../ops/index.js';
 export { type AsyncApiSource, type ServeAsyncApiOptions, serveAsyncApi } from './asyncapi-route.js';
 export {
   APIException,
@@ -28,6 +38,7 @@ export type { FastifyRouteOptions } from './fastify-routes.js';
 export { contentDisposition } from './headers.js';
 export { JsonEncodeError, type ProtoPoisoning } from './json.js';
 export { OPENAPI_ENDPOINT, type OpenApiOptions, openApiDocument } from './openapi-route.js';
+export type { HttpOpsOptions } from './ops.js';
 export { DEFAULT_FORM_LIMITS, type FormLimits, type UploadedFile } from './parsing.js';
 export { HttpReply, reply } from './reply.js';
 export type { HttpRequest, UrlFor, UrlForOptions } from './request.js';

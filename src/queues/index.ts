@@ -2,10 +2,21 @@
  * `microservices-ts/queues`: the queue service and client, their context and options, and the transports
  * (chosen by URL scheme with `createTransport`, or passed in as an object).
  */
+
 // What a schema failure rejects with (publish) or is dead-lettered as (consume), so callers can catch it.
 export type { ExchangeDescriptor } from '../contracts/asyncapi.js';
 export type { AnySchema, InferInput, InferOutput } from '../contracts/infer.js';
 export { ValidationError, type ValidationIssue } from '../contracts/validate.js';
+export type { CloseHook, StopContext } from '../lifecycle/part.js';
+export {
+  type ConnectionState,
+  type HealthCheck,
+  type HealthCheckOptions,
+  type HealthCheckResult,
+  HealthRegistry,
+  type HealthReport,
+} from '../ops/health.js';
+export type { HttpRequestSample, Metrics, MetricsOption, MetricsRecorder } from '../ops/index.js';
 export {
   Client,
   type ClientOptions,
@@ -26,6 +37,7 @@ export type {
   SchemaHandler,
 } from './contracts.js';
 export { HandlerTimeoutError } from './handler-runner.js';
+export type { QueueOpsOptions } from './ops.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
 export { createTransport, SUPPORTED_SCHEMES, type TransportFactory } from './transports/index.js';
