@@ -7,6 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { clientTargets, renderClientSection } from './client/report.js';
 import { runClientSuite } from './client/suite.js';
+import { contractsTargets, renderContractsSection } from './contracts/report.js';
+import { runContractsSuite } from './contracts/suite.js';
 import { httpTargets, renderHttpSection } from './http/report.js';
 import { runHttpSuite } from './http/suite.js';
 import { describeMachine } from './lib/machine.js';
@@ -63,6 +65,13 @@ async function main(): Promise<void> {
     const series = await runMemorySuite(profile, log);
     sections.push({ title: 'Memory', body: renderMemorySection(series, profile.quick) });
     noteFailures('memory', series);
+  }
+
+  if (options.sections.includes('contracts')) {
+    const rows = await runContractsSuite(profile, log);
+    sections.push({ title: 'Contracts', body: renderContractsSection(rows) });
+    targets.push(...contractsTargets(rows));
+    noteFailures('contracts', rows);
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

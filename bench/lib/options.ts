@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 
-export type SectionName = 'http' | 'client' | 'queues' | 'memory';
-export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory'];
+export type SectionName = 'http' | 'client' | 'queues' | 'memory' | 'contracts';
+export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory', 'contracts'];
 
 export interface Profile {
   readonly quick: boolean;
