@@ -7,6 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { clientTargets, renderClientSection } from './client/report.js';
 import { runClientSuite } from './client/suite.js';
+import { contractsTargets, renderContractsSection } from './contracts/report.js';
+import { runContractsSuite } from './contracts/suite.js';
 import { httpTargets, renderHttpSection } from './http/report.js';
 import { runHttpSuite } from './http/suite.js';
 import { describeMachine } from './lib/machine.js';
@@ -71,6 +73,13 @@ async function main(): Promise<void> {
     sections.push({ title: 'Operations cost', body: renderOpsSection(rows, profile.httpConnections) });
     targets.push(...opsTargets(rows));
     noteFailures('ops', rows);
+  }
+
+  if (options.sections.includes('contracts')) {
+    const rows = await runContractsSuite(profile, log);
+    sections.push({ title: 'Contracts', body: renderContractsSection(rows) });
+    targets.push(...contractsTargets(rows));
+    noteFailures('contracts', rows);
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

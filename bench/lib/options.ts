@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 
-export type SectionName = 'http' | 'client' | 'queues' | 'memory' | 'ops';
-export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory', 'ops'];
+export type SectionName = 'http' | 'client' | 'queues' | 'memory' | 'ops' | 'contracts';
+export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory', 'ops', 'contracts'];
 
 export interface Profile {
   readonly quick: boolean;

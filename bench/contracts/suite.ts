@@ -1,0 +1,102 @@
+/**
+ * Contracts: a route validating a 1 KiB JSON body with zod 4 (the toolkit, built `dist/`) beside raw Fastify
+ * validating the same body with the equivalent JSON Schema (Ajv, Fastify's own validator). Both servers run
+ * in this process, load comes from an undici pool with a fixed number of connections, rounds alternate.
+ */
+import Fastify from 'fastify';
+import { Pool } from 'undici';
+import { z } from 'zod';
+import type * as Http from '../../src/http/index.js';
+import type { Profile } from '../lib/options.js';
+import { median } from '../lib/stats.js';
+import { loadToolkit } from '../lib/toolkit.js';
+
+export interface ContractsRow {
+  readonly name: string;
+  /** Median requests per second over the rounds; NaN when the row failed. */
+  readonly rps: number;
+  readonly unavailable?: string;
+}
+
+const Item = z.object({ sku: z.string().min(3).max(32), qty: z.number().int().min(1), price: z.number().min(0) });
+export const Order = z.object({
+  customer: z.string().min(1).max(100),
+  email: z.email(),
+  note: z.string().max(400),
+  items: z.array(Item).min(1).max(50),
+});
+
+/** A valid order of about 1 KiB of JSON. */
+export function orderBody(): string {
+  const items = Array.from({ length: 14 }, (_, i) => ({ sku: `SKU-${1000 + i}`, qty: i + 1, price: 9.5 + i }));
+  const order = { customer: 'Ada Lovelace', email: 'ada@example.com', note: 'Leave at the door. '.repeat(8), items };
+  return JSON.stringify(order);
+}
+
+async function load(url: string, body: string, connections: number, durationMs: number): Promise<number> {
+  const pool = new Pool(url, { connections, pipelining: 1 });
+  const headers = { 'content-type': 'application/json' };
+  let done = 0;
+  const until = Date.now() + durationMs;
+  const worker = async () => {
+    while (Date.now() < until) {
+      const res = await pool.request({ method: 'POST', path: '/orders/', headers, body });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode} from ${url}`);
+      done++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  const seconds = (Date.now() - started) / 1000;
+  await pool.close();
+  return done / seconds;
+}
+
+/** Runs the two rows, alternating rounds. */
+export async function runContractsSuite(profile: Profile, log: (line: string) => void): Promise<ContractsRow[]> {
+  const http = (await loadToolkit('http')) as typeof Http;
+  const body = orderBody();
+  const ours = new http.Microservice('bench-contracts').post('/orders/', { schema: { body: Order } }, (req) => ({
+    ok: true,
+    items: req.data.items.length,
+  }));
+  const raw = Fastify({ logger: false });
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(Order, { target: 'draft-7' }) as Record<string, unknown>;
+  raw.post('/orders/', { schema: { body: jsonSchema } }, async (request) => ({
+    ok: true,
+    items: (request.body as { items: unknown[] }).items.length,
+  }));
+  const servers = [
+    { name: 'microservices-ts route, zod 4 body schema', url: await ours.listen({ port: 0 }) },
+    { name: 'raw Fastify, JSON Schema body (Ajv)', url: await raw.listen({ port: 0, host: '127.0.0.1' }) },
+  ];
+  const durationMs = profile.quick ? 300 : 3000;
+  const connections = 16;
+  const figures = servers.map(() => [] as number[]);
+  const failed: (string | undefined)[] = servers.map(() => undefined);
+  try {
+    for (let round = 0; round < profile.rounds; round++) {
+      for (const [index, server] of servers.entries()) {
+        if (failed[index]) continue;
+        try {
+          await load(server.url, body, connections, Math.min(500, durationMs)); // warm-up
+          const rps = await load(server.url, body, connections, durationMs);
+          figures[index]?.push(rps);
+          log(`contracts: ${server.name} round ${round + 1}: ${Math.round(rps)} req/s`);
+        } catch (error) {
+          failed[index] = `failed: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+    }
+  } finally {
+    await ours.close();
+    await raw.close();
+  }
+  return servers.map((server, index) => {
+    const reason = failed[index];
+    return reason
+      ? { name: server.name, rps: Number.NaN, unavailable: reason }
+      : { name: server.name, rps: median(figures[index] ?? []) };
+  });
+}
