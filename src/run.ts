@@ -4,7 +4,7 @@
  * every HTTP service's `/readyz` covers the whole process, and stops everything in order on SIGINT/SIGTERM.
  * `microservices-ts/http`'s `run(app, { port })` stays the one-service runner that resolves with an address.
  */
-import { CODES, MicroservicesError } from './errors.js';
+import { ERRORS } from './errors.js';
 import { Microservice as HttpService } from './http/service.js';
 import { isPart, type Part } from './lifecycle/part.js';
 import { type RunHandle, type RunPartsOptions, runParts } from './lifecycle/run-parts.js';
@@ -65,8 +65,7 @@ export async function run(...args: [...Part[], RunOptions] | Part[]): Promise<Ru
   const given = (last !== undefined && !isPart(last) ? args.slice(0, -1) : args) as Part[];
   const apps = given.filter((part): part is HttpService => part instanceof HttpService);
   if ((options.port !== undefined || options.host !== undefined) && apps.length > 1) {
-    throw new MicroservicesError(
-      CODES.MS_OPS_INVALID_OPTION,
+    throw ERRORS.MS_OPS_INVALID_OPTION(
       'run(...): `port`/`host` place one HTTP service; with several, give each its own `port` option',
     );
   }

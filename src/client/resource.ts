@@ -27,13 +27,13 @@ class ResourceBase {
   readonly resources: readonly PathPart[];
   /** The client's logger. */
   readonly logger: Logger;
-  private readonly prefix: string;
+  readonly #prefix: string;
 
   constructor(client: ResourceOwner, resources: readonly PathPart[]) {
     this.client = client;
     this.resources = Object.freeze([...resources]);
     this.logger = client.logger;
-    this.prefix = buildResource(this.resources);
+    this.#prefix = buildResource(this.resources);
   }
 
   /** A deeper resource; this one is unchanged. */
@@ -43,16 +43,16 @@ class ResourceBase {
 
   /** Sends `method` to this resource's path plus `parts`. */
   request<T = unknown>(method: string, ...args: VerbArguments): Promise<T> {
-    return this.client.sendUnder<T>(method.toUpperCase(), this.prefix, args);
+    return this.client.sendUnder<T>(method.toUpperCase(), this.#prefix, args);
   }
 
   /** @internal What the installed verbs call. */
   sendVerb(method: string, args: readonly unknown[]): Promise<unknown> {
-    return this.client.sendUnder(method, this.prefix, args);
+    return this.client.sendUnder(method, this.#prefix, args);
   }
 
   toString(): string {
-    return `<resource: ${this.prefix}>`;
+    return `<resource: ${this.#prefix}>`;
   }
 }
 installVerbs(ResourceBase);

@@ -54,15 +54,15 @@ class Deadlines {
   readonly signal = new AbortEmitter();
   readonly endsAt: number;
   expired: TimeoutPhase | undefined;
-  private readonly totalTimer: NodeJS.Timeout;
-  private headersTimer: NodeJS.Timeout | undefined;
+  readonly #totalTimer: NodeJS.Timeout;
+  #headersTimer: NodeJS.Timeout | undefined;
 
   constructor(total: number) {
     this.endsAt = Date.now() + total;
-    this.totalTimer = setTimeout(() => this.expire('total'), total);
+    this.#totalTimer = setTimeout(() => this.#expire('total'), total);
   }
 
-  private expire(phase: TimeoutPhase): void {
+  #expire(phase: TimeoutPhase): void {
     this.expired ??= phase;
     this.signal.abort(new Error(`${phase} deadline expired`));
   }
@@ -70,16 +70,16 @@ class Deadlines {
   waitForHeaders(ms: number): void {
     // Most calls leave the headers deadline at the total: one timer is then enough.
     if (Date.now() + ms >= this.endsAt) return;
-    this.headersTimer = setTimeout(() => this.expire('headers'), ms);
+    this.#headersTimer = setTimeout(() => this.#expire('headers'), ms);
   }
 
   headersArrived(): void {
-    clearTimeout(this.headersTimer);
+    clearTimeout(this.#headersTimer);
   }
 
   dispose(): void {
-    clearTimeout(this.totalTimer);
-    clearTimeout(this.headersTimer);
+    clearTimeout(this.#totalTimer);
+    clearTimeout(this.#headersTimer);
   }
 }
 

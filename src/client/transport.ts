@@ -54,34 +54,37 @@ export interface OpenResponse {
  * @example const transport = new Transport('http://127.0.0.1:5000', settings); await transport.close();
  */
 export class Transport {
-  private readonly pool: Pool;
-  private agent: Agent | undefined;
+  readonly #pool: Pool;
+  #agent: Agent | undefined;
 
-  constructor(
-    private readonly origin: string,
-    private readonly settings: TransportSettings,
-  ) {
-    this.pool = new Pool(origin, this.dispatcherOptions());
+  readonly #settings: TransportSettings;
+
+  readonly #origin: string;
+
+  constructor(origin: string, settings: TransportSettings) {
+    this.#settings = settings;
+    this.#origin = origin;
+    this.#pool = new Pool(origin, this.#dispatcherOptions());
   }
 
-  private dispatcherOptions(): Pool.Options {
+  #dispatcherOptions(): Pool.Options {
     return {
-      connect: { timeout: this.settings.connectTimeout },
-      keepAliveTimeout: this.settings.keepAliveTimeout,
-      maxResponseSize: this.settings.maxResponseSize,
-      ...(this.settings.connections === undefined ? {} : { connections: this.settings.connections }),
+      connect: { timeout: this.#settings.connectTimeout },
+      keepAliveTimeout: this.#settings.keepAliveTimeout,
+      maxResponseSize: this.#settings.maxResponseSize,
+      ...(this.#settings.connections === undefined ? {} : { connections: this.#settings.connections }),
     };
   }
 
-  private dispatcherFor(origin: string): Dispatcher {
-    if (origin === this.origin) return this.pool;
-    this.agent ??= new Agent(this.dispatcherOptions());
-    return this.agent;
+  #dispatcherFor(origin: string): Dispatcher {
+    if (origin === this.#origin) return this.#pool;
+    this.#agent ??= new Agent(this.#dispatcherOptions());
+    return this.#agent;
   }
 
   /** Sends one attempt and resolves once the headers are in. */
   open(attempt: Attempt): Promise<OpenResponse> {
-    return this.dispatcherFor(attempt.origin).request({
+    return this.#dispatcherFor(attempt.origin).request({
       origin: attempt.origin,
       path: attempt.target,
       method: attempt.method as Dispatcher.HttpMethod,
@@ -95,7 +98,7 @@ export class Transport {
 
   /** Closes every pooled connection; in-flight calls finish first. */
   async close(): Promise<void> {
-    await Promise.all([this.pool.close(), this.agent?.close()]);
+    await Promise.all([this.#pool.close(), this.#agent?.close()]);
   }
 }
 

@@ -176,39 +176,44 @@ export interface BuiltUrl {
  * @example new UrlBuilder(parseEndpoint('http://h:5000/', true), true, true).build(['a', 'b']).url; // 'http://h:5000/a/b/'
  */
 export class UrlBuilder {
-  private readonly endpointQuery: string;
-  private readonly maskedEndpoint: string;
+  readonly #endpointQuery: string;
+  readonly #maskedEndpoint: string;
   /** The base path ready for `/resource` to be appended (a trailing `/` would give `//`). */
-  private readonly joinPath: string;
+  readonly #joinPath: string;
 
-  constructor(
-    private readonly parsed: ParsedEndpoint,
-    private readonly closeSlash: boolean,
-    private readonly keepBlankValues: boolean,
-  ) {
-    this.endpointQuery = encodeQuery(parsed.query);
-    this.maskedEndpoint = maskPassword(parsed.endpoint);
-    this.joinPath = parsed.path.endsWith('/') ? parsed.path.slice(0, -1) : parsed.path;
+  readonly #keepBlankValues: boolean;
+
+  readonly #closeSlash: boolean;
+
+  readonly #parsed: ParsedEndpoint;
+
+  constructor(parsed: ParsedEndpoint, closeSlash: boolean, keepBlankValues: boolean) {
+    this.#keepBlankValues = keepBlankValues;
+    this.#closeSlash = closeSlash;
+    this.#parsed = parsed;
+    this.#endpointQuery = encodeQuery(parsed.query);
+    this.#maskedEndpoint = maskPassword(parsed.endpoint);
+    this.#joinPath = parsed.path.endsWith('/') ? parsed.path.slice(0, -1) : parsed.path;
   }
 
   /** Builds the URL for `parts` (already joined by {@link buildResource} when `resource` is given). */
   build(parts: readonly PathPart[], options?: UrlOptions, resource = buildResource(parts)): BuiltUrl {
-    let path = resource === '' ? this.parsed.path : `${this.joinPath}/${resource}`;
-    if (this.closeSlash && !path.endsWith('/')) path += '/';
+    let path = resource === '' ? this.#parsed.path : `${this.#joinPath}/${resource}`;
+    if (this.#closeSlash && !path.endsWith('/')) path += '/';
     // The endpoint's own params are URL text already; a call's are a value to encode.
-    const params = options?.params ? encodeParams(options.params) : this.parsed.params;
+    const params = options?.params ? encodeParams(options.params) : this.#parsed.params;
     if (params) path += `;${params}`;
-    const query = this.queryFor(options);
+    const query = this.#queryFor(options);
     const target = `${path.startsWith('/') ? path : `/${path}`}${query === '' ? '' : `?${query}`}`;
-    const fragment = options?.fragment || this.parsed.fragment;
+    const fragment = options?.fragment || this.#parsed.fragment;
     const tail = `${path}${query === '' ? '' : `?${query}`}${fragment ? `#${fragment}` : ''}`;
-    return { target, url: `${this.parsed.endpoint}${tail}`, logUrl: `${this.maskedEndpoint}${tail}` };
+    return { target, url: `${this.#parsed.endpoint}${tail}`, logUrl: `${this.#maskedEndpoint}${tail}` };
   }
 
-  private queryFor(options: UrlOptions | undefined): string {
+  #queryFor(options: UrlOptions | undefined): string {
     const query = options?.query;
-    if (query === undefined || query === '') return this.endpointQuery;
-    const keepBlank = options?.keepBlankValues ?? this.keepBlankValues;
-    return encodeQuery(mergeQuery(this.parsed.query, query, keepBlank));
+    if (query === undefined || query === '') return this.#endpointQuery;
+    const keepBlank = options?.keepBlankValues ?? this.#keepBlankValues;
+    return encodeQuery(mergeQuery(this.#parsed.query, query, keepBlank));
   }
 }

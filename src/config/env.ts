@@ -4,7 +4,7 @@
  * surfacing later as a strange port or a silent default. Explicit options always win over these values; the
  * parts call {@link readEnv} only for what they were not given.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 
 /** Log levels `LOG_LEVEL` accepts (case-insensitive; `warning` and `critical` are the seed's spellings). */
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'critical', 'silent']);
@@ -39,8 +39,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 function bad(name: string, value: string, expected: string): never {
   // The value is shown cut short and only for variables that never hold a secret (not BROKER_URL).
-  throw new MicroservicesError(
-    CODES.MS_OPS_INVALID_OPTION,
+  throw ERRORS.MS_OPS_INVALID_OPTION(
     `environment variable ${name} must be ${expected}, got ${JSON.stringify(value.slice(0, 40))}`,
   );
 }

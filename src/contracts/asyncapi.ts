@@ -4,7 +4,7 @@
  * payloads from the schemas (JSON Schema draft-07, the dialect AsyncAPI 3.0 schemas build on), and the broker
  * as the server, its password never shown.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { AnySchema } from './infer.js';
 import { rebaseRefs, toJsonSchema } from './json-schema.js';
 import type { DocumentInfo, MissingPart } from './openapi.js';
@@ -60,10 +60,10 @@ function serverOf(server: AsyncApiDescriptor['server']): Record<string, unknown>
     url = new URL(server.url);
   } catch (error) {
     // The text may hold a password that maskPassword cannot recognise: do not repeat it.
-    throw new MicroservicesError(CODES.MS_CONTRACT_INVALID, 'the server URL is not a URL', { cause: error });
+    throw ERRORS.MS_CONTRACT_INVALID('the server URL is not a URL', { cause: error });
   }
   // Without an authority (`user:pw@host` parses as scheme "user" and path "pw@host") the path could hold it.
-  if (url.host === '') throw new MicroservicesError(CODES.MS_CONTRACT_INVALID, 'the server URL has no host');
+  if (url.host === '') throw ERRORS.MS_CONTRACT_INVALID('the server URL has no host');
   const protocol = server.protocol ?? url.protocol.replace(/:$/, '');
   const user = url.username || url.password ? `${url.username}${url.password ? `:${PASSWORD_MASK}` : ''}@` : '';
   const out: Record<string, unknown> = {
@@ -87,7 +87,7 @@ function serverOf(server: AsyncApiDescriptor['server']): Record<string, unknown>
 export function buildAsyncApi(info: DocumentInfo, descriptor: AsyncApiDescriptor): AsyncApiBuild {
   const exchanges = descriptor.exchanges ?? [];
   if (descriptor.queues.length + exchanges.length > MAX_CHANNELS) {
-    throw new MicroservicesError(CODES.MS_CONTRACT_INVALID, `more than ${MAX_CHANNELS} queues and exchanges`);
+    throw ERRORS.MS_CONTRACT_INVALID(`more than ${MAX_CHANNELS} queues and exchanges`);
   }
   const server = serverOf(descriptor.server);
   const amqp = server.protocol === 'amqp' || server.protocol === 'amqps';

@@ -5,7 +5,7 @@
  * Parts without a JSON Schema are documented as "any value" and listed in `missing`.
  */
 import { STATUS_CODES } from 'node:http';
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { AnySchema, RouteSchema } from './infer.js';
 import { type JsonSchema, rebaseRefs, type SchemaSide, toJsonSchema } from './json-schema.js';
 import { converterSchema, parseRule, toOpenApiPath } from './rule.js';
@@ -246,7 +246,7 @@ function addRoute(builder: DocumentBuilder, route: RouteDescriptor): void {
     for (const [status, responseSchema] of Object.entries(schema.response ?? {})) {
       const code = Number(status);
       if (!Number.isInteger(code) || code < 100 || code > 599) {
-        throw new MicroservicesError(CODES.MS_CONTRACT_INVALID, `${where}: response status ${status} is not 100..599`);
+        throw ERRORS.MS_CONTRACT_INVALID(`${where}: response status ${status} is not 100..599`);
       }
       const out = builder.schemaRef(responseSchema, 'output', `${opId}.${code}`, `${where} response ${code}`);
       const described = out ? (raw ? out.ref : wrapInEnvelope(out.ref, out.resolved, envelope)) : {};
@@ -279,8 +279,7 @@ export function buildOpenApi(
   routes: readonly RouteDescriptor[],
   options: { readonly servers?: readonly { readonly url: string; readonly description?: string }[] } = {},
 ): OpenApiBuild {
-  if (routes.length > MAX_ROUTES)
-    throw new MicroservicesError(CODES.MS_CONTRACT_INVALID, `more than ${MAX_ROUTES} routes`);
+  if (routes.length > MAX_ROUTES) throw ERRORS.MS_CONTRACT_INVALID(`more than ${MAX_ROUTES} routes`);
   const builder = new DocumentBuilder();
   for (const route of routes) addRoute(builder, route);
   const document: Record<string, unknown> = {

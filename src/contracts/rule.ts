@@ -2,7 +2,7 @@
  * A small, bounded parser of Werkzeug rules (`/notes/<int(min=1):id>/`) for document builders, and the JSON
  * Schema of each converter. Kept apart from the HTTP router on purpose: contracts must not import src/http.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS, type MicroservicesError } from '../errors.js';
 import type { JsonSchema } from './json-schema.js';
 
 /** A path parameter: `<converter(args):name>`; `converter` is `default` when the rule names none. */
@@ -27,7 +27,7 @@ const MAX_PARAMETERS = 64;
 const PARAMETER = /^(?:([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?:)?([A-Za-z_][A-Za-z0-9_]*)$/s;
 
 function invalid(rule: string, why: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_CONTRACT_INVALID, `rule ${JSON.stringify(rule.slice(0, 100))}: ${why}`);
+  return ERRORS.MS_CONTRACT_INVALID(`rule ${JSON.stringify(rule.slice(0, 100))}: ${why}`);
 }
 
 function unquote(text: string): string {

@@ -12,7 +12,7 @@
  * - an issue without a path gets the prefix alone (`body`), or `""` without a prefix.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { CODES, MicroservicesError } from '../errors.js';
+import { CODES, ERRORS, MicroservicesError } from '../errors.js';
 
 /** One problem found in a value: where (see the module comment for the path format) and what. */
 export interface ValidationIssue {
@@ -135,10 +135,7 @@ function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ValidationFailure>((resolve) => {
     timer = setTimeout(() => {
-      const cause = new MicroservicesError(
-        CODES.MS_VALIDATION_FAILED,
-        `the validator did not answer within ${timeoutMs} ms`,
-      );
+      const cause = ERRORS.MS_VALIDATION_FAILED(`the validator did not answer within ${timeoutMs} ms`);
       resolve(failure(prefix, cause));
     }, timeoutMs);
     timer.unref();

@@ -192,7 +192,7 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
       if (params !== undefined) {
         const entry = Router.entryFor(group, this.method);
         if (entry !== undefined || this.method === 'OPTIONS') {
-          return this.prepare({ kind: 'found', group, params, entry });
+          return this.#prepare({ kind: 'found', group, params, entry });
         }
       }
     }
@@ -204,15 +204,15 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     const { router } = this.service;
     const match = router.find(this.path, this.method);
     if (match.kind === 'not-found') {
-      this.notFound();
+      this.#notFound();
       return undefined;
     }
     // Only a POST form can change its method, so only then is a 405 decided after reading the body.
-    if (match.kind === 'method-not-allowed' && !this.mayOverride()) {
-      this.methodNotAllowed(match.allowed);
+    if (match.kind === 'method-not-allowed' && !this.#mayOverride()) {
+      this.#methodNotAllowed(match.allowed);
       return undefined;
     }
-    return this.prepare(match);
+    return this.#prepare(match);
   }
 
   /** Serves a page asset, or routes like any other path when there is no such asset. */
@@ -226,7 +226,7 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
    * type and no form override can change the route. True when it answered.
    */
   refuseBody(group: RouteGroup): boolean {
-    if (this.mayOverride() || group.contested || group.rule.match(this.path) === undefined) return false;
+    if (this.#mayOverride() || group.contested || group.rule.match(this.path) === undefined) return false;
     const accepted = Router.entryFor(group, this.method)?.contentTypes;
     if (accepted === undefined || accepted.includes(bodyEssence(this.request))) return false;
     this.group = group;
@@ -240,17 +240,17 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
    */
   answerUnrouted(): boolean {
     const match = this.service.router.find(this.path, this.method);
-    if (match.kind === 'not-found') this.notFound();
-    else if (match.kind === 'method-not-allowed' && !this.mayOverride()) this.methodNotAllowed(match.allowed);
+    if (match.kind === 'not-found') this.#notFound();
+    else if (match.kind === 'method-not-allowed' && !this.#mayOverride()) this.#methodNotAllowed(match.allowed);
     else return false;
     return true;
   }
 
-  private mayOverride(): boolean {
+  #mayOverride(): boolean {
     return this.method === 'POST' && (this.request.headers['content-type'] ?? '').includes('form');
   }
 
-  private notFound(): void {
+  #notFound(): void {
     const { path, queryString } = this;
     // `//host` or `/\host` would make the Location header point at another site (an open redirect).
     const redirectable = !path.endsWith('/') && !/^\/[/\\]/.test(path);
@@ -259,39 +259,39 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
       this.reply.header('x-content-type-options', 'nosniff').send();
       return;
     }
-    this.showError({ status: 404, statusText: 'Not Found', message: NOT_FOUND_MESSAGE }, false);
+    this.#showError({ status: 404, statusText: 'Not Found', message: NOT_FOUND_MESSAGE }, false);
   }
 
-  private methodNotAllowed(allowed: readonly string[]): void {
+  #methodNotAllowed(allowed: readonly string[]): void {
     const headers = { allow: allowed.join(', ') };
-    this.showError({ status: 405, statusText: 'Method Not Allowed', message: NOT_ALLOWED_MESSAGE, headers }, false);
+    this.#showError({ status: 405, statusText: 'Method Not Allowed', message: NOT_ALLOWED_MESSAGE, headers }, false);
   }
 
   // Stage 2: the body and the final route.
 
   /** Reads the body when there is one (asynchronously), else settles at once: a GET stays synchronous. */
-  private prepare(first: Routed): Promise<void> | undefined {
+  #prepare(first: Routed): Promise<void> | undefined {
     this.group = first.group;
-    if (Buffer.isBuffer(this.request.body)) return this.prepareWithBody(first);
+    if (Buffer.isBuffer(this.request.body)) return this.#prepareWithBody(first);
     try {
-      if (this.settle(first, new NoBody())) return this.run();
+      if (this.#settle(first, new NoBody())) return this.#run();
     } catch (error) {
       this.fail(error);
     }
     return undefined;
   }
 
-  private async prepareWithBody(first: Routed): Promise<void> {
+  async #prepareWithBody(first: Routed): Promise<void> {
     try {
       let match: RouteMatch = first;
-      let body = await this.readBody(first);
+      let body = await this.#readBody(first);
       const override = formOverride(this.method, body);
       if (override) {
         assertSameOrigin(this.request.headers, this.origin);
         this.submittedForm = body.form;
         if (override.content) {
           body = await parseBody(override.content.body, override.content.contentType, {
-            ...this.parseOptions(),
+            ...this.#parseOptions(),
             emptyJsonIsError: false,
           });
         }
@@ -300,25 +300,25 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
           match = this.service.router.find(this.path, override.method);
         }
       }
-      if (this.settle(match, body)) await this.run();
+      if (this.#settle(match, body)) await this.#run();
     } catch (error) {
       this.fail(error);
     }
   }
 
-  private parseOptions() {
+  #parseOptions() {
     const { maxJsonDepth, protoPoisoning, formLimits } = this.service;
     return { maxJsonDepth, protoPoisoning, formLimits, emptyJsonIsError: BODY_METHODS.has(this.method) };
   }
 
-  private async readBody(first: Routed): Promise<ParsedBody> {
+  async #readBody(first: Routed): Promise<ParsedBody> {
     const raw = this.request.body as Buffer;
     const encoding = this.request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && raw.length > 0) {
       throw new UnsupportedMediaType(`Unsupported Content-Encoding "${encoding}"; send the body uncompressed.`);
     }
     try {
-      return await parseBody(raw, this.request.headers['content-type'], this.parseOptions());
+      return await parseBody(raw, this.request.headers['content-type'], this.#parseOptions());
     } catch (error) {
       // On a route that does not take this media type at all, the type is the problem, not the content.
       const accepted = first.kind === 'found' ? first.entry?.contentTypes : undefined;
@@ -330,9 +330,9 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
   }
 
   /** Checks the final route and body and records them; false when a 405 was sent instead. */
-  private settle(match: RouteMatch, body: ParsedBody): boolean {
+  #settle(match: RouteMatch, body: ParsedBody): boolean {
     if (match.kind !== 'found') {
-      this.methodNotAllowed(match.kind === 'method-not-allowed' ? match.allowed : []);
+      this.#methodNotAllowed(match.kind === 'method-not-allowed' ? match.allowed : []);
       return false;
     }
     const accepted = match.entry?.contentTypes;
@@ -347,7 +347,7 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
   // Stage 3: the handler.
 
   /** 406 when nothing acceptable can be produced, the automatic OPTIONS, else the handler. */
-  private run(): Promise<void> | undefined {
+  #run(): Promise<void> | undefined {
     if (this.negotiated === undefined) throw new NotAcceptable();
     const { entry, group, reply } = this;
     if (group === undefined) return undefined;
@@ -357,14 +357,14 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     }
     const serviceRequest = new ServiceRequest(this);
     const result = (entry.handler as (request: ServiceRequest<unknown>) => unknown)(serviceRequest);
-    if (isThenable(result)) return this.finishLater(result);
-    this.finish(result);
+    if (isThenable(result)) return this.#finishLater(result);
+    this.#finish(result);
     return undefined;
   }
 
-  private async finishLater(pending: PromiseLike<unknown>): Promise<void> {
+  async #finishLater(pending: PromiseLike<unknown>): Promise<void> {
     try {
-      this.finish(await pending);
+      this.#finish(await pending);
     } catch (error) {
       this.fail(error);
     }
@@ -373,13 +373,13 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
   // Stage 4: the response.
 
   /** Sends what the handler returned (or explains a missing value). */
-  private finish(result: unknown): void {
+  #finish(result: unknown): void {
     if (this.reply.sent) return;
     if (result === undefined) {
       const why = `The handler of endpoint "${this.entry?.endpoint}" (${this.group?.rule.rule}) returned undefined; return data, null or reply(...)`;
       this.service.logger.error(why);
       const message = this.service.debug ? why : 'Internal Server Error';
-      this.showError({ status: 500, statusText: 'Internal Server Error', message }, false);
+      this.#showError({ status: 500, statusText: 'Internal Server Error', message }, false);
       return;
     }
     if (isOrdinaryData(result)) {
@@ -401,13 +401,13 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
       headers = { ...result.headers };
     }
     if (isStream(data) || Buffer.isBuffer(data) || data instanceof Uint8Array) {
-      this.sendRaw(data, status, text, headers);
+      this.#sendRaw(data, status, text, headers);
       return;
     }
     sendRendered(this, data, status, text, headers);
   }
 
-  private sendRaw(body: unknown, status: number, text: string, headers: Readonly<Record<string, string>>): void {
+  #sendRaw(body: unknown, status: number, text: string, headers: Readonly<Record<string, string>>): void {
     const { reply } = this;
     reply.code(status);
     reply.raw.statusMessage = text;
@@ -417,34 +417,34 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     reply.send(body);
   }
 
-  private showError(error: ErrorToShow, asPage: boolean): void {
+  #showError(error: ErrorToShow, asPage: boolean): void {
     sendError(this, error, asPage);
   }
 
   /** Sends the response for a failure; a failure while doing so falls back to plain JSON without the route. */
   fail(error: unknown): void {
     try {
-      this.sendFailure(error);
+      this.#sendFailure(error);
     } catch (second) {
       this.group = undefined;
       this.negotiated = undefined;
-      this.sendFailure(second);
+      this.#sendFailure(second);
     }
   }
 
-  private sendFailure(error: unknown): void {
+  #sendFailure(error: unknown): void {
     if (this.reply.sent) return;
     if (error instanceof APIException) {
       const { statusCode } = error;
       const statusText = STATUS_CODES[statusCode] ?? 'Unknown';
-      this.showError({ status: statusCode, statusText, message: error.detail, headers: error.headers }, true);
+      this.#showError({ status: statusCode, statusText, message: error.detail, headers: error.headers }, true);
       return;
     }
     const where = `${this.path} [${this.method}]`;
     if (error instanceof JsonEncodeError) {
       this.service.logger.error(`${error.message} on ${where}`);
       this.group = undefined;
-      this.showError(
+      this.#showError(
         { status: 500, statusText: 'Internal Server Error', message: JSON_ENCODE_FAILED, detail: error.detail },
         true,
       );
@@ -453,7 +453,7 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     const stack = error instanceof Error ? error.stack : String(error);
     logWith(this.service.logger, 'error', { err: error, method: this.method, url: this.path }, `Exception on ${where}`);
     const message = 'Internal Server Error';
-    this.showError({ status: 500, statusText: 'Internal Server Error', message, detail: stack }, false);
+    this.#showError({ status: 500, statusText: 'Internal Server Error', message, detail: stack }, false);
   }
 
   /**
@@ -461,6 +461,6 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
    * service's own 404 and 405, without the rule's envelope.
    */
   showFrameworkError(error: ErrorToShow): void {
-    this.showError(error, false);
+    this.#showError(error, false);
   }
 }

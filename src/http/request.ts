@@ -80,80 +80,80 @@ export class ServiceRequest<P> implements HttpRequest<P> {
   readonly fullPath: string;
   readonly rule: string;
   readonly endpoint: string;
-  private readonly request: FastifyRequest;
-  private readonly reply: FastifyReply;
-  private rawPair: { readonly request: FastifyRequest; readonly reply: FastifyReply } | undefined;
-  private readonly urls: { urlFor: UrlFor };
+  readonly #request: FastifyRequest;
+  readonly #reply: FastifyReply;
+  #rawPair: { readonly request: FastifyRequest; readonly reply: FastifyReply } | undefined;
+  readonly #urls: { urlFor: UrlFor };
   /** Where `origin` comes from: the dispatcher works it out only when read. */
-  private readonly originOf: { readonly origin: string };
-  private boundUrlFor: UrlFor | undefined;
-  private readonly body: ParsedBody;
-  private readonly queryString: string;
-  private parsedQuery: Record<string, string> | undefined;
-  private parsedSearch: URLSearchParams | undefined;
+  readonly #originOf: { readonly origin: string };
+  #boundUrlFor: UrlFor | undefined;
+  readonly #body: ParsedBody;
+  readonly #queryString: string;
+  #parsedQuery: Record<string, string> | undefined;
+  #parsedSearch: URLSearchParams | undefined;
 
   constructor(init: RequestInit<P>) {
     this.params = init.params;
-    this.body = init.body;
+    this.#body = init.body;
     this.method = init.method;
     this.path = init.path;
     this.fullPath = init.fullPath;
-    this.queryString = init.queryString;
+    this.#queryString = init.queryString;
     this.rule = init.rule;
     this.endpoint = init.endpoint;
-    this.originOf = init;
-    this.urls = init.urls;
-    this.request = init.request;
-    this.reply = init.reply;
+    this.#originOf = init;
+    this.#urls = init.urls;
+    this.#request = init.request;
+    this.#reply = init.reply;
   }
 
   get origin(): string {
-    return this.originOf.origin;
+    return this.#originOf.origin;
   }
 
   /** Built on first use: most handlers never reach for Fastify's objects. */
   get raw(): { readonly request: FastifyRequest; readonly reply: FastifyReply } {
-    this.rawPair ??= { request: this.request, reply: this.reply };
-    return this.rawPair;
+    this.#rawPair ??= { request: this.#request, reply: this.#reply };
+    return this.#rawPair;
   }
 
   /** Bound on first use, so `const { urlFor } = req` works too. */
   get urlFor(): UrlFor {
-    this.boundUrlFor ??= this.urls.urlFor.bind(this.urls);
-    return this.boundUrlFor;
+    this.#boundUrlFor ??= this.#urls.urlFor.bind(this.#urls);
+    return this.#boundUrlFor;
   }
 
   get data(): unknown {
-    return this.body.data;
+    return this.#body.data;
   }
 
   get form(): Readonly<Record<string, string>> {
-    return this.body.form;
+    return this.#body.form;
   }
 
   get files(): Readonly<Record<string, UploadedFile>> {
-    return this.body.files;
+    return this.#body.files;
   }
 
   get headers(): IncomingHttpHeaders {
-    return this.request.headers;
+    return this.#request.headers;
   }
 
   get searchParams(): URLSearchParams {
-    this.parsedSearch ??= new URLSearchParams(this.queryString);
-    return this.parsedSearch;
+    this.#parsedSearch ??= new URLSearchParams(this.#queryString);
+    return this.#parsedSearch;
   }
 
   get query(): Readonly<Record<string, string>> {
-    if (this.parsedQuery === undefined) {
+    if (this.#parsedQuery === undefined) {
       const query: Record<string, string> = {};
       for (const [key, value] of this.searchParams) {
         if (!Object.hasOwn(query, key)) {
           Object.defineProperty(query, key, { value, enumerable: true, writable: true, configurable: true });
         }
       }
-      this.parsedQuery = query;
+      this.#parsedQuery = query;
     }
-    return this.parsedQuery;
+    return this.#parsedQuery;
   }
 }

@@ -69,44 +69,54 @@ function setStatus(reply: FastifyReply, status: number, statusText: string): voi
  * resource's schema shows them.
  */
 class ResponseEnvelopeContext implements EnvelopeContext {
+  readonly #extraHeaders: Readonly<Record<string, string>>;
+
+  readonly #record: ResourceRecord;
+
+  readonly #target: ResponseTarget;
+
   constructor(
-    private readonly target: ResponseTarget,
-    private readonly record: ResourceRecord,
+    target: ResponseTarget,
+    record: ResourceRecord,
     readonly status: number,
     readonly statusText: string,
-    private readonly extraHeaders: Readonly<Record<string, string>>,
-  ) {}
+    extraHeaders: Readonly<Record<string, string>>,
+  ) {
+    this.#extraHeaders = extraHeaders;
+    this.#record = record;
+    this.#target = target;
+  }
 
   get method(): string {
-    return this.target.method;
+    return this.#target.method;
   }
 
   get requestData(): unknown {
-    return this.target.requestData;
+    return this.#target.requestData;
   }
 
   get headers(): Readonly<Record<string, string>> {
-    return { 'Content-Type': JSON_CONTENT_TYPE, ...this.extraHeaders };
+    return { 'Content-Type': JSON_CONTENT_TYPE, ...this.#extraHeaders };
   }
 
   get rule(): string {
-    return this.record.rule;
+    return this.#record.rule;
   }
 
   get methods(): readonly string[] {
-    return this.record.methods;
+    return this.#record.methods;
   }
 
   get update(): unknown {
-    return this.record.update;
+    return this.#record.update;
   }
 
   get info(): unknown {
-    return this.record.info;
+    return this.#record.info;
   }
 
   listing(): Record<string, unknown> | undefined {
-    return buildListing(this.target.service.records(), this.record.rule, this.target.urlContext);
+    return buildListing(this.#target.service.records(), this.#record.rule, this.#target.urlContext);
   }
 }
 

@@ -86,8 +86,8 @@ export const ROUTER: unique symbol = Symbol('microservices.router');
 export class Router {
   readonly groups = new Map<string, RouteGroup>();
   readonly endpoints = new Map<string, RouteGroup>();
-  private readonly staticPaths = new Map<string, RouteGroup>();
-  private dynamic: RouteGroup[] = [];
+  readonly #staticPaths = new Map<string, RouteGroup>();
+  #dynamic: RouteGroup[] = [];
 
   /** Registers `entry` for `methods` on `rule`; returns the rule's group. */
   add(rule: string, methods: readonly string[], entry: RouteEntry): RouteGroup {
@@ -103,10 +103,10 @@ export class Router {
         contested: false,
       };
       this.groups.set(rule, group);
-      if (compiled.isStatic) this.staticPaths.set(compiled.staticPath, group);
+      if (compiled.isStatic) this.#staticPaths.set(compiled.staticPath, group);
       else {
-        this.dynamic = [...this.dynamic, group].sort((a, b) => a.rule.weight - b.rule.weight);
-        this.markContested();
+        this.#dynamic = [...this.#dynamic, group].sort((a, b) => a.rule.weight - b.rule.weight);
+        this.#markContested();
       }
     }
     for (const method of methods) group.handlers.set(method.toUpperCase(), entry);
@@ -117,9 +117,9 @@ export class Router {
   }
 
   /** Marks every dynamic group that a group tried before it (lower weight, or equal and older) may shadow. */
-  private markContested(): void {
-    this.dynamic.forEach((group, index) => {
-      group.contested = this.dynamic.slice(0, index).some((earlier) => earlier.rule.mayOverlap(group.rule));
+  #markContested(): void {
+    this.#dynamic.forEach((group, index) => {
+      group.contested = this.#dynamic.slice(0, index).some((earlier) => earlier.rule.mayOverlap(group.rule));
     });
   }
 
@@ -130,13 +130,13 @@ export class Router {
 
   /** Finds the route for a raw (percent-encoded) path and a method. */
   find(path: string, method: string): RouteMatch {
-    const exact = this.staticPaths.get(path);
+    const exact = this.#staticPaths.get(path);
     if (exact?.allowed.includes(method)) {
       return { kind: 'found', group: exact, params: {}, entry: Router.entryFor(exact, method) };
     }
     let firstMatch = exact;
     let allowed: Set<string> | undefined = exact ? new Set(exact.allowed) : undefined;
-    for (const group of this.dynamic) {
+    for (const group of this.#dynamic) {
       const params = group.rule.match(path);
       if (params === undefined) continue;
       if (group.allowed.includes(method)) {

@@ -157,9 +157,9 @@ export class Microservice {
   #closing = false;
   /** Whether handler results are checked against `response` schemas (the `validateResponses` option). */
   readonly validateResponses: boolean;
-  private readonly appSchema: ResourceSchema | undefined;
-  private readonly inResources: readonly string[];
-  private readonly drainTimeout: number;
+  readonly #appSchema: ResourceSchema | undefined;
+  readonly #inResources: readonly string[];
+  readonly #drainTimeout: number;
   readonly #view: DispatchService;
   readonly #routes: FastifyRoutes;
   /** Its place in `run(...)`'s order (a lifecycle `Part`). */
@@ -175,13 +175,13 @@ export class Microservice {
     this.protoPoisoning = options.protoPoisoning ?? 'error';
     this.formLimits = options.formLimits ?? {};
     this.logger = contextLogger(options.logger ?? getLogger('microservices.http.service'), { service: name });
-    this.appSchema =
+    this.#appSchema =
       options.schema instanceof ResourceSchema || options.schema === undefined
         ? options.schema
         : new ResourceSchema(options.schema);
-    this.inResources = options.inResources ?? ['methods', 'url'];
-    this.drainTimeout = durationOption(options, 'drainTimeoutMs') ?? 10_000;
-    this.#view = this.dispatchView();
+    this.#inResources = options.inResources ?? ['methods', 'url'];
+    this.#drainTimeout = durationOption(options, 'drainTimeoutMs') ?? 10_000;
+    this.#view = this.#dispatchView();
     const requestTimeout = durationOption(options, 'requestTimeoutMs') ?? 120_000;
     // Node requires headersTimeout <= requestTimeout unless the request timeout is off (0).
     const wantedHeadersTimeout = durationOption(options, 'headersTimeoutMs') ?? 60_000;
@@ -315,7 +315,10 @@ export class Microservice {
     );
     if (options.resource !== undefined) {
       const marker = options.resource instanceof ResourceMarker ? options.resource.options : options.resource;
-      group.record = applyMarker(group.record, rule, marker, { schema: this.appSchema, inResources: this.inResources });
+      group.record = applyMarker(group.record, rule, marker, {
+        schema: this.#appSchema,
+        inResources: this.#inResources,
+      });
       this.#resources.set(rule, group.record);
     }
     if (group.record) {
@@ -331,7 +334,7 @@ export class Microservice {
     options: RouteOptions<S> | RouteHandler<Rule>,
     handler?: RouteHandler<Rule, S>,
   ): Routed<this, Rule, 'GET', S> {
-    return this.shorthand('GET', rule, options as RouteOptions, handler as RouteHandler<Rule>);
+    return this.#shorthand('GET', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.post('/notes/', (req) => reply(req.data, 201)); */
@@ -340,7 +343,7 @@ export class Microservice {
     options: RouteOptions<S> | RouteHandler<Rule>,
     handler?: RouteHandler<Rule, S>,
   ): Routed<this, Rule, 'POST', S> {
-    return this.shorthand('POST', rule, options as RouteOptions, handler as RouteHandler<Rule>);
+    return this.#shorthand('POST', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.put('/notes/<int:id>/', (req) => req.data); */
@@ -349,7 +352,7 @@ export class Microservice {
     options: RouteOptions<S> | RouteHandler<Rule>,
     handler?: RouteHandler<Rule, S>,
   ): Routed<this, Rule, 'PUT', S> {
-    return this.shorthand('PUT', rule, options as RouteOptions, handler as RouteHandler<Rule>);
+    return this.#shorthand('PUT', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.patch('/notes/<int:id>/', (req) => req.data); */
@@ -358,7 +361,7 @@ export class Microservice {
     options: RouteOptions<S> | RouteHandler<Rule>,
     handler?: RouteHandler<Rule, S>,
   ): Routed<this, Rule, 'PATCH', S> {
-    return this.shorthand('PATCH', rule, options as RouteOptions, handler as RouteHandler<Rule>);
+    return this.#shorthand('PATCH', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
   /** @example app.delete('/notes/<int:id>/', () => reply(null, 204)); */
@@ -367,10 +370,10 @@ export class Microservice {
     options: RouteOptions<S> | RouteHandler<Rule>,
     handler?: RouteHandler<Rule, S>,
   ): Routed<this, Rule, 'DELETE', S> {
-    return this.shorthand('DELETE', rule, options as RouteOptions, handler as RouteHandler<Rule>);
+    return this.#shorthand('DELETE', rule, options as RouteOptions, handler as RouteHandler<Rule>);
   }
 
-  private shorthand<Rule extends string>(
+  #shorthand<Rule extends string>(
     method: string,
     rule: Rule,
     optionsOrHandler: RouteOptions | RouteHandler<Rule>,
@@ -421,9 +424,9 @@ export class Microservice {
   async close(): Promise<void> {
     this.#closing = true;
     const timer = setTimeout(() => {
-      this.logger.warn(`Drain timeout (${this.drainTimeout} ms) reached; closing the remaining connections`);
+      this.logger.warn(`Drain timeout (${this.#drainTimeout} ms) reached; closing the remaining connections`);
       this.fastify.server.closeAllConnections();
-    }, this.drainTimeout);
+    }, this.#drainTimeout);
     timer.unref();
     try {
       await this.fastify.close();
@@ -437,7 +440,7 @@ export class Microservice {
     return `<microservice: ${this.name}>`;
   }
 
-  private dispatchView(): DispatchService {
+  #dispatchView(): DispatchService {
     // The view reads live fields (debug, closing) of this service through getters.
     const app = this;
     return {

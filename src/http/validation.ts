@@ -15,7 +15,7 @@ import {
   type ValidationResult,
   validateEager,
 } from '../contracts/index.js';
-import { CODES, MicroservicesError } from '../errors.js';
+import { CODES, ERRORS, type MicroservicesError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { HttpReply } from './reply.js';
 import type { HttpRequest } from './request.js';
@@ -53,7 +53,7 @@ function isSchema(value: unknown): value is AnySchema {
 }
 
 function invalid(rule: string, message: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_CONTRACT_INVALID, `route ${rule}: ${message}`);
+  return ERRORS.MS_CONTRACT_INVALID(`route ${rule}: ${message}`);
 }
 
 /** Checks the `schema` route option's shape at registration, so a typo fails loudly instead of validating nothing. */
@@ -235,8 +235,7 @@ export class RouteContract {
       if (!outcome.ok) {
         const listed = outcome.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
         // Thrown, so the dispatcher logs it and answers a plain 500: the invalid data never reaches the client.
-        throw new MicroservicesError(
-          CODES.MS_VALIDATION_FAILED,
+        throw ERRORS.MS_VALIDATION_FAILED(
           `The ${status} response of endpoint "${request.endpoint}" (${this.rule}) does not match its schema: ${listed}`,
           { status: 500, cause: outcome.cause },
         );

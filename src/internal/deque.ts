@@ -3,15 +3,15 @@
  * O(n) of `Array.prototype.shift` on long queues. The memory broker keeps ready messages in it.
  */
 export class Deque<T> {
-  private items: (T | undefined)[] = [];
-  private head = 0;
+  #items: (T | undefined)[] = [];
+  #head = 0;
 
   /**
    * How many items are queued.
    * @example new Deque<number>().length; // 0
    */
   get length(): number {
-    return this.items.length - this.head;
+    return this.#items.length - this.#head;
   }
 
   /**
@@ -19,7 +19,7 @@ export class Deque<T> {
    * @example const d = new Deque<number>(); d.push(1);
    */
   push(item: T): void {
-    this.items.push(item);
+    this.#items.push(item);
   }
 
   /**
@@ -27,11 +27,11 @@ export class Deque<T> {
    * @example const d = new Deque<number>(); d.push(2); d.unshift(1); d.shift(); // 1
    */
   unshift(item: T): void {
-    if (this.head > 0) {
-      this.head -= 1;
-      this.items[this.head] = item;
+    if (this.#head > 0) {
+      this.#head -= 1;
+      this.#items[this.#head] = item;
     } else {
-      this.items.unshift(item);
+      this.#items.unshift(item);
     }
   }
 
@@ -40,14 +40,14 @@ export class Deque<T> {
    * @example const d = new Deque<number>(); d.push(1); d.shift(); // 1
    */
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head] = undefined;
-    this.head += 1;
+    if (this.#head >= this.#items.length) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head += 1;
     // Compact once the dead prefix dominates, so memory does not grow with throughput.
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
     }
     return item;
   }
@@ -58,8 +58,8 @@ export class Deque<T> {
    */
   clear(): number {
     const removed = this.length;
-    this.items = [];
-    this.head = 0;
+    this.#items = [];
+    this.#head = 0;
     return removed;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { readEnv } from '../config/env.js';
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { type CloseHook, isPart, kindRank, type Part } from './part.js';
 import { onSignals } from './signals.js';
@@ -74,7 +74,7 @@ function signalExitCode(signal: NodeJS.Signals): number {
 function checkMs(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) {
-    throw new MicroservicesError(CODES.MS_OPS_INVALID_OPTION, `${name} must be a positive number of ms, got ${value}`);
+    throw ERRORS.MS_OPS_INVALID_OPTION(`${name} must be a positive number of ms, got ${value}`);
   }
   return value;
 }
@@ -288,7 +288,7 @@ export async function runParts(...args: [...Part[], RunPartsOptions] | Part[]): 
   const hasOptions = last !== undefined && !isPart(last);
   const parts = (hasOptions ? args.slice(0, -1) : args) as Part[];
   for (const part of parts) {
-    if (!isPart(part)) throw new MicroservicesError(CODES.MS_OPS_INVALID_OPTION, 'runParts takes parts, then options');
+    if (!isPart(part)) throw ERRORS.MS_OPS_INVALID_OPTION('runParts takes parts, then options');
   }
   const run = new PartsRun(parts, hasOptions ? (last as RunPartsOptions) : {});
   await run.start();

@@ -4,7 +4,7 @@
  * `readiness()` with a status code and a small JSON body. Details are short, single-line and never carry an
  * error's message or stack: a thrown error shows only its catalogue code or its class name.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS, MicroservicesError } from '../errors.js';
 
 /** The state of one broker connection, as the queue parts report it. */
 export type ConnectionState = 'up' | 'connecting' | 'reconnecting' | 'down';
@@ -72,8 +72,7 @@ function resultOf(name: string, value: unknown): HealthCheckResult {
 
 function checkName(name: string): void {
   if (!NAME_PATTERN.test(name)) {
-    throw new MicroservicesError(
-      CODES.MS_OPS_INVALID_OPTION,
+    throw ERRORS.MS_OPS_INVALID_OPTION(
       `a health check or connection name must be 1-100 characters of A-Z a-z 0-9 _ . : / -, got ${JSON.stringify(name.slice(0, 120))}`,
     );
   }
@@ -99,14 +98,13 @@ export class HealthRegistry {
   /** Adds a check; returns a function that removes it. A name can be registered once. */
   check(name: string, fn: HealthCheck, options: HealthCheckOptions = {}): () => void {
     checkName(name);
-    if (typeof fn !== 'function')
-      throw new MicroservicesError(CODES.MS_OPS_INVALID_OPTION, `check ${name}: not a function`);
+    if (typeof fn !== 'function') throw ERRORS.MS_OPS_INVALID_OPTION(`check ${name}: not a function`);
     if (this.#checks.has(name)) {
-      throw new MicroservicesError(CODES.MS_OPS_INVALID_OPTION, `a health check named ${name} is already registered`);
+      throw ERRORS.MS_OPS_INVALID_OPTION(`a health check named ${name} is already registered`);
     }
     const timeoutMs = options.timeoutMs ?? 2_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 60_000) {
-      throw new MicroservicesError(CODES.MS_OPS_INVALID_OPTION, `check ${name}: timeoutMs must be in (0, 60000]`);
+      throw ERRORS.MS_OPS_INVALID_OPTION(`check ${name}: timeoutMs must be in (0, 60000]`);
     }
     const entry: Registered = { fn, timeoutMs, liveness: options.liveness === true, running: undefined };
     this.#checks.set(name, entry);

@@ -5,7 +5,7 @@
  * own series without a convention start with `microservices_`. The parts call the small `record*` functions;
  * with metrics off they get {@link NOOP_METRICS}, whose functions do nothing.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { ConnectionState } from './health.js';
 import { loadPromClient } from './prom-loader.js';
 
@@ -87,8 +87,7 @@ function checkBuckets(buckets: readonly number[]): number[] {
     buckets.every(
       (value, index) => Number.isFinite(value) && value > 0 && (index === 0 || value > (buckets[index - 1] ?? 0)),
     );
-  if (!ok)
-    throw new MicroservicesError(CODES.MS_OPS_INVALID_OPTION, 'buckets must be 1-50 positive, increasing numbers');
+  if (!ok) throw ERRORS.MS_OPS_INVALID_OPTION('buckets must be 1-50 positive, increasing numbers');
   return [...buckets];
 }
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { HealthRegistry, HealthReport } from './health.js';
 import type { Metrics } from './metrics.js';
 
@@ -77,10 +77,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: OpsSer
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
-    throw new MicroservicesError(
-      CODES.MS_OPS_INVALID_OPTION,
-      `port must be an integer in 0-65535, got ${options.port}`,
-    );
+    throw ERRORS.MS_OPS_INVALID_OPTION(`port must be an integer in 0-65535, got ${options.port}`);
   }
   const server = createServer(
     { maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 },

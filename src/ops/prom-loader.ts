@@ -3,7 +3,7 @@
  * names prom-client's types: a user without the package still type-checks.
  */
 import type * as PromClient from 'prom-client';
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 
 export type PromModule = typeof PromClient;
 
@@ -20,11 +20,9 @@ export async function loadPromClient(
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MicroservicesError(
-        CODES.MS_OPS_PEER_MISSING,
-        'Metrics need the package "prom-client": run `npm install prom-client`',
-        { cause: error },
-      );
+      throw ERRORS.MS_OPS_PEER_MISSING('Metrics need the package "prom-client": run `npm install prom-client`', {
+        cause: error,
+      });
     }
     throw error;
   }

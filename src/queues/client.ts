@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnySchema } from '../contracts/infer.js';
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
 import { contextLogger, getLogger, type Logger } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
@@ -75,19 +75,13 @@ function exchangeExtras(
   const extra: { autoDelete?: boolean; arguments?: Readonly<Record<string, unknown>> } = {};
   if (options.autoDelete) {
     if (!supported.includes('autoDelete')) {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_BAD_OPTION,
-        `exchange "${name}": ${transport.name} has no autoDelete`,
-      );
+      throw ERRORS.MS_QUEUE_BAD_OPTION(`exchange "${name}": ${transport.name} has no autoDelete`);
     }
     extra.autoDelete = true;
   }
   if (options.arguments !== undefined && Object.keys(options.arguments).length > 0) {
     if (!supported.includes('arguments')) {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_BAD_OPTION,
-        `exchange "${name}": ${transport.name} takes no exchange arguments`,
-      );
+      throw ERRORS.MS_QUEUE_BAD_OPTION(`exchange "${name}": ${transport.name} takes no exchange arguments`);
     }
     extra.arguments = options.arguments;
   }
@@ -156,14 +150,14 @@ export class Client {
   readonly logger: Logger;
   /** Exchanges declared (or found) through this client, by name, with their type. */
   readonly exchanges = new Map<string, ExchangeType | 'existing'>();
-  private readonly connection: ReturnType<typeof resolveConnection>;
-  private readonly publishTimeoutMs: number | undefined;
-  private transport: Transport | undefined;
+  readonly #connection: ReturnType<typeof resolveConnection>;
+  readonly #publishTimeoutMs: number | undefined;
+  #transport: Transport | undefined;
   /** The transport once created, connected or not (close() must close it either way). */
-  private created: Transport | undefined;
-  private opening: Promise<Transport> | undefined;
-  private readonly connecting = new AbortController();
-  private closed = false;
+  #created: Transport | undefined;
+  #opening: Promise<Transport> | undefined;
+  readonly #connecting = new AbortController();
+  #closed = false;
   /** Its place in `run(...)`'s order (a lifecycle `Part`): started first, closed last. */
   readonly kind = 'client' as const;
   readonly #ops: QueueOps;
@@ -180,16 +174,16 @@ export class Client {
       assertBoolean('queue client options', 'validatePublish', resolved.validatePublish);
     }
     this.#validatePublish = resolved.validatePublish ?? true;
-    this.connection = resolveConnection(resolved.connection, {});
-    this.publishTimeoutMs = resolved.publishTimeoutMs;
-    this.name = resolved.name ?? `<client: ${this.connection.displayName}>`;
+    this.#connection = resolveConnection(resolved.connection, {});
+    this.#publishTimeoutMs = resolved.publishTimeoutMs;
+    this.name = resolved.name ?? `<client: ${this.#connection.displayName}>`;
     this.logger = contextLogger(
       resolved.logger ?? getLogger('microservices.queues.client'),
       { client: this.name },
       this,
     );
     this.logger.debug('built');
-    this.#ops = new QueueOps('client', this.connection.displayName, resolved);
+    this.#ops = new QueueOps('client', this.#connection.displayName, resolved);
   }
 
   /** Readiness (the broker connection). @example app.health.include(events.health); */
@@ -200,12 +194,12 @@ export class Client {
   /** Connects (clients also connect on their first publish). @example await events.start(); */
   async start(): Promise<void> {
     await this.#ops.start();
-    await this.open();
+    await this.#open();
   }
 
   /** Resolves once connected. @example await events.ready(); */
   async ready(): Promise<void> {
-    await this.open();
+    await this.#open();
   }
 
   /** The lifecycle name of `close()`: waits for pending publishes, then closes. @example await events.stop(); */
@@ -258,7 +252,7 @@ export class Client {
    * @example await client.publishToQueue('basic', { a: 1 }, { headers: { h1: 'v1' }, priority: 5 });
    */
   publishToQueue(name: string, payload: Payload, properties?: PublishProperties): Promise<void> {
-    return this.send('', name, payload, properties);
+    return this.#send('', name, payload, properties);
   }
 
   /**
@@ -267,11 +261,10 @@ export class Client {
    * @example await client.publishToExchange('input', 'one', 'data');
    */
   publishToExchange(name: string, routingKey: string, payload: Payload, properties?: PublishProperties): Promise<void> {
-    if (this.exchanges.has(name)) return this.send(name, routingKey, payload, properties);
-    return this.send(name, routingKey, payload, properties, async (transport) => {
+    if (this.exchanges.has(name)) return this.#send(name, routingKey, payload, properties);
+    return this.#send(name, routingKey, payload, properties, async (transport) => {
       if (!(await transport.hasExchange(name))) {
-        throw new MicroservicesError(
-          CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
+        throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(
           `exchange "${name}" was never declared: call declareExchange("${name}", …) first`,
         );
       }
@@ -289,12 +282,11 @@ export class Client {
     for (const [queue] of options.queues ?? []) assertName('queue', queue);
     const type = options.type ?? 'direct';
     if (!EXCHANGE_TYPES.includes(type)) {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_BAD_OPTION,
+      throw ERRORS.MS_QUEUE_BAD_OPTION(
         `exchange "${name}": type "${String(type).slice(0, 32)}" is not one of ${EXCHANGE_TYPES.join(', ')}`,
       );
     }
-    const transport = await this.open();
+    const transport = await this.#open();
     const extra = exchangeExtras(name, options, transport);
     await transport.declareExchange(name, { type, durable: options.durable ?? true, ...extra });
     this.exchanges.set(name, type);
@@ -307,32 +299,32 @@ export class Client {
 
   /** @example await client.deleteExchange('input'); */
   async deleteExchange(name: string): Promise<void> {
-    await (await this.open()).deleteExchange(name);
+    await (await this.#open()).deleteExchange(name);
     this.exchanges.delete(name);
   }
 
   /** @example await client.deleteQueue('basic'); */
   async deleteQueue(name: string): Promise<void> {
-    await (await this.open()).deleteQueue(name);
+    await (await this.#open()).deleteQueue(name);
   }
 
   /** Removes the ready messages of a queue; resolves to how many. @example await client.purgeQueue('basic'); */
   async purgeQueue(name: string): Promise<number> {
-    return (await this.open()).purgeQueue(name);
+    return (await this.#open()).purgeQueue(name);
   }
 
   /** Waits for pending publishes and closes the connection (unless it was passed in). @example await client.close(); */
   async close(): Promise<void> {
-    this.closed = true;
+    this.#closed = true;
     // Ends a connect that is still retrying (an unreachable broker), so close() settles at once.
-    this.connecting.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
-    await this.opening?.catch(() => undefined);
-    const transport = this.created;
-    if (transport && this.connection.owned) await transport.close();
+    this.#connecting.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+    await this.#opening?.catch(() => undefined);
+    const transport = this.#created;
+    if (transport && this.#connection.owned) await transport.close();
     await this.#ops.closed();
   }
 
-  private send(
+  #send(
     exchange: string,
     routingKey: string,
     payload: Payload,
@@ -341,14 +333,14 @@ export class Client {
   ): Promise<void> {
     let message: { body: Buffer; properties: MessageProperties };
     try {
-      message = this.message(payload, properties);
+      message = this.#message(payload, properties);
     } catch (error) {
       return Promise.reject(error);
     }
-    const options = this.publishOptions(properties);
-    const system = messagingSystem(this.connection.displayName);
+    const options = this.#publishOptions(properties);
+    const system = messagingSystem(this.#connection.displayName);
     return tracedPublish({ system, exchange, routingKey }, message, (traced) => {
-      const transport = this.transport;
+      const transport = this.#transport;
       // The hot path: once connected, publish without an extra await.
       if (transport && !check) {
         const publishing = transport.publish({ exchange, routingKey }, traced, options);
@@ -356,7 +348,7 @@ export class Client {
           ? observePublish(this.#ops.metrics, exchange || routingKey, publishing)
           : publishing;
       }
-      return this.publishWithin({ exchange, routingKey }, traced, options, check);
+      return this.#publishWithin({ exchange, routingKey }, traced, options, check);
     });
   }
 
@@ -365,25 +357,24 @@ export class Client {
    * and a publish must still settle within its timeout (issue 10 item 1). The connect goes on in the
    * background for later publishes; what is left of the budget goes to the transport's publish.
    */
-  private async publishWithin(
+  async #publishWithin(
     target: { exchange: string; routingKey: string },
     message: { body: Buffer; properties: MessageProperties },
     options: PublishOptions | undefined,
     check: ((transport: Transport) => Promise<void>) | undefined,
   ): Promise<void> {
-    const timeoutMs = options?.timeoutMs ?? this.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    const timeoutMs = options?.timeoutMs ?? this.#publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     const started = Date.now();
     const transport = await withinDeadline(
       (async () => {
-        const opened = await this.open();
+        const opened = await this.#open();
         await check?.(opened);
         return opened;
       })(),
       timeoutMs,
       options?.signal,
       () =>
-        new MicroservicesError(
-          CODES.MS_QUEUE_PUBLISH_TIMEOUT,
+        ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
           `${this.name} could not reach the broker within ${timeoutMs} ms; the message was not sent`,
         ),
     );
@@ -391,7 +382,7 @@ export class Client {
     return transport.publish(target, message, { ...options, timeoutMs: remaining });
   }
 
-  private message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
+  #message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
     const encoded = encodePayload(payload, properties);
     if (properties === undefined) {
       const plain: MessageProperties = {
@@ -417,29 +408,29 @@ export class Client {
     };
   }
 
-  private publishOptions(properties?: PublishProperties): PublishOptions | undefined {
-    const timeoutMs = properties?.timeoutMs ?? this.publishTimeoutMs;
+  #publishOptions(properties?: PublishProperties): PublishOptions | undefined {
+    const timeoutMs = properties?.timeoutMs ?? this.#publishTimeoutMs;
     const signal = properties?.signal;
     if (timeoutMs === undefined && signal === undefined) return undefined;
     return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(signal === undefined ? {} : { signal }) };
   }
 
-  private open(): Promise<Transport> {
-    if (this.closed) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
-    this.opening ??= (async () => {
-      this.created ??= this.#ops.watch(await this.connection.create());
-      const transport = this.created;
+  #open(): Promise<Transport> {
+    if (this.#closed) return Promise.reject(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+    this.#opening ??= (async () => {
+      this.#created ??= this.#ops.watch(await this.#connection.create());
+      const transport = this.#created;
       try {
-        await transport.connect(this.connecting.signal);
+        await transport.connect(this.#connecting.signal);
       } catch (error) {
         // A final refusal (bad credentials, gave up): the next call tries again instead of failing forever.
-        if (!this.closed) this.opening = undefined;
+        if (!this.#closed) this.#opening = undefined;
         throw error;
       }
-      this.transport = transport;
+      this.#transport = transport;
       return transport;
     })();
-    return this.opening;
+    return this.#opening;
   }
 }
 

@@ -4,7 +4,7 @@
  * `application/data` + `binary`, everything else as `application/json` + `utf-8`.
  */
 import secureJson from 'secure-json-parse';
-import { CODES, MicroservicesError } from '../errors.js';
+import { CODES, ERRORS, MicroservicesError } from '../errors.js';
 import { decodeCharset, decompressBody } from './body-decoding.js';
 import { describeFailure } from './failure.js';
 import type { MessageProperties } from './transports/transport.js';
@@ -57,17 +57,12 @@ export function encodePayload(payload: Payload, properties?: MessageProperties):
     text = payload === undefined ? undefined : JSON.stringify(payload);
   } catch (error) {
     // BigInt, a circular structure, or a toJSON that throws.
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_UNENCODABLE,
-      `cannot encode the payload as JSON: ${describeFailure(error).message}`,
-      { cause: error },
-    );
+    throw ERRORS.MS_QUEUE_UNENCODABLE(`cannot encode the payload as JSON: ${describeFailure(error).message}`, {
+      cause: error,
+    });
   }
   if (text === undefined) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_UNENCODABLE,
-      `cannot encode a payload of type ${typeof payload} as JSON`,
-    );
+    throw ERRORS.MS_QUEUE_UNENCODABLE(`cannot encode a payload of type ${typeof payload} as JSON`);
   }
   return { body: Buffer.from(text, 'utf8'), contentType: JSON_TYPE, contentEncoding: 'utf-8' };
 }

@@ -27,58 +27,62 @@ export interface QueueRule<P = Payload> {
  * @example context.message.headers.h1; await context.message.ack();
  */
 export class QueueMessage<P = Payload> {
+  readonly #delivery: Delivery;
+
   constructor(
-    private readonly delivery: Delivery,
+    delivery: Delivery,
     /** The decoded payload (the handler's first argument). */
     readonly payload: P,
-  ) {}
+  ) {
+    this.#delivery = delivery;
+  }
 
   /** The raw body bytes. */
   get body(): Buffer {
-    return this.delivery.body;
+    return this.#delivery.body;
   }
 
   get properties(): MessageProperties {
-    return this.delivery.properties;
+    return this.#delivery.properties;
   }
 
   get headers(): Readonly<Record<string, unknown>> {
-    return this.delivery.properties.headers ?? {};
+    return this.#delivery.properties.headers ?? {};
   }
 
   get deliveryInfo(): DeliveryInfo {
-    return this.delivery.deliveryInfo;
+    return this.#delivery.deliveryInfo;
   }
 
   get contentType(): string | undefined {
-    return this.delivery.properties.contentType;
+    return this.#delivery.properties.contentType;
   }
 
   get contentEncoding(): string | undefined {
-    return this.delivery.properties.contentEncoding;
+    return this.#delivery.properties.contentEncoding;
   }
 
   get deliveryTag(): string | number {
-    return this.delivery.deliveryInfo.deliveryTag;
+    return this.#delivery.deliveryInfo.deliveryTag;
   }
 
   get redelivered(): boolean {
-    return this.delivery.deliveryInfo.redelivered;
+    return this.#delivery.deliveryInfo.redelivered;
   }
 
   /** 1 on the first delivery, then counts every redelivery. */
   get deliveryCount(): number {
-    return this.delivery.deliveryCount;
+    return this.#delivery.deliveryCount;
   }
 
   /** True once ack, reject or requeue has been called (by the handler or by the service). */
   get acknowledged(): boolean {
-    return this.delivery.settled;
+    return this.#delivery.settled;
   }
 
   /** @example await context.message.ack(); */
   ack(): Promise<boolean> {
-    return this.delivery.ack();
+    return this.#delivery.ack();
   }
 
   /**
@@ -87,13 +91,13 @@ export class QueueMessage<P = Payload> {
    * @example await context.message.reject();
    */
   reject(requeue = false): Promise<boolean> {
-    if (requeue) return this.delivery.nack({ requeue: true });
-    return this.delivery.nack({ requeue: false, headers: { 'x-reason': 'rejected' } });
+    if (requeue) return this.#delivery.nack({ requeue: true });
+    return this.#delivery.nack({ requeue: false, headers: { 'x-reason': 'rejected' } });
   }
 
   /** Gives the message back to be delivered again, at once. @example await context.message.requeue(); */
   requeue(): Promise<boolean> {
-    return this.delivery.nack({ requeue: true });
+    return this.#delivery.nack({ requeue: true });
   }
 }
 

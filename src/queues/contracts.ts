@@ -19,7 +19,7 @@ import {
   type ValidationResult,
   validateEager,
 } from '../contracts/validate.js';
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS, type MicroservicesError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { maskPassword } from '../secrets.js';
 import type { Payload } from './codec.js';
@@ -71,7 +71,7 @@ function isSchema(value: unknown): value is AnySchema {
 }
 
 function badOption(where: string, message: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_QUEUE_BAD_OPTION, `${where}: ${message}`);
+  return ERRORS.MS_QUEUE_BAD_OPTION(`${where}: ${message}`);
 }
 
 /**
@@ -140,13 +140,9 @@ function admit(
   if (result.cause !== undefined) {
     // The validator broke (threw, timed out): retried like any failure, never blamed on the payload.
     const why = describeFailure(result.cause).message;
-    throw new MicroservicesError(
-      CODES.MS_VALIDATION_FAILED,
-      `the payload validator of queue "${queue}" failed: ${why}`,
-      {
-        cause: result.cause,
-      },
-    );
+    throw ERRORS.MS_VALIDATION_FAILED(`the payload validator of queue "${queue}" failed: ${why}`, {
+      cause: result.cause,
+    });
   }
   throw invalid(queue, result.issues);
 }

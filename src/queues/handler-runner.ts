@@ -3,7 +3,7 @@
  * `concurrency` at once (the rest wait in arrival order), acks after success in autoack mode, retries or
  * dead-letters failures (retry.ts), enforces the handler timeout, and drains on stop.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { CODES, ERRORS, MicroservicesError } from '../errors.js';
 import type { BackoffOptions } from '../internal/backoff.js';
 import { Deque } from '../internal/deque.js';
 import { logWith } from '../logging/fields.js';
@@ -44,26 +44,30 @@ class Execution implements HandlerContext {
   timedOut = false;
   timer: NodeJS.Timeout | undefined;
   probe: HandlerProbe | undefined;
-  private controller: AbortController | undefined;
-  private queueMessage: QueueMessage | undefined;
-  private log: Logger | undefined;
+  #controller: AbortController | undefined;
+  #queueMessage: QueueMessage | undefined;
+  #log: Logger | undefined;
+
+  readonly #payload: Payload;
 
   constructor(
     readonly delivery: Delivery,
-    private readonly payload: Payload,
+    payload: Payload,
     readonly rule: QueueRule,
-  ) {}
+  ) {
+    this.#payload = payload;
+  }
 
   /** Created on first use (then always the same object): most handlers only read their payload. */
   get message(): QueueMessage {
-    this.queueMessage ??= new QueueMessage(this.delivery, this.payload);
-    return this.queueMessage;
+    this.#queueMessage ??= new QueueMessage(this.delivery, this.#payload);
+    return this.#queueMessage;
   }
 
   /** The queue's logger with this message's `messageId` and `attempt` (made on first use). */
   get logger(): Logger {
-    this.log ??= contextLogger(this.rule.logger, deliveryFields(this.delivery));
-    return this.log;
+    this.#log ??= contextLogger(this.rule.logger, deliveryFields(this.delivery));
+    return this.#log;
   }
 
   get attempt(): number {
@@ -72,13 +76,13 @@ class Execution implements HandlerContext {
 
   /** Created on first use: most handlers never read it. */
   get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
   }
 
   abort(reason: Error): void {
-    this.controller ??= new AbortController();
-    this.controller.abort(reason);
+    this.#controller ??= new AbortController();
+    this.#controller.abort(reason);
   }
 }
 
@@ -100,34 +104,37 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export class HandlerRunner {
   /** Handler calls finished (successfully or not) since the runner started. */
   completed = 0;
-  private active = 0;
-  private pumping = false;
-  private stopping = false;
-  private readonly waiting = new Deque<Delivery>();
-  private readonly inFlight = new Set<Execution>();
-  private drained: (() => void) | undefined;
-  private readonly decodeOptions: DecodeOptions;
+  #active = 0;
+  #pumping = false;
+  #stopping = false;
+  readonly #waiting = new Deque<Delivery>();
+  readonly #inFlight = new Set<Execution>();
+  #drained: (() => void) | undefined;
+  readonly #decodeOptions: DecodeOptions;
 
-  constructor(
-    private readonly rule: QueueRule,
-    private readonly settings: RunnerSettings,
-  ) {
-    this.decodeOptions = settings.parseJson ? { parseJson: settings.parseJson } : {};
+  readonly #settings: RunnerSettings;
+
+  readonly #rule: QueueRule;
+
+  constructor(rule: QueueRule, settings: RunnerSettings) {
+    this.#settings = settings;
+    this.#rule = rule;
+    this.#decodeOptions = settings.parseJson ? { parseJson: settings.parseJson } : {};
   }
 
   /** True when nothing is running or waiting. */
   get idle(): boolean {
-    return this.active === 0 && this.waiting.length === 0;
+    return this.#active === 0 && this.#waiting.length === 0;
   }
 
   /** The transport's delivery handler. */
   readonly onDelivery = (delivery: Delivery): void => {
-    if (this.stopping) {
+    if (this.#stopping) {
       void delivery.nack({ requeue: true });
       return;
     }
-    this.waiting.push(delivery);
-    this.pump();
+    this.#waiting.push(delivery);
+    this.#pump();
   };
 
   /**
@@ -135,15 +142,15 @@ export class HandlerRunner {
    * to finish, then their signals abort and their messages are requeued.
    */
   async stop(drainTimeoutMs: number): Promise<void> {
-    this.stopping = true;
-    for (let delivery = this.waiting.shift(); delivery; delivery = this.waiting.shift()) {
+    this.#stopping = true;
+    for (let delivery = this.#waiting.shift(); delivery; delivery = this.#waiting.shift()) {
       await delivery.nack({ requeue: true });
     }
-    if (this.inFlight.size > 0) {
+    if (this.#inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => {
-          this.drained = resolve;
+          this.#drained = resolve;
         }),
         new Promise<void>((resolve) => {
           timer = setTimeout(resolve, drainTimeoutMs);
@@ -151,144 +158,143 @@ export class HandlerRunner {
       ]);
       clearTimeout(timer);
     }
-    for (const execution of [...this.inFlight]) {
+    for (const execution of [...this.#inFlight]) {
       logWith(
-        this.rule.logger,
+        this.#rule.logger,
         'warn',
         deliveryFields(execution.delivery),
         'handler still running after the drain timeout; message requeued',
       );
-      execution.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, 'the queue service is stopping'));
-      this.finish(execution);
+      execution.abort(ERRORS.MS_QUEUE_STOPPED('the queue service is stopping'));
+      this.#finish(execution);
       await execution.delivery.nack({ requeue: true });
     }
   }
 
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
     try {
-      while (this.active < this.settings.concurrency && this.waiting.length > 0) {
-        this.start(this.waiting.shift() as Delivery);
+      while (this.#active < this.#settings.concurrency && this.#waiting.length > 0) {
+        this.#start(this.#waiting.shift() as Delivery);
       }
     } finally {
-      this.pumping = false;
+      this.#pumping = false;
     }
   }
 
-  private start(delivery: Delivery): void {
-    if (delivery.deliveryCount > this.settings.retry.maxRetries + 1) {
+  #start(delivery: Delivery): void {
+    if (delivery.deliveryCount > this.#settings.retry.maxRetries + 1) {
       // Its earlier deliveries never came back as failures: the consumers holding them died. Running it again
       // would crash this one too, so it is dead-lettered without running (the crash-loop guard).
       logWith(
-        this.rule.logger,
+        this.#rule.logger,
         'error',
         deliveryFields(delivery),
         `message delivered ${delivery.deliveryCount} times without finishing: dead-lettered`,
       );
       this.completed += 1;
-      const error = new MicroservicesError(
-        CODES.MS_QUEUE_DELIVERY_LIMIT,
+      const error = ERRORS.MS_QUEUE_DELIVERY_LIMIT(
         `delivered ${delivery.deliveryCount} times without its handler finishing (consumer crashes?)`,
       );
-      void this.settleFailure(delivery, error, 'delivery-limit');
+      void this.#settleFailure(delivery, error, 'delivery-limit');
       return;
     }
     let payload: Payload;
     try {
-      payload = this.settings.raw
+      payload = this.#settings.raw
         ? delivery.body
-        : decodePayload(delivery.body, delivery.properties, this.decodeOptions);
+        : decodePayload(delivery.body, delivery.properties, this.#decodeOptions);
     } catch (error) {
       logWith(
-        this.rule.logger,
+        this.#rule.logger,
         'error',
         { ...deliveryFields(delivery), err: error },
         `undecodable message dead-lettered: ${describeFailure(error).message}`,
       );
       this.completed += 1;
-      void this.settleFailure(delivery, error, 'undecodable');
+      void this.#settleFailure(delivery, error, 'undecodable');
       return;
     }
-    const execution = new Execution(delivery, payload, this.rule);
-    this.active += 1;
-    this.inFlight.add(execution);
-    execution.probe = handlerBegan(this.settings.metrics, this.rule.name);
+    const execution = new Execution(delivery, payload, this.#rule);
+    this.#active += 1;
+    this.#inFlight.add(execution);
+    execution.probe = handlerBegan(this.#settings.metrics, this.#rule.name);
     let result: unknown;
     try {
       const { headers, messageId } = delivery.properties;
-      const traced = { queue: this.rule.name, headers, messageId, attempt: delivery.deliveryCount };
-      result = tracedHandle(traced, () => this.rule.handler(payload, execution));
+      const traced = { queue: this.#rule.name, headers, messageId, attempt: delivery.deliveryCount };
+      result = tracedHandle(traced, () => this.#rule.handler(payload, execution));
     } catch (error) {
-      this.fail(execution, error, 'handler-error');
+      this.#fail(execution, error, 'handler-error');
       return;
     }
     if (!isThenable(result)) {
-      this.succeed(execution);
+      this.#succeed(execution);
       return;
     }
-    const { timeoutMs } = this.settings;
+    const { timeoutMs } = this.#settings;
     if (timeoutMs !== undefined) {
       execution.timer = setTimeout(() => {
-        const error = new HandlerTimeoutError(this.rule.name, timeoutMs);
+        const error = new HandlerTimeoutError(this.#rule.name, timeoutMs);
         execution.timedOut = true;
         execution.abort(error);
-        this.fail(execution, error, 'timeout');
+        this.#fail(execution, error, 'timeout');
       }, timeoutMs);
     }
     result.then(
-      () => this.succeed(execution),
-      (error: unknown) => this.fail(execution, error, 'handler-error'),
+      () => this.#succeed(execution),
+      (error: unknown) => this.#fail(execution, error, 'handler-error'),
     );
   }
 
-  private succeed(execution: Execution): void {
+  #succeed(execution: Execution): void {
     if (execution.done) {
-      this.releaseLate(execution);
+      this.#releaseLate(execution);
       return;
     }
-    this.finish(execution);
-    if (!this.rule.autoack) return;
+    this.#finish(execution);
+    if (!this.#rule.autoack) return;
     const { delivery } = execution;
     if (delivery.settled) {
-      this.rule.logger.debug('ack() was called in handler? The message was already settled; autoack skipped');
+      this.#rule.logger.debug('ack() was called in handler? The message was already settled; autoack skipped');
       return;
     }
-    delivery.ack().then(this.onAcked, this.onAckFailed);
+    delivery.ack().then(this.#onAcked, this.#onAckFailed);
   }
 
   // Bound once, not two closures per message.
-  private readonly onAcked = (acked: boolean): void => {
-    if (!acked) this.rule.logger.warn('ack dropped: the channel is gone; the broker will redeliver');
+  readonly #onAcked = (acked: boolean): void => {
+    if (!acked) this.#rule.logger.warn('ack dropped: the channel is gone; the broker will redeliver');
   };
 
-  private readonly onAckFailed = (error: unknown): void => {
-    logWith(this.rule.logger, 'error', { err: error }, 'ack failed');
+  readonly #onAckFailed = (error: unknown): void => {
+    logWith(this.#rule.logger, 'error', { err: error }, 'ack failed');
   };
 
-  private fail(execution: Execution, error: unknown, reason: FailureReason): void {
+  #fail(execution: Execution, error: unknown, reason: FailureReason): void {
     if (execution.done) {
-      this.releaseLate(execution);
+      this.#releaseLate(execution);
       return;
     }
-    this.finish(execution);
-    handlerFailed(this.settings.metrics, this.rule.name);
+    this.#finish(execution);
+    handlerFailed(this.#settings.metrics, this.#rule.name);
     logWith(
-      this.rule.logger,
+      this.#rule.logger,
       'error',
       { ...deliveryFields(execution.delivery), err: error },
       `Something happened in user handler (attempt ${execution.attempt})`,
     );
     if (execution.delivery.settled) return;
-    void this.settleFailure(execution.delivery, error, reason);
+    void this.#settleFailure(execution.delivery, error, reason);
   }
 
-  private async settleFailure(delivery: Delivery, error: unknown, reason: FailureReason): Promise<void> {
-    const nack = failureNack(error, delivery.deliveryCount, reason, this.rule.name, this.settings.retry);
-    failureSettled(this.settings.metrics, this.rule.name, nack.requeue === true);
+  async #settleFailure(delivery: Delivery, error: unknown, reason: FailureReason): Promise<void> {
+    const nack = failureNack(error, delivery.deliveryCount, reason, this.#rule.name, this.#settings.retry);
+    failureSettled(this.#settings.metrics, this.#rule.name, nack.requeue === true);
     if (!nack.requeue) {
       logWith(
-        this.rule.logger,
+        this.#rule.logger,
         'error',
         deliveryFields(delivery),
         `message dead-lettered after ${delivery.deliveryCount} attempt(s)`,
@@ -296,9 +302,9 @@ export class HandlerRunner {
     }
     try {
       const settled = await delivery.nack(nack);
-      if (!settled) this.rule.logger.warn('nack dropped: the channel is gone; the broker will redeliver');
+      if (!settled) this.#rule.logger.warn('nack dropped: the channel is gone; the broker will redeliver');
     } catch (nackError) {
-      logWith(this.rule.logger, 'error', { ...deliveryFields(delivery), err: nackError }, 'nack failed');
+      logWith(this.#rule.logger, 'error', { ...deliveryFields(delivery), err: nackError }, 'nack failed');
     }
   }
 
@@ -307,25 +313,25 @@ export class HandlerRunner {
    * until then keeps the concurrency against downstream services bounded by `workers`, also when handlers
    * ignore `context.signal` (issue 10 item 12).
    */
-  private releaseLate(execution: Execution): void {
+  #releaseLate(execution: Execution): void {
     if (!execution.timedOut) return;
     execution.timedOut = false;
-    this.active -= 1;
-    if (!this.stopping) this.pump();
+    this.#active -= 1;
+    if (!this.#stopping) this.#pump();
   }
 
-  private finish(execution: Execution): void {
+  #finish(execution: Execution): void {
     execution.done = true;
     execution.probe?.();
     if (execution.timer) clearTimeout(execution.timer);
-    this.inFlight.delete(execution);
+    this.#inFlight.delete(execution);
     // A timed-out handler keeps its slot until it really ends (releaseLate).
-    if (!execution.timedOut) this.active -= 1;
+    if (!execution.timedOut) this.#active -= 1;
     this.completed += 1;
-    if (this.stopping) {
-      if (this.inFlight.size === 0) this.drained?.();
+    if (this.#stopping) {
+      if (this.#inFlight.size === 0) this.#drained?.();
       return;
     }
-    this.pump();
+    this.#pump();
   }
 }

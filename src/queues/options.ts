@@ -4,12 +4,12 @@
  * `MS_QUEUE_BAD_OPTION` instead of taking messages and never running a handler, or being silently ignored
  * (issue 10 item 11).
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS, type MicroservicesError } from '../errors.js';
 
 type Options = Readonly<Record<string, unknown>>;
 
 function bad(where: string, message: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_QUEUE_BAD_OPTION, `${where}: ${message}`);
+  return ERRORS.MS_QUEUE_BAD_OPTION(`${where}: ${message}`);
 }
 
 function describeValue(value: unknown): string {
@@ -92,19 +92,15 @@ const MAX_NAME_LENGTH = 255;
  */
 export function assertName(what: 'queue' | 'exchange', name: unknown, suffix = ''): void {
   if (typeof name !== 'string' || name === '') {
-    throw new MicroservicesError(CODES.MS_QUEUE_INVALID_NAME, `a ${what} needs a non-empty name`);
+    throw ERRORS.MS_QUEUE_INVALID_NAME(`a ${what} needs a non-empty name`);
   }
   if (name.length + suffix.length > MAX_NAME_LENGTH) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_INVALID_NAME,
+    throw ERRORS.MS_QUEUE_INVALID_NAME(
       `${what} name "${name.slice(0, 40)}…" is ${name.length} characters${suffix ? ` (plus "${suffix}")` : ''}; the limit is ${MAX_NAME_LENGTH}`,
     );
   }
   if (name.startsWith('amq.')) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_INVALID_NAME,
-      `${what} name "${name.slice(0, 64)}": "amq." is reserved by RabbitMQ`,
-    );
+    throw ERRORS.MS_QUEUE_INVALID_NAME(`${what} name "${name.slice(0, 64)}": "amq." is reserved by RabbitMQ`);
   }
 }
 

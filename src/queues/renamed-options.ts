@@ -4,11 +4,11 @@
  * `reconnect.initialDelayMs`, `drainTimeoutMs` and `heartbeatMs`; both names with different values is
  * MS_QUEUE_BAD_OPTION.
  */
-import { CODES, MicroservicesError } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import { renamedOption } from '../internal/renamed-option.js';
 
 function refuse(where: string): (message: string) => Error {
-  return (message) => new MicroservicesError(CODES.MS_QUEUE_BAD_OPTION, `${where}: ${message}`);
+  return (message) => ERRORS.MS_QUEUE_BAD_OPTION(`${where}: ${message}`);
 }
 
 /**

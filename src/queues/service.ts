@@ -4,7 +4,7 @@
  * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
  */
 import type { AnySchema } from '../contracts/infer.js';
-import { CODES, MicroservicesError } from '../errors.js';
+import { CODES, ERRORS } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
 import { logWith } from '../logging/fields.js';
 import { contextLogger, getLogger, type Logger, setLogging } from '../logging.js';
@@ -139,7 +139,7 @@ function checkQueueOptions(name: string, options: QueueOptions): void {
   assertRetry(where, options.retry);
   assertFunction(where, 'parseJson', options.parseJson);
   if (options.deadLetter !== undefined && options.deadLetter !== false && typeof options.deadLetter !== 'string') {
-    throw new MicroservicesError(CODES.MS_QUEUE_BAD_OPTION, `${where}: "deadLetter" must be a queue name or false`);
+    throw ERRORS.MS_QUEUE_BAD_OPTION(`${where}: "deadLetter" must be a queue name or false`);
   }
 }
 
@@ -171,38 +171,38 @@ function reconnectSettings(options: MicroserviceOptions): ReconnectOptions {
 export class Microservice {
   readonly name: string;
   readonly logger: Logger;
-  private readonly options: MicroserviceOptions;
-  private readonly connection: ReturnType<typeof resolveConnection>;
-  private readonly queues = new Map<string, RegisteredQueue>();
-  private readonly stopController = new AbortController();
-  private transportPromise: Promise<Transport> | undefined;
-  private connected: Promise<Transport> | undefined;
-  private consuming = false;
-  private hasConnected = false;
-  private stopPromise: Promise<void> | undefined;
-  private isStopped = false;
+  readonly #options: MicroserviceOptions;
+  readonly #connection: ReturnType<typeof resolveConnection>;
+  readonly #queues = new Map<string, RegisteredQueue>();
+  readonly #stopController = new AbortController();
+  #transportPromise: Promise<Transport> | undefined;
+  #connected: Promise<Transport> | undefined;
+  #consuming = false;
+  #hasConnected = false;
+  #stopPromise: Promise<void> | undefined;
+  #isStopped = false;
   /** The connection failure that stopped the service, if one did; run() rejects with it. */
-  private fatal: unknown;
-  private resolveStopped!: () => void;
-  private readonly stoppedSignal = new Promise<void>((resolve) => {
-    this.resolveStopped = resolve;
+  #fatal: unknown;
+  #resolveStopped!: () => void;
+  readonly #stoppedSignal = new Promise<void>((resolve) => {
+    this.#resolveStopped = resolve;
   });
   /** Its place in `run(...)`'s order (a lifecycle `Part`). */
   readonly kind = 'queue-service' as const;
   readonly #ops: QueueOps;
 
   constructor(options: MicroserviceOptions | string = {}) {
-    this.options = typeof options === 'string' ? { connection: options } : options;
-    checkServiceOptions(this.options);
-    this.connection = resolveConnection(this.options.connection, { reconnect: reconnectSettings(this.options) });
-    this.name = this.options.name ?? `<microservice: ${this.connection.displayName}>`;
+    this.#options = typeof options === 'string' ? { connection: options } : options;
+    checkServiceOptions(this.#options);
+    this.#connection = resolveConnection(this.#options.connection, { reconnect: reconnectSettings(this.#options) });
+    this.name = this.#options.name ?? `<microservice: ${this.#connection.displayName}>`;
     this.logger = contextLogger(
-      this.options.logger ?? getLogger('microservices.queues.service'),
+      this.#options.logger ?? getLogger('microservices.queues.service'),
       { service: this.name },
       this,
     );
-    this.#ops = new QueueOps('queue-service', this.connection.displayName, this.options);
-    if (this.options.immediateConnect ?? true) void this.connect().catch(() => {});
+    this.#ops = new QueueOps('queue-service', this.#connection.displayName, this.#options);
+    if (this.#options.immediateConnect ?? true) void this.#connect().catch(() => {});
   }
 
   /** Readiness (the broker connection) behind `/readyz`. @example worker.health.check('db', () => pool.ping()); */
@@ -216,9 +216,9 @@ export class Microservice {
    */
   async start(): Promise<void> {
     await this.#ops.start();
-    this.startConsuming();
+    this.#startConsuming();
     await this.ready();
-    await Promise.all([...this.queues.values()].map((queue) => queue.subscription));
+    await Promise.all([...this.#queues.values()].map((queue) => queue.subscription));
   }
 
   /** Runs `fn` once the service stopped (after the drain). @example worker.onClose(() => pool.end()); */
@@ -228,7 +228,7 @@ export class Microservice {
 
   /** True once `stop()` has finished. */
   get stopped(): boolean {
-    return this.isStopped;
+    return this.#isStopped;
   }
 
   toString(): string {
@@ -259,8 +259,8 @@ export class Microservice {
     const deadLetter = options.deadLetter ?? `${name}.dead-letter`;
     assertName('queue', name);
     if (deadLetter !== false) assertName('queue', deadLetter);
-    if (this.queues.has(name)) {
-      throw new MicroservicesError(CODES.MS_QUEUE_DUPLICATE, `queue "${name}" already has a handler on ${this.name}`);
+    if (this.#queues.has(name)) {
+      throw ERRORS.MS_QUEUE_DUPLICATE(`queue "${name}" already has a handler on ${this.name}`);
     }
     const rule: QueueRule = {
       name,
@@ -271,11 +271,11 @@ export class Microservice {
       toString: () => `<queue: ${name}>`,
     };
     const registered: RegisteredQueue = { rule, options };
-    this.queues.set(name, registered);
+    this.#queues.set(name, registered);
     this.logger.debug(`Rule "${name}" added!`);
     // As in the seed, registering connects and declares (in the background here, so it never blocks).
-    if (this.consuming) this.subscribe(registered);
-    else void this.declare(registered).catch(() => {});
+    if (this.#consuming) this.#subscribe(registered);
+    else void this.#declare(registered).catch(() => {});
     return handler;
   }
 
@@ -285,9 +285,9 @@ export class Microservice {
    * @example const document = app.asyncapi({ title: 'notes', version: '1.0.0' });
    */
   asyncapi(options?: AsyncApiOptions): Record<string, unknown> {
-    const rules = [...this.queues.values()].map((queue) => queue.rule);
+    const rules = [...this.#queues.values()].map((queue) => queue.rule);
     return queueAsyncApi(
-      { name: this.name, logger: this.logger, brokerUrl: this.connection.displayName, rules },
+      { name: this.name, logger: this.logger, brokerUrl: this.#connection.displayName, rules },
       options,
     );
   }
@@ -297,8 +297,8 @@ export class Microservice {
    * @example app.queue('q', handler); await app.ready(); await client.queue('q').publish(1);
    */
   async ready(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => this.declare(queue)));
-    await this.connect();
+    await Promise.all([...this.#queues.values()].map((queue) => this.#declare(queue)));
+    await this.#connect();
   }
 
   /**
@@ -308,9 +308,9 @@ export class Microservice {
   async run(options: { debug?: boolean } = {}): Promise<void> {
     if (options.debug) setLogging('debug');
     await this.#ops.start();
-    this.startConsuming();
-    await this.stoppedSignal;
-    if (this.fatal !== undefined) throw this.fatal;
+    this.#startConsuming();
+    await this.#stoppedSignal;
+    if (this.#fatal !== undefined) throw this.#fatal;
   }
 
   /**
@@ -319,17 +319,17 @@ export class Microservice {
    * @example app.queue('q', handler); await client.queue('q').publish(1); await app.read();
    */
   async read(count = 1, idleMs = 100): Promise<number> {
-    const before = this.completed();
-    this.startConsuming();
-    await Promise.all([...this.queues.values()].map((queue) => queue.subscription));
-    for (let round = 0; round < count && !this.stopPromise; round += 1) {
+    const before = this.#completed();
+    this.#startConsuming();
+    await Promise.all([...this.#queues.values()].map((queue) => queue.subscription));
+    for (let round = 0; round < count && !this.#stopPromise; round += 1) {
       let seen = -1;
-      while (!this.stopPromise && (seen !== this.completed() || !this.idle())) {
-        seen = this.completed();
+      while (!this.#stopPromise && (seen !== this.#completed() || !this.#idle())) {
+        seen = this.#completed();
         await new Promise((resolve) => setTimeout(resolve, idleMs));
       }
     }
-    return this.completed() - before;
+    return this.#completed() - before;
   }
 
   /**
@@ -338,17 +338,17 @@ export class Microservice {
    * @example process.on('SIGTERM', () => void app.stop());
    */
   stop(): Promise<void> {
-    this.stopPromise ??= this.shutdown();
-    return this.stopPromise;
+    this.#stopPromise ??= this.#shutdown();
+    return this.#stopPromise;
   }
 
-  private async shutdown(): Promise<void> {
+  async #shutdown(): Promise<void> {
     this.logger.info('Try to stop microservice draining events');
     this.#ops.draining();
-    this.stopController.abort(new MicroservicesError(CODES.MS_QUEUE_STOPPED, `${this.name} is stopping`));
-    const drainTimeout = drainTimeoutMs(this.options) ?? 10_000;
+    this.#stopController.abort(ERRORS.MS_QUEUE_STOPPED(`${this.name} is stopping`));
+    const drainTimeout = drainTimeoutMs(this.#options) ?? 10_000;
     await Promise.all(
-      [...this.queues.values()].map(async (queue) => {
+      [...this.#queues.values()].map(async (queue) => {
         const subscription = await queue.subscription?.catch(() => undefined);
         await subscription
           ?.cancel()
@@ -356,39 +356,39 @@ export class Microservice {
         await queue.runner?.stop(drainTimeout);
       }),
     );
-    const transport = await this.transportPromise?.catch(() => undefined);
-    if (transport && this.connection.owned) {
+    const transport = await this.#transportPromise?.catch(() => undefined);
+    if (transport && this.#connection.owned) {
       await transport.close().catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'close failed'));
     }
     await this.#ops.closed().catch((error: unknown) => this.logger.warn(`onClose failed: ${String(error)}`));
-    this.isStopped = true;
+    this.#isStopped = true;
     this.logger.info('Stopped draining events.');
-    this.resolveStopped();
+    this.#resolveStopped();
   }
 
-  private completed(): number {
+  #completed(): number {
     let total = 0;
-    for (const queue of this.queues.values()) total += queue.runner?.completed ?? 0;
+    for (const queue of this.#queues.values()) total += queue.runner?.completed ?? 0;
     return total;
   }
 
-  private idle(): boolean {
-    for (const queue of this.queues.values()) if (queue.runner && !queue.runner.idle) return false;
+  #idle(): boolean {
+    for (const queue of this.#queues.values()) if (queue.runner && !queue.runner.idle) return false;
     return true;
   }
 
-  private connect(): Promise<Transport> {
-    this.connected ??= (async () => {
+  #connect(): Promise<Transport> {
+    this.#connected ??= (async () => {
       try {
-        this.transportPromise ??= this.connection.create().then((created) => this.watch(created));
-        const transport = await this.transportPromise;
-        await transport.connect(this.stopController.signal);
+        this.#transportPromise ??= this.#connection.create().then((created) => this.#watch(created));
+        const transport = await this.#transportPromise;
+        await transport.connect(this.#stopController.signal);
       } catch (error) {
-        if (!this.stopController.signal.aborted) {
+        if (!this.#stopController.signal.aborted) {
           // A configuration error (bad URL, unknown scheme, refused credentials, missing package) makes run()
           // reject with it; giving up on an unreachable broker with reconnect disabled ends run() quietly, as
           // in the seed.
-          if ((error as { code?: unknown } | null)?.code !== CODES.MS_QUEUE_CONNECT_FAILED) this.fatal ??= error;
+          if ((error as { code?: unknown } | null)?.code !== CODES.MS_QUEUE_CONNECT_FAILED) this.#fatal ??= error;
           logWith(
             this.logger,
             'error',
@@ -399,36 +399,36 @@ export class Microservice {
         }
         throw error;
       }
-      const transport = await this.transportPromise;
-      this.hasConnected = true;
+      const transport = await this.#transportPromise;
+      this.#hasConnected = true;
       this.logger.info('Connected to mq broker');
       return transport;
     })();
-    return this.connected;
+    return this.#connected;
   }
 
   /** Logs the transport's connection events the way the seed did ("Connection error, cause: … Reconnecting..."). */
-  private watch(transport: Transport): Transport {
+  #watch(transport: Transport): Transport {
     this.#ops.watch(transport);
     let cause = 'the connection was lost';
     transport.on('disconnected', (error) => {
       if (error) cause = error.message;
-      if (!this.stopPromise) this.logger.warn(`Connection to mq has broken off because: ${cause}`);
+      if (!this.#stopPromise) this.logger.warn(`Connection to mq has broken off because: ${cause}`);
     });
     transport.on('reconnecting', (attempt, delayMs) => {
       this.logger.error(`Connection error, cause: ${cause}. Reconnecting... (attempt ${attempt} in ${delayMs} ms)`);
     });
     transport.on('connected', () => {
       // The first connection is logged by connect(); this one is a reconnect.
-      if (this.hasConnected) this.logger.info('Connected to mq broker');
+      if (this.#hasConnected) this.logger.info('Connected to mq broker');
     });
     transport.on('blocked', (reason) => this.logger.warn(`the broker blocks publishing: ${reason}`));
     return transport;
   }
 
-  private declare(queue: RegisteredQueue): Promise<void> {
+  #declare(queue: RegisteredQueue): Promise<void> {
     queue.declared ??= (async () => {
-      const transport = await this.connect();
+      const transport = await this.#connect();
       const { name } = queue.rule;
       const deadLetter = queue.options.deadLetter ?? `${name}.dead-letter`;
       if (deadLetter !== false) await transport.declareQueue(deadLetter, { durable: true });
@@ -437,37 +437,37 @@ export class Microservice {
     return queue.declared;
   }
 
-  private startConsuming(): void {
-    if (this.consuming || this.stopPromise) return;
-    this.consuming = true;
+  #startConsuming(): void {
+    if (this.#consuming || this.#stopPromise) return;
+    this.#consuming = true;
     // Connects even with no queue registered, so that a bad URL or refused login still ends run().
-    void this.connect().catch(() => {});
-    for (const queue of this.queues.values()) this.subscribe(queue);
+    void this.#connect().catch(() => {});
+    for (const queue of this.#queues.values()) this.#subscribe(queue);
   }
 
-  private subscribe(queue: RegisteredQueue): void {
-    const workers = this.options.workers ?? 0;
+  #subscribe(queue: RegisteredQueue): void {
+    const workers = this.#options.workers ?? 0;
     const ruleOptions = queue.options;
     const prefetch =
-      workers > 0 && (this.options.workersOverridePrefetch ?? true)
+      workers > 0 && (this.#options.workersOverridePrefetch ?? true)
         ? workers
-        : (ruleOptions.prefetchCount ?? this.options.prefetchCount ?? (workers > 0 ? workers : DEFAULT_PREFETCH));
+        : (ruleOptions.prefetchCount ?? this.#options.prefetchCount ?? (workers > 0 ? workers : DEFAULT_PREFETCH));
     const runner = new HandlerRunner(queue.rule, {
       concurrency: Math.max(1, workers),
       timeoutMs: ruleOptions.timeoutMs,
       raw: ruleOptions.raw ?? false,
-      retry: resolveRetry(ruleOptions.retry ?? this.options.retry),
-      parseJson: ruleOptions.parseJson ?? this.options.parseJson,
+      retry: resolveRetry(ruleOptions.retry ?? this.#options.retry),
+      parseJson: ruleOptions.parseJson ?? this.#options.parseJson,
       metrics: this.#ops.metrics,
     });
     queue.runner = runner;
     queue.subscription = (async () => {
-      await this.declare(queue);
-      const transport = await this.connect();
-      if (this.stopPromise) return undefined;
+      await this.#declare(queue);
+      const transport = await this.#connect();
+      if (this.#stopPromise) return undefined;
       return transport.consume(queue.rule.name, runner.onDelivery, { prefetch });
     })().catch((error: unknown) => {
-      if (!this.stopController.signal.aborted) {
+      if (!this.#stopController.signal.aborted) {
         logWith(this.logger, 'error', { err: error, queue: queue.rule.name }, `cannot consume "${queue.rule.name}"`);
       }
       return undefined;

@@ -32,11 +32,11 @@ export interface HighlightedJson {
 class HighlightWriter {
   /** The HTML so far; appended to in place (cheaper than collecting parts and joining them). */
   html = '';
-  private remaining: number;
+  #remaining: number;
   truncated = false;
 
   constructor(limit: number) {
-    this.remaining = limit;
+    this.#remaining = limit;
   }
 
   /**
@@ -46,12 +46,12 @@ class HighlightWriter {
   token(plain: string, escaped: string, className?: string): void {
     if (this.truncated) return;
     let html = escaped;
-    if (plain.length > this.remaining) {
-      html = escapeHtml(plain.slice(0, this.remaining));
+    if (plain.length > this.#remaining) {
+      html = escapeHtml(plain.slice(0, this.#remaining));
       this.truncated = true;
-      this.remaining = 0;
+      this.#remaining = 0;
     } else {
-      this.remaining -= plain.length;
+      this.#remaining -= plain.length;
     }
     this.html += className === undefined ? html : `<span class="${className}">${html}</span>`;
   }

@@ -2,7 +2,7 @@
  * Picks a transport by URL scheme through a table of lazy imports, so a broker's client library is only
  * loaded when a URL names it. No global registry: a custom transport is passed in as an object instead.
  */
-import { CODES, MicroservicesError } from '../../errors.js';
+import { ERRORS } from '../../errors.js';
 import { maskPassword } from '../../secrets.js';
 import { assertTransportOptions } from '../options.js';
 import type { Transport, TransportOptions } from './transport.js';
@@ -32,14 +32,13 @@ export async function createTransport(url: string | URL, options: TransportOptio
   try {
     parsed = typeof url === 'string' ? new URL(url) : url;
   } catch (error) {
-    throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, `not a valid broker URL: ${maskPassword(String(url))}`, {
+    throw ERRORS.MS_QUEUE_BAD_URL(`not a valid broker URL: ${maskPassword(String(url))}`, {
       cause: error,
     });
   }
   const load = factories[parsed.protocol];
   if (!load) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_UNKNOWN_SCHEME,
+    throw ERRORS.MS_QUEUE_UNKNOWN_SCHEME(
       `No transport for "${parsed.protocol}" URLs; supported: ${SUPPORTED_SCHEMES.map((s) => `${s}://`).join(', ')}`,
     );
   }

@@ -4,7 +4,7 @@
  * wants absent fields left out rather than set to undefined, hence the explicit copying.
  */
 import type { MessageProperties as AmqplibProperties, Options } from 'amqplib';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import type { MessageProperties } from '../transport.js';
 import { toAmqpHeaders } from './field-encode.js';
 
@@ -18,7 +18,7 @@ export const DELIVERY_COUNT_HEADER = 'x-ms-delivery-count';
 const MAX_EXPIRATION_MS = 0xffff_ffff;
 
 function unencodable(field: string, why: string): never {
-  throw new MicroservicesError(CODES.MS_QUEUE_UNENCODABLE, `The property "${field}" cannot be sent over AMQP: ${why}`);
+  throw ERRORS.MS_QUEUE_UNENCODABLE(`The property "${field}" cannot be sent over AMQP: ${why}`);
 }
 
 /** A basic-property short string: a string of at most 255 UTF-8 bytes. */

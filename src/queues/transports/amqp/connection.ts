@@ -5,7 +5,7 @@
  * before the connection counts as up.
  */
 import amqp, { type ChannelModel, type Options } from 'amqplib';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import type { Logger } from '../../../logging.js';
@@ -46,101 +46,104 @@ const CLOSE_TIMEOUT_MS = 3000;
  * connection.current?.createChannel();
  */
 export class AmqpConnection {
-  private state: State = 'idle';
-  private model: ChannelModel | undefined;
-  private generationCounter = 0;
-  private opening: Promise<void> | undefined;
-  private readonly stopping = new AbortController();
+  #state: State = 'idle';
+  #model: ChannelModel | undefined;
+  #generationCounter = 0;
+  #opening: Promise<void> | undefined;
+  readonly #stopping = new AbortController();
 
-  constructor(
-    private readonly settings: ConnectionSettings,
-    private readonly hooks: ConnectionHooks,
-  ) {}
+  readonly #hooks: ConnectionHooks;
+
+  readonly #settings: ConnectionSettings;
+
+  constructor(settings: ConnectionSettings, hooks: ConnectionHooks) {
+    this.#hooks = hooks;
+    this.#settings = settings;
+  }
 
   /** The live connection, or undefined while down. */
   get current(): ChannelModel | undefined {
-    return this.state === 'open' ? this.model : undefined;
+    return this.#state === 'open' ? this.#model : undefined;
   }
 
   get generation(): number {
-    return this.generationCounter;
+    return this.#generationCounter;
   }
 
   get isOpen(): boolean {
-    return this.state === 'open';
+    return this.#state === 'open';
   }
 
   get isClosing(): boolean {
-    return this.state === 'closing' || this.state === 'closed';
+    return this.#state === 'closing' || this.#state === 'closed';
   }
 
   /** Connects (retrying when reconnect is enabled); concurrent calls share one attempt. */
   open(signal?: AbortSignal): Promise<void> {
-    if (this.state === 'open') return Promise.resolve();
-    if (this.isClosing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'The transport is closed'));
-    if (!this.opening) {
-      this.state = 'connecting';
-      this.opening = this.establish().finally(() => {
-        this.opening = undefined;
+    if (this.#state === 'open') return Promise.resolve();
+    if (this.isClosing) return Promise.reject(ERRORS.MS_QUEUE_CLOSED('The transport is closed'));
+    if (!this.#opening) {
+      this.#state = 'connecting';
+      this.#opening = this.#establish().finally(() => {
+        this.#opening = undefined;
       });
     }
-    if (!signal) return this.opening;
-    return unlessAborted(this.opening, signal);
+    if (!signal) return this.#opening;
+    return unlessAborted(this.#opening, signal);
   }
 
   /** Closes the connection and stops reconnecting. */
   async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    this.state = 'closing';
-    this.stopping.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, 'The transport is closed'));
-    const model = this.model;
-    this.model = undefined;
-    if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, this.settings.logger);
-    await this.opening?.catch(() => undefined);
-    this.state = 'closed';
+    if (this.#state === 'closed') return;
+    this.#state = 'closing';
+    this.#stopping.abort(ERRORS.MS_QUEUE_CLOSED('The transport is closed'));
+    const model = this.#model;
+    this.#model = undefined;
+    if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, this.#settings.logger);
+    await this.#opening?.catch(() => undefined);
+    this.#state = 'closed';
   }
 
-  private async establish(): Promise<void> {
-    const { reconnect, logger, name } = this.settings;
+  async #establish(): Promise<void> {
+    const { reconnect, logger, name } = this.#settings;
     let dnsFailures = 0;
     for (let attempt = 1; ; attempt++) {
       let model: ChannelModel | undefined;
       try {
-        model = await amqp.connect(this.settings.endpoint, {
-          clientProperties: { connection_name: this.settings.connectionName },
+        model = await amqp.connect(this.#settings.endpoint, {
+          clientProperties: { connection_name: this.#settings.connectionName },
           timeout: 10_000,
         });
-        this.watch(model);
-        this.model = model;
-        const generation = ++this.generationCounter;
-        await this.hooks.onOpen(model, generation);
-        if (this.model !== model || this.isClosing) throw new Error('the connection closed while it was being set up');
-        this.state = 'open';
+        this.#watch(model);
+        this.#model = model;
+        const generation = ++this.#generationCounter;
+        await this.#hooks.onOpen(model, generation);
+        if (this.#model !== model || this.isClosing) throw new Error('the connection closed while it was being set up');
+        this.#state = 'open';
         logger.info(`Connected to mq broker ${name}`);
-        this.hooks.onConnected();
+        this.#hooks.onConnected();
         return;
       } catch (error) {
-        if (model && this.model === model) this.model = undefined;
+        if (model && this.#model === model) this.#model = undefined;
         if (model) await model.close().catch(() => undefined);
-        if (this.isClosing) throw this.stopping.signal.reason;
+        if (this.isClosing) throw this.#stopping.signal.reason;
         const reason = (error as Error).message;
         dnsFailures = isDnsFailure(error) ? dnsFailures + 1 : 0;
         // A configuration error (refused login, unknown vhost, TLS refused, a host that keeps not resolving)
         // gets the same answer every time: give up at once with the cause, instead of retrying for ever.
-        const refusal = connectRefusal(error, this.settings.endpoint, dnsFailures);
+        const refusal = connectRefusal(error, this.#settings.endpoint, dnsFailures);
         if (refusal) {
-          this.state = 'idle';
-          this.hooks.onGaveUp(refusal);
+          this.#state = 'idle';
+          this.#hooks.onGaveUp(refusal);
           throw refusal;
         }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
-          const final = new MicroservicesError(
-            CODES.MS_QUEUE_CONNECT_FAILED,
+          const final = ERRORS.MS_QUEUE_CONNECT_FAILED(
             `Could not connect to ${name} after ${attempt} attempt(s): ${reason}`,
             { cause: error },
           );
-          this.state = 'idle';
-          this.hooks.onGaveUp(final);
+          this.#state = 'idle';
+          this.#hooks.onGaveUp(final);
           throw final;
         }
         const delayMs = backoffDelay(attempt, {
@@ -152,36 +155,36 @@ export class AmqpConnection {
         logger.warn(
           `Connection error, cause: ${reason}${dnsNote}. Reconnecting in ${delayMs} ms (attempt ${attempt})...`,
         );
-        this.hooks.onReconnecting(attempt, delayMs);
-        await sleep(delayMs, this.stopping.signal);
+        this.#hooks.onReconnecting(attempt, delayMs);
+        await sleep(delayMs, this.#stopping.signal);
       }
     }
   }
 
-  private watch(model: ChannelModel): void {
-    const { logger } = this.settings;
+  #watch(model: ChannelModel): void {
+    const { logger } = this.#settings;
     let lastError: Error | undefined;
     model.on('error', (error: Error) => {
       lastError = error;
       logger.warn(`connection error: ${error.message}`);
     });
-    model.on('blocked', (reason: string) => this.hooks.onBlocked(reason));
-    model.on('unblocked', () => this.hooks.onUnblocked());
+    model.on('blocked', (reason: string) => this.#hooks.onBlocked(reason));
+    model.on('unblocked', () => this.#hooks.onUnblocked());
     model.on('close', (error?: Error) => {
-      if (this.model !== model) return;
-      this.model = undefined;
+      if (this.#model !== model) return;
+      this.#model = undefined;
       if (this.isClosing) return;
-      const wasOpen = this.state === 'open';
-      this.state = 'connecting';
+      const wasOpen = this.#state === 'open';
+      this.#state = 'connecting';
       const cause = error ?? lastError;
       logger.warn(`connection lost${cause ? `: ${cause.message}` : ''}`);
-      this.hooks.onLost(cause);
+      this.#hooks.onLost(cause);
       // When the loss happens during set-up, the running attempt fails and retries by itself.
-      if (wasOpen && !this.opening) {
-        this.opening = this.establish().finally(() => {
-          this.opening = undefined;
+      if (wasOpen && !this.#opening) {
+        this.#opening = this.#establish().finally(() => {
+          this.#opening = undefined;
         });
-        this.opening.catch((reconnectError: unknown) => {
+        this.#opening.catch((reconnectError: unknown) => {
           logger.error(`reconnecting stopped: ${(reconnectError as Error).message}`);
         });
       }

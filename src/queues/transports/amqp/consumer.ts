@@ -35,71 +35,80 @@ const REATTACH_BACKOFF = { initialDelayMs: 500, maxDelayMs: 15_000 };
  */
 export class AmqpConsumer implements Subscription {
   readonly consumerTag: string;
-  private channel: Channel | undefined;
-  private cancelled = false;
-  private reattaching = false;
-  private attaching: Promise<void> | undefined;
-  private readonly unsettled = new Map<Channel, number>();
-  private readonly closings = new Map<Channel, Promise<void>>();
+  #channel: Channel | undefined;
+  #cancelled = false;
+  #reattaching = false;
+  #attaching: Promise<void> | undefined;
+  readonly #unsettled = new Map<Channel, number>();
+  readonly #closings = new Map<Channel, Promise<void>>();
   /** Aborted when a channel is gone: copies republished for its deliveries are abandoned (see amqp-delivery.ts). */
-  private readonly channelGone = new WeakMap<Channel, AbortController>();
+  readonly #channelGone = new WeakMap<Channel, AbortController>();
   /** One context for every delivery of this consumer (built once, not per message). */
-  private readonly deliveryContext: DeliveryContext;
+  readonly #deliveryContext: DeliveryContext;
+
+  readonly #host: ConsumerHost;
+
+  readonly #options: ConsumeOptions;
+
+  readonly #handler: DeliveryHandler;
 
   constructor(
     readonly queue: string,
-    private readonly handler: DeliveryHandler,
-    private readonly options: ConsumeOptions,
-    private readonly host: ConsumerHost,
+    handler: DeliveryHandler,
+    options: ConsumeOptions,
+    host: ConsumerHost,
   ) {
+    this.#host = host;
+    this.#options = options;
+    this.#handler = handler;
     this.consumerTag = options.consumerTag ?? `ms-${queue}-${randomUUID()}`;
-    this.deliveryContext = {
+    this.#deliveryContext = {
       queue,
       logger: host.logger,
       closing: host.closing,
-      isLive: (channel) => this.channel === channel,
+      isLive: (channel) => this.#channel === channel,
       deadLetterQueueOf: (name) => host.deadLetterQueueOf(name),
       publish: (target, message, signal) => host.publish(target, message, signal),
-      channelGone: (channel) => this.goneSignal(channel),
-      onSettled: (channel) => this.onSettled(channel),
+      channelGone: (channel) => this.#goneSignal(channel),
+      onSettled: (channel) => this.#onSettled(channel),
     };
   }
 
   get isCancelled(): boolean {
-    return this.cancelled;
+    return this.#cancelled;
   }
 
   /** True while a channel is consuming. */
   get isAttached(): boolean {
-    return this.channel !== undefined;
+    return this.#channel !== undefined;
   }
 
   /** Opens a channel on `model`, sets the prefetch and starts consuming; one attempt at a time. */
   attach(model: ChannelModel): Promise<void> {
-    if (this.cancelled || this.channel) return Promise.resolve();
+    if (this.#cancelled || this.#channel) return Promise.resolve();
     // A consumer tag may be used once per connection, so two racing attaches must share one attempt.
-    this.attaching ??= this.attachChannel(model).finally(() => {
-      this.attaching = undefined;
+    this.#attaching ??= this.#attachChannel(model).finally(() => {
+      this.#attaching = undefined;
     });
-    return this.attaching;
+    return this.#attaching;
   }
 
-  private async attachChannel(model: ChannelModel): Promise<void> {
+  async #attachChannel(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) =>
-      this.host.logger.warn(`consumer channel of "${this.queue}": ${error.message}`),
+      this.#host.logger.warn(`consumer channel of "${this.queue}": ${error.message}`),
     );
-    channel.on('close', () => this.onChannelClosed(channel));
+    channel.on('close', () => this.#onChannelClosed(channel));
     try {
-      await channel.prefetch(Math.max(1, this.options.prefetch), false);
-      this.channel = channel;
-      this.unsettled.set(channel, 0);
-      await channel.consume(this.queue, (message) => this.onMessage(channel, message), {
+      await channel.prefetch(Math.max(1, this.#options.prefetch), false);
+      this.#channel = channel;
+      this.#unsettled.set(channel, 0);
+      await channel.consume(this.queue, (message) => this.#onMessage(channel, message), {
         noAck: false,
         consumerTag: this.consumerTag,
       });
     } catch (error) {
-      if (this.channel === channel) this.channel = undefined;
+      if (this.#channel === channel) this.#channel = undefined;
       await channel.close().catch(() => undefined);
       throw error;
     }
@@ -107,38 +116,40 @@ export class AmqpConsumer implements Subscription {
 
   /** The connection is gone; its channel with it. Unacked messages are requeued by the broker. */
   detach(): void {
-    if (this.channel) this.markGone(this.channel);
-    this.channel = undefined;
+    if (this.#channel) this.#markGone(this.#channel);
+    this.#channel = undefined;
   }
 
-  private goneSignal(channel: Channel): AbortSignal {
-    let controller = this.channelGone.get(channel);
+  #goneSignal(channel: Channel): AbortSignal {
+    let controller = this.#channelGone.get(channel);
     if (!controller) {
       controller = new AbortController();
-      this.channelGone.set(channel, controller);
+      this.#channelGone.set(channel, controller);
     }
     return controller.signal;
   }
 
-  private markGone(channel: Channel): void {
-    this.channelGone.get(channel)?.abort(new Error('the consumer channel is gone; the broker redelivers the original'));
+  #markGone(channel: Channel): void {
+    this.#channelGone
+      .get(channel)
+      ?.abort(new Error('the consumer channel is gone; the broker redelivers the original'));
   }
 
   async cancel(): Promise<void> {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    const channel = this.channel;
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    const channel = this.#channel;
     if (!channel) {
-      this.host.remove(this);
+      this.#host.remove(this);
       return;
     }
     try {
       await channel.cancel(this.consumerTag);
     } catch (error) {
-      this.host.logger.debug(`cancelling consumer ${this.consumerTag}: ${(error as Error).message}`);
+      this.#host.logger.debug(`cancelling consumer ${this.consumerTag}: ${(error as Error).message}`);
     }
     // Deliveries already handed out may still be acked on this channel; close it once they are.
-    if ((this.unsettled.get(channel) ?? 0) === 0) await this.closeChannel(channel);
+    if ((this.#unsettled.get(channel) ?? 0) === 0) await this.#closeChannel(channel);
   }
 
   /**
@@ -148,29 +159,29 @@ export class AmqpConsumer implements Subscription {
    */
   async shutDown(): Promise<void> {
     await this.cancel();
-    const channels = new Set([...this.unsettled.keys(), ...(this.channel ? [this.channel] : [])]);
-    this.channel = undefined;
-    await Promise.all([...[...channels].map((channel) => this.closeChannel(channel)), ...this.closings.values()]);
+    const channels = new Set([...this.#unsettled.keys(), ...(this.#channel ? [this.#channel] : [])]);
+    this.#channel = undefined;
+    await Promise.all([...[...channels].map((channel) => this.#closeChannel(channel)), ...this.#closings.values()]);
   }
 
-  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
+  #onMessage(channel: Channel, message: ConsumeMessage | null): void {
     if (message === null) {
       // basic.cancel from the broker: the queue was deleted or its node went away.
-      this.host.logger.warn(`the broker cancelled the consumer of "${this.queue}"; consuming again`);
-      if (this.channel === channel) {
-        this.channel = undefined;
-        void this.closeChannel(channel);
-        this.reattachLater();
+      this.#host.logger.warn(`the broker cancelled the consumer of "${this.queue}"; consuming again`);
+      if (this.#channel === channel) {
+        this.#channel = undefined;
+        void this.#closeChannel(channel);
+        this.#reattachLater();
       }
       return;
     }
-    this.unsettled.set(channel, (this.unsettled.get(channel) ?? 0) + 1);
-    const delivery = new AmqpDelivery(message, channel, this.deliveryContext);
+    this.#unsettled.set(channel, (this.#unsettled.get(channel) ?? 0) + 1);
+    const delivery = new AmqpDelivery(message, channel, this.#deliveryContext);
     const unreadable = (message.properties as unknown as Record<symbol, UnreadableHeaders | undefined>)[
       UNREADABLE_HEADERS
     ];
     if (unreadable !== undefined) {
-      this.deadLetterUnreadable(delivery, unreadable);
+      this.#deadLetterUnreadable(delivery, unreadable);
       return;
     }
     if (delivery.needsCheckpoint) {
@@ -178,18 +189,18 @@ export class AmqpConsumer implements Subscription {
       return;
     }
     try {
-      this.handler(delivery);
+      this.#handler(delivery);
     } catch (error) {
       // The handler contract is to not throw; if it does, give the message back rather than hold a slot.
-      this.host.logger.error(`delivery handler of "${this.queue}" threw: ${(error as Error).message}`);
+      this.#host.logger.error(`delivery handler of "${this.queue}" threw: ${(error as Error).message}`);
       if (!delivery.settled) void delivery.nack({ requeue: true });
     }
   }
 
   /** A message whose headers cannot be read can never be handled: dead-letter it with the raw headers kept. */
-  private deadLetterUnreadable(delivery: AmqpDelivery, unreadable: UnreadableHeaders): void {
+  #deadLetterUnreadable(delivery: AmqpDelivery, unreadable: UnreadableHeaders): void {
     const error = `the message headers cannot be decoded: ${unreadable.reason}`;
-    this.host.logger.warn(
+    this.#host.logger.warn(
       `dead-lettering message ${String(delivery.properties.messageId)} from "${this.queue}": ${error}`,
     );
     void delivery.nack({
@@ -206,76 +217,76 @@ export class AmqpConsumer implements Subscription {
     });
   }
 
-  private onSettled(channel: Channel): void {
-    const left = (this.unsettled.get(channel) ?? 1) - 1;
-    this.unsettled.set(channel, left);
-    if (left === 0 && this.cancelled) void this.closeChannel(channel);
+  #onSettled(channel: Channel): void {
+    const left = (this.#unsettled.get(channel) ?? 1) - 1;
+    this.#unsettled.set(channel, left);
+    if (left === 0 && this.#cancelled) void this.#closeChannel(channel);
   }
 
-  private onChannelClosed(channel: Channel): void {
-    this.markGone(channel);
-    this.unsettled.delete(channel);
-    if (this.cancelled && this.unsettled.size === 0) this.host.remove(this);
-    if (this.channel !== channel) return;
-    this.channel = undefined;
+  #onChannelClosed(channel: Channel): void {
+    this.#markGone(channel);
+    this.#unsettled.delete(channel);
+    if (this.#cancelled && this.#unsettled.size === 0) this.#host.remove(this);
+    if (this.#channel !== channel) return;
+    this.#channel = undefined;
     // Closed by the broker while the connection lives on (e.g. PRECONDITION_FAILED): consume again.
-    if (!this.cancelled && this.host.currentConnection()) this.reattachLater();
+    if (!this.#cancelled && this.#host.currentConnection()) this.#reattachLater();
   }
 
   /** Closes a channel once; concurrent callers share the close (and `shutDown` waits for all of them). */
-  private closeChannel(channel: Channel): Promise<void> {
-    let closing = this.closings.get(channel);
+  #closeChannel(channel: Channel): Promise<void> {
+    let closing = this.#closings.get(channel);
     if (!closing) {
-      this.unsettled.delete(channel);
+      this.#unsettled.delete(channel);
       closing = channel
         .close()
         .catch(() => undefined)
         .finally(() => {
-          this.closings.delete(channel);
+          this.#closings.delete(channel);
           // A cancelled consumer stays known to the transport until its last channel is closed, so that a
           // closing transport still flushes acks sent after cancel().
-          if (this.cancelled && this.unsettled.size === 0) this.host.remove(this);
+          if (this.#cancelled && this.#unsettled.size === 0) this.#host.remove(this);
         });
-      this.closings.set(channel, closing);
+      this.#closings.set(channel, closing);
     }
     return closing;
   }
 
   /** Closes the current channel (the broker shows no consumer on it) and consumes on a new one. */
   async restart(model: ChannelModel): Promise<void> {
-    const stale = this.channel;
-    this.channel = undefined;
-    if (stale) await this.closeChannel(stale);
+    const stale = this.#channel;
+    this.#channel = undefined;
+    if (stale) await this.#closeChannel(stale);
     await this.attach(model);
   }
 
   /** Consumes again after a backoff, until it works, the consumer is cancelled or the transport closes. */
   attachLater(): void {
-    this.reattachLater();
+    this.#reattachLater();
   }
 
-  private reattachLater(): void {
-    if (this.reattaching) return;
-    this.reattaching = true;
+  #reattachLater(): void {
+    if (this.#reattaching) return;
+    this.#reattaching = true;
     void (async () => {
       try {
-        for (let attempt = 1; !this.cancelled && !this.channel; attempt++) {
-          await sleep(backoffDelay(attempt, REATTACH_BACKOFF), this.host.closing);
-          if (this.channel) return;
+        for (let attempt = 1; !this.#cancelled && !this.#channel; attempt++) {
+          await sleep(backoffDelay(attempt, REATTACH_BACKOFF), this.#host.closing);
+          if (this.#channel) return;
           // No connection yet: keep waiting (the transport also re-attaches consumers when it reconnects).
-          const model = this.host.currentConnection();
+          const model = this.#host.currentConnection();
           if (!model) continue;
           try {
             await this.attach(model);
-            this.host.logger.info(`consuming "${this.queue}" again`);
+            this.#host.logger.info(`consuming "${this.queue}" again`);
           } catch (error) {
-            this.host.logger.warn(`consuming "${this.queue}" again failed: ${(error as Error).message}`);
+            this.#host.logger.warn(`consuming "${this.queue}" again failed: ${(error as Error).message}`);
           }
         }
       } catch {
         // The transport is closing.
       } finally {
-        this.reattaching = false;
+        this.#reattaching = false;
       }
     })();
   }

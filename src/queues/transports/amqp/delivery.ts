@@ -43,13 +43,15 @@ export interface DeliveryContext {
  * if (await handle(delivery.body)) await delivery.ack(); else await delivery.nack({ requeue: true, delayMs: 1000 });
  */
 export class AmqpDelivery extends CoreDelivery {
-  private released = false;
+  #released = false;
 
-  constructor(
-    private readonly message: ConsumeMessage,
-    private readonly channel: Channel,
-    private readonly context: DeliveryContext,
-  ) {
+  readonly #context: DeliveryContext;
+
+  readonly #channel: Channel;
+
+  readonly #message: ConsumeMessage;
+
+  constructor(message: ConsumeMessage, channel: Channel, context: DeliveryContext) {
     const fields = message.fields;
     const properties = fromAmqpProperties(message.properties);
     const deliveryCount = deliveryCountOf(properties.headers, fields.redelivered);
@@ -71,31 +73,34 @@ export class AmqpDelivery extends CoreDelivery {
         },
       },
       {
-        ack: async () => it().settleOnChannel('ack', () => channel.ack(message)),
-        requeue: () => it().republishThenAck(it().requeueTarget(), it().requeueHeaders(), 'requeue'),
-        deadLetter: (headers) => it().deadLetter(headers),
+        ack: async () => it().#settleOnChannel('ack', () => channel.ack(message)),
+        requeue: () => it().#republishThenAck(it().#requeueTarget(), it().#requeueHeaders(), 'requeue'),
+        deadLetter: (headers) => it().#deadLetter(headers),
         isLive: () => context.isLive(channel),
         closing: context.closing,
         abandoned: (reason) => {
-          it().stale(`requeue (${reason})`);
+          it().#stale(`requeue (${reason})`);
         },
       },
     );
+    this.#context = context;
+    this.#channel = channel;
+    this.#message = message;
     self.delivery = this;
   }
 
-  private async deadLetter(extra: Readonly<Record<string, unknown>>): Promise<boolean> {
-    const deadLetterQueue = this.context.deadLetterQueueOf(this.context.queue);
+  async #deadLetter(extra: Readonly<Record<string, unknown>>): Promise<boolean> {
+    const deadLetterQueue = this.#context.deadLetterQueueOf(this.#context.queue);
     if (deadLetterQueue === undefined) {
       // No dead-letter queue declared here: reject, which drops the message or routes it through a
       // dead-letter exchange configured on the broker.
-      return this.settleOnChannel('reject', () => this.channel.nack(this.message, false, false));
+      return this.#settleOnChannel('reject', () => this.#channel.nack(this.#message, false, false));
     }
     // The copy starts counting afresh on the dead-letter queue (its consumer must get its own retries); the
     // history stays in the caller's headers (the service's x-attempts).
     const { [DELIVERY_COUNT_HEADER]: _carried, 'x-delivery-count': _native, ...kept } = this.properties.headers ?? {};
-    const headers = { ...kept, ...extra, 'x-ms-dead-letter-from': this.context.queue };
-    return this.republishThenAck({ exchange: '', routingKey: deadLetterQueue }, headers, 'dead-letter');
+    const headers = { ...kept, ...extra, 'x-ms-dead-letter-from': this.#context.queue };
+    return this.#republishThenAck({ exchange: '', routingKey: deadLetterQueue }, headers, 'dead-letter');
   }
 
   /**
@@ -104,7 +109,7 @@ export class AmqpDelivery extends CoreDelivery {
    * crash as the same second delivery; `checkpoint()` turns it into a counted copy.
    */
   get needsCheckpoint(): boolean {
-    return this.message.fields.redelivered && typeof this.properties.headers?.['x-delivery-count'] !== 'number';
+    return this.#message.fields.redelivered && typeof this.properties.headers?.['x-delivery-count'] !== 'number';
   }
 
   /**
@@ -114,81 +119,77 @@ export class AmqpDelivery extends CoreDelivery {
   checkpoint(): Promise<boolean> {
     if (!this.claim()) return Promise.resolve(false);
     const headers = { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount - 1 };
-    return this.republishThenAck(this.requeueTarget(), headers, 'checkpoint');
+    return this.#republishThenAck(this.#requeueTarget(), headers, 'checkpoint');
   }
 
-  private requeueTarget(): PublishTarget {
-    return { exchange: '', routingKey: this.context.queue };
+  #requeueTarget(): PublishTarget {
+    return { exchange: '', routingKey: this.#context.queue };
   }
 
-  private requeueHeaders(): Record<string, unknown> {
+  #requeueHeaders(): Record<string, unknown> {
     return { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount };
   }
 
-  private async republishThenAck(
-    target: PublishTarget,
-    headers: Record<string, unknown>,
-    purpose: string,
-  ): Promise<boolean> {
-    if (!this.context.isLive(this.channel)) return this.stale(purpose);
+  async #republishThenAck(target: PublishTarget, headers: Record<string, unknown>, purpose: string): Promise<boolean> {
+    if (!this.#context.isLive(this.#channel)) return this.#stale(purpose);
     try {
       // The copy is bound to this delivery's channel: once that channel is gone the broker redelivers the
       // original, so a copy still waiting (or unconfirmed) is abandoned rather than sent on a later channel.
       // Otherwise each reconnect would add a copy while the original's ack is dropped: messages multiply.
-      const gone = this.context.channelGone(this.channel);
-      await this.context
+      const gone = this.#context.channelGone(this.#channel);
+      await this.#context
         .publish(target, { body: this.body, properties: { ...this.properties, headers } }, gone)
         .catch((error: unknown) => {
           if ((error as { code?: unknown }).code !== CODES.MS_QUEUE_UNENCODABLE) throw error;
           // The received headers cannot be sent again (over 60 KiB): a native requeue would come straight
           // back here, a tight loop. Send the copy with only the headers this transport sets.
-          return this.context.publish(
+          return this.#context.publish(
             target,
-            { body: this.body, properties: { ...this.properties, headers: this.ownHeaders(headers, error) } },
+            { body: this.body, properties: { ...this.properties, headers: this.#ownHeaders(headers, error) } },
             gone,
           );
         });
     } catch (error) {
-      this.context.logger.error(
+      this.#context.logger.error(
         `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead: ${(error as Error).message}`,
       );
-      return this.settleOnChannel('requeue', () => this.channel.nack(this.message, false, true));
+      return this.#settleOnChannel('requeue', () => this.#channel.nack(this.#message, false, true));
     }
     // If the channel died meanwhile the original comes back too: a duplicate, never a loss.
-    return this.settleOnChannel('ack', () => this.channel.ack(this.message));
+    return this.#settleOnChannel('ack', () => this.#channel.ack(this.#message));
   }
 
   /** The headers of a copy that this transport added or changed, plus why the others were dropped. */
-  private ownHeaders(headers: Record<string, unknown>, error: unknown): Record<string, unknown> {
+  #ownHeaders(headers: Record<string, unknown>, error: unknown): Record<string, unknown> {
     const received = this.properties.headers ?? {};
     const own: Record<string, unknown> = { 'x-ms-headers-dropped': (error as Error).message };
     for (const [key, value] of Object.entries(headers)) if (received[key] !== value) own[key] = value;
     return own;
   }
 
-  private settleOnChannel(action: string, send: () => void): boolean {
-    if (!this.context.isLive(this.channel)) return this.stale(action);
+  #settleOnChannel(action: string, send: () => void): boolean {
+    if (!this.#context.isLive(this.#channel)) return this.#stale(action);
     try {
       send();
       return true;
     } catch (error) {
-      return this.stale(`${action} (${(error as Error).message})`);
+      return this.#stale(`${action} (${(error as Error).message})`);
     } finally {
-      this.release();
+      this.#release();
     }
   }
 
-  private release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.context.onSettled(this.channel);
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#context.onSettled(this.#channel);
   }
 
-  private stale(action: string): false {
-    this.context.logger.warn(
-      `dropped ${action} of delivery ${this.deliveryInfo.deliveryTag} on "${this.context.queue}": its channel is gone, the broker redelivers it`,
+  #stale(action: string): false {
+    this.#context.logger.warn(
+      `dropped ${action} of delivery ${this.deliveryInfo.deliveryTag} on "${this.#context.queue}": its channel is gone, the broker redelivers it`,
     );
-    this.release();
+    this.#release();
     return false;
   }
 }

@@ -49,17 +49,21 @@ function int64(value: bigint): number | bigint {
 
 class Reader {
   offset = 0;
-  constructor(private readonly buffer: Buffer) {}
+  readonly #buffer: Buffer;
+
+  constructor(buffer: Buffer) {
+    this.#buffer = buffer;
+  }
 
   need(bytes: number): void {
-    if (this.offset + bytes > this.buffer.length) {
+    if (this.offset + bytes > this.#buffer.length) {
       throw new FieldTableError(`the field table is truncated at byte ${this.offset}`);
     }
   }
 
   value(depth: number): unknown {
     this.need(1);
-    const buffer = this.buffer;
+    const buffer = this.#buffer;
     const tag = String.fromCharCode(buffer[this.offset++] as number);
     const at = this.offset;
     switch (tag) {
@@ -155,10 +159,10 @@ class Reader {
     const table: Record<string, unknown> = {};
     while (this.offset < end) {
       this.need(1);
-      const keyLength = this.buffer[this.offset] as number;
+      const keyLength = this.#buffer[this.offset] as number;
       this.offset += 1;
       this.need(keyLength);
-      const key = this.buffer.toString('utf8', this.offset, this.offset + keyLength);
+      const key = this.#buffer.toString('utf8', this.offset, this.offset + keyLength);
       this.offset += keyLength;
       // defineProperty, so that a "__proto__" key is a key and not a prototype.
       Object.defineProperty(table, key, {

@@ -12,7 +12,7 @@
  * BigInt outside 64 bits, a Map or class instance, a key over 255 bytes, a cycle or nesting past
  * `MAX_TABLE_DEPTH`, a table larger than amqplib's 64 KiB encoding buffer.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { MAX_TABLE_DEPTH } from './field-decode.js';
 
 /** amqplib encodes the headers into a 64 KiB scratch buffer; other properties need room too. */
@@ -43,7 +43,7 @@ function pathOf(prefix: string, key: string | number): string {
 }
 
 function refuse(path: string, why: string): never {
-  throw new MicroservicesError(CODES.MS_QUEUE_UNENCODABLE, `The header "${path}" cannot be sent over AMQP: ${why}`);
+  throw ERRORS.MS_QUEUE_UNENCODABLE(`The header "${path}" cannot be sent over AMQP: ${why}`);
 }
 
 function isPlainObject(value: object): boolean {
@@ -177,8 +177,7 @@ export function toAmqpHeaders(headers: Readonly<Record<string, unknown>>): Recor
   const exact: Encoding = { bytes: 0, exact: true };
   encodeTable(headers, '', 1, exact);
   if (exact.bytes > MAX_HEADER_TABLE_BYTES) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_UNENCODABLE,
+    throw ERRORS.MS_QUEUE_UNENCODABLE(
       `The headers take ${exact.bytes} bytes encoded; AMQP properties must fit in ${MAX_HEADER_TABLE_BYTES} bytes`,
     );
   }

@@ -10,7 +10,7 @@
  * - Heartbeats (10 s by default) detect half-open connections; `blocked`/`unblocked` surface resource alarms.
  */
 import type { ChannelModel } from 'amqplib';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { AmqpConnection } from './connection.js';
 import { AmqpConsumer } from './consumer.js';
@@ -70,21 +70,21 @@ const CAPABILITIES: TransportCapabilities = {
 export class AmqpTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
   readonly capabilities = CAPABILITIES;
-  private readonly logger: Logger;
+  readonly #logger: Logger;
   private readonly connection: AmqpConnection;
   private readonly publisher: AmqpPublisher;
-  private readonly topology: AmqpTopology;
-  private readonly consumers = new Set<AmqpConsumer>();
-  private readonly closing = new AbortController();
-  private closed: Promise<void> | undefined;
-  private connectCalled = false;
+  readonly #topology: AmqpTopology;
+  readonly #consumers = new Set<AmqpConsumer>();
+  readonly #closing = new AbortController();
+  #closed: Promise<void> | undefined;
+  #connectCalled = false;
 
   constructor(url: URL, options: AmqpTransportOptions = {}) {
     super();
     const endpoint = amqpEndpoint(url, options.heartbeatSeconds ?? 10);
     this.name = endpoint.name;
-    this.logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
-    this.topology = new AmqpTopology(this.logger);
+    this.#logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
+    this.#topology = new AmqpTopology(this.#logger);
     this.publisher = new AmqpPublisher(
       {
         timeoutMs: options.publishTimeoutMs ?? 10_000,
@@ -92,8 +92,8 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
         maxMessageBytes: options.maxMessageBytes ?? 128 * 1024 * 1024,
       },
-      this.logger,
-      () => this.reopenPublisherChannel(),
+      this.#logger,
+      () => this.#reopenPublisherChannel(),
     );
     const reconnect = options.reconnect ?? {};
     this.connection = new AmqpConnection(
@@ -101,7 +101,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         endpoint: endpoint.connect,
         name: this.name,
         connectionName: endpoint.connectionName,
-        logger: this.logger,
+        logger: this.#logger,
         reconnect: {
           enabled: reconnect.enabled ?? true,
           initialDelayMs: reconnect.initialDelayMs ?? 1000,
@@ -110,27 +110,27 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         },
       },
       {
-        onOpen: (model) => this.setUp(model),
+        onOpen: (model) => this.#setUp(model),
         onLost: (error) => {
           this.publisher.detach();
           this.publisher.setBlocked(false);
-          for (const consumer of this.consumers) consumer.detach();
+          for (const consumer of this.#consumers) consumer.detach();
           this.emitEvent('disconnected', error);
         },
         onConnected: () => this.emitEvent('connected'),
         onReconnecting: (attempt, delayMs) => this.emitEvent('reconnecting', attempt, delayMs),
         onBlocked: (reason) => {
-          this.logger.warn(`the broker blocked publishing: ${reason}`);
+          this.#logger.warn(`the broker blocked publishing: ${reason}`);
           this.publisher.setBlocked(true);
           this.emitEvent('blocked', reason);
         },
         onUnblocked: () => {
-          this.logger.info('the broker unblocked publishing');
+          this.#logger.info('the broker unblocked publishing');
           this.publisher.setBlocked(false);
           this.emitEvent('unblocked');
         },
         onGaveUp: (error) => {
-          this.logger.error(`${this.name}: ${error.message}`);
+          this.#logger.error(`${this.name}: ${error.message}`);
           // Nothing reconnects any more: what waits for a connection fails now, with the cause.
           this.publisher.failPending(error);
           this.emitEvent('error', error);
@@ -148,162 +148,161 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   connect(signal?: AbortSignal): Promise<void> {
-    this.connectCalled = true;
+    this.#connectCalled = true;
     return this.connection.open(signal);
   }
 
   close(): Promise<void> {
-    this.closed ??= this.shutDown();
-    return this.closed;
+    this.#closed ??= this.#shutDown();
+    return this.#closed;
   }
 
   async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
     // Refused names reject before connecting, so they never wait on a connection.
-    this.topology.checkQueue(name, options);
-    await this.topology.declareQueue(await this.model(), name, options);
+    this.#topology.checkQueue(name, options);
+    await this.#topology.declareQueue(await this.#model(), name, options);
   }
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    this.topology.checkExchange(name, options);
-    await this.topology.declareExchange(await this.model(), name, options);
+    this.#topology.checkExchange(name, options);
+    await this.#topology.declareExchange(await this.#model(), name, options);
   }
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     checkAmqpName('queue', queue, { declaring: false });
     checkAmqpName('exchange', exchange, { declaring: false });
-    await this.topology.bindQueue(await this.model(), { queue, exchange, routingKey });
+    await this.#topology.bindQueue(await this.#model(), { queue, exchange, routingKey });
   }
 
   async deleteQueue(name: string): Promise<void> {
     checkAmqpName('queue', name, { declaring: false });
-    await this.topology.deleteQueue(await this.model(), name);
+    await this.#topology.deleteQueue(await this.#model(), name);
   }
 
   async deleteExchange(name: string): Promise<void> {
     checkAmqpName('exchange', name, { declaring: false });
-    await this.topology.deleteExchange(await this.model(), name);
+    await this.#topology.deleteExchange(await this.#model(), name);
   }
 
   async purgeQueue(name: string): Promise<number> {
     checkAmqpName('queue', name, { declaring: false });
-    return this.topology.purgeQueue(await this.model(), name);
+    return this.#topology.purgeQueue(await this.#model(), name);
   }
 
   async hasExchange(name: string): Promise<boolean> {
     checkAmqpName('exchange', name, { declaring: false });
-    return this.topology.hasExchange(await this.model(), name);
+    return this.#topology.hasExchange(await this.#model(), name);
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
     // As on every transport (the conformance suite checks it): no publish before connect() was called.
-    if (!this.connectCalled && this.closed === undefined) {
-      return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`));
+    if (!this.#connectCalled && this.#closed === undefined) {
+      return Promise.reject(ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`));
     }
     // After a failed connect() a publish connects again: the message waits in the outbox (within its deadline).
-    if (!this.connection.isOpen && !this.connection.isClosing && !this.closed) {
+    if (!this.connection.isOpen && !this.connection.isClosing && !this.#closed) {
       this.connection
         .open()
-        .catch((error: unknown) => this.logger.debug(`connect for publish: ${(error as Error).message}`));
+        .catch((error: unknown) => this.#logger.debug(`connect for publish: ${(error as Error).message}`));
     }
     return this.publisher.publish(target, message, options);
   }
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
     checkAmqpName('queue', queue, { declaring: false });
-    const model = await this.model();
+    const model = await this.#model();
     const consumer = new AmqpConsumer(queue, handler, options, {
-      logger: this.logger,
-      closing: this.closing.signal,
+      logger: this.#logger,
+      closing: this.#closing.signal,
       currentConnection: () => this.connection.current,
-      deadLetterQueueOf: (name) => this.topology.deadLetterQueueOf(name),
+      deadLetterQueueOf: (name) => this.#topology.deadLetterQueueOf(name),
       publish: (target, message, signal) =>
         this.publisher.publish(target, message, signal === undefined ? undefined : { signal }),
-      remove: (removed) => this.consumers.delete(removed),
+      remove: (removed) => this.#consumers.delete(removed),
     });
-    this.consumers.add(consumer);
+    this.#consumers.add(consumer);
     try {
       await consumer.attach(model);
     } catch (error) {
-      this.consumers.delete(consumer);
+      this.#consumers.delete(consumer);
       throw error;
     }
     return consumer;
   }
 
   /** The live connection, connecting first when needed (operations wait through a reconnect). */
-  private async model(): Promise<ChannelModel> {
-    if (this.closed) throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`);
+  async #model(): Promise<ChannelModel> {
+    if (this.#closed) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
     const current = this.connection.current;
     if (current) return current;
-    await this.connection.open(this.closing.signal);
+    await this.connection.open(this.#closing.signal);
     const model = this.connection.current;
-    if (!model)
-      throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} lost its connection; try again`);
+    if (!model) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} lost its connection; try again`);
     return model;
   }
 
   /** Runs on every new connection, before it counts as connected. */
-  private async setUp(model: ChannelModel): Promise<void> {
-    await this.topology.redeclare(model);
+  async #setUp(model: ChannelModel): Promise<void> {
+    await this.#topology.redeclare(model);
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.logger.warn(`publisher channel: ${error.message}`));
+    channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
     this.publisher.attach(channel);
-    for (const consumer of this.consumers) {
+    for (const consumer of this.#consumers) {
       try {
         await consumer.attach(model);
       } catch (error) {
         // One queue that cannot be consumed (deleted elsewhere) must not keep the whole connection down.
-        this.logger.warn(`consuming "${consumer.queue}" after reconnecting failed: ${(error as Error).message}`);
+        this.#logger.warn(`consuming "${consumer.queue}" after reconnecting failed: ${(error as Error).message}`);
         consumer.attachLater();
       }
     }
-    await this.checkConsumersLive(model);
+    await this.#checkConsumersLive(model);
   }
 
   /** The "alive but stuck" guard: after a reconnect every consumed queue must show a consumer again. */
-  private async checkConsumersLive(model: ChannelModel): Promise<void> {
-    for (const consumer of this.consumers) {
+  async #checkConsumersLive(model: ChannelModel): Promise<void> {
+    for (const consumer of this.#consumers) {
       if (consumer.isCancelled || !consumer.isAttached) continue;
-      const count = await this.topology.consumerCount(model, consumer.queue).catch(() => 0);
+      const count = await this.#topology.consumerCount(model, consumer.queue).catch(() => 0);
       if (count < 1) {
-        this.logger.warn(`no consumer on "${consumer.queue}" after reconnecting; subscribing again`);
+        this.#logger.warn(`no consumer on "${consumer.queue}" after reconnecting; subscribing again`);
         await consumer.restart(model).catch(() => consumer.attachLater());
       }
     }
   }
 
   /** The publisher channel closed while the connection lives on (a channel error): open another. */
-  private reopenPublisherChannel(): void {
+  #reopenPublisherChannel(): void {
     // Channels close just before their connection does; look again once that has been noticed.
-    setImmediate(() => this.openPublisherChannel());
+    setImmediate(() => this.#openPublisherChannel());
   }
 
-  private openPublisherChannel(): void {
+  #openPublisherChannel(): void {
     const model = this.connection.current;
-    if (!model || this.closed || this.publisher.hasChannel) return;
+    if (!model || this.#closed || this.publisher.hasChannel) return;
     model
       .createConfirmChannel()
       .then((channel) => {
-        channel.on('error', (error: Error) => this.logger.warn(`publisher channel: ${error.message}`));
+        channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
         if (this.connection.current === model) this.publisher.attach(channel);
         else void channel.close().catch(() => undefined);
       })
       .catch((error: unknown) => {
-        this.logger.warn(`reopening the publisher channel: ${(error as Error).message}; trying again`);
+        this.#logger.warn(`reopening the publisher channel: ${(error as Error).message}; trying again`);
         // Held messages would otherwise wait for their deadline; a lost connection retries on its own.
-        if (this.connection.current === model) setTimeout(() => this.openPublisherChannel(), 500).unref();
+        if (this.connection.current === model) setTimeout(() => this.#openPublisherChannel(), 500).unref();
       });
   }
 
-  private async shutDown(): Promise<void> {
-    const consumers = [...this.consumers];
+  async #shutDown(): Promise<void> {
+    const consumers = [...this.#consumers];
     for (const consumer of consumers) if (!consumer.isCancelled) await consumer.cancel();
     if (this.connection.isOpen) {
       // Let what was accepted settle (each publish has its own deadline), then stop.
       await this.publisher.whenIdle();
       for (const consumer of consumers) await consumer.shutDown();
     }
-    this.closing.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    this.#closing.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
     this.publisher.close();
     await this.connection.close();
   }

@@ -70,74 +70,84 @@ const NO_OPTIONS: PublishOptions = Object.freeze({});
  * await publisher.publish({ exchange: '', routingKey: 'jobs' }, { body: Buffer.from('{}'), properties: {} });
  */
 export class AmqpPublisher {
-  private channel: ConfirmChannel | undefined;
-  private awaitingDrain = false;
-  private blocked = false;
-  private closed = false;
-  private sequence = 0;
-  private bufferedBytes = 0;
-  private readonly outbox: PendingPublish[] = [];
-  private readonly unconfirmed = new Set<PendingPublish>();
-  private readonly idleWaiters: Array<() => void> = [];
-  private lastChannelError: Error | undefined;
+  #channel: ConfirmChannel | undefined;
+  #awaitingDrain = false;
+  #blocked = false;
+  #closed = false;
+  #sequence = 0;
+  #bufferedBytes = 0;
+  readonly #outbox: PendingPublish[] = [];
+  readonly #unconfirmed = new Set<PendingPublish>();
+  readonly #idleWaiters: Array<() => void> = [];
+  #lastChannelError: Error | undefined;
   /** Per closed channel, the message its close refused for good (see `refusedBy`). */
-  private readonly refusals = new WeakMap<ConfirmChannel, PendingPublish | undefined>();
+  readonly #refusals = new WeakMap<ConfirmChannel, PendingPublish | undefined>();
   /**
    * One timer for every deadline instead of a `setTimeout` per publish (a timer object, two closures and a
    * timer-list insert and removal per message): it is armed for the earliest deadline it knows of, and when it
    * fires it times out what is due and arms itself for the next one.
    */
-  private deadlineTimer: NodeJS.Timeout | undefined;
-  private deadlineTimerAt = Number.POSITIVE_INFINITY;
+  #deadlineTimer: NodeJS.Timeout | undefined;
+  #deadlineTimerAt = Number.POSITIVE_INFINITY;
+
+  readonly #onChannelClosed: (channel: ConfirmChannel) => void;
+
+  readonly #logger: Logger;
+
+  readonly #limits: PublisherLimits;
 
   constructor(
-    private readonly limits: PublisherLimits,
-    private readonly logger: Logger,
+    limits: PublisherLimits,
+    logger: Logger,
     /** Called when the attached channel closes on its own, so the owner can open another one. */
-    private readonly onChannelClosed: (channel: ConfirmChannel) => void = () => {},
-  ) {}
+    onChannelClosed: (channel: ConfirmChannel) => void = () => {},
+  ) {
+    this.#onChannelClosed = onChannelClosed;
+    this.#logger = logger;
+    this.#limits = limits;
+  }
 
   /** Messages accepted but not yet settled. */
   get pendingCount(): number {
-    return this.outbox.length + this.unconfirmed.size;
+    return this.#outbox.length + this.#unconfirmed.size;
   }
 
   /** Starts writing to a new confirm channel; what the previous one left unconfirmed is sent again. */
   attach(channel: ConfirmChannel): void {
-    this.channel = channel;
-    this.awaitingDrain = false;
-    this.lastChannelError = undefined;
+    this.#channel = channel;
+    this.#awaitingDrain = false;
+    this.#lastChannelError = undefined;
     channel.on('drain', () => {
-      if (this.channel !== channel) return;
-      this.awaitingDrain = false;
-      this.pump();
+      if (this.#channel !== channel) return;
+      this.#awaitingDrain = false;
+      this.#pump();
     });
-    channel.on('return', (message: Message) => this.onReturn(message));
+    channel.on('return', (message: Message) => this.#onReturn(message));
     channel.on('error', (error: Error) => {
-      this.lastChannelError = error;
+      this.#lastChannelError = error;
     });
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = undefined;
-      if (!this.closed) this.onChannelClosed(channel);
+      if (this.#channel === channel) this.#channel = undefined;
+      if (!this.#closed) this.#onChannelClosed(channel);
     });
-    this.pump();
+    this.#pump();
   }
 
   /** The channel is gone (connection lost); hold messages until `attach()`. */
   detach(): void {
-    this.channel = undefined;
-    this.awaitingDrain = false;
+    this.#channel = undefined;
+    this.#awaitingDrain = false;
   }
 
   /** The broker stopped reading from this connection (resource alarm), or started again. */
   setBlocked(blocked: boolean): void {
-    this.blocked = blocked;
-    if (!blocked) this.pump();
+    this.#blocked = blocked;
+    if (!blocked) this.#pump();
   }
 
   /** True while this publisher has a usable channel. */
   get hasChannel(): boolean {
-    return this.channel !== undefined;
+    return this.#channel !== undefined;
   }
 
   /**
@@ -145,20 +155,20 @@ export class AmqpPublisher {
    * confirm.
    */
   publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = NO_OPTIONS): Promise<void> {
-    if (this.closed)
+    if (this.#closed)
       return Promise.reject(new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed'));
-    if (options.signal?.aborted) return Promise.reject(this.abortError(options.signal, false));
+    if (options.signal?.aborted) return Promise.reject(this.#abortError(options.signal, false));
     const size = message.body.length;
-    const tooLarge = sizeRefusal(size, this.limits);
+    const tooLarge = sizeRefusal(size, this.#limits);
     if (tooLarge) return Promise.reject(tooLarge);
     if (
-      this.pendingCount >= this.limits.maxBufferedMessages ||
-      this.bufferedBytes + size > this.limits.maxBufferedBytes
+      this.pendingCount >= this.#limits.maxBufferedMessages ||
+      this.#bufferedBytes + size > this.#limits.maxBufferedBytes
     ) {
       return Promise.reject(
         new MicroservicesError(
           PUBLISH_ERROR_CODES.bufferFull,
-          `Publish buffer full (${this.pendingCount} messages, ${this.bufferedBytes} bytes unconfirmed); retry later`,
+          `Publish buffer full (${this.pendingCount} messages, ${this.#bufferedBytes} bytes unconfirmed); retry later`,
         ),
       );
     }
@@ -177,10 +187,10 @@ export class AmqpPublisher {
       return Promise.reject(error);
     }
     return new Promise<void>((resolve, reject) => {
-      const timeoutMs = options.timeoutMs ?? this.limits.timeoutMs;
+      const timeoutMs = options.timeoutMs ?? this.#limits.timeoutMs;
       const signal = options.signal;
       const entry: PendingPublish = {
-        sequence: ++this.sequence,
+        sequence: ++this.#sequence,
         target,
         message: withId,
         options: publishOptions,
@@ -195,22 +205,22 @@ export class AmqpPublisher {
         timeoutMs,
         signal,
         onAbort:
-          signal === undefined ? undefined : () => this.settle(entry, this.abortError(signal, entry.everWritten)),
+          signal === undefined ? undefined : () => this.#settle(entry, this.#abortError(signal, entry.everWritten)),
       };
       if (signal !== undefined && entry.onAbort !== undefined) {
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
-      this.bufferedBytes += size;
-      this.outbox.push(entry);
-      if (entry.deadline < this.deadlineTimerAt) this.armDeadlineTimer(entry.deadline);
-      this.pump();
+      this.#bufferedBytes += size;
+      this.#outbox.push(entry);
+      if (entry.deadline < this.#deadlineTimerAt) this.#armDeadlineTimer(entry.deadline);
+      this.#pump();
     });
   }
 
   /** Resolves once nothing is waiting or unconfirmed (every pending publish settles by its deadline). */
   whenIdle(): Promise<void> {
     if (this.pendingCount === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /**
@@ -218,36 +228,36 @@ export class AmqpPublisher {
    * (a refused login, an unknown vhost), so that waiting publishes fail with the cause instead of a timeout.
    */
   failPending(reason: Error): void {
-    for (const entry of [...this.outbox, ...this.unconfirmed]) this.settle(entry, reason);
+    for (const entry of [...this.#outbox, ...this.#unconfirmed]) this.#settle(entry, reason);
   }
 
   /** Rejects everything still pending and refuses new publishes. */
   close(reason: Error = new MicroservicesError(PUBLISH_ERROR_CODES.closed, 'The transport is closed')): void {
-    this.closed = true;
-    for (const entry of [...this.outbox, ...this.unconfirmed]) this.settle(entry, reason);
-    this.channel = undefined;
+    this.#closed = true;
+    for (const entry of [...this.#outbox, ...this.#unconfirmed]) this.#settle(entry, reason);
+    this.#channel = undefined;
   }
 
-  private armDeadlineTimer(at: number): void {
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.deadlineTimerAt = at;
-    this.deadlineTimer = setTimeout(() => this.expireDue(), Math.max(1, Math.ceil(at - performance.now())));
+  #armDeadlineTimer(at: number): void {
+    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimerAt = at;
+    this.#deadlineTimer = setTimeout(() => this.#expireDue(), Math.max(1, Math.ceil(at - performance.now())));
   }
 
-  private disarmDeadlineTimer(): void {
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
-    this.deadlineTimerAt = Number.POSITIVE_INFINITY;
+  #disarmDeadlineTimer(): void {
+    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
+    this.#deadlineTimerAt = Number.POSITIVE_INFINITY;
   }
 
   /** Times out every pending publish past its deadline, then arms the timer for the earliest one left. */
-  private expireDue(): void {
-    this.deadlineTimer = undefined;
-    this.deadlineTimerAt = Number.POSITIVE_INFINITY;
+  #expireDue(): void {
+    this.#deadlineTimer = undefined;
+    this.#deadlineTimerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
     const due: PendingPublish[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const pending of [this.outbox, this.unconfirmed]) {
+    for (const pending of [this.#outbox, this.#unconfirmed]) {
       for (const entry of pending) {
         if (entry.deadline <= now) due.push(entry);
         else if (entry.deadline < next) next = entry.deadline;
@@ -256,7 +266,7 @@ export class AmqpPublisher {
     // Settle in publish order, as separate timers firing would have.
     due.sort((a, b) => a.sequence - b.sequence);
     for (const entry of due) {
-      this.settle(
+      this.#settle(
         entry,
         new MicroservicesError(
           PUBLISH_ERROR_CODES.timeout,
@@ -264,12 +274,12 @@ export class AmqpPublisher {
         ),
       );
     }
-    if (next !== Number.POSITIVE_INFINITY && this.pendingCount > 0 && next < this.deadlineTimerAt) {
-      this.armDeadlineTimer(next);
+    if (next !== Number.POSITIVE_INFINITY && this.pendingCount > 0 && next < this.#deadlineTimerAt) {
+      this.#armDeadlineTimer(next);
     }
   }
 
-  private abortError(signal: AbortSignal | undefined, written: boolean): Error {
+  #abortError(signal: AbortSignal | undefined, written: boolean): Error {
     return new MicroservicesError(
       PUBLISH_ERROR_CODES.aborted,
       written
@@ -279,17 +289,17 @@ export class AmqpPublisher {
     );
   }
 
-  private pump(): void {
-    while (this.channel && !this.awaitingDrain && !this.blocked && this.outbox.length > 0) {
-      const entry = this.outbox.shift() as PendingPublish;
-      this.write(this.channel, entry);
+  #pump(): void {
+    while (this.#channel && !this.#awaitingDrain && !this.#blocked && this.#outbox.length > 0) {
+      const entry = this.#outbox.shift() as PendingPublish;
+      this.#write(this.#channel, entry);
     }
   }
 
-  private write(channel: ConfirmChannel, entry: PendingPublish): void {
+  #write(channel: ConfirmChannel, entry: PendingPublish): void {
     entry.writtenTo = channel;
     entry.returned = undefined;
-    this.unconfirmed.add(entry);
+    this.#unconfirmed.add(entry);
     const { target, message } = entry;
     try {
       const flushed = channel.publish(
@@ -297,21 +307,21 @@ export class AmqpPublisher {
         target.routingKey,
         message.body,
         entry.options,
-        (error: unknown) => this.onConfirm(entry, channel, error),
+        (error: unknown) => this.#onConfirm(entry, channel, error),
       );
       entry.everWritten = true;
-      if (!flushed) this.awaitingDrain = true;
+      if (!flushed) this.#awaitingDrain = true;
     } catch (error) {
       if ((error as Error).name === 'IllegalOperationError') {
         // amqplib throws this synchronously when the channel has just closed: send it again on the next one.
-        this.logger.debug(`publish on a closed channel, holding the message: ${(error as Error).message}`);
-        if (this.channel === channel) this.channel = undefined;
-        this.requeue(entry);
+        this.#logger.debug(`publish on a closed channel, holding the message: ${(error as Error).message}`);
+        if (this.#channel === channel) this.#channel = undefined;
+        this.#requeue(entry);
         return;
       }
       // Anything else is amqplib refusing to encode this message (checked up front, so unexpected): the
       // channel is untouched, this message fails and the others go on.
-      this.settle(
+      this.#settle(
         entry,
         new MicroservicesError(
           PUBLISH_ERROR_CODES.unencodable,
@@ -322,13 +332,13 @@ export class AmqpPublisher {
     }
   }
 
-  private onConfirm(entry: PendingPublish, channel: ConfirmChannel, error: unknown): void {
+  #onConfirm(entry: PendingPublish, channel: ConfirmChannel, error: unknown): void {
     if (entry.settled || entry.writtenTo !== channel) return;
-    this.unconfirmed.delete(entry);
+    this.#unconfirmed.delete(entry);
     if (!error) {
-      if (entry.returned === undefined) this.settle(entry);
+      if (entry.returned === undefined) this.#settle(entry);
       else
-        this.settle(
+        this.#settle(
           entry,
           new MicroservicesError(
             PUBLISH_ERROR_CODES.unroutable,
@@ -338,29 +348,29 @@ export class AmqpPublisher {
       return;
     }
     if ((error as Error).message === 'message nacked') {
-      this.settle(
+      this.#settle(
         entry,
         new MicroservicesError(PUBLISH_ERROR_CODES.nacked, 'The broker refused the message (basic.nack)'),
       );
       return;
     }
     // The channel closed before the confirm arrived: a missing exchange is final, anything else is retried.
-    const exchange = missingExchange(this.lastChannelError);
+    const exchange = missingExchange(this.#lastChannelError);
     if (exchange !== undefined && exchange === entry.target.exchange) {
-      this.settle(
+      this.#settle(
         entry,
         new MicroservicesError(PUBLISH_ERROR_CODES.noExchange, `The exchange "${exchange}" does not exist`, {
-          cause: this.lastChannelError,
+          cause: this.#lastChannelError,
         }),
       );
       return;
     }
-    if (this.refusedBy(channel, entry) === entry && this.lastChannelError) {
-      this.settle(entry, refusalError(this.lastChannelError, entry));
+    if (this.#refusedBy(channel, entry) === entry && this.#lastChannelError) {
+      this.#settle(entry, refusalError(this.#lastChannelError, entry));
       return;
     }
-    if (this.channel === channel) this.channel = undefined;
-    this.requeue(entry);
+    if (this.#channel === channel) this.#channel = undefined;
+    this.#requeue(entry);
   }
 
   /**
@@ -369,30 +379,30 @@ export class AmqpPublisher {
    * oldest message unconfirmed on that channel; for a size refusal, the oldest one of the size it names.
    * Worked out once per channel, on its first failed confirm, while every unconfirmed entry is still known.
    */
-  private refusedBy(channel: ConfirmChannel, current: PendingPublish): PendingPublish | undefined {
-    if (this.refusals.has(channel)) return this.refusals.get(channel);
-    const error = this.lastChannelError;
+  #refusedBy(channel: ConfirmChannel, current: PendingPublish): PendingPublish | undefined {
+    if (this.#refusals.has(channel)) return this.#refusals.get(channel);
+    const error = this.#lastChannelError;
     const code = (error as { code?: unknown } | undefined)?.code;
     let culprit: PendingPublish | undefined;
     if (error && typeof code === 'number' && FINAL_REFUSALS.has(code)) {
       const size = /message size (\d+) is larger/.exec(error.message);
       // `current` has just left `unconfirmed`; the others on this channel get their callbacks next.
-      for (const entry of [current, ...this.unconfirmed]) {
+      for (const entry of [current, ...this.#unconfirmed]) {
         if (entry.writtenTo !== channel) continue;
         if (size && entry.message.body.length !== Number(size[1])) continue;
         if (!culprit || entry.sequence < culprit.sequence) culprit = entry;
       }
     }
-    this.refusals.set(channel, culprit);
+    this.#refusals.set(channel, culprit);
     return culprit;
   }
 
-  private onReturn(message: Message): void {
+  #onReturn(message: Message): void {
     const messageId = message.properties.messageId as string | undefined;
     const fields = message.fields as { replyCode?: number; replyText?: string };
     const reason = `${fields.replyCode ?? ''} ${fields.replyText ?? ''}`.trim() || 'returned';
     let match: PendingPublish | undefined;
-    for (const entry of this.unconfirmed) {
+    for (const entry of this.#unconfirmed) {
       if (
         entry.messageId === messageId &&
         entry.returned === undefined &&
@@ -404,33 +414,33 @@ export class AmqpPublisher {
     if (match) match.returned = reason;
   }
 
-  private requeue(entry: PendingPublish): void {
-    this.unconfirmed.delete(entry);
+  #requeue(entry: PendingPublish): void {
+    this.#unconfirmed.delete(entry);
     entry.writtenTo = undefined;
     if (entry.settled) return;
     // Keep publish order: the resent copy goes before anything published after it.
-    const index = this.outbox.findIndex((other) => other.sequence > entry.sequence);
-    if (index === -1) this.outbox.push(entry);
-    else this.outbox.splice(index, 0, entry);
+    const index = this.#outbox.findIndex((other) => other.sequence > entry.sequence);
+    if (index === -1) this.#outbox.push(entry);
+    else this.#outbox.splice(index, 0, entry);
   }
 
-  private settle(entry: PendingPublish, error?: Error): void {
+  #settle(entry: PendingPublish, error?: Error): void {
     if (entry.settled) return;
     entry.settled = true;
     if (entry.onAbort !== undefined) entry.signal?.removeEventListener('abort', entry.onAbort);
-    this.unconfirmed.delete(entry);
+    this.#unconfirmed.delete(entry);
     // Only a message never written (or taken back for a resend) is in the outbox: skip the scan otherwise.
     if (entry.writtenTo === undefined) {
-      const index = this.outbox.indexOf(entry);
-      if (index !== -1) this.outbox.splice(index, 1);
+      const index = this.#outbox.indexOf(entry);
+      if (index !== -1) this.#outbox.splice(index, 1);
     }
-    this.bufferedBytes -= entry.message.body.length;
+    this.#bufferedBytes -= entry.message.body.length;
     if (error) entry.reject(error);
     else entry.resolve();
     if (this.pendingCount === 0) {
       // Nothing left to time out: no timer keeps the process alive.
-      this.disarmDeadlineTimer();
-      for (const wake of this.idleWaiters.splice(0)) wake();
+      this.#disarmDeadlineTimer();
+      for (const wake of this.#idleWaiters.splice(0)) wake();
     }
   }
 }

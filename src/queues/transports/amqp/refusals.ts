@@ -13,7 +13,7 @@
  *   second without waiting for ever on the first.
  */
 import type { Options } from 'amqplib';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { handshakeRefusal } from './wire.js';
 
 /** Failed resolutions of the broker's host name in a row before connecting gives up. */
@@ -62,8 +62,7 @@ export function connectRefusal(
   const where = `${endpoint.hostname ?? 'localhost'}:${endpoint.port ?? ''}`;
   const refusal = handshakeRefusal(error);
   if (refusal?.replyCode === 403) {
-    return new MicroservicesError(
-      CODES.MS_QUEUE_ACCESS_REFUSED,
+    return ERRORS.MS_QUEUE_ACCESS_REFUSED(
       `The broker at ${where} refused the login of user "${endpoint.username ?? 'guest'}" (403 ACCESS_REFUSED): ${refusal.replyText}; not retrying`,
       { cause: error },
     );
@@ -71,28 +70,25 @@ export function connectRefusal(
   if (refusal?.replyCode === 530) {
     const vhost = endpoint.vhost ?? '/';
     const missing = /vhost .* not found/.test(refusal.replyText);
-    return new MicroservicesError(
-      CODES.MS_QUEUE_CONFIG_REFUSED,
+    return ERRORS.MS_QUEUE_CONFIG_REFUSED(
       `${missing ? `vhost "${vhost}" not found` : `access to vhost "${vhost}" refused`} (530 NOT_ALLOWED) on ${where}: ${refusal.replyText}; not retrying`,
       { cause: error },
     );
   }
   const code = errorCode(error);
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || CERTIFICATE_CODES.has(code)) {
-    return new MicroservicesError(
-      CODES.MS_QUEUE_CONFIG_REFUSED,
+    return ERRORS.MS_QUEUE_CONFIG_REFUSED(
       `TLS to ${where} failed (${code}): ${(error as Error).message.trim()}; check the port, the amqps:// scheme and the certificates; not retrying`,
       { cause: error },
     );
   }
   if (/SASL mechanism .* is not provided/.test((error as Error | null)?.message ?? '')) {
-    return new MicroservicesError(CODES.MS_QUEUE_CONFIG_REFUSED, `${(error as Error).message}; not retrying`, {
+    return ERRORS.MS_QUEUE_CONFIG_REFUSED(`${(error as Error).message}; not retrying`, {
       cause: error,
     });
   }
   if (isDnsFailure(error) && dnsFailures >= DNS_ATTEMPTS) {
-    return new MicroservicesError(
-      CODES.MS_QUEUE_CONFIG_REFUSED,
+    return ERRORS.MS_QUEUE_CONFIG_REFUSED(
       `The broker host "${endpoint.hostname}" was not found (${code}, ${dnsFailures} attempts); check the host name`,
       { cause: error },
     );

@@ -8,7 +8,7 @@
  * with it.
  */
 import type { Channel, ChannelModel } from 'amqplib';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import type { Logger } from '../../../logging.js';
 import type { ExchangeOptions, QueueOptions } from '../transport.js';
 
@@ -47,19 +47,17 @@ export function checkAmqpName(
   { declaring = true }: { declaring?: boolean } = {},
 ): void {
   if (typeof name !== 'string') {
-    throw new MicroservicesError(CODES.MS_QUEUE_INVALID_NAME, `The ${kind} name must be a string, not ${typeof name}`);
+    throw ERRORS.MS_QUEUE_INVALID_NAME(`The ${kind} name must be a string, not ${typeof name}`);
   }
   const bytes = Buffer.byteLength(name);
   if (bytes > 255) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_INVALID_NAME,
+    throw ERRORS.MS_QUEUE_INVALID_NAME(
       `The ${kind} name "${name.slice(0, 40)}…" is ${bytes} bytes long; AMQP allows 255`,
     );
   }
   // Only declaring is reserved: consuming, binding or checking an existing amq.* name is the broker's call.
   if (declaring && name.startsWith('amq.') && !BUILT_IN_EXCHANGES.has(name)) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_INVALID_NAME,
+    throw ERRORS.MS_QUEUE_INVALID_NAME(
       `The ${kind} name "${name}" starts with "amq.", which RabbitMQ reserves for itself`,
     );
   }
@@ -78,22 +76,26 @@ function replyCode(error: unknown): number | undefined {
  * await topology.redeclare(newModel); // after a reconnect
  */
 export class AmqpTopology {
-  private readonly queues = new Map<string, QueueOptions>();
-  private readonly exchanges = new Map<string, ExchangeOptions>();
-  private readonly bindings = new Map<string, Binding>();
-  private channel: Promise<Channel> | undefined;
-  private channelOf: ChannelModel | undefined;
+  readonly #queues = new Map<string, QueueOptions>();
+  readonly #exchanges = new Map<string, ExchangeOptions>();
+  readonly #bindings = new Map<string, Binding>();
+  #channel: Promise<Channel> | undefined;
+  #channelOf: ChannelModel | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
 
   /** The dead-letter queue configured for a queue declared here, if any. */
   deadLetterQueueOf(queue: string): string | undefined {
-    const target = this.queues.get(queue)?.deadLetterQueue;
+    const target = this.#queues.get(queue)?.deadLetterQueue;
     return typeof target === 'string' && target !== '' ? target : undefined;
   }
 
   knowsExchange(name: string): boolean {
-    return BUILT_IN_EXCHANGES.has(name) || this.exchanges.has(name);
+    return BUILT_IN_EXCHANGES.has(name) || this.#exchanges.has(name);
   }
 
   /** Checks a queue's name and its dead-letter queue's name before anything touches the broker. */
@@ -109,8 +111,7 @@ export class AmqpTopology {
     checkAmqpName('exchange', name);
     const type = (options as { type?: unknown }).type;
     if (typeof type !== 'string' || !EXCHANGE_TYPES.has(type)) {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_BAD_OPTION,
+      throw ERRORS.MS_QUEUE_BAD_OPTION(
         `The exchange type ${JSON.stringify(type)} is not supported on AMQP; use direct, fanout or topic`,
       );
     }
@@ -118,40 +119,40 @@ export class AmqpTopology {
 
   async declareQueue(model: ChannelModel, name: string, options: QueueOptions = {}): Promise<void> {
     this.checkQueue(name, options);
-    await this.assertQueue(model, name, options);
-    this.queues.set(name, options);
+    await this.#assertQueue(model, name, options);
+    this.#queues.set(name, options);
   }
 
   async declareExchange(model: ChannelModel, name: string, options: ExchangeOptions): Promise<void> {
     this.checkExchange(name, options);
-    await this.run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
-    this.exchanges.set(name, options);
+    await this.#run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
+    this.#exchanges.set(name, options);
   }
 
   async bindQueue(model: ChannelModel, binding: Binding): Promise<void> {
-    await this.run(model, (channel) => channel.bindQueue(binding.queue, binding.exchange, binding.routingKey));
-    this.bindings.set(bindingKey(binding), binding);
+    await this.#run(model, (channel) => channel.bindQueue(binding.queue, binding.exchange, binding.routingKey));
+    this.#bindings.set(bindingKey(binding), binding);
   }
 
   async deleteQueue(model: ChannelModel, name: string): Promise<void> {
-    this.queues.delete(name);
-    for (const [key, binding] of this.bindings) if (binding.queue === name) this.bindings.delete(key);
-    await this.run(model, (channel) => channel.deleteQueue(name));
+    this.#queues.delete(name);
+    for (const [key, binding] of this.#bindings) if (binding.queue === name) this.#bindings.delete(key);
+    await this.#run(model, (channel) => channel.deleteQueue(name));
   }
 
   async deleteExchange(model: ChannelModel, name: string): Promise<void> {
-    this.exchanges.delete(name);
-    for (const [key, binding] of this.bindings) if (binding.exchange === name) this.bindings.delete(key);
-    await this.run(model, (channel) => channel.deleteExchange(name));
+    this.#exchanges.delete(name);
+    for (const [key, binding] of this.#bindings) if (binding.exchange === name) this.#bindings.delete(key);
+    await this.#run(model, (channel) => channel.deleteExchange(name));
   }
 
   async purgeQueue(model: ChannelModel, name: string): Promise<number> {
     try {
-      const reply = await this.run(model, (channel) => channel.purgeQueue(name));
+      const reply = await this.#run(model, (channel) => channel.purgeQueue(name));
       return reply.messageCount;
     } catch (error) {
       if (replyCode(error) === NOT_FOUND) {
-        throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `The queue "${name}" does not exist`, { cause: error });
+        throw ERRORS.MS_QUEUE_NOT_FOUND(`The queue "${name}" does not exist`, { cause: error });
       }
       throw error;
     }
@@ -175,54 +176,54 @@ export class AmqpTopology {
 
   /** How many consumers the broker has on a queue (the liveness check after a reconnect). */
   async consumerCount(model: ChannelModel, queue: string): Promise<number> {
-    const reply = await this.run(model, (channel) => channel.checkQueue(queue));
+    const reply = await this.#run(model, (channel) => channel.checkQueue(queue));
     return reply.consumerCount;
   }
 
   /** Declares everything remembered, on a new connection. */
   async redeclare(model: ChannelModel): Promise<void> {
-    for (const [name, options] of this.exchanges) {
-      await this.run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
+    for (const [name, options] of this.#exchanges) {
+      await this.#run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
     }
-    for (const [name, options] of this.queues) await this.assertQueue(model, name, options);
-    for (const binding of this.bindings.values()) {
-      await this.run(model, (channel) => channel.bindQueue(binding.queue, binding.exchange, binding.routingKey));
+    for (const [name, options] of this.#queues) await this.#assertQueue(model, name, options);
+    for (const binding of this.#bindings.values()) {
+      await this.#run(model, (channel) => channel.bindQueue(binding.queue, binding.exchange, binding.routingKey));
     }
   }
 
-  private async assertQueue(model: ChannelModel, name: string, options: QueueOptions): Promise<void> {
+  async #assertQueue(model: ChannelModel, name: string, options: QueueOptions): Promise<void> {
     const durable = options.durable ?? true;
     const deadLetter = typeof options.deadLetterQueue === 'string' ? options.deadLetterQueue : '';
     try {
-      if (deadLetter) await this.run(model, (channel) => channel.assertQueue(deadLetter, { durable }));
-      await this.run(model, (channel) => channel.assertQueue(name, { durable }));
+      if (deadLetter) await this.#run(model, (channel) => channel.assertQueue(deadLetter, { durable }));
+      await this.#run(model, (channel) => channel.assertQueue(name, { durable }));
     } catch (error) {
       if (replyCode(error) !== PRECONDITION_FAILED) throw error;
       // Declared earlier by someone else with other arguments (durability, TTL, quorum type...): use it
       // as it is rather than fail, since consuming and publishing work all the same.
-      this.logger.warn(`queue "${name}" exists with other arguments; using it as it is (${(error as Error).message})`);
-      await this.run(model, (channel) => channel.checkQueue(name));
+      this.#logger.warn(`queue "${name}" exists with other arguments; using it as it is (${(error as Error).message})`);
+      await this.#run(model, (channel) => channel.checkQueue(name));
     }
   }
 
   /** Runs one operation on the topology channel, opening a new one when the last failure closed it. */
-  private async run<T>(model: ChannelModel, operation: (channel: Channel) => Promise<T>): Promise<T> {
-    if (!this.channel || this.channelOf !== model) {
-      this.channelOf = model;
+  async #run<T>(model: ChannelModel, operation: (channel: Channel) => Promise<T>): Promise<T> {
+    if (!this.#channel || this.#channelOf !== model) {
+      this.#channelOf = model;
       // Shared by concurrent callers, so that they do not each open a channel.
-      this.channel = model.createChannel().then((channel) => {
-        channel.on('error', (error: Error) => this.logger.debug(`topology channel: ${error.message}`));
+      this.#channel = model.createChannel().then((channel) => {
+        channel.on('error', (error: Error) => this.#logger.debug(`topology channel: ${error.message}`));
         channel.on('close', () => {
-          if (this.channel === opened) this.channel = undefined;
+          if (this.#channel === opened) this.#channel = undefined;
         });
         return channel;
       });
-      const opened = this.channel;
+      const opened = this.#channel;
       opened.catch(() => {
-        if (this.channel === opened) this.channel = undefined;
+        if (this.#channel === opened) this.#channel = undefined;
       });
     }
-    return operation(await this.channel);
+    return operation(await this.#channel);
   }
 }
 

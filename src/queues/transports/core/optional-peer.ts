@@ -2,7 +2,7 @@
  * Loads an optional peer dependency (ioredis, @nats-io/*, mqtt) and, when it is not installed, fails with a
  * message that names the package to install instead of a bare module-not-found error.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 
 export async function importOptionalPeer<T>(packageName: string, scheme: string, load: () => Promise<T>): Promise<T> {
   try {
@@ -10,8 +10,7 @@ export async function importOptionalPeer<T>(packageName: string, scheme: string,
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_PEER_MISSING,
+      throw ERRORS.MS_QUEUE_PEER_MISSING(
         `The ${scheme}:// transport needs the package "${packageName}": run \`npm install ${packageName}\``,
         { cause: error },
       );

@@ -5,7 +5,7 @@
  * (requeue, dead-letter) then never re-encodes what the protocol refuses, such as an MQTT content type
  * that is a number (issue 10 item 7). Encoding: values no broker can carry are refused with one code.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import type { MessageProperties } from '../transport.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -65,7 +65,7 @@ export function encodePropertiesJson(properties: MessageProperties): string {
   try {
     return JSON.stringify(properties);
   } catch (error) {
-    throw new MicroservicesError(CODES.MS_QUEUE_UNENCODABLE, 'the message properties cannot be encoded as JSON', {
+    throw ERRORS.MS_QUEUE_UNENCODABLE('the message properties cannot be encoded as JSON', {
       cause: error,
     });
   }
@@ -78,21 +78,18 @@ export function encodePropertiesJson(properties: MessageProperties): string {
  */
 export function assertEncodableHeaders(headers: Readonly<Record<string, unknown>>): void {
   if (typeof headers !== 'object' || headers === null) {
-    throw new MicroservicesError(CODES.MS_QUEUE_UNENCODABLE, 'headers must be an object');
+    throw ERRORS.MS_QUEUE_UNENCODABLE('headers must be an object');
   }
   for (const [key, value] of Object.entries(headers)) {
     const type = typeof value;
     if (type === 'bigint' || type === 'function' || type === 'symbol') {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_UNENCODABLE,
-        `header "${key.slice(0, 64)}" is a ${type}: not encodable`,
-      );
+      throw ERRORS.MS_QUEUE_UNENCODABLE(`header "${key.slice(0, 64)}" is a ${type}: not encodable`);
     }
     if (type === 'object' && value !== null && !Buffer.isBuffer(value) && !(value instanceof Date)) {
       try {
         JSON.stringify(value);
       } catch (error) {
-        throw new MicroservicesError(CODES.MS_QUEUE_UNENCODABLE, `header "${key.slice(0, 64)}" is not encodable`, {
+        throw ERRORS.MS_QUEUE_UNENCODABLE(`header "${key.slice(0, 64)}" is not encodable`, {
           cause: error,
         });
       }

@@ -2,7 +2,7 @@
  * The one reader of numbers in a broker URL's query (`?ackWaitMs=5000`, `?heartbeat=10`), so every transport
  * refuses a bad value the same way: `MS_QUEUE_BAD_URL`, naming the parameter and the URL's scheme.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 
 /** What a parameter must be: at least 1 or at least 0, whole or not. */
 export type NumberKind = 'positive integer' | 'whole number' | 'positive number';
@@ -22,10 +22,7 @@ export function urlNumber(url: URL, key: string, fallback: number, kind: NumberK
   if (raw === null || raw === '') return fallback;
   const value = Number(raw);
   if (!ACCEPTS[kind](value)) {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_BAD_URL,
-      `"${key}" in a ${url.protocol}// URL must be a ${kind}, not "${raw}"`,
-    );
+    throw ERRORS.MS_QUEUE_BAD_URL(`"${key}" in a ${url.protocol}// URL must be a ${kind}, not "${raw}"`);
   }
   return value;
 }

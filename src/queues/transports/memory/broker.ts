@@ -4,7 +4,7 @@
  * RabbitMQ. Every transport opened on the same name shares one broker (see DESIGN.md), as kombu's memory
  * transport does. Messages live only in this process: nothing here is durable.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { Deque } from '../../../internal/deque.js';
 import type { Logger } from '../../../logging.js';
 import { compileTopic } from '../core/topic.js';
@@ -54,15 +54,19 @@ export class MemoryQueue {
   readonly ready = new Deque<StoredMessage>();
   readonly consumers: BrokerConsumer[] = [];
   deleted = false;
-  private nextConsumer = 0;
-  private scheduled = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  #nextConsumer = 0;
+  #scheduled = false;
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  readonly #broker: MemoryBroker;
 
   constructor(
     readonly name: string,
     public options: QueueOptions,
-    private readonly broker: MemoryBroker,
-  ) {}
+    broker: MemoryBroker,
+  ) {
+    this.#broker = broker;
+  }
 
   enqueue(message: StoredMessage): void {
     this.ready.push(message);
@@ -77,16 +81,16 @@ export class MemoryQueue {
       return;
     }
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.#timers.delete(timer);
       if (!this.deleted) this.enqueue(message);
     }, delayMs);
     // The broker is not durable anyway: a pending delayed requeue must not keep a stopped process alive.
     timer.unref();
-    this.timers.add(timer);
+    this.#timers.add(timer);
   }
 
   deadLetter(message: StoredMessage, headers: Readonly<Record<string, unknown>>, reason: string): void {
-    this.broker.deadLetter(this, message, headers, reason);
+    this.#broker.deadLetter(this, message, headers, reason);
   }
 
   addConsumer(consumer: BrokerConsumer): void {
@@ -101,9 +105,9 @@ export class MemoryQueue {
 
   /** Asks for a dispatch turn; batched so that a burst of publishes or acks costs one turn. */
   schedule(): void {
-    if (this.scheduled || this.consumers.length === 0 || this.ready.length === 0) return;
-    this.scheduled = true;
-    queueMicrotask(this.dispatch);
+    if (this.#scheduled || this.consumers.length === 0 || this.ready.length === 0) return;
+    this.#scheduled = true;
+    queueMicrotask(this.#dispatch);
   }
 
   /** Removes the ready messages and returns how many there were (unacknowledged ones stay, as in AMQP). */
@@ -113,17 +117,17 @@ export class MemoryQueue {
 
   destroy(): void {
     this.deleted = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
     this.ready.clear();
     for (const consumer of this.consumers.splice(0)) consumer.queueDeleted();
   }
 
-  private readonly dispatch = (): void => {
-    this.scheduled = false;
+  readonly #dispatch = (): void => {
+    this.#scheduled = false;
     let budget = DISPATCH_BUDGET;
     while (this.ready.length > 0 && budget > 0) {
-      const consumer = this.pickConsumer();
+      const consumer = this.#pickConsumer();
       if (!consumer) return;
       const message = this.ready.shift() as StoredMessage;
       if (message.expiresAt !== undefined && message.expiresAt <= Date.now()) {
@@ -133,19 +137,19 @@ export class MemoryQueue {
       budget -= 1;
       consumer.deliver(message, this);
     }
-    if (this.ready.length > 0 && !this.scheduled && this.consumers.length > 0) {
-      this.scheduled = true;
-      setImmediate(this.dispatch);
+    if (this.ready.length > 0 && !this.#scheduled && this.consumers.length > 0) {
+      this.#scheduled = true;
+      setImmediate(this.#dispatch);
     }
   };
 
-  private pickConsumer(): BrokerConsumer | undefined {
+  #pickConsumer(): BrokerConsumer | undefined {
     const count = this.consumers.length;
     for (let i = 0; i < count; i += 1) {
-      const index = (this.nextConsumer + i) % count;
+      const index = (this.#nextConsumer + i) % count;
       const consumer = this.consumers[index] as BrokerConsumer;
       if (consumer.hasCapacity()) {
-        this.nextConsumer = (index + 1) % count;
+        this.#nextConsumer = (index + 1) % count;
         return consumer;
       }
     }
@@ -159,12 +163,16 @@ export class MemoryQueue {
  */
 export class MemoryBroker {
   readonly queues = new Map<string, MemoryQueue>();
-  private readonly exchanges = new Map<string, MemoryExchange>();
+  readonly #exchanges = new Map<string, MemoryExchange>();
+
+  readonly #logger: Logger;
 
   constructor(
     readonly name: string,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.#logger = logger;
+  }
 
   declareQueue(name: string, options: QueueOptions): MemoryQueue {
     let queue = this.queues.get(name);
@@ -180,8 +188,7 @@ export class MemoryBroker {
 
   getQueue(name: string): MemoryQueue {
     const queue = this.queues.get(name);
-    if (!queue)
-      throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `memory broker "${this.name}": no queue "${name}"`);
+    if (!queue) throw ERRORS.MS_QUEUE_NOT_FOUND(`memory broker "${this.name}": no queue "${name}"`);
     return queue;
   }
 
@@ -190,36 +197,35 @@ export class MemoryBroker {
     if (!queue) return;
     this.queues.delete(name);
     queue.destroy();
-    for (const [exchangeName, exchange] of this.exchanges) {
+    for (const [exchangeName, exchange] of this.#exchanges) {
       const before = exchange.bindings.length;
       for (let i = exchange.bindings.length - 1; i >= 0; i -= 1) {
         if (exchange.bindings[i]?.queue === name) exchange.bindings.splice(i, 1);
       }
-      if (exchange.autoDelete && before > 0 && exchange.bindings.length === 0) this.exchanges.delete(exchangeName);
+      if (exchange.autoDelete && before > 0 && exchange.bindings.length === 0) this.#exchanges.delete(exchangeName);
     }
   }
 
   declareExchange(name: string, type: ExchangeType, autoDelete = false): void {
-    const existing = this.exchanges.get(name);
+    const existing = this.#exchanges.get(name);
     if (existing && existing.type !== type) {
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_EXCHANGE_MISMATCH,
+      throw ERRORS.MS_QUEUE_EXCHANGE_MISMATCH(
         `exchange "${name}" already exists with type ${existing.type}, not ${type}`,
       );
     }
-    if (!existing) this.exchanges.set(name, { type, bindings: [], autoDelete });
+    if (!existing) this.#exchanges.set(name, { type, bindings: [], autoDelete });
   }
 
   hasExchange(name: string): boolean {
-    return this.exchanges.has(name);
+    return this.#exchanges.has(name);
   }
 
   deleteExchange(name: string): void {
-    this.exchanges.delete(name);
+    this.#exchanges.delete(name);
   }
 
   bindQueue(queue: string, exchangeName: string, routingKey: string): void {
-    const exchange = this.exchanges.get(exchangeName);
+    const exchange = this.#exchanges.get(exchangeName);
     if (!exchange) throw unknownExchange(exchangeName);
     this.getQueue(queue);
     const duplicate = exchange.bindings.some((b) => b.queue === queue && b.routingKey === routingKey);
@@ -237,7 +243,7 @@ export class MemoryBroker {
       queue.enqueue({ body, properties, exchange: '', routingKey, deliveries: 0, expiresAt });
       return;
     }
-    const exchange = this.exchanges.get(exchangeName);
+    const exchange = this.#exchanges.get(exchangeName);
     if (!exchange) throw unknownExchange(exchangeName);
     let routed = 0;
     const seen = exchange.bindings.length > 1 ? new Set<string>() : undefined;
@@ -266,7 +272,7 @@ export class MemoryBroker {
     const queue = typeof target === 'string' ? this.queues.get(target) : undefined;
     if (!queue) {
       if (typeof target === 'string') {
-        this.logger.warn(`dead-letter queue "${target}" of "${from.name}" does not exist; message dropped`);
+        this.#logger.warn(`dead-letter queue "${target}" of "${from.name}" does not exist; message dropped`);
       }
       return;
     }
@@ -291,15 +297,12 @@ export class MemoryBroker {
 }
 
 function unknownExchange(name: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `exchange "${name}" does not exist`);
+  return ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`exchange "${name}" does not exist`);
 }
 
 function unroutable(exchange: string, routingKey: string): MicroservicesError {
   const where = exchange === '' ? `queue "${routingKey}" does not exist` : `no queue is bound to "${exchange}"`;
-  return new MicroservicesError(
-    CODES.MS_QUEUE_UNROUTABLE,
-    `message unroutable: ${where} for routing key "${routingKey}"`,
-  );
+  return ERRORS.MS_QUEUE_UNROUTABLE(`message unroutable: ${where} for routing key "${routingKey}"`);
 }
 
 const brokers = new Map<string, MemoryBroker>();

@@ -4,7 +4,7 @@
  * on a broker shared by every transport in the process that uses the same NAME. It is the embedded default
  * for demos and tests, and fast; it is not durable, and says so once per process.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { TransportEventEmitter } from '../core/events.js';
 import { assertEncodableHeaders } from '../core/properties.js';
@@ -51,65 +51,72 @@ const CAPABILITIES: TransportCapabilities = {
 class MemoryDelivery implements Delivery {
   settled = false;
   readonly deliveryCount: number;
-  private info: DeliveryInfo | undefined;
+  #info: DeliveryInfo | undefined;
 
-  constructor(
-    private readonly message: StoredMessage,
-    private readonly queue: MemoryQueue,
-    private readonly consumer: MemoryConsumer,
-    private readonly deliveryTag: number,
-  ) {
+  readonly #deliveryTag: number;
+
+  readonly #consumer: MemoryConsumer;
+
+  readonly #queue: MemoryQueue;
+
+  readonly #message: StoredMessage;
+
+  constructor(message: StoredMessage, queue: MemoryQueue, consumer: MemoryConsumer, deliveryTag: number) {
+    this.#deliveryTag = deliveryTag;
+    this.#consumer = consumer;
+    this.#queue = queue;
+    this.#message = message;
     this.deliveryCount = message.deliveries;
   }
 
   get body(): Buffer {
-    return this.message.body;
+    return this.#message.body;
   }
 
   get properties(): MessageProperties {
-    return this.message.properties;
+    return this.#message.properties;
   }
 
   get deliveryInfo(): DeliveryInfo {
     // Built on first read: most handlers never look at it.
-    this.info ??= {
-      exchange: this.message.exchange,
-      routingKey: this.message.routingKey,
-      consumerTag: this.consumer.tag,
-      deliveryTag: this.deliveryTag,
+    this.#info ??= {
+      exchange: this.#message.exchange,
+      routingKey: this.#message.routingKey,
+      consumerTag: this.#consumer.tag,
+      deliveryTag: this.#deliveryTag,
       redelivered: this.deliveryCount > 1,
     };
-    return this.info;
+    return this.#info;
   }
 
   ack(): Promise<boolean> {
-    if (!this.settle()) return FALSE;
+    if (!this.#settle()) return FALSE;
     return TRUE;
   }
 
   nack(options: NackOptions): Promise<boolean> {
-    if (!this.settle()) return FALSE;
-    if (options.requeue) this.queue.requeue(this.message, options.delayMs);
-    else this.queue.deadLetter(this.message, options.headers ?? {}, 'rejected');
+    if (!this.#settle()) return FALSE;
+    if (options.requeue) this.#queue.requeue(this.#message, options.delayMs);
+    else this.#queue.deadLetter(this.#message, options.headers ?? {}, 'rejected');
     return TRUE;
   }
 
   /** Called when the connection closes with this delivery outstanding: the broker takes the message back. */
   returnToQueue(): void {
-    if (!this.queue.deleted) this.queue.requeue(this.message);
+    if (!this.#queue.deleted) this.#queue.requeue(this.#message);
   }
 
-  private settle(): boolean {
+  #settle(): boolean {
     if (this.settled) return false;
-    if (this.consumer.closed) {
+    if (this.#consumer.closed) {
       this.settled = true;
-      this.consumer.transport.logger.warn(
-        `ack/nack of delivery ${this.deliveryTag} dropped: its connection is closed (the message was requeued)`,
+      this.#consumer.transport.logger.warn(
+        `ack/nack of delivery ${this.#deliveryTag} dropped: its connection is closed (the message was requeued)`,
       );
       return false;
     }
     this.settled = true;
-    this.consumer.release(this);
+    this.#consumer.release(this);
     return true;
   }
 }
@@ -118,26 +125,36 @@ class MemoryDelivery implements Delivery {
 class MemoryConsumer implements BrokerConsumer {
   closed = false;
   cancelled = false;
-  private readonly outstanding = new Set<MemoryDelivery>();
+  readonly #outstanding = new Set<MemoryDelivery>();
+
+  readonly #prefetch: number;
+
+  readonly #handler: DeliveryHandler;
+
+  readonly #queue: MemoryQueue;
 
   constructor(
     readonly tag: string,
     readonly transport: MemoryTransport,
-    private readonly queue: MemoryQueue,
-    private readonly handler: DeliveryHandler,
-    private readonly prefetch: number,
-  ) {}
+    queue: MemoryQueue,
+    handler: DeliveryHandler,
+    prefetch: number,
+  ) {
+    this.#prefetch = prefetch;
+    this.#handler = handler;
+    this.#queue = queue;
+  }
 
   hasCapacity(): boolean {
-    return !this.cancelled && (this.prefetch <= 0 || this.outstanding.size < this.prefetch);
+    return !this.cancelled && (this.#prefetch <= 0 || this.#outstanding.size < this.#prefetch);
   }
 
   deliver(message: StoredMessage, queue: MemoryQueue): void {
     message.deliveries += 1;
     const delivery = new MemoryDelivery(message, queue, this, this.transport.nextDeliveryTag());
-    this.outstanding.add(delivery);
+    this.#outstanding.add(delivery);
     try {
-      this.handler(delivery);
+      this.#handler(delivery);
     } catch (error) {
       // The transport does not own handler errors; the delivery stays outstanding until acked, nacked or closed.
       this.transport.logger.error(`consumer ${this.tag} handler threw: ${String(error)}`);
@@ -145,14 +162,14 @@ class MemoryConsumer implements BrokerConsumer {
   }
 
   release(delivery: MemoryDelivery): void {
-    this.outstanding.delete(delivery);
-    if (!this.cancelled && !this.queue.deleted) this.queue.schedule();
+    this.#outstanding.delete(delivery);
+    if (!this.cancelled && !this.#queue.deleted) this.#queue.schedule();
   }
 
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.queue.removeConsumer(this);
+    this.#queue.removeConsumer(this);
   }
 
   queueDeleted(): void {
@@ -163,8 +180,8 @@ class MemoryConsumer implements BrokerConsumer {
   close(): void {
     this.cancel();
     this.closed = true;
-    for (const delivery of this.outstanding) delivery.returnToQueue();
-    this.outstanding.clear();
+    for (const delivery of this.#outstanding) delivery.returnToQueue();
+    this.#outstanding.clear();
   }
 }
 
@@ -176,28 +193,28 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   readonly name: string;
   readonly capabilities = CAPABILITIES;
   readonly logger: Logger;
-  private readonly broker: MemoryBroker;
-  private readonly consumers = new Set<MemoryConsumer>();
-  private state: 'new' | 'open' | 'closed' = 'new';
-  private deliveryTag = 0;
-  private consumerCount = 0;
+  readonly #broker: MemoryBroker;
+  readonly #consumers = new Set<MemoryConsumer>();
+  #state: 'new' | 'open' | 'closed' = 'new';
+  #deliveryTag = 0;
+  #consumerCount = 0;
 
   constructor(brokerName: string, options: TransportOptions = {}) {
     super();
     this.name = `memory://${brokerName}`;
     this.logger = options.logger ?? getLogger('microservices.queues.memory');
-    this.broker = memoryBroker(brokerName, this.logger);
+    this.#broker = memoryBroker(brokerName, this.logger);
   }
 
   get connected(): boolean {
-    return this.state === 'open';
+    return this.#state === 'open';
   }
 
   connect(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.state === 'closed') return Promise.reject(closedError(this.name));
-    if (this.state === 'new') {
-      this.state = 'open';
+    if (this.#state === 'closed') return Promise.reject(closedError(this.name));
+    if (this.#state === 'new') {
+      this.#state = 'open';
       if (!warnedNotDurable) {
         warnedNotDurable = true;
         this.logger.warn('memory:// is in-process and not durable: queued messages are lost when the process exits');
@@ -208,62 +225,62 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   }
 
   async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    for (const consumer of this.consumers) consumer.close();
-    this.consumers.clear();
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    for (const consumer of this.#consumers) consumer.close();
+    this.#consumers.clear();
     this.emitEvent('disconnected');
   }
 
   async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
-    this.ensureOpen();
-    this.broker.declareQueue(name, options);
+    this.#ensureOpen();
+    this.#broker.declareQueue(name, options);
   }
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    this.ensureOpen();
-    this.broker.declareExchange(name, options.type, options.autoDelete ?? false);
+    this.#ensureOpen();
+    this.#broker.declareExchange(name, options.type, options.autoDelete ?? false);
   }
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    this.ensureOpen();
-    this.broker.bindQueue(queue, exchange, routingKey);
+    this.#ensureOpen();
+    this.#broker.bindQueue(queue, exchange, routingKey);
   }
 
   async deleteQueue(name: string): Promise<void> {
-    this.ensureOpen();
-    this.broker.deleteQueue(name);
+    this.#ensureOpen();
+    this.#broker.deleteQueue(name);
   }
 
   async deleteExchange(name: string): Promise<void> {
-    this.ensureOpen();
-    this.broker.deleteExchange(name);
+    this.#ensureOpen();
+    this.#broker.deleteExchange(name);
   }
 
   async purgeQueue(name: string): Promise<number> {
-    this.ensureOpen();
-    return this.broker.queues.get(name)?.purge() ?? 0;
+    this.#ensureOpen();
+    return this.#broker.queues.get(name)?.purge() ?? 0;
   }
 
   async hasExchange(name: string): Promise<boolean> {
-    this.ensureOpen();
-    return this.broker.hasExchange(name);
+    this.#ensureOpen();
+    return this.#broker.hasExchange(name);
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
-    if (this.state !== 'open') {
+    if (this.#state !== 'open') {
       // As on the network transports (the conformance suite checks it): no publish before connect().
       return Promise.reject(
-        this.state === 'closed'
+        this.#state === 'closed'
           ? closedError(this.name)
-          : new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `transport ${this.name} is not connected`),
+          : ERRORS.MS_QUEUE_NOT_CONNECTED(`transport ${this.name} is not connected`),
       );
     }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     try {
       // Refused here as on the network transports, so a service moves between brokers unchanged.
       if (message.properties.headers !== undefined) assertEncodableHeaders(message.properties.headers);
-      this.broker.publish(target.exchange, target.routingKey, message.body, message.properties);
+      this.#broker.publish(target.exchange, target.routingKey, message.body, message.properties);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -271,12 +288,12 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   }
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    this.ensureOpen();
-    this.consumerCount += 1;
-    const tag = options.consumerTag ?? `memory-consumer-${this.consumerCount}`;
-    const consumer = new MemoryConsumer(tag, this, this.broker.getQueue(queue), handler, options.prefetch);
-    this.consumers.add(consumer);
-    this.broker.getQueue(queue).addConsumer(consumer);
+    this.#ensureOpen();
+    this.#consumerCount += 1;
+    const tag = options.consumerTag ?? `memory-consumer-${this.#consumerCount}`;
+    const consumer = new MemoryConsumer(tag, this, this.#broker.getQueue(queue), handler, options.prefetch);
+    this.#consumers.add(consumer);
+    this.#broker.getQueue(queue).addConsumer(consumer);
     return {
       consumerTag: tag,
       cancel: async () => {
@@ -286,17 +303,17 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   }
 
   nextDeliveryTag(): number {
-    this.deliveryTag += 1;
-    return this.deliveryTag;
+    this.#deliveryTag += 1;
+    return this.#deliveryTag;
   }
 
-  private ensureOpen(): void {
-    if (this.state === 'closed') throw closedError(this.name);
+  #ensureOpen(): void {
+    if (this.#state === 'closed') throw closedError(this.name);
   }
 }
 
 function closedError(name: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_QUEUE_CLOSED, `transport ${name} is closed`);
+  return ERRORS.MS_QUEUE_CLOSED(`transport ${name} is closed`);
 }
 
 /**

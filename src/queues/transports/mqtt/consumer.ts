@@ -49,7 +49,10 @@ export class MqttQueueConsumer {
   readonly #waiting: IncomingMessage[] = [];
   #ending: Promise<void> | undefined;
 
-  constructor(private readonly options: QueueConsumerOptions) {
+  readonly #options: QueueConsumerOptions;
+
+  constructor(options: QueueConsumerOptions) {
+    this.#options = options;
     this.session = new MqttSession({
       mqtt: options.mqtt,
       settings: options.settings,
@@ -75,7 +78,7 @@ export class MqttQueueConsumer {
 
   #endIfIdle(): Promise<void> {
     if (this.#handlers.length > 0 || this.#unsettled > 0) return Promise.resolve();
-    this.#ending ??= this.session.end().then(() => this.options.onIdle());
+    this.#ending ??= this.session.end().then(() => this.#options.onIdle());
     return this.#ending;
   }
 
@@ -83,7 +86,7 @@ export class MqttQueueConsumer {
   close(): Promise<void> {
     this.#handlers.length = 0;
     this.#waiting.length = 0;
-    this.#ending ??= this.session.end().then(() => this.options.onIdle());
+    this.#ending ??= this.session.end().then(() => this.#options.onIdle());
     return this.#ending;
   }
 
@@ -91,8 +94,8 @@ export class MqttQueueConsumer {
     const { envelope } = decodeMqttProperties(message.packet.properties);
     if (message.packet.dup || envelope.deliveryCount !== undefined) return;
     if (envelope.publisher === undefined || envelope.sequence === undefined) return;
-    const gap = this.options.gaps.observe(envelope.publisher, message.packet.topic, envelope.sequence);
-    if (gap) this.options.onGap({ publisher: envelope.publisher, topic: message.packet.topic, ...gap });
+    const gap = this.#options.gaps.observe(envelope.publisher, message.packet.topic, envelope.sequence);
+    if (gap) this.#options.onGap({ publisher: envelope.publisher, topic: message.packet.topic, ...gap });
   }
 
   #arrived(message: IncomingMessage): void {
@@ -102,7 +105,7 @@ export class MqttQueueConsumer {
   }
 
   #pump(): void {
-    while (this.#waiting.length > 0 && this.#unsettled < this.options.prefetch && this.#handlers.length > 0) {
+    while (this.#waiting.length > 0 && this.#unsettled < this.#options.prefetch && this.#handlers.length > 0) {
       const message = this.#waiting.shift() as IncomingMessage;
       this.#dispatch(message);
     }
@@ -114,13 +117,13 @@ export class MqttQueueConsumer {
     if (!entry) return;
     this.#next += 1;
     this.#unsettled += 1;
-    const delivery = mqttDelivery(this.options.queue, message, entry.tag, {
-      logger: this.options.logger,
+    const delivery = mqttDelivery(this.#options.queue, message, entry.tag, {
+      logger: this.#options.logger,
       acknowledge: (incoming) => this.session.acknowledge(incoming),
       isCurrent: (incoming) => this.session.isCurrent(incoming),
-      republish: this.options.republish,
-      deadLetterQueue: this.options.deadLetterQueue,
-      closing: this.options.closing,
+      republish: this.#options.republish,
+      deadLetterQueue: this.#options.deadLetterQueue,
+      closing: this.#options.closing,
       settled: () => {
         this.#unsettled -= 1;
         this.#pump();
@@ -130,7 +133,7 @@ export class MqttQueueConsumer {
     try {
       entry.handler(delivery);
     } catch (error) {
-      this.options.logger.error(`handler for "${this.options.queue}" threw synchronously: ${error}`);
+      this.#options.logger.error(`handler for "${this.#options.queue}" threw synchronously: ${error}`);
     }
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { unlessAborted, withTimeout } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
@@ -90,9 +90,9 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   }
 
   #ready(): { control: MqttControl; topology: MqttTopology } {
-    if (this.#closing) throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`);
+    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
     if (!this.#control || !this.#topology) {
-      throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
+      throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
     }
     return { control: this.#control, topology: this.#topology };
   }
@@ -104,7 +104,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
 
   async connect(signal?: AbortSignal): Promise<void> {
     if (this.connected) return;
-    if (this.#closing) throw new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`);
+    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
     if (!this.#control) {
       const control = new MqttControl(this.#mqtt, this.#settings, this.#logger);
       this.#control = control;
@@ -140,7 +140,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
       if (attempt >= this.#settings.reconnect.maxAttempts) {
         void control.end();
-        this.#emitError(new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Gave up reconnecting to ${this.name}`));
+        this.#emitError(ERRORS.MS_QUEUE_CONNECT_FAILED(`Gave up reconnecting to ${this.name}`));
       }
     });
   }
@@ -161,10 +161,10 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         this.#topology = undefined;
         reject(
           refused
-            ? new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `${this.name} refused the login: ${cause}`, {
+            ? ERRORS.MS_QUEUE_ACCESS_REFUSED(`${this.name} refused the login: ${cause}`, {
                 cause,
               })
-            : new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Cannot connect to ${this.name}: ${cause}`, {
+            : ERRORS.MS_QUEUE_CONNECT_FAILED(`Cannot connect to ${this.name}: ${cause}`, {
                 cause,
               }),
         );
@@ -196,7 +196,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.#closed.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    this.#closed.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
     await Promise.allSettled([...this.#pending]);
@@ -248,7 +248,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
     const { topology } = this.#ready();
     if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
-      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `No exchange "${target.exchange}" on ${this.name}`);
+      throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${target.exchange}" on ${this.name}`);
     }
     const topic =
       target.exchange === '' ? queueTopic(target.routingKey) : exchangeTopic(target.exchange, target.routingKey);
@@ -270,20 +270,16 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     try {
       const acked = control.publish(topic, body, { properties: publishProperties }, true);
       await unlessAborted(
-        withTimeout(
-          acked,
-          timeoutMs,
-          () =>
-            new MicroservicesError(
-              CODES.MS_QUEUE_PUBLISH_TIMEOUT,
-              `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
-            ),
+        withTimeout(acked, timeoutMs, () =>
+          ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
+            `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
+          ),
         ),
         options.signal,
       );
     } catch (error) {
       if (error instanceof NoSubscribersError) {
-        throw new MicroservicesError(CODES.MS_QUEUE_UNROUTABLE, `Unroutable: no queue takes topic "${topic}"`, {
+        throw ERRORS.MS_QUEUE_UNROUTABLE(`Unroutable: no queue takes topic "${topic}"`, {
           cause: error,
         });
       }

@@ -46,7 +46,10 @@ export class MqttSession {
   /** Every filter subscribed through this session, subscribed again on each reconnect. */
   readonly #filters = new Set<string>();
 
-  constructor(private readonly options: MqttSessionOptions) {
+  readonly #options: MqttSessionOptions;
+
+  constructor(options: MqttSessionOptions) {
+    this.#options = options;
     const { settings } = options;
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
@@ -112,8 +115,8 @@ export class MqttSession {
     try {
       await this.#refresh([...this.#filters]);
     } catch (error) {
-      this.options.logger.warn(
-        `MQTT session ${this.options.clientId}: re-subscribe failed: ${(error as Error).message}`,
+      this.#options.logger.warn(
+        `MQTT session ${this.#options.clientId}: re-subscribe failed: ${(error as Error).message}`,
       );
     }
   }
@@ -123,11 +126,11 @@ export class MqttSession {
     this.#takeovers = [...this.#takeovers.filter((at) => now - at < 60_000), now];
     if (this.#takeovers.length < TAKEOVER_LIMIT) return;
     const error = new Error(
-      `MQTT session ${this.options.clientId} keeps being taken over by another connection: give each consumer ` +
+      `MQTT session ${this.#options.clientId} keeps being taken over by another connection: give each consumer ` +
         'process its own "?member=" in the URL',
     );
     void this.end();
-    this.options.onFatal?.(error);
+    this.#options.onFatal?.(error);
   }
 
   get connected(): boolean {
@@ -143,7 +146,7 @@ export class MqttSession {
         resolve(connack.sessionPresent);
       };
       const onError = (error: Error): void => {
-        if (error === WITHHELD || this.options.settings.reconnect.enabled) return;
+        if (error === WITHHELD || this.#options.settings.reconnect.enabled) return;
         this.client.off('connect', onConnect);
         reject(error);
       };

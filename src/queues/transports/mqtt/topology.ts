@@ -4,7 +4,7 @@
  * through a short connection as that session, which holds back every acknowledgement so nothing queued
  * is consumed by it). Purging drains the session the same way, acknowledging what it receives.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import type { Logger } from '../../../logging.js';
 import type { ExchangeOptions, ExchangeType, QueueOptions } from '../transport.js';
 import type { MqttControl } from './control.js';
@@ -36,17 +36,33 @@ const EXCHANGE_CACHE_MS = 1000;
 export class MqttTopology {
   readonly #exchangeSeen = new Map<string, number>();
 
+  readonly #liveSession: (queue: string) => MqttSession | undefined;
+
+  readonly #logger: Logger;
+
+  readonly #settings: MqttSettings;
+
+  readonly #mqtt: MqttModule;
+
+  readonly #control: MqttControl;
+
   constructor(
-    private readonly control: MqttControl,
-    private readonly mqtt: MqttModule,
-    private readonly settings: MqttSettings,
-    private readonly logger: Logger,
+    control: MqttControl,
+    mqtt: MqttModule,
+    settings: MqttSettings,
+    logger: Logger,
     /** This transport's live connection to a queue's session, when it has one. */
-    private readonly liveSession: (queue: string) => MqttSession | undefined,
-  ) {}
+    liveSession: (queue: string) => MqttSession | undefined,
+  ) {
+    this.#liveSession = liveSession;
+    this.#logger = logger;
+    this.#settings = settings;
+    this.#mqtt = mqtt;
+    this.#control = control;
+  }
 
   clientId(queue: string): string {
-    return queueClientId(queue, this.settings.member);
+    return queueClientId(queue, this.#settings.member);
   }
 
   /** Runs `work` on a short connection as the queue's session (or on the live one). */
@@ -56,14 +72,14 @@ export class MqttTopology {
     work: (session: MqttSession) => Promise<T>,
     onMessage = (): void => {},
   ): Promise<T> {
-    const live = this.liveSession(queue);
+    const live = this.#liveSession(queue);
     if (live) return work(live);
     const session = new MqttSession({
-      mqtt: this.mqtt,
-      settings: { ...this.settings, reconnect: { ...this.settings.reconnect, enabled: false } },
+      mqtt: this.#mqtt,
+      settings: { ...this.#settings, reconnect: { ...this.#settings.reconnect, enabled: false } },
       clientId: this.clientId(queue),
       receiveMaximum,
-      logger: this.logger,
+      logger: this.#logger,
       onMessage: (message) => {
         onMessage();
         if (receiveMaximum > 1) session.acknowledge(message);
@@ -78,22 +94,22 @@ export class MqttTopology {
   }
 
   async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
-    const existing = await this.control.readMeta(metaTopic.queue(name));
+    const existing = await this.#control.readMeta(metaTopic.queue(name));
     const meta: QueueMeta = { kind: 'queue', deadLetterQueue: options.deadLetterQueue ?? null };
     if (existing.size === 0) {
       await this.#asSession(name, 1, (session) => session.subscribe([sharedFilter(name, queueTopic(name))]));
     }
-    await this.control.writeMeta(metaTopic.queue(name), meta);
+    await this.#control.writeMeta(metaTopic.queue(name), meta);
   }
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
     const meta: ExchangeMeta = { kind: 'exchange', type: options.type };
-    await this.control.writeMeta(metaTopic.exchange(name), meta);
+    await this.#control.writeMeta(metaTopic.exchange(name), meta);
     this.#exchangeSeen.set(name, Date.now());
   }
 
   async exchangeType(name: string): Promise<ExchangeType | undefined> {
-    const found = await this.control.readMeta(metaTopic.exchange(name));
+    const found = await this.#control.readMeta(metaTopic.exchange(name));
     const meta = found.get(metaTopic.exchange(name)) as Partial<ExchangeMeta> | undefined;
     if (meta?.kind !== 'exchange' || !meta.type) return undefined;
     this.#exchangeSeen.set(name, Date.now());
@@ -109,25 +125,24 @@ export class MqttTopology {
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     const type = await this.exchangeType(exchange);
-    if (!type)
-      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `No exchange "${exchange}" to bind "${queue}" to`);
+    if (!type) throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${exchange}" to bind "${queue}" to`);
     let filter: string;
     try {
       filter = bindingTopicFilter(exchange, type, routingKey);
     } catch (error) {
-      throw new MicroservicesError(CODES.MS_QUEUE_BAD_BINDING, (error as Error).message, { cause: error });
+      throw ERRORS.MS_QUEUE_BAD_BINDING((error as Error).message, { cause: error });
     }
     const topic = metaTopic.binding(exchange, queue, routingKey);
-    if ((await this.control.readMeta(topic)).size === 0) {
+    if ((await this.#control.readMeta(topic)).size === 0) {
       await this.#asSession(queue, 1, (session) => session.subscribe([sharedFilter(queue, filter)]));
     }
     const meta: BindingMeta = { kind: 'binding', queue, exchange, routingKey, filter };
-    await this.control.writeMeta(topic, meta);
+    await this.#control.writeMeta(topic, meta);
   }
 
   /** Every subscription filter the queue's session should hold: its own topic and its bindings. */
   async queueFilters(queue: string): Promise<string[]> {
-    const bindings = await this.control.readMeta(metaTopic.bindingsOfQueue(queue));
+    const bindings = await this.#control.readMeta(metaTopic.bindingsOfQueue(queue));
     const filters = [sharedFilter(queue, queueTopic(queue))];
     for (const value of bindings.values()) {
       const binding = value as Partial<BindingMeta>;
@@ -139,26 +154,26 @@ export class MqttTopology {
   }
 
   async deadLetterQueue(queue: string): Promise<string | false | undefined> {
-    const found = await this.control.readMeta(metaTopic.queue(queue));
+    const found = await this.#control.readMeta(metaTopic.queue(queue));
     const meta = found.get(metaTopic.queue(queue)) as Partial<QueueMeta> | undefined;
     return meta?.deadLetterQueue ?? undefined;
   }
 
   async deleteQueue(name: string): Promise<void> {
-    await this.control.writeMeta(metaTopic.queue(name), null);
-    for (const topic of (await this.control.readMeta(metaTopic.bindingsOfQueue(name))).keys()) {
-      await this.control.writeMeta(topic, null);
+    await this.#control.writeMeta(metaTopic.queue(name), null);
+    for (const topic of (await this.#control.readMeta(metaTopic.bindingsOfQueue(name))).keys()) {
+      await this.#control.writeMeta(topic, null);
     }
-    await this.liveSession(name)?.end();
+    await this.#liveSession(name)?.end();
     // A clean start with no expiry discards the session, its subscriptions and its queued messages.
-    const wipe = this.mqtt.connect(this.settings.brokerUrl, {
+    const wipe = this.#mqtt.connect(this.#settings.brokerUrl, {
       clientId: this.clientId(name),
       protocolVersion: 5,
       clean: true,
       reconnectPeriod: 0,
       properties: { sessionExpiryInterval: 0 },
-      ...(this.settings.username ? { username: this.settings.username } : {}),
-      ...(this.settings.password ? { password: this.settings.password } : {}),
+      ...(this.#settings.username ? { username: this.#settings.username } : {}),
+      ...(this.#settings.password ? { password: this.#settings.password } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       wipe.once('connect', () => resolve());
@@ -167,17 +182,17 @@ export class MqttTopology {
   }
 
   async deleteExchange(name: string): Promise<void> {
-    await this.control.writeMeta(metaTopic.exchange(name), null);
+    await this.#control.writeMeta(metaTopic.exchange(name), null);
     this.#exchangeSeen.delete(name);
-    for (const topic of (await this.control.readMeta(metaTopic.bindingsOfExchange(name))).keys()) {
-      await this.control.writeMeta(topic, null);
+    for (const topic of (await this.#control.readMeta(metaTopic.bindingsOfExchange(name))).keys()) {
+      await this.#control.writeMeta(topic, null);
     }
   }
 
   /** Takes every queued message out of the queue's session and acknowledges it; resolves to how many. */
   async purgeQueue(name: string): Promise<number> {
-    if (this.liveSession(name)) {
-      throw new MicroservicesError(CODES.MS_QUEUE_BUSY, `Cannot purge "${name}" while this transport consumes it`);
+    if (this.#liveSession(name)) {
+      throw ERRORS.MS_QUEUE_BUSY(`Cannot purge "${name}" while this transport consumes it`);
     }
     let count = 0;
     let lastAt = Date.now();

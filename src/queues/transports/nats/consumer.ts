@@ -105,7 +105,10 @@ export class PullLoop {
   #consumer: Consumer | undefined;
   readonly done: Promise<void>;
 
-  constructor(private readonly options: PullLoopOptions) {
+  readonly #options: PullLoopOptions;
+
+  constructor(options: PullLoopOptions) {
+    this.#options = options;
     this.done = this.#run();
   }
 
@@ -121,8 +124,8 @@ export class PullLoop {
   }
 
   async #run(): Promise<void> {
-    const { window } = this.options;
-    const share = Math.ceil(window.size / this.options.sourceCount);
+    const { window } = this.#options;
+    const share = Math.ceil(window.size / this.#options.sourceCount);
     const threshold = Math.ceil(share / 2);
     const available = (): number => Math.min(window.free, share - this.#requested);
     while (!this.#stopped) {
@@ -131,7 +134,7 @@ export class PullLoop {
         this.#backoff = undefined;
         continue;
       }
-      await this.options.whenConnected();
+      await this.#options.whenConnected();
       if (this.#stopped) break;
       let count = available();
       if (count < threshold) {
@@ -155,19 +158,19 @@ export class PullLoop {
   }
 
   #startPull(count: number): void {
-    this.options.window.request(count);
+    this.#options.window.request(count);
     this.#requested += count;
     const pull = this.#pull(count).finally(() => this.#pulls.delete(pull));
     this.#pulls.add(pull);
   }
 
   async #pull(count: number): Promise<void> {
-    const { js, source, window, logger, dispatch } = this.options;
+    const { js, source, window, logger, dispatch } = this.#options;
     let outstanding = count;
     let batch: { stop(): void } | undefined;
     try {
       this.#consumer ??= await js().consumers.get(source.stream, source.consumer);
-      const expires = this.options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
+      const expires = this.#options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
       const messages = await this.#consumer.fetch({ max_messages: count, expires });
       batch = messages;
       this.#open.add(messages);
@@ -190,7 +193,7 @@ export class PullLoop {
       // Looked up again next time: the consumer may have been re-created.
       this.#consumer = undefined;
       this.#failures += 1;
-      const delay = backoffDelay(this.#failures, this.options.reconnectDelay);
+      const delay = backoffDelay(this.#failures, this.#options.reconnectDelay);
       logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);
       if (!this.#stopped) this.#backoff ??= sleep(delay);
     } finally {

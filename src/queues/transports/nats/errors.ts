@@ -1,5 +1,5 @@
 /** How a JetStream publish or connect fails: its errors mapped to stable toolkit codes. */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS, type MicroservicesError } from '../../../errors.js';
 
 /**
  * Turns a client error from a JetStream publish into a toolkit error with a stable code.
@@ -9,20 +9,19 @@ export function publishError(error: unknown, subject: string, timeoutMs: number)
   const text = String((error as Error)?.message ?? error);
   // The client reports "no responders" on a JetStream subject as "jetstream is not enabled".
   if (/no responders|503|not enabled/i.test(text)) {
-    return new MicroservicesError(CODES.MS_QUEUE_UNROUTABLE, `No stream takes subject "${subject}"; declare it first`, {
+    return ERRORS.MS_QUEUE_UNROUTABLE(`No stream takes subject "${subject}"; declare it first`, {
       cause: error,
     });
   }
   if (/timeout/i.test(text)) {
-    return new MicroservicesError(
-      CODES.MS_QUEUE_PUBLISH_TIMEOUT,
+    return ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
       `No PubAck for "${subject}" within ${timeoutMs} ms; the message may have been delivered`,
       {
         cause: error,
       },
     );
   }
-  return new MicroservicesError(CODES.MS_QUEUE_PUBLISH_FAILED, `Publish to "${subject}" failed: ${text}`, {
+  return ERRORS.MS_QUEUE_PUBLISH_FAILED(`Publish to "${subject}" failed: ${text}`, {
     cause: error,
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { CODES, ERRORS, MicroservicesError } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
@@ -78,12 +78,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   }
 
   #jsm(): JetStreamManager {
-    if (!this.#manager) throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
+    if (!this.#manager) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
     return this.#manager;
   }
 
   #js(): JetStreamClient {
-    if (!this.#client) throw new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`);
+    if (!this.#client) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
     return this.#client;
   }
 
@@ -94,7 +94,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
 
   connect(signal?: AbortSignal): Promise<void> {
     if (this.#connected) return Promise.resolve();
-    if (this.#closing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    if (this.#closing) return Promise.reject(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
     // Two callers at once share one attempt instead of opening two connections.
     const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
     this.#connecting ??= this.#connectWithRetries(until).finally(() => {
@@ -113,12 +113,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       } catch (error) {
         if (isAuthRefusal(error)) {
           // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
-          throw new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `${this.name} refused the login: ${error}`, {
+          throw ERRORS.MS_QUEUE_ACCESS_REFUSED(`${this.name} refused the login: ${error}`, {
             cause: error,
           });
         }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
-          throw new MicroservicesError(CODES.MS_QUEUE_CONNECT_FAILED, `Cannot connect to ${this.name}: ${error}`, {
+          throw ERRORS.MS_QUEUE_CONNECT_FAILED(`Cannot connect to ${this.name}: ${error}`, {
             cause: error,
           });
         }
@@ -212,7 +212,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.#closed.abort(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    this.#closed.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#pending]);
     const connection = this.#connection;
@@ -261,7 +261,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
-    if (this.#closing) return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_CLOSED, `${this.name} is closed`));
+    if (this.#closing) return Promise.reject(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
     const pending = this.#publish(target, message, options);
     this.#pending.add(pending);
     void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
@@ -274,13 +274,9 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     if (target.exchange !== '' && !(await this.#topology.routable(target.exchange, subject))) {
       if (!(await this.#topology.exchangeType(target.exchange))) {
-        throw new MicroservicesError(
-          CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
-          `No exchange "${target.exchange}" on ${this.name}`,
-        );
+        throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${target.exchange}" on ${this.name}`);
       }
-      throw new MicroservicesError(
-        CODES.MS_QUEUE_UNROUTABLE,
+      throw ERRORS.MS_QUEUE_UNROUTABLE(
         `Unroutable: no queue is bound for "${target.routingKey}" on exchange "${target.exchange}"`,
       );
     }
@@ -299,7 +295,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     try {
       await this.#jsm().consumers.info(sources[0]?.stream ?? '', sources[0]?.consumer ?? '');
     } catch (error) {
-      throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `Queue "${queue}" is not declared on ${this.name}`, {
+      throw ERRORS.MS_QUEUE_NOT_FOUND(`Queue "${queue}" is not declared on ${this.name}`, {
         cause: error,
       });
     }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import type { ExchangeOptions, ExchangeType, QueueOptions } from '../transport.js';
 import {
   bindingConsumerName,
@@ -74,15 +74,21 @@ export class NatsTopology {
   /** Filter subjects of each exchange's bindings, read from the server and kept briefly. */
   readonly #routes = new Map<string, { readonly readAt: number; readonly filters: readonly string[] }>();
 
-  constructor(
-    private readonly jsm: () => JetStreamManager,
-    private readonly settings: NatsSettings,
-    private readonly api: NatsJetStream,
-  ) {}
+  readonly #api: NatsJetStream;
+
+  readonly #settings: NatsSettings;
+
+  readonly #jsm: () => JetStreamManager;
+
+  constructor(jsm: () => JetStreamManager, settings: NatsSettings, api: NatsJetStream) {
+    this.#api = api;
+    this.#settings = settings;
+    this.#jsm = jsm;
+  }
 
   /** Creates the stream, or updates it when it exists with other settings. */
   async #ensureStream(config: Partial<StreamConfig> & { name: string }): Promise<void> {
-    const manager = this.jsm();
+    const manager = this.#jsm();
     try {
       await manager.streams.add(config);
     } catch (error) {
@@ -92,11 +98,11 @@ export class NatsTopology {
   }
 
   async #ensureConsumer(stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
-    const manager = this.jsm();
+    const manager = this.#jsm();
     const full: Partial<ConsumerConfig> = {
-      ack_policy: this.api.AckPolicy.Explicit,
-      ack_wait: this.settings.ackWaitMs * NANOS_PER_MS,
-      max_deliver: this.settings.maxDeliver,
+      ack_policy: this.#api.AckPolicy.Explicit,
+      ack_wait: this.#settings.ackWaitMs * NANOS_PER_MS,
+      max_deliver: this.#settings.maxDeliver,
       max_ack_pending: 10_000,
       ...config,
     };
@@ -109,7 +115,7 @@ export class NatsTopology {
   }
 
   #storage(durable: boolean | undefined): StreamConfig['storage'] {
-    return durable === false ? this.api.StorageType.Memory : this.api.StorageType.File;
+    return durable === false ? this.#api.StorageType.Memory : this.#api.StorageType.File;
   }
 
   async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
@@ -122,9 +128,9 @@ export class NatsTopology {
     await this.#ensureStream({
       name: stream,
       subjects: [queueSubject(name)],
-      retention: this.api.RetentionPolicy.Workqueue,
+      retention: this.#api.RetentionPolicy.Workqueue,
       storage: this.#storage(options.durable),
-      duplicate_window: this.settings.duplicateWindowMs * NANOS_PER_MS,
+      duplicate_window: this.#settings.duplicateWindowMs * NANOS_PER_MS,
       description: JSON.stringify(description),
     });
     await this.#ensureConsumer(stream, { durable_name: QUEUE_CONSUMER_NAME });
@@ -136,9 +142,9 @@ export class NatsTopology {
     await this.#ensureStream({
       name: exchangeStreamName(name),
       subjects: [`mse.${natsToken(name)}.>`],
-      retention: this.api.RetentionPolicy.Interest,
+      retention: this.#api.RetentionPolicy.Interest,
       storage: this.#storage(options.durable),
-      duplicate_window: this.settings.duplicateWindowMs * NANOS_PER_MS,
+      duplicate_window: this.#settings.duplicateWindowMs * NANOS_PER_MS,
       description: JSON.stringify(description),
     });
     this.#exchanges.set(name, options);
@@ -147,7 +153,7 @@ export class NatsTopology {
   /** The exchange's type as stored on the server, or undefined when no such exchange exists. */
   async exchangeType(name: string): Promise<ExchangeType | undefined> {
     try {
-      const info = await this.jsm().streams.info(exchangeStreamName(name));
+      const info = await this.#jsm().streams.info(exchangeStreamName(name));
       const description = parseDescription<ExchangeDescription>(info.config.description);
       return description.kind === 'exchange' ? description.type : undefined;
     } catch (error) {
@@ -158,13 +164,12 @@ export class NatsTopology {
 
   async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
     const type = await this.exchangeType(exchange);
-    if (!type)
-      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `No exchange "${exchange}" to bind "${queue}" to`);
+    if (!type) throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${exchange}" to bind "${queue}" to`);
     let filters: string[];
     try {
       filters = bindingFilters(exchange, type, routingKey);
     } catch (error) {
-      throw new MicroservicesError(CODES.MS_QUEUE_BAD_BINDING, (error as Error).message, { cause: error });
+      throw ERRORS.MS_QUEUE_BAD_BINDING((error as Error).message, { cause: error });
     }
     const description: BindingDescription = { kind: 'binding', queue, routingKey };
     const baseName = bindingConsumerName(queue, routingKey, shortHash);
@@ -173,7 +178,7 @@ export class NatsTopology {
         durable_name: index === 0 ? baseName : `${baseName}_${index}`,
         filter_subject: filter,
         // A new binding sees only what is published from now on, as an AMQP binding does.
-        deliver_policy: this.api.DeliverPolicy.New,
+        deliver_policy: this.#api.DeliverPolicy.New,
         description: JSON.stringify(description),
       });
     }
@@ -184,7 +189,7 @@ export class NatsTopology {
   async #readFilters(exchange: string): Promise<readonly string[]> {
     const filters: string[] = [];
     try {
-      for await (const consumer of this.jsm().consumers.list(exchangeStreamName(exchange))) {
+      for await (const consumer of this.#jsm().consumers.list(exchangeStreamName(exchange))) {
         if (consumer.config.filter_subject) filters.push(consumer.config.filter_subject);
       }
     } catch (error) {
@@ -207,7 +212,7 @@ export class NatsTopology {
 
   /** The queue's own stream and every binding consumer that feeds it, across all exchanges. */
   async sources(queue: string): Promise<NatsSource[]> {
-    const manager = this.jsm();
+    const manager = this.#jsm();
     const found: NatsSource[] = [{ stream: queueStreamName(queue), consumer: QUEUE_CONSUMER_NAME, exchange: '' }];
     // Only exchange streams (their subjects are under mse.>) can hold bindings.
     for await (const stream of manager.streams.list('mse.>')) {
@@ -228,7 +233,7 @@ export class NatsTopology {
     const local = this.#queues.get(queue);
     if (local) return local.deadLetterQueue;
     try {
-      const info = await this.jsm().streams.info(queueStreamName(queue));
+      const info = await this.#jsm().streams.info(queueStreamName(queue));
       return parseDescription<QueueDescription>(info.config.description).deadLetterQueue ?? undefined;
     } catch {
       return undefined;
@@ -237,7 +242,7 @@ export class NatsTopology {
 
   async #deleteStream(name: string): Promise<void> {
     try {
-      await this.jsm().streams.delete(name);
+      await this.#jsm().streams.delete(name);
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -246,7 +251,7 @@ export class NatsTopology {
   async deleteQueue(name: string): Promise<void> {
     for (const source of await this.sources(name)) {
       if (source.exchange === '') continue;
-      await this.jsm()
+      await this.#jsm()
         .consumers.delete(source.stream, source.consumer)
         .catch(() => undefined);
     }
@@ -267,7 +272,7 @@ export class NatsTopology {
    * purge one consumer's share of an interest stream). Resolves to the number of waiting messages removed.
    */
   async purgeQueue(name: string): Promise<number> {
-    const manager = this.jsm();
+    const manager = this.#jsm();
     let removed = 0;
     for (const source of await this.sources(name)) {
       if (source.exchange === '') {
@@ -281,7 +286,7 @@ export class NatsTopology {
       const info = await manager.consumers.info(source.stream, source.consumer);
       removed += info.num_pending;
       await manager.consumers.delete(source.stream, source.consumer);
-      await this.jsm().consumers.add(source.stream, { ...info.config, deliver_policy: this.api.DeliverPolicy.New });
+      await this.#jsm().consumers.add(source.stream, { ...info.config, deliver_policy: this.#api.DeliverPolicy.New });
     }
     return removed;
   }

@@ -7,7 +7,7 @@
  * - `reader` carries one blocking XREADGROUP per subscription and never resends it: after a reconnect the
  *   consumer re-reads its own pending entries instead.
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { backoffDelay } from '../../../internal/backoff.js';
 import { raceWith, withTimeout } from '../../../internal/race.js';
 import { importOptionalPeer } from '../core/optional-peer.js';
@@ -50,10 +50,7 @@ export async function loadRedisConstructor(
   const candidate =
     (module as { Redis?: unknown; default?: unknown }).Redis ?? (module as { default?: unknown }).default;
   if (typeof candidate !== 'function') {
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_PEER_MISSING,
-      'The redis:// transport found no Redis class in "ioredis"',
-    );
+    throw ERRORS.MS_QUEUE_PEER_MISSING('The redis:// transport found no Redis class in "ioredis"');
   }
   return candidate as RedisConstructor;
 }
@@ -123,7 +120,7 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
       cleanup();
       client.disconnect();
       reject(
-        new MicroservicesError(CODES.MS_QUEUE_ACCESS_REFUSED, `Redis refused the connection: ${error.message}`, {
+        ERRORS.MS_QUEUE_ACCESS_REFUSED(`Redis refused the connection: ${error.message}`, {
           cause: error,
         }),
       );
@@ -131,13 +128,9 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
     const onEnd = (): void => {
       cleanup();
       reject(
-        new MicroservicesError(
-          CODES.MS_QUEUE_CONNECT_FAILED,
-          `Redis connection gave up: ${lastError?.message ?? 'closed'}`,
-          {
-            cause: lastError,
-          },
-        ),
+        ERRORS.MS_QUEUE_CONNECT_FAILED(`Redis connection gave up: ${lastError?.message ?? 'closed'}`, {
+          cause: lastError,
+        }),
       );
     };
     const onAbort = (): void => {
@@ -165,10 +158,7 @@ function rejectersOf(client: RedisClient): Set<(error: Error) => void> {
   if (!rejecters) {
     const created = new Set<(error: Error) => void>();
     client.on('close', () => {
-      const lost = new MicroservicesError(
-        CODES.MS_QUEUE_CONNECTION_LOST,
-        'The Redis connection closed before the reply',
-      );
+      const lost = ERRORS.MS_QUEUE_CONNECTION_LOST('The Redis connection closed before the reply');
       for (const reject of [...created]) reject(lost);
     });
     inFlight.set(client, created);
@@ -191,13 +181,9 @@ export function unlessClosed<T>(client: RedisClient, command: Promise<T>): Promi
 
 /** Rejects with a timeout error when `command` has not settled within `ms` (the command may still run later). */
 export function commandTimeout<T>(command: Promise<T>, ms: number, what: string): Promise<T> {
-  return withTimeout(
-    command,
-    ms,
-    () =>
-      new MicroservicesError(
-        CODES.MS_QUEUE_PUBLISH_TIMEOUT,
-        `Redis did not answer ${what} within ${ms} ms${what === 'a publish' ? '; the message may have been delivered' : ''}`,
-      ),
+  return withTimeout(command, ms, () =>
+    ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
+      `Redis did not answer ${what} within ${ms} ms${what === 'a publish' ? '; the message may have been delivered' : ''}`,
+    ),
   );
 }

@@ -6,7 +6,7 @@
  * See docs/transports/redis.md for the key layout, the URL parameters and the limits.
  */
 import { randomBytes } from 'node:crypto';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
@@ -139,7 +139,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     if (this.#closed) return Promise.reject(closedError(this.name));
     // Fail fast while disconnected (no offline queue): the caller decides whether to retry (RELIABILITY B4).
     if (this.#publisher.status !== 'ready') {
-      return Promise.reject(new MicroservicesError(CODES.MS_QUEUE_NOT_CONNECTED, `${this.name} is not connected`));
+      return Promise.reject(ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`));
     }
     const keys = this.#keys;
     let fields: (string | Buffer)[];
@@ -271,19 +271,16 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
 }
 
 function closedError(name: string): MicroservicesError {
-  return new MicroservicesError(CODES.MS_QUEUE_CLOSED, `transport ${name} is closed`);
+  return ERRORS.MS_QUEUE_CLOSED(`transport ${name} is closed`);
 }
 
 function checkRouted(count: number, target: PublishTarget): void {
   if (count === -1) {
-    throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `no exchange "${target.exchange}"`);
+    throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`no exchange "${target.exchange}"`);
   }
   if (count === 0) {
     const where = target.exchange === '' ? `queue "${target.routingKey}"` : `exchange "${target.exchange}"`;
-    throw new MicroservicesError(
-      CODES.MS_QUEUE_UNROUTABLE,
-      `${where} routed the message nowhere (key "${target.routingKey}")`,
-    );
+    throw ERRORS.MS_QUEUE_UNROUTABLE(`${where} routed the message nowhere (key "${target.routingKey}")`);
   }
 }
 

@@ -4,7 +4,7 @@
  * before the connection options are built, so ioredis never sees parameters it does not know.
  */
 import { hostname } from 'node:os';
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { maskPassword } from '../../../secrets.js';
 import { urlNumber } from '../core/settings.js';
 import type { TransportOptions } from '../transport.js';
@@ -52,7 +52,7 @@ function databaseOf(url: URL): number {
   if (path === '') return 0;
   const db = Number(path);
   if (!Number.isInteger(db) || db < 0) {
-    throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, `redis:// path must be a database number, not "/${path}"`);
+    throw ERRORS.MS_QUEUE_BAD_URL(`redis:// path must be a database number, not "/${path}"`);
   }
   return db;
 }
@@ -66,7 +66,7 @@ function databaseOf(url: URL): number {
 export function parseRedisUrl(url: URL, options: RedisTransportOptions = {}): RedisTransportSettings {
   const query = url.searchParams;
   const minIdleMs = options.streams?.minIdleMs ?? urlNumber(url, 'minIdleMs', 30_000, 'positive integer');
-  if (minIdleMs < 1) throw new MicroservicesError(CODES.MS_QUEUE_BAD_URL, 'redis:// minIdleMs must be at least 1');
+  if (minIdleMs < 1) throw ERRORS.MS_QUEUE_BAD_URL('redis:// minIdleMs must be at least 1');
   const streams: RedisStreamSettings = {
     prefix: query.get('prefix') ?? 'ms:',
     group: query.get('group') ?? 'microservices',

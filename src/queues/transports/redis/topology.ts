@@ -3,7 +3,7 @@
  * a publisher in another process routes by the same bindings. The transport also remembers what it declared,
  * to declare it again after the server comes back empty (a restart without persistence).
  */
-import { CODES, MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import type { ExchangeOptions, QueueOptions } from '../transport.js';
 import type { RedisCommands } from './connection.js';
 import type { RedisKeys } from './names.js';
@@ -57,8 +57,7 @@ export class RedisTopology {
     if (Number(created) === 0) {
       const existing = await redis.call('HGET', this.#keys.exchanges, name);
       if (existing !== null && String(existing) !== options.type) {
-        throw new MicroservicesError(
-          CODES.MS_QUEUE_EXCHANGE_MISMATCH,
+        throw ERRORS.MS_QUEUE_EXCHANGE_MISMATCH(
           `exchange "${name}" exists with type ${String(existing)}, not ${options.type}`,
         );
       }
@@ -72,9 +71,9 @@ export class RedisTopology {
       redis.call('HEXISTS', this.#keys.queues, queue),
     ]);
     if (Number(hasExchange) === 0) {
-      throw new MicroservicesError(CODES.MS_QUEUE_UNKNOWN_EXCHANGE, `no exchange "${exchange}" to bind to`);
+      throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`no exchange "${exchange}" to bind to`);
     }
-    if (Number(hasQueue) === 0) throw new MicroservicesError(CODES.MS_QUEUE_NOT_FOUND, `no queue "${queue}" to bind`);
+    if (Number(hasQueue) === 0) throw ERRORS.MS_QUEUE_NOT_FOUND(`no queue "${queue}" to bind`);
     const binding = JSON.stringify([routingKey, queue]);
     await redis.call('SADD', this.#keys.bindings(exchange), binding);
     this.#declaredBindings.set(`${exchange}\u0000${binding}`, [queue, exchange, routingKey]);
