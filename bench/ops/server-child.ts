@@ -1,6 +1,7 @@
 /**
- * Child process: the toolkit's HTTP service (built `dist/`) serving the marked resource, with metrics and the
- * health routes on (`node server-child.ts on`) or metrics off (`off`). It tells the driver its port and serves
+ * Child process: the toolkit's HTTP service (built `dist/`) serving the marked resource, with metrics, tracing
+ * (no SDK: the API's no-op tracer) and the health routes on (`node server-child.ts on`), or metrics and tracing
+ * off (`off`). It tells the driver its port and serves
  * until SIGTERM.
  */
 
@@ -21,9 +22,9 @@ interface HttpModule {
 }
 
 async function main(): Promise<void> {
-  const metrics = process.argv[2] === 'on';
+  const on = process.argv[2] === 'on';
   const mod = (await loadToolkit('http')) as HttpModule;
-  const app = new mod.Microservice('bench', { metrics });
+  const app = new mod.Microservice('bench', { metrics: on, tracing: on });
   app.route(
     RESOURCE_PATH,
     { methods: ['GET'], endpoint: 'resource', resource: new mod.ResourceMarker() },
