@@ -3,7 +3,7 @@
  * request's `traceparent`/`tracestate` headers so the called service continues the trace.
  */
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { isLive, recordFailure, tracer } from './tracer.js';
+import { isLive, recordFailure, tracer, tracingInstalled } from './tracer.js';
 
 type HeaderMap = Record<string, string | string[]>;
 
@@ -34,7 +34,7 @@ export function startClientCall<H extends HeaderMap>(
   headers: H,
   enabled = true,
 ): ClientCall<H> {
-  if (!enabled) return { ...untraced, headers };
+  if (!enabled || !tracingInstalled()) return { ...untraced, headers };
   const span = tracer.startSpan(method, {
     kind: SpanKind.CLIENT,
     attributes: { 'http.request.method': method, 'url.full': url },

@@ -5,7 +5,7 @@
  */
 import { type Context, context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isLive, tracer } from './tracer.js';
+import { isLive, tracer, tracingInstalled } from './tracer.js';
 
 interface RequestSpan {
   readonly span: Span;
@@ -29,6 +29,7 @@ function pathOf(url: string): string {
 }
 
 function start(request: FastifyRequest, rule: string | undefined): RequestSpan | undefined {
+  if (!tracingInstalled()) return undefined;
   const name = rule === undefined ? request.method : `${request.method} ${rule}`;
   const active = trace.getSpan(context.active());
   if (active && isLive(active)) {

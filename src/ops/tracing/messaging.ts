@@ -4,7 +4,7 @@
  */
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { headerGetter, headerSetter } from './carrier.js';
-import { isLive, recordFailure, tracer } from './tracer.js';
+import { isLive, recordFailure, tracer, tracingInstalled } from './tracer.js';
 
 type Headers = Readonly<Record<string, unknown>>;
 
@@ -51,6 +51,7 @@ export function tracedPublish<M extends TracedMessage>(
   message: M,
   publish: (message: M) => Promise<void>,
 ): Promise<void> {
+  if (!tracingInstalled()) return publish(message);
   const destination = target.exchange || target.routingKey;
   const span = tracer.startSpan(`send ${destination}`, {
     kind: SpanKind.PRODUCER,
@@ -100,6 +101,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * @example const result = tracedHandle({ queue: 'q', headers, messageId, attempt: 1 }, () => handler(payload, ctx));
  */
 export function tracedHandle<R>(delivery: HandleTrace, run: () => R): R {
+  if (!tracingInstalled()) return run();
   const parent = propagation.extract(context.active(), delivery.headers, headerGetter);
   const span = tracer.startSpan(
     `process ${delivery.queue}`,

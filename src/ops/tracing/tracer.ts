@@ -2,9 +2,22 @@
  * The toolkit's tracer. `trace.getTracer` hands back a proxy that follows whatever provider the application
  * registers later, so one module-level tracer is enough; without an SDK every span is a no-op.
  */
-import { isSpanContextValid, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { isSpanContextValid, ProxyTracerProvider, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 
 export const tracer = trace.getTracer('microservices-ts');
+
+// What an unset proxy delegates to: the API's one no-op provider.
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether an SDK registered a tracer provider. Without one every span is a no-op, so the callers skip building
+ * span names, attributes and contexts at all: that work cost the memory transport a third of its throughput
+ * (bench, `npm run bench -- --only queues`). A provider from another copy of the API counts as installed.
+ */
+export function tracingInstalled(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER;
+}
 
 /**
  * Whether a span needs anything from us: a no-op span (no SDK, or tracing off) has an invalid context, so the
