@@ -26,7 +26,7 @@ export const INVALID_INPUT_MESSAGE = 'Invalid input.';
 
 /**
  * The body of a 400 for invalid input.
- * @example { message: 'Invalid input.', code: 'MS_VALIDATION_FAILED', issues: [{ path: 'body.title', message: 'Required' }] }
+ * @example { message: 'Invalid input.', code: CODES.MS_VALIDATION_FAILED, issues: [{ path: 'body.title', message: 'Required' }] }
  */
 export interface ValidationErrorBody {
   readonly message: string;
