@@ -17,7 +17,8 @@ const CONCURRENCY = 20;
 
 async function startToolkit(dist) {
   const mod = await import(pathToFileURL(`${dist}/http/index.js`).href);
-  const app = new mod.Microservice('bench');
+  // TOOLKIT_OPTIONS (JSON) picks a configuration, e.g. '{"metrics":true}' for the ops cost.
+  const app = new mod.Microservice('bench', JSON.parse(process.env.TOOLKIT_OPTIONS ?? '{}'));
   app.route('/plain/', { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
   const marker = new mod.ResourceMarker();
   app.route('/resource/', { methods: ['GET'], endpoint: 'resource', resource: marker }, () => RESOURCE_DATA);

@@ -59,8 +59,18 @@ const PASSED_THROUGH = [
 /** Where a route's config keeps its rule group, for the error handler. */
 export const RULE_GROUP: unique symbol = Symbol('microservices-ts rule group');
 
+/**
+ * Where a rule's handler leaves its group on the request (a request decoration, so every request has the
+ * field from the start): the per-response hooks read it there instead of through `request.routeOptions`, a
+ * getter that builds a fresh object on every read.
+ */
+const MATCHED_GROUP: unique symbol = Symbol('microservices-ts matched rule group');
+type MarkedRequest = FastifyRequest & { [MATCHED_GROUP]: RouteGroup | null };
+
 /** The rule group of the route Fastify matched, if it is one of the service's. */
 export function groupOf(request: FastifyRequest): RouteGroup | undefined {
+  const marked = (request as MarkedRequest)[MATCHED_GROUP];
+  if (marked) return marked;
   const config = request.routeOptions.config as { [RULE_GROUP]?: RouteGroup } | undefined;
   return config?.[RULE_GROUP];
 }
@@ -102,6 +112,7 @@ export class FastifyRoutes {
   constructor(fastify: FastifyInstance, service: DispatchService) {
     this.#fastify = fastify;
     this.#service = service;
+    fastify.decorateRequest(MATCHED_GROUP, null);
     const unrouted = (request: FastifyRequest, reply: FastifyReply) =>
       new RequestContext(service, request, reply).lookUp();
     // Fastify applies every lifecycle hook given here to its not-found route (its types list two of them).
@@ -196,8 +207,10 @@ export class FastifyRoutes {
       config,
       ...(schema === undefined ? {} : { schema, validatorCompiler: noValidation, serializerCompiler: noSerialization }),
       ...(preParsing === undefined ? {} : { preParsing }),
-      handler: (request: FastifyRequest, reply: FastifyReply) =>
-        new RequestContext(service, request, reply).routeTo(group),
+      handler: (request: FastifyRequest, reply: FastifyReply) => {
+        (request as MarkedRequest)[MATCHED_GROUP] = group;
+        return new RequestContext(service, request, reply).routeTo(group);
+      },
     } as FastifyRouteDefinition;
   }
 }

@@ -10,7 +10,6 @@ import type { CloseHook, StopContext } from '../lifecycle/part.js';
 import type { Logger } from '../logging.js';
 import { HealthRegistry, type HealthReport } from '../ops/health.js';
 import { DeferredRecorder, type MetricsOption } from '../ops/shared-metrics.js';
-import { groupOf } from './fastify-routes.js';
 
 /**
  * The operations options of the HTTP service (part of its options).
@@ -43,6 +42,12 @@ export interface OpsHost {
 
 /** Marks the ops routes, which the request histogram leaves out (probes would drown the real traffic). */
 const OPS_ROUTE = Symbol('microservices-ts ops route');
+
+/** Whether `/healthz`, `/readyz` or `/metrics` answered this request. */
+export function servedByOps(request: FastifyRequest): boolean {
+  const config = request.routeOptions.config as unknown as Record<symbol, unknown> | undefined;
+  return config?.[OPS_ROUTE] === true;
+}
 
 function sendReport(reply: FastifyReply, report: HealthReport): FastifyReply {
   return reply
@@ -102,24 +107,9 @@ export class HttpOps {
           return reply.code(200).header('cache-control', 'no-store').type(set.contentType).send(text);
         },
       });
-      fastify.addHook('onResponse', (request, reply, done) => {
-        this.#record(request, reply);
-        done();
-      });
     }
     fastify.addHook('onClose', async () => {
       for (const hook of [...this.#hooks].reverse()) await hook();
-    });
-  }
-
-  #record(request: FastifyRequest, reply: FastifyReply): void {
-    const config = request.routeOptions.config as unknown as Record<symbol, unknown> | undefined;
-    if (!this.metrics.enabled || config?.[OPS_ROUTE]) return;
-    this.metrics.recordHttpRequest({
-      method: request.method,
-      route: groupOf(request)?.rule.rule,
-      statusCode: reply.statusCode,
-      durationSeconds: reply.elapsedTime / 1000,
     });
   }
 

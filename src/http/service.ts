@@ -226,8 +226,8 @@ export class Microservice {
       refuseRequest(this.#view, error, request, reply),
     );
     limitConnections(this.fastify.server, options);
-    installObservability(this.fastify, this.logger, options);
     this.#ops = new HttpOps(this, options);
+    installObservability(this.fastify, this.logger, options, this.#ops.metrics, this.#ops.metrics.wanted);
     serveOpenApi(this, options.openapi);
   }
 

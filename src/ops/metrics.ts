@@ -7,6 +7,7 @@
  */
 import { ERRORS } from '../errors.js';
 import type { ConnectionState } from './health.js';
+import { KeyedCounter, KeyedGauge, KeyedHistogram, type RegisteredMetric } from './keyed-series.js';
 import { loadPromClient } from './prom-loader.js';
 
 /** What the HTTP service reports per request. */
@@ -75,9 +76,20 @@ export const NOOP_METRICS: MetricsRecorder = Object.freeze({
   setConnectionState: noop,
 });
 
+const STATUS_CLASSES = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
 /** `200` -> `2xx`; anything outside 100-599 -> `other`. */
 function statusClass(code: number): string {
-  return Number.isInteger(code) && code >= 100 && code < 600 ? `${Math.floor(code / 100)}xx` : 'other';
+  return Number.isInteger(code) && code >= 100 && code < 600
+    ? (STATUS_CLASSES[Math.floor(code / 100)] ?? 'other')
+    : 'other';
+}
+
+/** The method as OpenTelemetry names it: known methods upper-case, anything else `_OTHER`. */
+function methodLabel(method: string): string {
+  if (KNOWN_METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
 
 function checkBuckets(buckets: readonly number[]): number[] {
@@ -103,18 +115,21 @@ export async function createMetrics(options: MetricsOptions = {}): Promise<Metri
   const buckets = checkBuckets(options.buckets ?? DEFAULT_BUCKETS);
   const prom = await loadPromClient();
   const registry = options.registry === 'global' ? prom.register : new prom.Registry();
-  const registers = [registry];
   if (options.defaultMetrics !== false) prom.collectDefaultMetrics({ register: registry });
 
-  const httpDuration = new prom.Histogram({
-    name: 'http_server_request_duration_seconds',
-    help: 'Duration of HTTP server requests, by method, route rule and status class.',
-    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
-    buckets,
-    registers,
-  });
+  const histogram = (name: string, help: string, labelNames: readonly string[]) =>
+    register(new KeyedHistogram(name, help, labelNames, buckets));
+  const register = <M extends RegisteredMetric>(metric: M): M => {
+    registry.registerMetric(metric as unknown as Parameters<typeof registry.registerMetric>[0]);
+    return metric;
+  };
+  const httpDuration = histogram(
+    'http_server_request_duration_seconds',
+    'Duration of HTTP server requests, by method, route rule and status class.',
+    ['http_request_method', 'http_route', 'http_response_status_code'],
+  );
   const queueCounter = (name: string, help: string) =>
-    new prom.Counter({ name, help, labelNames: ['messaging_destination_name'], registers });
+    register(new KeyedCounter(name, help, ['messaging_destination_name']));
   const consumed = queueCounter('messaging_client_consumed_messages_total', 'Messages delivered to a handler.');
   const failed = queueCounter('microservices_messaging_failed_messages_total', 'Messages whose handler failed.');
   const retried = queueCounter('microservices_messaging_retried_messages_total', 'Messages scheduled for a retry.');
@@ -122,69 +137,51 @@ export async function createMetrics(options: MetricsOptions = {}): Promise<Metri
     'microservices_messaging_dead_lettered_messages_total',
     'Messages sent to the dead-letter queue.',
   );
-  const handlerDuration = new prom.Histogram({
-    name: 'messaging_process_duration_seconds',
-    help: 'Duration of message handlers.',
-    labelNames: ['messaging_destination_name'],
-    buckets,
-    registers,
-  });
-  const publishDuration = new prom.Histogram({
-    name: 'messaging_client_operation_duration_seconds',
-    help: 'Time from publish to broker confirmation.',
-    labelNames: ['messaging_operation_name', 'messaging_destination_name'],
-    buckets,
-    registers,
-  });
-  const inFlight = new prom.Gauge({
-    name: 'microservices_messaging_inflight_handlers',
-    help: 'Handlers running now.',
-    labelNames: ['messaging_destination_name'],
-    registers,
-  });
-  const connection = new prom.Gauge({
-    name: 'microservices_broker_connection_state',
-    help: 'Broker connection state: 1 for the current state, 0 for the others.',
-    labelNames: ['broker', 'state'],
-    registers,
-  });
+  const handlerDuration = histogram('messaging_process_duration_seconds', 'Duration of message handlers.', [
+    'messaging_destination_name',
+  ]);
+  const publishDuration = histogram(
+    'messaging_client_operation_duration_seconds',
+    'Time from publish to broker confirmation.',
+    ['messaging_operation_name', 'messaging_destination_name'],
+  );
+  const inFlight = register(
+    new KeyedGauge('microservices_messaging_inflight_handlers', 'Handlers running now.', [
+      'messaging_destination_name',
+    ]),
+  );
+  const connection = register(
+    new KeyedGauge(
+      'microservices_broker_connection_state',
+      'Broker connection state: 1 for the current state, 0 for the others.',
+      ['broker', 'state'],
+    ),
+  );
 
   return {
     enabled: true,
     contentType: registry.contentType,
     scrape: () => registry.metrics(),
     recordHttpRequest: ({ method, route, statusCode, durationSeconds }) => {
-      const upper = method.toUpperCase();
-      httpDuration.observe(
-        {
-          http_request_method: KNOWN_METHODS.has(upper) ? upper : '_OTHER',
-          http_route: route ?? '',
-          http_response_status_code: statusClass(statusCode),
-        },
-        durationSeconds,
-      );
+      httpDuration.observe([methodLabel(method), route ?? '', statusClass(statusCode)], durationSeconds);
     },
-    recordConsumed: (queue) => consumed.inc({ messaging_destination_name: queue }),
-    recordFailed: (queue) => failed.inc({ messaging_destination_name: queue }),
-    recordRetried: (queue) => retried.inc({ messaging_destination_name: queue }),
-    recordDeadLettered: (queue) => deadLettered.inc({ messaging_destination_name: queue }),
-    recordHandlerDuration: (queue, seconds) => handlerDuration.observe({ messaging_destination_name: queue }, seconds),
-    recordPublishConfirm: (destination, seconds) =>
-      publishDuration.observe(
-        { messaging_operation_name: 'publish', messaging_destination_name: destination },
-        seconds,
-      ),
+    recordConsumed: (queue) => consumed.inc([queue]),
+    recordFailed: (queue) => failed.inc([queue]),
+    recordRetried: (queue) => retried.inc([queue]),
+    recordDeadLettered: (queue) => deadLettered.inc([queue]),
+    recordHandlerDuration: (queue, seconds) => handlerDuration.observe([queue], seconds),
+    recordPublishConfirm: (destination, seconds) => publishDuration.observe(['publish', destination], seconds),
     handlerStarted: (queue) => {
-      inFlight.inc({ messaging_destination_name: queue });
+      inFlight.add([queue], 1);
       let done = false;
       return () => {
         if (done) return;
         done = true;
-        inFlight.dec({ messaging_destination_name: queue });
+        inFlight.add([queue], -1);
       };
     },
     setConnectionState: (broker, state) => {
-      for (const each of CONNECTION_STATES) connection.set({ broker, state: each }, each === state ? 1 : 0);
+      for (const each of CONNECTION_STATES) connection.set([broker, each], each === state ? 1 : 0);
     },
   };
 }

@@ -35,7 +35,7 @@ export function startClientCall<H extends HeaderMap>(
   enabled = true,
 ): ClientCall<H> {
   if (!enabled || !tracingInstalled()) return { ...untraced, headers };
-  const span = tracer.startSpan(method, {
+  const span = tracer().startSpan(method, {
     kind: SpanKind.CLIENT,
     attributes: { 'http.request.method': method, 'url.full': url },
   });

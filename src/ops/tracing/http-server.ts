@@ -4,7 +4,7 @@
  * given `http.route` instead of starting a second server span under it.
  */
 import { type Context, context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLive, tracer, tracingInstalled } from './tracer.js';
 
 interface RequestSpan {
@@ -38,7 +38,7 @@ function start(request: FastifyRequest, rule: string | undefined): RequestSpan |
     return { span: active, context: context.active(), own: false, ended: false };
   }
   const parent = propagation.extract(context.active(), request.headers, requestHeaders);
-  const span = tracer.startSpan(
+  const span = tracer().startSpan(
     name,
     {
       kind: SpanKind.SERVER,
@@ -67,15 +67,16 @@ function end(state: RequestSpan, status: number | undefined): void {
 }
 
 /**
- * Installs the hooks: the span starts in `onRequest` (the route is known by then), the handler runs inside
- * its context (`preHandler` re-enters it, since reading the body loses the async context), and the span
- * ends with the status in `onResponse` (or as an error in `onRequestAbort`).
- * @example traceHttpRequests(app.fastify, (request) => groupOf(request)?.rule.rule);
+ * Installs the span hooks: the span starts in `onRequest` (the route is known by then), the handler runs inside
+ * its context (`preHandler` re-enters it, since reading the body loses the async context), and it ends as an
+ * error in `onRequestAbort`. Returns the function that ends it with the status, for the caller's own
+ * `onResponse` hook (the HTTP service runs one hook for all its per-response work).
+ * @example const endSpan = traceHttpRequests(app.fastify, (request) => groupOf(request)?.rule.rule);
  */
 export function traceHttpRequests(
   fastify: FastifyInstance,
   ruleOf: (request: FastifyRequest) => string | undefined,
-): void {
+): (request: FastifyRequest, reply: FastifyReply) => void {
   fastify.addHook('onRequest', (request: TracedRequest, _reply, done) => {
     const state = start(request, ruleOf(request));
     if (state === undefined) return done();
@@ -87,14 +88,13 @@ export function traceHttpRequests(
     if (state === undefined) return done();
     context.with(state.context, done);
   });
-  fastify.addHook('onResponse', (request: TracedRequest, reply, done) => {
-    const state = request[SPAN];
-    if (state !== undefined) end(state, reply.statusCode);
-    done();
-  });
   fastify.addHook('onRequestAbort', (request: TracedRequest, done) => {
     const state = request[SPAN];
     if (state !== undefined) end(state, undefined);
     done();
   });
+  return (request: TracedRequest, reply) => {
+    const state = request[SPAN];
+    if (state !== undefined) end(state, reply.statusCode);
+  };
 }

@@ -53,7 +53,7 @@ export function tracedPublish<M extends TracedMessage>(
 ): Promise<void> {
   if (!tracingInstalled()) return publish(message);
   const destination = target.exchange || target.routingKey;
-  const span = tracer.startSpan(`send ${destination}`, {
+  const span = tracer().startSpan(`send ${destination}`, {
     kind: SpanKind.PRODUCER,
     attributes: {
       ...(target.system === undefined ? {} : { 'messaging.system': target.system }),
@@ -103,7 +103,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export function tracedHandle<R>(delivery: HandleTrace, run: () => R): R {
   if (!tracingInstalled()) return run();
   const parent = propagation.extract(context.active(), delivery.headers, headerGetter);
-  const span = tracer.startSpan(
+  const span = tracer().startSpan(
     `process ${delivery.queue}`,
     {
       kind: SpanKind.CONSUMER,

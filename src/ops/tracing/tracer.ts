@@ -1,10 +1,21 @@
 /**
- * The toolkit's tracer. `trace.getTracer` hands back a proxy that follows whatever provider the application
- * registers later, so one module-level tracer is enough; without an SDK every span is a no-op.
+ * The toolkit's tracer, looked up from the registered provider each time a span starts (only when an SDK is
+ * installed, see {@link tracingInstalled}). A tracer kept from module load would stay bound to the API's proxy
+ * provider of that moment, which `trace.disable()` replaces: an SDK registered again afterwards (test suites
+ * do this) would never see the toolkit's spans.
  */
-import { isSpanContextValid, ProxyTracerProvider, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  isSpanContextValid,
+  ProxyTracerProvider,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 
-export const tracer = trace.getTracer('microservices-ts');
+export function tracer(): Tracer {
+  return trace.getTracer('microservices-ts');
+}
 
 // What an unset proxy delegates to: the API's one no-op provider.
 const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
