@@ -10,11 +10,18 @@ import type { CloseHook } from '../lifecycle/part.js';
 import { contextLogger, getLogger, type Logger } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
 import { messagingSystem, tracedPublish } from '../ops/tracing/index.js';
+import {
+  checkDeclareQueueOptions,
+  QueueDeclarations,
+  type QueueHandleOptions,
+  splitQueueHandleOptions,
+} from './client-declarations.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
 import { guardPublish, type PublisherContract, type PublishPayload, publisherSchema } from './contracts.js';
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
+import type { QueueTopologyOptions } from './queue-topology.js';
 import { assertEncodableHeaders } from './transports/core/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -28,6 +35,12 @@ export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'> {
   readonly publishTimeoutMs?: number;
   /** Validate payloads before sending on handles made with a schema (`client.queue(name, { schema })`). Default true. */
   readonly validatePublish?: boolean;
+  /**
+   * `client.queue(name).publish()` declares the queue first, once per client, as the service would
+   * (`declareQueue`), so a producer may run before its consumer. Default true; false keeps strict mode,
+   * where a publish to a queue nobody declared is refused with `MS_QUEUE_UNROUTABLE`.
+   */
+  readonly declare?: boolean;
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
@@ -113,6 +126,7 @@ const CLIENT_OPTIONS = [
   'logger',
   'publishTimeoutMs',
   'validatePublish',
+  'declare',
   ...QUEUE_OPS_OPTIONS.slice(0, 2),
 ];
 const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
@@ -162,6 +176,7 @@ export class Client {
   readonly kind = 'client' as const;
   readonly #ops: QueueOps;
   readonly #validatePublish: boolean;
+  readonly #declaring: QueueDeclarations;
 
   constructor(options: ClientOptions | Connection = {}) {
     const resolved: ClientOptions =
@@ -172,8 +187,10 @@ export class Client {
       assertKnownKeys('queue client options', resolved, CLIENT_OPTIONS);
       assertNumber('queue client options', 'publishTimeoutMs', resolved.publishTimeoutMs, TIMEOUT);
       assertBoolean('queue client options', 'validatePublish', resolved.validatePublish);
+      assertBoolean('queue client options', 'declare', resolved.declare);
     }
     this.#validatePublish = resolved.validatePublish ?? true;
+    this.#declaring = new QueueDeclarations(resolved.declare ?? true);
     this.#connection = resolveConnection(resolved.connection, {});
     this.#publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.#connection.displayName}>`;
@@ -227,11 +244,26 @@ export class Client {
    * `validate: false` (or the client's `validatePublish: false`) keeps the types and skips the check.
    * @example await client.queue('notes.created', { schema: NoteCreated }).publish({ id: 1, title: 'x' });
    */
-  queue<S extends AnySchema>(name: string, options: PublisherContract<S>): QueuePublisher<PublishPayload<S>>;
-  queue(name: string, options?: PublisherContract): QueuePublisher {
+  queue<S extends AnySchema>(
+    name: string,
+    options: PublisherContract<S> & QueueHandleOptions,
+  ): QueuePublisher<PublishPayload<S>>;
+  /**
+   * Declaration options: `declare: false` publishes without declaring (strict mode); `deadLetter` and
+   * `maxPriority` must match the service's `app.queue(name, …)` options.
+   * @example await client.queue('jobs', { maxPriority: 10 }).publish(job, { priority: 9 });
+   */
+  queue(name: string, options: QueueHandleOptions): QueuePublisher;
+  queue(name: string, options?: PublisherContract & QueueHandleOptions): QueuePublisher {
+    const { contract, declaration } = splitQueueHandleOptions(name, options);
+    const declares = this.#declaring.enabled(declaration);
     const publish = (payload: Payload, properties?: PublishProperties): Promise<void> =>
-      this.publishToQueue(name, payload, properties);
-    const schema = publisherSchema(name, options, this.#validatePublish);
+      declares && !this.#declaring.done(name)
+        ? this.#send('', name, payload, properties, (transport) =>
+            this.#declaring.declare(transport, name, declaration),
+          )
+        : this.publishToQueue(name, payload, properties);
+    const schema = publisherSchema(name, contract, this.#validatePublish);
     return { name, publish: schema ? guardPublish(name, schema, publish) : publish };
   }
 
@@ -297,6 +329,18 @@ export class Client {
     }
   }
 
+  /**
+   * Declares queue `name` exactly as a service's `app.queue(name, options, …)` would (durable, with its
+   * dead-letter queue and priority range), so that a producer may publish before the service first runs.
+   * Once per client and name: concurrent and later calls share the first declaration.
+   * @example await client.declareQueue('jobs', { maxPriority: 10 });
+   */
+  async declareQueue(name: string, options: QueueTopologyOptions = {}): Promise<void> {
+    checkDeclareQueueOptions(name, options);
+    const transport = await this.#open();
+    await this.#declaring.declare(transport, name, options);
+  }
+
   /** @example await client.deleteExchange('input'); */
   async deleteExchange(name: string): Promise<void> {
     await (await this.#open()).deleteExchange(name);
@@ -305,6 +349,7 @@ export class Client {
 
   /** @example await client.deleteQueue('basic'); */
   async deleteQueue(name: string): Promise<void> {
+    this.#declaring.forget(name);
     await (await this.#open()).deleteQueue(name);
   }
 

@@ -26,6 +26,8 @@ export interface QueueOptions {
    * native dead-lettering (AMQP) use it; the others publish to this queue themselves.
    */
   readonly deadLetterQueue?: string | false;
+  /** Highest honoured message priority (AMQP `x-max-priority`); only where `capabilities.maxPriority` is set. */
+  readonly maxPriority?: number;
 }
 
 export interface ExchangeOptions {
@@ -152,6 +154,8 @@ export interface TransportCapabilities {
    * `MS_QUEUE_BAD_OPTION` rather than ignoring them. Absent: none.
    */
   readonly exchangeOptions?: readonly ('autoDelete' | 'arguments')[];
+  /** The highest `maxPriority` a queue may declare; absent or 0: no message priorities (asking for them is refused). */
+  readonly maxPriority?: number;
 }
 
 export interface Transport {

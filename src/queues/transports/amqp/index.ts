@@ -57,6 +57,8 @@ const CAPABILITIES: TransportCapabilities = {
   // Dead-lettering republishes a confirmed copy (so it can carry the error headers) instead of relying on a DLX.
   nativeDeadLetter: false,
   exchangeOptions: ['autoDelete', 'arguments'],
+  // x-max-priority: RabbitMQ allows 1..255 (it recommends 10 or fewer levels).
+  maxPriority: 255,
 };
 
 /**

@@ -196,7 +196,8 @@ export class AmqpTopology {
     const deadLetter = typeof options.deadLetterQueue === 'string' ? options.deadLetterQueue : '';
     try {
       if (deadLetter) await this.#run(model, (channel) => channel.assertQueue(deadLetter, { durable }));
-      await this.#run(model, (channel) => channel.assertQueue(name, { durable }));
+      const priorities = options.maxPriority === undefined ? {} : { maxPriority: options.maxPriority };
+      await this.#run(model, (channel) => channel.assertQueue(name, { durable, ...priorities }));
     } catch (error) {
       if (replyCode(error) !== PRECONDITION_FAILED) throw error;
       // Declared earlier by someone else with other arguments (durability, TTL, quorum type...): use it

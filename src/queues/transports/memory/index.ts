@@ -45,6 +45,7 @@ const CAPABILITIES: TransportCapabilities = {
   durable: false,
   nativeDeadLetter: true,
   exchangeOptions: ['autoDelete'],
+  maxPriority: 255,
 };
 
 /** One message handed to a memory consumer. */
