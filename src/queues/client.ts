@@ -22,6 +22,7 @@ import { guardPublish, type PublisherContract, type PublishPayload, publisherSch
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
 import type { QueueTopologyOptions } from './queue-topology.js';
+import { MAX_DELAY_MS } from './transports/core/delayed-publish.js';
 import { assertEncodableHeaders } from './transports/core/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -101,10 +102,27 @@ function exchangeExtras(
   return extra;
 }
 
+/** Adds to a publish's check that the transport can hold messages back (all five built-in ones can). */
+function withDelayCheck(
+  check: ((transport: Transport) => Promise<void>) | undefined,
+): (transport: Transport) => Promise<void> {
+  return async (transport) => {
+    if (!transport.capabilities.delayedDelivery) {
+      throw ERRORS.MS_QUEUE_UNSUPPORTED(`${transport.name} has no delayed delivery: delayMs cannot be honoured`);
+    }
+    await check?.(transport);
+  };
+}
+
 /** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */
 export interface PublishProperties extends MessageProperties {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Deliver no earlier than this many ms from now (queue publishes only). Held on the broker on AMQP, Redis and
+   * NATS; in the publishing process on MQTT and memory:// (lost if it exits). See docs/queues.md.
+   */
+  readonly delayMs?: number;
 }
 
 export interface DeclareExchangeOptions {
@@ -139,6 +157,7 @@ function checkPublishProperties(properties: PublishProperties): void {
   assertNumber(where, 'priority', properties.priority, { integer: true, min: 0, max: 255 });
   assertNumber(where, 'expiration', properties.expiration, { min: 0, max: 2 ** 31 - 1 });
   assertNumber(where, 'timestamp', properties.timestamp, {});
+  assertNumber(where, 'delayMs', properties.delayMs, { min: 0, max: MAX_DELAY_MS });
 }
 
 /** What `client.queue(name)` returns; with a schema, `P` is the schema's input type. */
@@ -383,17 +402,18 @@ export class Client {
       return Promise.reject(error);
     }
     const options = this.#publishOptions(properties);
+    const checks = options?.delayMs ? withDelayCheck(check) : check;
     const system = messagingSystem(this.#connection.displayName);
     return tracedPublish({ system, exchange, routingKey }, message, (traced) => {
       const transport = this.#transport;
       // The hot path: once connected, publish without an extra await.
-      if (transport && !check) {
+      if (transport && !checks) {
         const publishing = transport.publish({ exchange, routingKey }, traced, options);
         return this.#ops.metrics.enabled
           ? observePublish(this.#ops.metrics, exchange || routingKey, publishing)
           : publishing;
       }
-      return this.#publishWithin({ exchange, routingKey }, traced, options, check);
+      return this.#publishWithin({ exchange, routingKey }, traced, options, checks);
     });
   }
 
@@ -439,7 +459,7 @@ export class Client {
       return { body: encoded.body, properties: plain };
     }
     checkPublishProperties(properties);
-    const { timeoutMs: _timeout, signal: _signal, ...rest } = properties;
+    const { timeoutMs: _timeout, signal: _signal, delayMs: _delay, ...rest } = properties;
     if (rest.headers !== undefined) assertEncodableHeaders(rest.headers);
     return {
       body: encoded.body,
@@ -456,8 +476,13 @@ export class Client {
   #publishOptions(properties?: PublishProperties): PublishOptions | undefined {
     const timeoutMs = properties?.timeoutMs ?? this.#publishTimeoutMs;
     const signal = properties?.signal;
-    if (timeoutMs === undefined && signal === undefined) return undefined;
-    return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(signal === undefined ? {} : { signal }) };
+    const delayMs = properties?.delayMs;
+    if (timeoutMs === undefined && signal === undefined && !delayMs) return undefined;
+    return {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(delayMs ? { delayMs } : {}),
+    };
   }
 
   #open(): Promise<Transport> {

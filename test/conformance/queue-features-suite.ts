@@ -200,5 +200,86 @@ export function describeQueueFeatureConformance(label: string, options: Conforma
         });
       });
     });
+
+    describe.skipIf(check.skip)('issue 14 part 4: delayed delivery', () => {
+      it('publish with delayMs delivers no earlier than the delay; a message published after it without delay comes first', async () => {
+        const f = setup();
+        const queue = f.name('delayed');
+        const got: { payload: unknown; at: number }[] = [];
+        const app = f.service();
+        app.queue(queue, (payload) => {
+          got.push({ payload, at: Date.now() });
+        });
+        await app.start();
+        const client = f.client();
+        const delayMs = 800;
+        const sent = Date.now();
+        await client.queue(queue).publish('late', { delayMs });
+        await client.queue(queue).publish('now');
+        await waitFor('both messages', () => got.length === 2);
+        expect(got.map((entry) => entry.payload)).toEqual(['now', 'late']);
+        const late = got[1]?.at ?? 0;
+        // Timers may round a millisecond down; "no earlier" allows that much and no more.
+        expect(late - sent).toBeGreaterThanOrEqual(delayMs - 2);
+        expect(late - sent).toBeLessThan(delayMs + 5000);
+        expect(f.conflicts()).toEqual([]);
+      });
+
+      it('several delays come out in the order of their due times, not of their publishes', async () => {
+        const f = setup();
+        const queue = f.name('delays');
+        const client = f.client();
+        await client.declareQueue(queue);
+        const got: unknown[] = [];
+        const app = f.service();
+        app.queue(queue, (payload) => {
+          got.push(payload);
+        });
+        await app.start();
+        await client.queue(queue).publish(1500, { delayMs: 1500 });
+        await client.queue(queue).publish(300, { delayMs: 300 });
+        await client.queue(queue).publish(900, { delayMs: 900 });
+        await waitFor('three delayed messages', () => got.length === 3);
+        expect(got).toEqual([300, 900, 1500]);
+      });
+
+      it('a delayed message held on the broker survives the publisher closing right after publishing', async ({
+        skip,
+      }) => {
+        if (capabilities?.delayedDelivery !== 'broker') {
+          skip(`${label} holds delayed messages in the publishing process (capabilities.delayedDelivery)`);
+        }
+        const f = setup();
+        const queue = f.name('delayed-durable');
+        const publisher = f.client();
+        await publisher.declareQueue(queue);
+        await publisher.queue(queue).publish('held by the broker', { delayMs: 500 });
+        await publisher.close();
+        const got: unknown[] = [];
+        const app = f.service();
+        app.queue(queue, (payload) => {
+          got.push(payload);
+        });
+        await app.start();
+        await waitFor('the delayed message', () => got.length === 1);
+        expect(got).toEqual(['held by the broker']);
+      });
+
+      it('delayMs is refused on exchange publishes and when out of range, before anything is sent', async () => {
+        const f = setup();
+        const queue = f.name('delay-refusals');
+        const exchange = uniqueName(label, 'delay-exchange');
+        const client = f.client();
+        await client.declareExchange(exchange, { type: 'direct', queues: [[queue, 'k']] });
+        await expect(client.exchange(exchange, 'k').publish('x', 'k', { delayMs: 100 })).rejects.toMatchObject({
+          code: 'MS_QUEUE_BAD_OPTION',
+        });
+        await expect(client.queue(queue).publish('x', { delayMs: -1 })).rejects.toMatchObject({
+          code: 'MS_QUEUE_BAD_OPTION',
+        });
+        expect(await client.purgeQueue(queue)).toBe(0);
+        await client.deleteExchange(exchange);
+      });
+    });
   });
 }

@@ -180,6 +180,16 @@ export class AmqpTopology {
     return reply.consumerCount;
   }
 
+  /** Declares a queue with raw amqplib options, not remembered for redeclaring (the delay buckets, see delayed.ts). */
+  async assertRawQueue(model: ChannelModel, name: string, options: Record<string, unknown>): Promise<void> {
+    await this.#run(model, (channel) => channel.assertQueue(name, options));
+  }
+
+  /** Resolves when the queue exists, rejects with the broker's NOT_FOUND otherwise. */
+  async queueExists(model: ChannelModel, name: string): Promise<void> {
+    await this.#run(model, (channel) => channel.checkQueue(name));
+  }
+
   /** Declares everything remembered, on a new connection. */
   async redeclare(model: ChannelModel): Promise<void> {
     for (const [name, options] of this.#exchanges) {

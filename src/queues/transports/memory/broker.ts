@@ -264,6 +264,14 @@ export class MemoryBroker {
     if (routed === 0) throw unroutable(exchangeName, routingKey);
   }
 
+  /** Enqueues a message on queue `name` after `delayMs` (a timer of this process); throws now when there is no such queue. */
+  publishDelayed(name: string, body: Buffer, properties: MessageProperties, delayMs: number): void {
+    const queue = this.queues.get(name);
+    if (!queue) throw unroutable('', name);
+    const expiresAt = properties.expiration === undefined ? undefined : Date.now() + delayMs + properties.expiration;
+    queue.requeue({ body, properties, exchange: '', routingKey: name, deliveries: 0, expiresAt }, delayMs);
+  }
+
   /** Sends a rejected or expired message to its queue's dead-letter queue, or drops it when there is none. */
   deadLetter(
     from: MemoryQueue,
