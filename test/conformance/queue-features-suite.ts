@@ -205,10 +205,10 @@ export function describeQueueFeatureConformance(label: string, options: Conforma
       it('publish with delayMs delivers no earlier than the delay; a message published after it without delay comes first', async () => {
         const f = setup();
         const queue = f.name('delayed');
-        const got: { payload: unknown; at: number }[] = [];
+        const got: { payload: unknown; at: number; attempt: number }[] = [];
         const app = f.service();
-        app.queue(queue, (payload) => {
-          got.push({ payload, at: Date.now() });
+        app.queue(queue, (payload, context) => {
+          got.push({ payload, at: Date.now(), attempt: context.attempt });
         });
         await app.start();
         const client = f.client();
@@ -218,6 +218,8 @@ export function describeQueueFeatureConformance(label: string, options: Conforma
         await client.queue(queue).publish('now');
         await waitFor('both messages', () => got.length === 2);
         expect(got.map((entry) => entry.payload)).toEqual(['now', 'late']);
+        // Holding the message back is not a delivery: the handler sees attempt 1.
+        expect(got.map((entry) => entry.attempt)).toEqual([1, 1]);
         const late = got[1]?.at ?? 0;
         // Timers may round a millisecond down; "no earlier" allows that much and no more.
         expect(late - sent).toBeGreaterThanOrEqual(delayMs - 2);
