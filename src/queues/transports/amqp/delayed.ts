@@ -61,14 +61,19 @@ export class AmqpDelays {
     checkAmqpName('queue', bucket);
     await this.#declare(queue, bucket, bucketMs);
     try {
-      await this.#hooks.publish(bucket, message, withoutDelay(options));
+      await this.#hooks.publish(bucket, message, this.#sendOptions(options));
     } catch (error) {
       // The bucket expired or was deleted since this process declared it: declare it again, once.
       if ((error as { code?: unknown }).code !== 'MS_QUEUE_UNROUTABLE') throw error;
       this.#declaredAt.delete(bucket);
       await this.#declare(queue, bucket, bucketMs);
-      await this.#hooks.publish(bucket, message, withoutDelay(options));
+      await this.#hooks.publish(bucket, message, this.#sendOptions(options));
     }
+  }
+
+  /** The bucket publish keeps the timeout and the signal (a requeue copy is abandoned with its channel). */
+  #sendOptions(options: PublishOptions): PublishOptions {
+    return options.signal === undefined ? withoutDelay(options) : { ...withoutDelay(options), signal: options.signal };
   }
 
   async #declare(queue: string, bucket: string, bucketMs: number): Promise<void> {

@@ -237,6 +237,9 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
       deadLetterQueueOf: (name) => this.#topology.deadLetterQueueOf(name),
       publish: (target, message, signal) =>
         this.publisher.publish(target, message, signal === undefined ? undefined : { signal }),
+      // Retry backoff waits in a delay bucket on the broker (durable) rather than in this process.
+      publishDelayed: (target, message, delayMs, signal) =>
+        this.#delays.publish(target, message, delayMs, signal === undefined ? {} : { signal }),
       remove: (removed) => this.#consumers.delete(removed),
     });
     this.#consumers.add(consumer);
