@@ -94,6 +94,10 @@ export const ERROR_CATALOGUE = {
     when: 'an option is unknown, has a value the transport cannot use (an unknown exchange type), or a numeric option is NaN, negative, fractional or out of range',
     action: 'fix the option the message names',
   },
+  MS_QUEUE_UNSUPPORTED: {
+    when: 'a queue asks for a feature its broker does not have (message priorities on Redis, NATS or MQTT)',
+    action: 'drop the option or use a broker that has it; the message names the broker',
+  },
   MS_QUEUE_DUPLICATE: { when: 'a queue got a second handler on one service', action: 'register each queue once' },
   MS_QUEUE_BAD_BINDING: { when: 'a binding key is not valid for the exchange type', action: 'fix the routing key' },
   MS_QUEUE_EXCHANGE_MISMATCH: { when: 'an exchange exists with another type', action: 'delete it or use its type' },

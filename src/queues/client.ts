@@ -10,11 +10,19 @@ import type { CloseHook } from '../lifecycle/part.js';
 import { contextLogger, getLogger, type Logger } from '../logging.js';
 import type { HealthRegistry } from '../ops/health.js';
 import { messagingSystem, tracedPublish } from '../ops/tracing/index.js';
+import {
+  checkDeclareQueueOptions,
+  QueueDeclarations,
+  type QueueHandleOptions,
+  splitQueueHandleOptions,
+} from './client-declarations.js';
 import { encodePayload, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
 import { guardPublish, type PublisherContract, type PublishPayload, publisherSchema } from './contracts.js';
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
+import type { QueueTopologyOptions } from './queue-topology.js';
+import { MAX_DELAY_MS } from './transports/core/delayed-publish.js';
 import { assertEncodableHeaders } from './transports/core/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
@@ -28,6 +36,12 @@ export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'> {
   readonly publishTimeoutMs?: number;
   /** Validate payloads before sending on handles made with a schema (`client.queue(name, { schema })`). Default true. */
   readonly validatePublish?: boolean;
+  /**
+   * `client.queue(name).publish()` declares the queue first, once per client, as the service would
+   * (`declareQueue`), so a producer may run before its consumer. Default true; false keeps strict mode,
+   * where a publish to a queue nobody declared is refused with `MS_QUEUE_UNROUTABLE`.
+   */
+  readonly declare?: boolean;
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
@@ -88,10 +102,27 @@ function exchangeExtras(
   return extra;
 }
 
+/** Adds to a publish's check that the transport can hold messages back (all five built-in ones can). */
+function withDelayCheck(
+  check: ((transport: Transport) => Promise<void>) | undefined,
+): (transport: Transport) => Promise<void> {
+  return async (transport) => {
+    if (!transport.capabilities.delayedDelivery) {
+      throw ERRORS.MS_QUEUE_UNSUPPORTED(`${transport.name} has no delayed delivery: delayMs cannot be honoured`);
+    }
+    await check?.(transport);
+  };
+}
+
 /** Publish properties: AMQP basic properties (camelCase) plus per-publish options. */
 export interface PublishProperties extends MessageProperties {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Deliver no earlier than this many ms from now (queue publishes only). Held on the broker on AMQP, Redis and
+   * NATS; in the publishing process on MQTT and memory:// (lost if it exits). See docs/queues.md.
+   */
+  readonly delayMs?: number;
 }
 
 export interface DeclareExchangeOptions {
@@ -113,6 +144,7 @@ const CLIENT_OPTIONS = [
   'logger',
   'publishTimeoutMs',
   'validatePublish',
+  'declare',
   ...QUEUE_OPS_OPTIONS.slice(0, 2),
 ];
 const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
@@ -125,6 +157,7 @@ function checkPublishProperties(properties: PublishProperties): void {
   assertNumber(where, 'priority', properties.priority, { integer: true, min: 0, max: 255 });
   assertNumber(where, 'expiration', properties.expiration, { min: 0, max: 2 ** 31 - 1 });
   assertNumber(where, 'timestamp', properties.timestamp, {});
+  assertNumber(where, 'delayMs', properties.delayMs, { min: 0, max: MAX_DELAY_MS });
 }
 
 /** What `client.queue(name)` returns; with a schema, `P` is the schema's input type. */
@@ -162,6 +195,7 @@ export class Client {
   readonly kind = 'client' as const;
   readonly #ops: QueueOps;
   readonly #validatePublish: boolean;
+  readonly #declaring: QueueDeclarations;
 
   constructor(options: ClientOptions | Connection = {}) {
     const resolved: ClientOptions =
@@ -172,8 +206,10 @@ export class Client {
       assertKnownKeys('queue client options', resolved, CLIENT_OPTIONS);
       assertNumber('queue client options', 'publishTimeoutMs', resolved.publishTimeoutMs, TIMEOUT);
       assertBoolean('queue client options', 'validatePublish', resolved.validatePublish);
+      assertBoolean('queue client options', 'declare', resolved.declare);
     }
     this.#validatePublish = resolved.validatePublish ?? true;
+    this.#declaring = new QueueDeclarations(resolved.declare ?? true);
     this.#connection = resolveConnection(resolved.connection, {});
     this.#publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.#connection.displayName}>`;
@@ -227,11 +263,26 @@ export class Client {
    * `validate: false` (or the client's `validatePublish: false`) keeps the types and skips the check.
    * @example await client.queue('notes.created', { schema: NoteCreated }).publish({ id: 1, title: 'x' });
    */
-  queue<S extends AnySchema>(name: string, options: PublisherContract<S>): QueuePublisher<PublishPayload<S>>;
-  queue(name: string, options?: PublisherContract): QueuePublisher {
+  queue<S extends AnySchema>(
+    name: string,
+    options: PublisherContract<S> & QueueHandleOptions,
+  ): QueuePublisher<PublishPayload<S>>;
+  /**
+   * Declaration options: `declare: false` publishes without declaring (strict mode); `deadLetter` and
+   * `maxPriority` must match the service's `app.queue(name, …)` options.
+   * @example await client.queue('jobs', { maxPriority: 10 }).publish(job, { priority: 9 });
+   */
+  queue(name: string, options: QueueHandleOptions): QueuePublisher;
+  queue(name: string, options?: PublisherContract & QueueHandleOptions): QueuePublisher {
+    const { contract, declaration } = splitQueueHandleOptions(name, options);
+    const declares = this.#declaring.enabled(declaration);
     const publish = (payload: Payload, properties?: PublishProperties): Promise<void> =>
-      this.publishToQueue(name, payload, properties);
-    const schema = publisherSchema(name, options, this.#validatePublish);
+      declares && !this.#declaring.done(name)
+        ? this.#send('', name, payload, properties, (transport) =>
+            this.#declaring.declare(transport, name, declaration),
+          )
+        : this.publishToQueue(name, payload, properties);
+    const schema = publisherSchema(name, contract, this.#validatePublish);
     return { name, publish: schema ? guardPublish(name, schema, publish) : publish };
   }
 
@@ -297,6 +348,18 @@ export class Client {
     }
   }
 
+  /**
+   * Declares queue `name` exactly as a service's `app.queue(name, options, …)` would (durable, with its
+   * dead-letter queue and priority range), so that a producer may publish before the service first runs.
+   * Once per client and name: concurrent and later calls share the first declaration.
+   * @example await client.declareQueue('jobs', { maxPriority: 10 });
+   */
+  async declareQueue(name: string, options: QueueTopologyOptions = {}): Promise<void> {
+    checkDeclareQueueOptions(name, options);
+    const transport = await this.#open();
+    await this.#declaring.declare(transport, name, options);
+  }
+
   /** @example await client.deleteExchange('input'); */
   async deleteExchange(name: string): Promise<void> {
     await (await this.#open()).deleteExchange(name);
@@ -305,6 +368,7 @@ export class Client {
 
   /** @example await client.deleteQueue('basic'); */
   async deleteQueue(name: string): Promise<void> {
+    this.#declaring.forget(name);
     await (await this.#open()).deleteQueue(name);
   }
 
@@ -338,17 +402,18 @@ export class Client {
       return Promise.reject(error);
     }
     const options = this.#publishOptions(properties);
+    const checks = options?.delayMs ? withDelayCheck(check) : check;
     const system = messagingSystem(this.#connection.displayName);
     return tracedPublish({ system, exchange, routingKey }, message, (traced) => {
       const transport = this.#transport;
       // The hot path: once connected, publish without an extra await.
-      if (transport && !check) {
+      if (transport && !checks) {
         const publishing = transport.publish({ exchange, routingKey }, traced, options);
         return this.#ops.metrics.enabled
           ? observePublish(this.#ops.metrics, exchange || routingKey, publishing)
           : publishing;
       }
-      return this.#publishWithin({ exchange, routingKey }, traced, options, check);
+      return this.#publishWithin({ exchange, routingKey }, traced, options, checks);
     });
   }
 
@@ -394,7 +459,7 @@ export class Client {
       return { body: encoded.body, properties: plain };
     }
     checkPublishProperties(properties);
-    const { timeoutMs: _timeout, signal: _signal, ...rest } = properties;
+    const { timeoutMs: _timeout, signal: _signal, delayMs: _delay, ...rest } = properties;
     if (rest.headers !== undefined) assertEncodableHeaders(rest.headers);
     return {
       body: encoded.body,
@@ -411,8 +476,13 @@ export class Client {
   #publishOptions(properties?: PublishProperties): PublishOptions | undefined {
     const timeoutMs = properties?.timeoutMs ?? this.#publishTimeoutMs;
     const signal = properties?.signal;
-    if (timeoutMs === undefined && signal === undefined) return undefined;
-    return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(signal === undefined ? {} : { signal }) };
+    const delayMs = properties?.delayMs;
+    if (timeoutMs === undefined && signal === undefined && !delayMs) return undefined;
+    return {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(delayMs ? { delayMs } : {}),
+    };
   }
 
   #open(): Promise<Transport> {

@@ -26,6 +26,7 @@ export {
   QueueClient,
   type QueuePublisher,
 } from './client.js';
+export type { QueueHandleOptions } from './client-declarations.js';
 export { type DecodeOptions, decodePayload, encodePayload, type Payload, PayloadDecodeError } from './codec.js';
 export { type Connection, type ConnectionOptions, DEFAULT_BROKER_URL } from './connection.js';
 export { type HandlerContext, type QueueHandler, QueueMessage, type QueueRule } from './context.js';
@@ -38,6 +39,7 @@ export type {
 } from './contracts.js';
 export { HandlerTimeoutError } from './handler-runner.js';
 export type { QueueOpsOptions } from './ops.js';
+export type { QueueTopologyOptions } from './queue-topology.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
 export { createTransport, SUPPORTED_SCHEMES, type TransportFactory } from './transports/index.js';

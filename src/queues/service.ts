@@ -34,6 +34,7 @@ import {
   type NumberRule,
   TIMEOUT,
 } from './options.js';
+import { checkTopologyOptions, declareServiceQueue } from './queue-topology.js';
 import { drainTimeoutMs, reconnectDelayMs } from './renamed-options.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
@@ -81,6 +82,8 @@ export interface QueueOptions {
   readonly retry?: RetryOptions;
   /** Dead-letter queue name, or false to drop exhausted messages. Default `NAME.dead-letter`. */
   readonly deadLetter?: string | false;
+  /** Highest message priority the queue honours (see `QueueTopologyOptions.maxPriority`); give the producer the same. */
+  readonly maxPriority?: number;
   /** Fail (and retry) a handler running longer than this; its `context.signal` aborts. */
   readonly timeoutMs?: number;
   /** Hand the body to the handler undecoded, as a Buffer (e.g. to inspect a dead-letter queue). Default false. */
@@ -106,7 +109,16 @@ const SERVICE_OPTIONS = [
   'parseJson',
   ...QUEUE_OPS_OPTIONS,
 ];
-const QUEUE_OPTIONS = ['autoack', 'prefetchCount', 'retry', 'deadLetter', 'timeoutMs', 'raw', 'parseJson'];
+const QUEUE_OPTIONS = [
+  'autoack',
+  'prefetchCount',
+  'retry',
+  'deadLetter',
+  'maxPriority',
+  'timeoutMs',
+  'raw',
+  'parseJson',
+];
 const PREFETCH: NumberRule = { integer: true, min: 0, max: 65_535 };
 
 /** Refuses unknown and out-of-range service options (issue 10 item 11). */
@@ -138,9 +150,7 @@ function checkQueueOptions(name: string, options: QueueOptions): void {
   assertBoolean(where, 'raw', options.raw);
   assertRetry(where, options.retry);
   assertFunction(where, 'parseJson', options.parseJson);
-  if (options.deadLetter !== undefined && options.deadLetter !== false && typeof options.deadLetter !== 'string') {
-    throw ERRORS.MS_QUEUE_BAD_OPTION(`${where}: "deadLetter" must be a queue name or false`);
-  }
+  checkTopologyOptions(where, options);
 }
 
 interface RegisteredQueue {
@@ -429,10 +439,7 @@ export class Microservice {
   #declare(queue: RegisteredQueue): Promise<void> {
     queue.declared ??= (async () => {
       const transport = await this.#connect();
-      const { name } = queue.rule;
-      const deadLetter = queue.options.deadLetter ?? `${name}.dead-letter`;
-      if (deadLetter !== false) await transport.declareQueue(deadLetter, { durable: true });
-      await transport.declareQueue(name, { durable: true, deadLetterQueue: deadLetter });
+      await declareServiceQueue(transport, queue.rule.name, queue.options);
     })();
     return queue.declared;
   }

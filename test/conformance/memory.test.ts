@@ -1,6 +1,7 @@
 /** The conformance suites against the in-process memory:// broker. */
 import type { ServiceCheck } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
+import { describeQueueFeatureConformance } from './queue-features-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -13,4 +14,5 @@ describeTransportConformance('memory', {
   publishCannotTimeOut: 'memory:// confirms a publish as it enqueues it, synchronously: it cannot time out',
 });
 describeServiceConformance('memory', { check: () => alwaysThere, url });
+describeQueueFeatureConformance('memory', { check: () => alwaysThere, url });
 describeContractConformance('memory', { check: () => alwaysThere, url });

@@ -4,6 +4,7 @@
  */
 import { nats } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
+import { describeQueueFeatureConformance } from './queue-features-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -11,4 +12,5 @@ const url = (): string => 'nats://127.0.0.1:4222/?ackWaitMs=5000';
 
 describeTransportConformance('nats', { check: nats, url });
 describeServiceConformance('nats', { check: nats, url });
+describeQueueFeatureConformance('nats', { check: nats, url });
 describeContractConformance('nats', { check: nats, url });

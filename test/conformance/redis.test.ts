@@ -4,6 +4,7 @@
  */
 import { redis } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
+import { describeQueueFeatureConformance } from './queue-features-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -16,4 +17,5 @@ describeTransportConformance('redis', {
   refusedUrl: () => url().replace('redis://', 'redis://nobody:wrong@'),
 });
 describeServiceConformance('redis', { check: redis, url });
+describeQueueFeatureConformance('redis', { check: redis, url });
 describeContractConformance('redis', { check: redis, url });

@@ -4,6 +4,7 @@ import { Client, type Microservice } from 'microservices-ts/queues';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createBasicService } from '../../examples/queues/basic-service.js';
 import { runDemo } from '../../examples/queues/demo.js';
+import { runProducerFirst } from '../../examples/queues/producer-first.js';
 import { createWorkersService } from '../../examples/queues/workers.js';
 import { rabbitmq } from '../helpers/services.js';
 
@@ -39,6 +40,19 @@ describe.each(targets)('queue examples on $label', ({ url, skip }) => {
       log.mockRestore();
     }
   });
+
+  it.skipIf(skip)(
+    'producer-first.ts: the producer declares, priorities order the backlog, the delay holds',
+    async () => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        const queue = `examples.ranked.${Math.random().toString(36).slice(2)}`;
+        expect(await runProducerFirst(url(), queue)).toEqual(['urgent', 'normal', 'routine', 'reminder']);
+      } finally {
+        log.mockRestore();
+      }
+    },
+  );
 
   it.skipIf(skip)('workers.ts: ten handlers at once drain a burst', async () => {
     const target = url();

@@ -26,6 +26,8 @@ export interface QueueOptions {
    * native dead-lettering (AMQP) use it; the others publish to this queue themselves.
    */
   readonly deadLetterQueue?: string | false;
+  /** Highest honoured message priority (AMQP `x-max-priority`); only where `capabilities.maxPriority` is set. */
+  readonly maxPriority?: number;
 }
 
 export interface ExchangeOptions {
@@ -74,6 +76,11 @@ export interface PublishOptions {
   readonly timeoutMs?: number;
   /** Aborts waiting; the message may or may not have reached the broker. */
   readonly signal?: AbortSignal;
+  /**
+   * Deliver no earlier than this many ms from now (queue publishes only); see `capabilities.delayedDelivery`
+   * for whether the held-back message survives a restart.
+   */
+  readonly delayMs?: number;
 }
 
 export interface DeliveryInfo {
@@ -152,6 +159,14 @@ export interface TransportCapabilities {
    * `MS_QUEUE_BAD_OPTION` rather than ignoring them. Absent: none.
    */
   readonly exchangeOptions?: readonly ('autoDelete' | 'arguments')[];
+  /**
+   * How `publish(…, { delayMs })` holds a message back: `'broker'` on the broker (it survives a restart of the
+   * publishing process, and of the broker where it is durable), `'in-process'` in the publishing process (lost
+   * when it exits). Absent: no delayed delivery.
+   */
+  readonly delayedDelivery?: 'broker' | 'in-process';
+  /** The highest `maxPriority` a queue may declare; absent or 0: no message priorities (asking for them is refused). */
+  readonly maxPriority?: number;
 }
 
 export interface Transport {

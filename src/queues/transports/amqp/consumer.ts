@@ -22,6 +22,8 @@ export interface ConsumerHost {
   deadLetterQueueOf(queue: string): string | undefined;
   /** A confirmed publish; `signal` abandons it (never sent again on a later channel). */
   publish(target: PublishTarget, message: OutgoingMessage, signal?: AbortSignal): Promise<void>;
+  /** A confirmed publish through the queue's delay bucket (see DeliveryContext.publishDelayed). */
+  publishDelayed?(queue: string, message: OutgoingMessage, delayMs: number, signal?: AbortSignal): Promise<void>;
   /** Forgets a cancelled consumer once its channels are closed. */
   remove(consumer: AmqpConsumer): void;
 }
@@ -69,6 +71,7 @@ export class AmqpConsumer implements Subscription {
       isLive: (channel) => this.#channel === channel,
       deadLetterQueueOf: (name) => host.deadLetterQueueOf(name),
       publish: (target, message, signal) => host.publish(target, message, signal),
+      ...(host.publishDelayed ? { publishDelayed: host.publishDelayed } : {}),
       channelGone: (channel) => this.#goneSignal(channel),
       onSettled: (channel) => this.#onSettled(channel),
     };

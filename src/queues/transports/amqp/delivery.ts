@@ -26,6 +26,11 @@ export interface DeliveryContext {
   deadLetterQueueOf(queue: string): string | undefined;
   /** A confirmed publish (the transport's publisher); `signal` abandons it. */
   publish(target: PublishTarget, message: OutgoingMessage, signal?: AbortSignal): Promise<void>;
+  /**
+   * A confirmed publish to `queue` through its delay bucket (delayed.ts), so a delayed requeue waits on the
+   * broker, durably, instead of in this process. Absent: the wait stays in process.
+   */
+  publishDelayed?(queue: string, message: OutgoingMessage, delayMs: number, signal?: AbortSignal): Promise<void>;
   /** Aborts once `channel` is gone (connection lost, channel closed). */
   channelGone(channel: Channel): AbortSignal;
   /** Aborts when the transport closes, ending any delay before a requeue. */
@@ -75,6 +80,12 @@ export class AmqpDelivery extends CoreDelivery {
       {
         ack: async () => it().#settleOnChannel('ack', () => channel.ack(message)),
         requeue: () => it().#republishThenAck(it().#requeueTarget(), it().#requeueHeaders(), 'requeue'),
+        ...(context.publishDelayed
+          ? {
+              requeueAfter: (delayMs: number) =>
+                it().#republishThenAck(it().#requeueTarget(), it().#requeueHeaders(), 'delayed requeue', delayMs),
+            }
+          : {}),
         deadLetter: (headers) => it().#deadLetter(headers),
         isLive: () => context.isLive(channel),
         closing: context.closing,
@@ -130,25 +141,29 @@ export class AmqpDelivery extends CoreDelivery {
     return { ...this.properties.headers, [DELIVERY_COUNT_HEADER]: this.deliveryCount };
   }
 
-  async #republishThenAck(target: PublishTarget, headers: Record<string, unknown>, purpose: string): Promise<boolean> {
+  async #republishThenAck(
+    target: PublishTarget,
+    headers: Record<string, unknown>,
+    purpose: string,
+    delayMs = 0,
+  ): Promise<boolean> {
     if (!this.#context.isLive(this.#channel)) return this.#stale(purpose);
     try {
       // The copy is bound to this delivery's channel: once that channel is gone the broker redelivers the
       // original, so a copy still waiting (or unconfirmed) is abandoned rather than sent on a later channel.
       // Otherwise each reconnect would add a copy while the original's ack is dropped: messages multiply.
       const gone = this.#context.channelGone(this.#channel);
-      await this.#context
-        .publish(target, { body: this.body, properties: { ...this.properties, headers } }, gone)
-        .catch((error: unknown) => {
-          if ((error as { code?: unknown }).code !== CODES.MS_QUEUE_UNENCODABLE) throw error;
-          // The received headers cannot be sent again (over 60 KiB): a native requeue would come straight
-          // back here, a tight loop. Send the copy with only the headers this transport sets.
-          return this.#context.publish(
-            target,
-            { body: this.body, properties: { ...this.properties, headers: this.#ownHeaders(headers, error) } },
-            gone,
-          );
-        });
+      const { publishDelayed } = this.#context;
+      const send = (message: OutgoingMessage): Promise<void> =>
+        delayMs > 0 && publishDelayed
+          ? publishDelayed(target.routingKey, message, delayMs, gone)
+          : this.#context.publish(target, message, gone);
+      await send({ body: this.body, properties: { ...this.properties, headers } }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== CODES.MS_QUEUE_UNENCODABLE) throw error;
+        // The received headers cannot be sent again (over 60 KiB): a native requeue would come straight
+        // back here, a tight loop. Send the copy with only the headers this transport sets.
+        return send({ body: this.body, properties: { ...this.properties, headers: this.#ownHeaders(headers, error) } });
+      });
     } catch (error) {
       this.#context.logger.error(
         `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead: ${(error as Error).message}`,

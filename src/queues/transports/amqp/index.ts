@@ -19,6 +19,7 @@ import { amqpEndpoint } from './settings.js';
 import { AmqpTopology, checkAmqpName } from './topology.js';
 // Side effect: amqplib reads every header type and keeps the broker's reason for a refused connection.
 import './wire.js';
+import { delayOf } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -33,6 +34,7 @@ import type {
   TransportCapabilities,
   TransportOptions,
 } from '../transport.js';
+import { AmqpDelays } from './delayed.js';
 
 /**
  * AMQP-only settings on top of the options every transport takes.
@@ -57,6 +59,10 @@ const CAPABILITIES: TransportCapabilities = {
   // Dead-lettering republishes a confirmed copy (so it can carry the error headers) instead of relying on a DLX.
   nativeDeadLetter: false,
   exchangeOptions: ['autoDelete', 'arguments'],
+  // x-max-priority: RabbitMQ allows 1..255 (it recommends 10 or fewer levels).
+  maxPriority: 255,
+  // Per-delay TTL queues dead-lettering back (delayed.ts): durable, no plugin.
+  delayedDelivery: 'broker',
 };
 
 /**
@@ -74,6 +80,12 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   private readonly connection: AmqpConnection;
   private readonly publisher: AmqpPublisher;
   readonly #topology: AmqpTopology;
+  readonly #delays = new AmqpDelays({
+    model: () => this.#model(),
+    assertQueue: (model, name, options) => this.#topology.assertRawQueue(model, name, options),
+    checkQueue: (model, name) => this.#topology.queueExists(model, name),
+    publish: (queue, message, options) => this.publisher.publish({ exchange: '', routingKey: queue }, message, options),
+  });
   readonly #consumers = new Set<AmqpConsumer>();
   readonly #closing = new AbortController();
   #closed: Promise<void> | undefined;
@@ -205,6 +217,13 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         .open()
         .catch((error: unknown) => this.#logger.debug(`connect for publish: ${(error as Error).message}`));
     }
+    let delayMs: number;
+    try {
+      delayMs = delayOf(target, options, this.name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (delayMs > 0) return this.#delays.publish(target.routingKey, message, delayMs, options ?? {});
     return this.publisher.publish(target, message, options);
   }
 
@@ -218,6 +237,9 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
       deadLetterQueueOf: (name) => this.#topology.deadLetterQueueOf(name),
       publish: (target, message, signal) =>
         this.publisher.publish(target, message, signal === undefined ? undefined : { signal }),
+      // Retry backoff waits in a delay bucket on the broker (durable) rather than in this process.
+      publishDelayed: (target, message, delayMs, signal) =>
+        this.#delays.publish(target, message, delayMs, signal === undefined ? {} : { signal }),
       remove: (removed) => this.#consumers.delete(removed),
     });
     this.#consumers.add(consumer);

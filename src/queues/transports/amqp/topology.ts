@@ -180,6 +180,16 @@ export class AmqpTopology {
     return reply.consumerCount;
   }
 
+  /** Declares a queue with raw amqplib options, not remembered for redeclaring (the delay buckets, see delayed.ts). */
+  async assertRawQueue(model: ChannelModel, name: string, options: Record<string, unknown>): Promise<void> {
+    await this.#run(model, (channel) => channel.assertQueue(name, options));
+  }
+
+  /** Resolves when the queue exists, rejects with the broker's NOT_FOUND otherwise. */
+  async queueExists(model: ChannelModel, name: string): Promise<void> {
+    await this.#run(model, (channel) => channel.checkQueue(name));
+  }
+
   /** Declares everything remembered, on a new connection. */
   async redeclare(model: ChannelModel): Promise<void> {
     for (const [name, options] of this.#exchanges) {
@@ -196,7 +206,8 @@ export class AmqpTopology {
     const deadLetter = typeof options.deadLetterQueue === 'string' ? options.deadLetterQueue : '';
     try {
       if (deadLetter) await this.#run(model, (channel) => channel.assertQueue(deadLetter, { durable }));
-      await this.#run(model, (channel) => channel.assertQueue(name, { durable }));
+      const priorities = options.maxPriority === undefined ? {} : { maxPriority: options.maxPriority };
+      await this.#run(model, (channel) => channel.assertQueue(name, { durable, ...priorities }));
     } catch (error) {
       if (replyCode(error) !== PRECONDITION_FAILED) throw error;
       // Declared earlier by someone else with other arguments (durability, TTL, quorum type...): use it

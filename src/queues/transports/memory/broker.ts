@@ -5,10 +5,10 @@
  * transport does. Messages live only in this process: nothing here is durable.
  */
 import { ERRORS, type MicroservicesError } from '../../../errors.js';
-import { Deque } from '../../../internal/deque.js';
 import type { Logger } from '../../../logging.js';
 import { compileTopic } from '../core/topic.js';
 import type { ExchangeType, MessageProperties, QueueOptions } from '../transport.js';
+import { PriorityReady } from './priority-ready.js';
 
 /** A message as the broker stores it: one record per queue, since delivery counts are per queue. */
 export interface StoredMessage {
@@ -51,7 +51,10 @@ const DISPATCH_BUDGET = 4096;
  * @example broker.declareQueue('q', { deadLetterQueue: 'q.dead-letter' }).purge(); // 0
  */
 export class MemoryQueue {
-  readonly ready = new Deque<StoredMessage>();
+  /** Ready messages, highest priority first where the queue has a `maxPriority` (FIFO otherwise). */
+  readonly ready = new PriorityReady<StoredMessage>((message) =>
+    Math.min(message.properties.priority ?? 0, this.options.maxPriority ?? 0),
+  );
   readonly consumers: BrokerConsumer[] = [];
   deleted = false;
   #nextConsumer = 0;
@@ -259,6 +262,14 @@ export class MemoryBroker {
       routed += 1;
     }
     if (routed === 0) throw unroutable(exchangeName, routingKey);
+  }
+
+  /** Enqueues a message on queue `name` after `delayMs` (a timer of this process); throws now when there is no such queue. */
+  publishDelayed(name: string, body: Buffer, properties: MessageProperties, delayMs: number): void {
+    const queue = this.queues.get(name);
+    if (!queue) throw unroutable('', name);
+    const expiresAt = properties.expiration === undefined ? undefined : Date.now() + delayMs + properties.expiration;
+    queue.requeue({ body, properties, exchange: '', routingKey: name, deliveries: 0, expiresAt }, delayMs);
   }
 
   /** Sends a rejected or expired message to its queue's dead-letter queue, or drops it when there is none. */

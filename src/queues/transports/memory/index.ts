@@ -6,6 +6,7 @@
  */
 import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { getLogger, type Logger } from '../../../logging.js';
+import { delayOf } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
 import { assertEncodableHeaders } from '../core/properties.js';
 import type {
@@ -45,6 +46,8 @@ const CAPABILITIES: TransportCapabilities = {
   durable: false,
   nativeDeadLetter: true,
   exchangeOptions: ['autoDelete'],
+  maxPriority: 255,
+  delayedDelivery: 'in-process',
 };
 
 /** One message handed to a memory consumer. */
@@ -280,7 +283,9 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     try {
       // Refused here as on the network transports, so a service moves between brokers unchanged.
       if (message.properties.headers !== undefined) assertEncodableHeaders(message.properties.headers);
-      this.#broker.publish(target.exchange, target.routingKey, message.body, message.properties);
+      const delayMs = delayOf(target, options, this.name);
+      if (delayMs > 0) this.#broker.publishDelayed(target.routingKey, message.body, message.properties, delayMs);
+      else this.#broker.publish(target.exchange, target.routingKey, message.body, message.properties);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -10,6 +10,7 @@ import { ERRORS } from '../../../errors.js';
 import { unlessAborted, withTimeout } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
+import { delayOf, InProcessDelays, withoutDelay } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -51,7 +52,8 @@ function isConnackRefusal(error: Error): boolean {
 
 export class MqttTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
-  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
+  // MQTT has no way to hold a message back: delayed publishes wait in this process (lost if it exits).
+  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'in-process' };
   readonly #settings: MqttSettings;
   readonly #mqtt: MqttModule;
   readonly #logger: Logger;
@@ -60,6 +62,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   readonly #consumers = new Map<string, MqttQueueConsumer>();
   readonly #subscriptions = new Set<Subscription>();
   readonly #pending = new Set<Promise<unknown>>();
+  #delaysMade: InProcessDelays | undefined;
   readonly #gaps = new GapDetector();
   #control: MqttControl | undefined;
   #topology: MqttTopology | undefined;
@@ -193,10 +196,16 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     });
   }
 
+  get #delays(): InProcessDelays {
+    this.#delaysMade ??= new InProcessDelays(this.#logger, this.name);
+    return this.#delaysMade;
+  }
+
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
     this.#closed.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+    this.#delays.close();
     await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
     await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
     await Promise.allSettled([...this.#pending]);
@@ -236,6 +245,11 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     let pending: Promise<void>;
     try {
       this.#ready();
+      const delayMs = delayOf(target, options, this.name);
+      if (delayMs > 0) {
+        this.#delays.schedule(delayMs, () => this.publish(target, message, withoutDelay(options)));
+        return Promise.resolve();
+      }
       pending = this.#publish(target, message, options);
     } catch (error) {
       return Promise.reject(error);

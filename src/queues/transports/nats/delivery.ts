@@ -15,6 +15,8 @@ export interface NatsDeliveryHooks {
   readonly maxDeliver: number;
   readonly ackTimeoutMs: number;
   readonly doubleAck: boolean;
+  /** Deliveries this process spent holding a delayed message back (delayed.ts); left out of `deliveryCount`. */
+  readonly heldBack?: number;
   /** False once the transport is closed: an ack then cannot reach the server. */
   connectionOpen(): boolean;
   /**
@@ -63,7 +65,8 @@ export function natsDelivery(
   hooks: NatsDeliveryHooks,
 ): Delivery {
   const properties = decodeNatsHeaders(message.headers);
-  const deliveryCount = message.info.deliveryCount;
+  const serverCount = message.info.deliveryCount;
+  const deliveryCount = Math.max(1, serverCount - (hooks.heldBack ?? 0));
   const deliveryInfo: DeliveryInfo = {
     ...route,
     consumerTag,
@@ -115,7 +118,7 @@ export function natsDelivery(
   };
   const requeue = async (delayMs?: number): Promise<boolean> => {
     hooks.settled();
-    if (deliveryCount >= hooks.maxDeliver) {
+    if (serverCount >= hooks.maxDeliver) {
       // The server would never deliver it again: dead-letter instead of requeueing.
       return deadLetter({ 'x-death-reason': 'max-deliver', 'x-delivery-count': deliveryCount });
     }

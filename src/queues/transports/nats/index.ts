@@ -11,6 +11,7 @@ import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
+import { delayOf } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -28,6 +29,7 @@ import type {
 import { listenForMaxDeliveries } from './advisories.js';
 import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './codec.js';
 import { PrefetchWindow, PullLoop } from './consumer.js';
+import { HeldDeliveries, heldBackMs, markDelayed } from './delayed.js';
 import { natsDelivery } from './delivery.js';
 import { isAuthRefusal, publishError } from './errors.js';
 import { exchangeSubject, queueSubject } from './names.js';
@@ -40,7 +42,8 @@ const DEFAULT_PREFETCH = 100;
 
 export class NatsTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
-  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
+  // Delayed messages are stored at once and held back on their first delivery (delayed.ts).
+  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'broker' };
   readonly #settings: NatsSettings;
   readonly #modules: NatsModules;
   readonly #logger: Logger;
@@ -48,6 +51,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   readonly #subscriptions = new Set<Subscription>();
   readonly #loops = new Set<PullLoop>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #held = new HeldDeliveries();
   /** Handed out and not yet settled; given back to the server on close so they are redelivered at once. */
   readonly #unsettled = new Set<JsMsg>();
   #connection: NatsConnection | undefined;
@@ -281,6 +285,8 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       );
     }
     const headers = encodeNatsHeaders(message.properties, this.#modules.core.headers, Date.now());
+    const delayMs = delayOf(target, options, this.name);
+    if (delayMs > 0) markDelayed(headers, delayMs);
     try {
       await unlessAborted(this.#js().publish(subject, message.body, { headers, timeout: timeoutMs }), options.signal);
     } catch (error) {
@@ -351,6 +357,18 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     message: JsMsg,
     source: NatsSource,
   ): void {
+    const holdMs = heldBackMs(message, Date.now());
+    if (holdMs > 0) {
+      // A delayed message not yet due (delayed.ts): back to the server until it is, never to the handler.
+      this.#held.add(message);
+      try {
+        message.nak(holdMs);
+      } catch (error) {
+        this.#logger.debug(`holding back stream sequence ${message.seq}: ${(error as Error).message}`);
+      }
+      window.settled();
+      return;
+    }
     const delivery = natsDelivery(
       message,
       consumerTag,
@@ -362,6 +380,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
         maxDeliver: this.#settings.maxDeliver,
         ackTimeoutMs: this.#settings.publishTimeoutMs,
         doubleAck: this.#settings.doubleAck,
+        heldBack: this.#held.take(message),
         connectionOpen: () => !this.#closing && this.#connection?.isClosed() === false,
         deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
         settled: () => {

@@ -10,6 +10,7 @@ import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
+import { delayOf } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
   ConsumeOptions,
@@ -33,6 +34,7 @@ import {
   unlessClosed,
 } from './connection.js';
 import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
+import { DelayPromoter, SCHEDULE, scheduleArguments } from './delayed.js';
 import { type RedisKeys, redisKeys } from './names.js';
 import { loadScripts, ROUTE, runScript } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
@@ -44,7 +46,8 @@ export type { RedisTransportOptions } from './settings.js';
 
 export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly name: string;
-  readonly capabilities: TransportCapabilities = DURABLE_EMULATED_DEAD_LETTER;
+  // Delayed messages wait in a sorted set on the server until a consumer promotes them (delayed.ts).
+  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'broker' };
   readonly #settings: RedisTransportSettings;
   readonly #options: RedisTransportOptions;
   readonly #keys: RedisKeys;
@@ -52,6 +55,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly #logger: Logger;
   readonly #control: RedisClient;
   readonly #publisher: RedisClient;
+  readonly #promoters = new Set<DelayPromoter>();
   readonly #openReader: () => RedisClient;
   readonly #consumers = new Set<RedisConsumer>();
   readonly #pending = new Set<Promise<unknown>>();
@@ -100,6 +104,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort(closedError(this.name));
+    for (const promoter of this.#promoters) promoter.stop();
     await Promise.all([...this.#consumers].map((consumer) => consumer.shutdown()));
     await Promise.allSettled([...this.#pending]);
     await Promise.all([this.#quit(this.#control), this.#quit(this.#publisher)]);
@@ -120,6 +125,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
 
   async deleteQueue(name: string): Promise<void> {
     await this.#topology.deleteQueue(this.#commands(), name);
+    await this.#control.call('DEL', this.#keys.delayed(name));
   }
 
   async deleteExchange(name: string): Promise<void> {
@@ -143,26 +149,37 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     }
     const keys = this.#keys;
     let fields: (string | Buffer)[];
+    let delayMs: number;
     try {
       fields = encodeEntry(target, message);
+      delayMs = delayOf(target, options, this.name);
     } catch (error) {
       // A BigInt or circular header (MS_QUEUE_UNENCODABLE): reject, never throw synchronously from publish().
       return Promise.reject(error);
     }
-    const routed = runScript(
-      this.#publisher,
-      ROUTE,
-      [],
-      [
-        keys.exchanges,
-        keys.bindings(target.exchange),
-        keys.queues,
-        keys.stream(''),
-        target.exchange,
-        target.routingKey,
-        ...fields,
-      ],
-    );
+    const queue = target.routingKey;
+    const routed =
+      delayMs > 0
+        ? runScript(
+            this.#publisher,
+            SCHEDULE,
+            [keys.delayed(queue)],
+            scheduleArguments(keys.queues, queue, delayMs, fields),
+          )
+        : runScript(
+            this.#publisher,
+            ROUTE,
+            [],
+            [
+              keys.exchanges,
+              keys.bindings(target.exchange),
+              keys.queues,
+              keys.stream(''),
+              target.exchange,
+              target.routingKey,
+              ...fields,
+            ],
+          );
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
     const settled = unlessAborted(
       commandTimeout(unlessClosed(this.#publisher, routed), timeoutMs, 'a publish'),
@@ -190,7 +207,23 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     );
     this.#consumers.add(consumer);
     consumer.start();
-    return consumer;
+    // The consumers of a queue move its due delayed messages onto its stream (delayed.ts).
+    const promoter = new DelayPromoter(
+      this.#control,
+      this.#keys.delayed(queue),
+      this.#keys.stream(queue),
+      this.#logger,
+    );
+    this.#promoters.add(promoter);
+    promoter.start();
+    return {
+      consumerTag: consumer.consumerTag,
+      cancel: async () => {
+        promoter.stop();
+        this.#promoters.delete(promoter);
+        await consumer.cancel();
+      },
+    };
   }
 
   #environment(): ConsumerEnvironment {

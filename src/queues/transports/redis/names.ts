@@ -4,7 +4,8 @@
  * - `<prefix>q:<queue>`: the queue's stream, read by one consumer group;
  * - `<prefix>queues`: hash queue → JSON of its options (dead-letter queue), so any process can find them;
  * - `<prefix>exchanges`: hash exchange → type;
- * - `<prefix>b:<exchange>`: set of bindings, each member the JSON `[routingKey, queue]`.
+ * - `<prefix>b:<exchange>`: set of bindings, each member the JSON `[routingKey, queue]`;
+ * - `<prefix>d:<queue>`: sorted set of the queue's delayed messages, scored by due time (delayed.ts).
  */
 export interface RedisKeys {
   readonly prefix: string;
@@ -12,6 +13,7 @@ export interface RedisKeys {
   readonly queues: string;
   readonly exchanges: string;
   bindings(exchange: string): string;
+  delayed(queue: string): string;
 }
 
 /**
@@ -24,5 +26,6 @@ export function redisKeys(prefix: string): RedisKeys {
     queues: `${prefix}queues`,
     exchanges: `${prefix}exchanges`,
     bindings: (exchange) => `${prefix}b:${exchange}`,
+    delayed: (queue) => `${prefix}d:${queue}`,
   };
 }
