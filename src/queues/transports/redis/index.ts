@@ -30,11 +30,11 @@ import {
   createRedisClient,
   loadRedisConstructor,
   type RedisClient,
-  unlessClosed,
 } from './connection.js';
 import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
 import { type RedisKeys, redisKeys } from './names.js';
-import { loadScripts, ROUTE, runScript } from './scripts.js';
+import { RouteBatcher } from './route-batch.js';
+import { loadScripts } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
 import { RedisTopology } from './topology.js';
 
@@ -53,6 +53,8 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly #control: RedisClient;
   readonly #publisher: RedisClient;
   readonly #openReader: () => RedisClient;
+  /** Routes the publishes of one event-loop turn in one script call. */
+  readonly #routes: RouteBatcher;
   readonly #consumers = new Set<RedisConsumer>();
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
@@ -72,6 +74,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     this.#openReader = () => createRedisClient(Redis, settings.endpoint, 'reader', options.reconnect);
     this.#control = createRedisClient(Redis, settings.endpoint, 'control', options.reconnect);
     this.#publisher = createRedisClient(Redis, settings.endpoint, 'publisher', options.reconnect);
+    this.#routes = new RouteBatcher(this.#publisher, this.#keys);
     this.#watch();
   }
 
@@ -141,7 +144,6 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     if (this.#publisher.status !== 'ready') {
       return Promise.reject(ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`));
     }
-    const keys = this.#keys;
     let fields: (string | Buffer)[];
     try {
       fields = encodeEntry(target, message);
@@ -149,25 +151,9 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       // A BigInt or circular header (MS_QUEUE_UNENCODABLE): reject, never throw synchronously from publish().
       return Promise.reject(error);
     }
-    const routed = runScript(
-      this.#publisher,
-      ROUTE,
-      [],
-      [
-        keys.exchanges,
-        keys.bindings(target.exchange),
-        keys.queues,
-        keys.stream(''),
-        target.exchange,
-        target.routingKey,
-        ...fields,
-      ],
-    );
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
-    const settled = unlessAborted(
-      commandTimeout(unlessClosed(this.#publisher, routed), timeoutMs, 'a publish'),
-      options.signal,
-    ).then((count) => checkRouted(Number(count), target));
+    const routed = this.#routes.route(target, fields, timeoutMs);
+    const settled = unlessAborted(routed, options.signal).then((count) => checkRouted(count, target));
     this.#pending.add(settled);
     const forget = (): void => {
       this.#pending.delete(settled);
