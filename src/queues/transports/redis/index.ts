@@ -33,9 +33,10 @@ import {
 } from './connection.js';
 import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
 import { type RedisKeys, redisKeys } from './names.js';
-import { RouteBatcher } from './route-batch.js';
+import { ROUTE_MANY, RouteBatcher } from './route-batch.js';
 import { loadScripts } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
+import { SETTLE_MANY } from './settle-batch.js';
 import { RedisTopology } from './topology.js';
 
 type RedisConstructor = Awaited<ReturnType<typeof loadRedisConstructor>>;
@@ -210,7 +211,9 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     const control = this.#control;
     let wasReady = false;
     control.on('ready', () => {
-      loadScripts(control).catch((error: Error) => this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`));
+      Promise.all([loadScripts(control), loadBatchScripts(control)]).catch((error: Error) =>
+        this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`),
+      );
       if (wasReady || !this.#everConnected) {
         wasReady = true;
         return;
@@ -254,6 +257,11 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     }
     await commandTimeout(client.quit(), 2000, 'QUIT').catch(() => client.disconnect());
   }
+}
+
+/** Loads the batch scripts too, so the first batch after a (re)connect does not need the EVAL fallback. */
+async function loadBatchScripts(control: RedisClient): Promise<void> {
+  await Promise.all([ROUTE_MANY, SETTLE_MANY].map((lua) => control.call('SCRIPT', 'LOAD', lua.source)));
 }
 
 function closedError(name: string): MicroservicesError {
