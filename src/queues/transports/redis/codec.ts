@@ -3,6 +3,7 @@
  * properties as JSON, `x` and `k` the exchange and routing key it was published with. An optional `e` holds
  * the absolute expiry (ms since the epoch) computed from `properties.expiration` at publish time.
  */
+import { isUtf8 } from 'node:buffer';
 import { encodePropertiesJson, sanitizeProperties } from '../core/properties.js';
 import type { MessageProperties, OutgoingMessage, PublishTarget } from '../transport.js';
 
@@ -21,7 +22,7 @@ export interface StreamEntry {
 export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now = Date.now()): (string | Buffer)[] {
   const fields: (string | Buffer)[] = [
     'b',
-    message.body,
+    wireBody(message.body),
     'p',
     encodePropertiesJson(message.properties),
     'x',
@@ -32,6 +33,16 @@ export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now
   const expiration = message.properties.expiration;
   if (expiration !== undefined && Number.isFinite(expiration)) fields.push('e', String(now + expiration));
   return fields;
+}
+
+/**
+ * The body as ioredis should send it: a UTF-8 body (JSON, text) as a string, which ioredis writes straight
+ * into the command, where a Buffer switches the whole command to ioredis' buffer mode (an extra allocation
+ * and copy of every argument). Decoding valid UTF-8 and encoding it again gives back the same bytes, so the
+ * entry is byte for byte what it was; anything else (binary) stays a Buffer.
+ */
+function wireBody(body: Buffer): string | Buffer {
+  return isUtf8(body) ? body.toString('utf8') : body;
 }
 
 /** Re-encodes a read entry, with extra headers merged in (the dead-letter copy carries the error). */

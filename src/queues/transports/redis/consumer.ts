@@ -16,6 +16,7 @@ import { RedisDelivery, type RedisSettler } from './delivery.js';
 import { autoClaim, type CountedEntry, type ReadTarget, readNew, readOwnPending } from './reads.js';
 import { PRUNE_CONSUMERS, runScript, SET_IDLE, SETTLE } from './scripts.js';
 import type { RedisStreamSettings } from './settings.js';
+import { AckBatcher } from './settle-batch.js';
 
 /** What a consumer needs from its transport. */
 export interface ConsumerEnvironment {
@@ -55,6 +56,8 @@ export class RedisConsumer implements Subscription, RedisSettler {
   readonly #handler: DeliveryHandler;
   readonly #prefetch: number;
   readonly #reader: RedisClient;
+  /** Sends the acks of one event-loop turn in one fenced script call. */
+  readonly #acks: AckBatcher;
   /** Handed to the handler, not yet settled: these count against the prefetch and get their lease renewed. */
   readonly #inFlight = new Map<string, RedisDelivery>();
   /** Nacked with a delay: still owned (lease renewed) until the timer releases them. */
@@ -91,6 +94,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
     // 0 (or less) means no limit, as in AMQP; reads then fetch at most UNLIMITED_BATCH entries at a time.
     this.#prefetch = prefetch > 0 ? prefetch : Number.POSITIVE_INFINITY;
     this.#reader = environment.openReader();
+    this.#acks = new AckBatcher(environment.control, this.#target, environment.commandTimeoutMs);
     this.#reader.on('close', () => {
       // The reply of a read in flight may be lost; those entries sit in our pending list, so look there first.
       this.#readerId = undefined;
@@ -142,7 +146,23 @@ export class RedisConsumer implements Subscription, RedisSettler {
   async ack(delivery: RedisDelivery): Promise<boolean> {
     this.#settling.add(delivery.id);
     this.#forget(delivery);
-    return this.#settle(delivery, '', []);
+    if (this.#environment.closed) {
+      this.#settling.delete(delivery.id);
+      return false;
+    }
+    try {
+      if (await this.#acks.ack(delivery.id)) return true;
+      this.#environment.logger.warn(
+        `redis: ${delivery.id} on ${this.queue} was taken over by another consumer; settlement ignored`,
+      );
+    } catch (error) {
+      this.#environment.logger.warn(
+        `redis: could not settle ${delivery.id} on ${this.queue}: ${(error as Error).message}`,
+      );
+    } finally {
+      this.#settling.delete(delivery.id);
+    }
+    return false;
   }
 
   async nack(delivery: RedisDelivery, options: NackOptions): Promise<boolean> {

@@ -36,8 +36,10 @@ import {
 import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
 import { DelayPromoter, SCHEDULE, scheduleArguments } from './delayed.js';
 import { type RedisKeys, redisKeys } from './names.js';
-import { loadScripts, ROUTE, runScript } from './scripts.js';
+import { ROUTE_MANY, RouteBatcher } from './route-batch.js';
+import { loadScripts, runScript } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
+import { SETTLE_MANY } from './settle-batch.js';
 import { RedisTopology } from './topology.js';
 
 type RedisConstructor = Awaited<ReturnType<typeof loadRedisConstructor>>;
@@ -57,6 +59,8 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly #publisher: RedisClient;
   readonly #promoters = new Set<DelayPromoter>();
   readonly #openReader: () => RedisClient;
+  /** Routes the publishes of one event-loop turn in one script call. */
+  readonly #routes: RouteBatcher;
   readonly #consumers = new Set<RedisConsumer>();
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
@@ -76,6 +80,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     this.#openReader = () => createRedisClient(Redis, settings.endpoint, 'reader', options.reconnect);
     this.#control = createRedisClient(Redis, settings.endpoint, 'control', options.reconnect);
     this.#publisher = createRedisClient(Redis, settings.endpoint, 'publisher', options.reconnect);
+    this.#routes = new RouteBatcher(this.#publisher, this.#keys);
     this.#watch();
   }
 
@@ -147,7 +152,6 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     if (this.#publisher.status !== 'ready') {
       return Promise.reject(ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`));
     }
-    const keys = this.#keys;
     let fields: (string | Buffer)[];
     let delayMs: number;
     try {
@@ -157,34 +161,26 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       // A BigInt or circular header (MS_QUEUE_UNENCODABLE): reject, never throw synchronously from publish().
       return Promise.reject(error);
     }
+    const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
+    const keys = this.#keys;
     const queue = target.routingKey;
     const routed =
       delayMs > 0
-        ? runScript(
-            this.#publisher,
-            SCHEDULE,
-            [keys.delayed(queue)],
-            scheduleArguments(keys.queues, queue, delayMs, fields),
+        ? commandTimeout(
+            unlessClosed(
+              this.#publisher,
+              runScript(
+                this.#publisher,
+                SCHEDULE,
+                [keys.delayed(queue)],
+                scheduleArguments(keys.queues, queue, delayMs, fields),
+              ),
+            ),
+            timeoutMs,
+            'a publish',
           )
-        : runScript(
-            this.#publisher,
-            ROUTE,
-            [],
-            [
-              keys.exchanges,
-              keys.bindings(target.exchange),
-              keys.queues,
-              keys.stream(''),
-              target.exchange,
-              target.routingKey,
-              ...fields,
-            ],
-          );
-    const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
-    const settled = unlessAborted(
-      commandTimeout(unlessClosed(this.#publisher, routed), timeoutMs, 'a publish'),
-      options.signal,
-    ).then((count) => checkRouted(Number(count), target));
+        : this.#routes.route(target, fields, timeoutMs);
+    const settled = unlessAborted(routed, options.signal).then((count) => checkRouted(Number(count), target));
     this.#pending.add(settled);
     const forget = (): void => {
       this.#pending.delete(settled);
@@ -257,7 +253,9 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     const control = this.#control;
     let wasReady = false;
     control.on('ready', () => {
-      loadScripts(control).catch((error: Error) => this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`));
+      Promise.all([loadScripts(control), loadBatchScripts(control)]).catch((error: Error) =>
+        this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`),
+      );
       if (wasReady || !this.#everConnected) {
         wasReady = true;
         return;
@@ -301,6 +299,11 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     }
     await commandTimeout(client.quit(), 2000, 'QUIT').catch(() => client.disconnect());
   }
+}
+
+/** Loads the batch scripts too, so the first batch after a (re)connect does not need the EVAL fallback. */
+async function loadBatchScripts(control: RedisClient): Promise<void> {
+  await Promise.all([ROUTE_MANY, SETTLE_MANY].map((lua) => control.call('SCRIPT', 'LOAD', lua.source)));
 }
 
 function closedError(name: string): MicroservicesError {
