@@ -39,6 +39,8 @@ export type {
 export { HandlerTimeoutError } from './handler-runner.js';
 export type { QueueOpsOptions } from './ops.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
+export type { CallOptions, CallStats } from './rpc/caller.js';
+export { RemoteError } from './rpc/remote-error.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
 export { createTransport, SUPPORTED_SCHEMES, type TransportFactory } from './transports/index.js';
 export { MemoryTransport } from './transports/memory/index.js';

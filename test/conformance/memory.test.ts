@@ -1,6 +1,7 @@
 /** The conformance suites against the in-process memory:// broker. */
 import type { ServiceCheck } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -14,3 +15,4 @@ describeTransportConformance('memory', {
 });
 describeServiceConformance('memory', { check: () => alwaysThere, url });
 describeContractConformance('memory', { check: () => alwaysThere, url });
+describeRpcConformance('memory', { check: () => alwaysThere, url });
