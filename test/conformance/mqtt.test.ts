@@ -4,6 +4,7 @@
  */
 import { mosquitto } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -12,3 +13,4 @@ const url = (): string => 'mqtt://127.0.0.1:1883/?sessionExpiry=600';
 describeTransportConformance('mqtt', { check: mosquitto, url });
 describeServiceConformance('mqtt', { check: mosquitto, url });
 describeContractConformance('mqtt', { check: mosquitto, url });
+describeRpcConformance('mqtt', { check: mosquitto, url });

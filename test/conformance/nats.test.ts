@@ -4,6 +4,7 @@
  */
 import { nats } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -12,3 +13,4 @@ const url = (): string => 'nats://127.0.0.1:4222/?ackWaitMs=5000';
 describeTransportConformance('nats', { check: nats, url });
 describeServiceConformance('nats', { check: nats, url });
 describeContractConformance('nats', { check: nats, url });
+describeRpcConformance('nats', { check: nats, url });
