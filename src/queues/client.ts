@@ -250,7 +250,12 @@ export class Client {
       this.publishToQueue(name, payload, properties);
     const schema = publisherSchema(name, options, this.#validatePublish);
     const call = (payload: Payload, callOptions?: CallOptions): Promise<unknown> =>
-      this.#caller.call(name, () => this.#open(), (route) => this.#send('', name, payload, { ...callOptions, ...route }), callOptions);
+      this.#caller.call(
+        name,
+        () => this.#open(),
+        (route) => this.#send('', name, payload, { ...callOptions, ...route }),
+        callOptions,
+      );
     return {
       name,
       publish: schema ? guardPublish(name, schema, publish) : publish,

@@ -57,7 +57,9 @@ function codeOf(error: unknown): string {
 export function errorReplyBody(error: unknown, exposeStack: boolean): ErrorReplyBody {
   const failure = describeFailure(error);
   const body = { code: codeOf(error), message: failure.message };
-  return exposeStack && failure.detail !== `${failure.name}: ${failure.message}` ? { ...body, stack: failure.detail } : body;
+  return exposeStack && failure.detail !== `${failure.name}: ${failure.message}`
+    ? { ...body, stack: failure.detail }
+    : body;
 }
 
 /**

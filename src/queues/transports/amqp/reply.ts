@@ -55,7 +55,9 @@ export class AmqpReplies {
 
   #deliver(message: ConsumeMessage | null): void {
     if (message === null) {
-      this.#logger.warn('the broker cancelled the direct reply-to consumer; replies are lost until the channel is replaced');
+      this.#logger.warn(
+        'the broker cancelled the direct reply-to consumer; replies are lost until the channel is replaced',
+      );
       return;
     }
     this.#onReply?.({ body: message.content, properties: fromAmqpProperties(message.properties) });

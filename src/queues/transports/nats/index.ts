@@ -32,9 +32,9 @@ import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './codec.js';
 import { PrefetchWindow, PullLoop } from './consumer.js';
 import { natsDelivery } from './delivery.js';
 import { isAuthRefusal, publishError } from './errors.js';
-import { openNatsInbox, sendNatsReply } from './reply.js';
 import { exchangeSubject, queueSubject } from './names.js';
 import { loadNatsModules, type NatsModules } from './peer.js';
+import { openNatsInbox, sendNatsReply } from './reply.js';
 import { type NatsSettings, natsSettings } from './settings.js';
 import { type NatsSource, NatsTopology } from './topology.js';
 

@@ -46,5 +46,7 @@ export function sendNatsReply(
   message: OutgoingMessage,
   makeHeaders: () => MsgHdrs,
 ): void {
-  connection.publish(address, message.body, { headers: encodeNatsHeaders(message.properties, makeHeaders, Date.now()) });
+  connection.publish(address, message.body, {
+    headers: encodeNatsHeaders(message.properties, makeHeaders, Date.now()),
+  });
 }
