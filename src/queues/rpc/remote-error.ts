@@ -27,7 +27,7 @@ export class RemoteError extends Error {
   readonly queue: string;
 
   /** @example throw new RemoteError('math.add', { code: 'E_RANGE', message: 'too big' }); */
-  constructor(queue: string, body: ErrorReplyBody) {
+  constructor(queue: string, body: { readonly code: string; readonly message: string; readonly stack?: string }) {
     super(body.message);
     this.name = 'RemoteError';
     this.code = body.code;
