@@ -300,7 +300,12 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
       .createConfirmChannel()
       .then(async (channel) => {
         channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
-        if (this.connection.current === model) await this.#replies.attach(channel);
+        if (this.connection.current === model) {
+          await this.#replies.attach(channel).catch((error: unknown) => {
+            void channel.close().catch(() => undefined);
+            throw error;
+          });
+        }
         if (this.connection.current === model) this.publisher.attach(channel);
         else void channel.close().catch(() => undefined);
       })
