@@ -253,7 +253,7 @@ export class Client {
       this.#caller.call(
         name,
         () => this.#open(),
-        (route) => this.#send('', name, payload, { ...callOptions, ...route }),
+        (route) => this.#send('', name, payload, { ...callOptions, ...route, persistent: false }),
         callOptions,
       );
     return {

@@ -48,6 +48,7 @@ function toolkit(label: string, url: string, port: number): Target {
     open: async () => {
       const queue = `bench-rpc-${run}.math.add`;
       const app = new Microservice({ connection: url, workers: 64, logger: silent });
+      // Connection lines of the transports go to their own logger; quiet enough for a bench.
       app.queue(queue, (payload) => {
         const { a, b } = payload as { a: number; b: number };
         return a + b;
@@ -78,7 +79,9 @@ function moleculer(label: string, url: string, port: number): Target {
     open: async () => {
       const { ServiceBroker } = (await import('moleculer')).default;
       const namespace = `bench-rpc-${run}`;
-      const options = { namespace, transporter: url, logger: false as const, maxCallLevel: 0 };
+      // Its AMQP transporter defaults to prefetch 1; 64 matches the toolkit service's 64 workers.
+      const transporter = { type: 'AMQP', options: { url, prefetch: 64 } };
+      const options = { namespace, transporter, logger: false as const };
       const server = new ServiceBroker({ ...options, nodeID: `server-${run}` });
       server.createService({
         name: 'math',
