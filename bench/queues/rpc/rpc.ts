@@ -160,7 +160,9 @@ for (let round = 0; round < rounds; round += 1) {
   }
 }
 const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
-console.log(`\nRequest/reply, ${rounds} round(s) of ${seconds} s per cell, median calls/s`);
+console.log(
+  `\nRequest/reply, ${rounds} round(s) of ${seconds} s per cell, median calls/s (the upper one for an even count)`,
+);
 console.log(`load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after\n`);
 console.log('| Implementation | concurrency 1 | concurrency 50 |');
 console.log('| --- | ---: | ---: |');
