@@ -149,6 +149,23 @@ export const ERROR_CATALOGUE = {
     when: 'a message was delivered too often without its handler finishing',
     action: 'look for consumer crashes',
   },
+  // Queues: request/reply
+  MS_QUEUE_REPLY_TIMEOUT: {
+    when: 'no reply to a call() arrived within its timeoutMs',
+    action: 'raise timeoutMs or check the service; the request may still run, and its late reply is dropped',
+  },
+  MS_QUEUE_TOO_MANY_CALLS: {
+    when: 'more call()s wait for a reply than the client allows (maxPendingCalls)',
+    action: 'wait for replies before calling again, or raise maxPendingCalls',
+  },
+  MS_QUEUE_HANDLER_FAILED: {
+    when: 'the remote handler of a call() threw an error that has no code of its own',
+    action: 'read the message; the remote service logged the failure',
+  },
+  MS_QUEUE_RPC_UNSUPPORTED: {
+    when: 'call() was used on a transport that cannot receive replies',
+    action: 'use a built-in transport, or implement replies() and reply() in yours',
+  },
   // Operations
   MS_OPS_PEER_MISSING: {
     when: 'metrics were turned on and the optional package prom-client is not installed',

@@ -22,11 +22,13 @@ import { guardPublish, type PublisherContract, type PublishPayload, publisherSch
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
 import type { QueueTopologyOptions } from './queue-topology.js';
+import { type CallOptions, type CallStats, RpcCaller } from './rpc/caller.js';
+import { callerSettings, RPC_CLIENT_OPTIONS, type RpcClientOptions } from './rpc/client-options.js';
 import { MAX_DELAY_MS } from './transports/core/delayed-publish.js';
 import { assertEncodableHeaders } from './transports/core/properties.js';
 import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
 
-export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'> {
+export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'>, RpcClientOptions {
   /** A URL, `{url, ...transportOptions}` or a Transport. Default `BROKER_URL` or `amqp://guest:guest@localhost:5672/`. */
   readonly connection?: Connection;
   /** Display name; default `<client: URL-with-masked-password>`. */
@@ -146,6 +148,7 @@ const CLIENT_OPTIONS = [
   'validatePublish',
   'declare',
   ...QUEUE_OPS_OPTIONS.slice(0, 2),
+  ...RPC_CLIENT_OPTIONS,
 ];
 const EXCHANGE_OPTIONS = ['type', 'queues', 'durable', 'autoDelete', 'arguments'];
 const EXCHANGE_TYPES: readonly string[] = ['direct', 'fanout', 'topic'];
@@ -164,6 +167,13 @@ function checkPublishProperties(properties: PublishProperties): void {
 export interface QueuePublisher<P = Payload> {
   readonly name: string;
   publish(payload: P, properties?: PublishProperties): Promise<void>;
+  /**
+   * Request/reply: publishes `payload` with a reply address and resolves to the handler's return value
+   * (typed `R`, unchecked; `unknown` by default). A handler error rejects with a `RemoteError`; no reply
+   * within `timeoutMs` rejects with `MS_QUEUE_REPLY_TIMEOUT`.
+   * @example const sum = await client.queue('math.add').call<number>({ a: 1, b: 2 }, { timeoutMs: 5000 });
+   */
+  call<R = unknown>(payload: P, options?: CallOptions): Promise<R>;
 }
 
 /** What `client.exchange(name, routingKey)` returns. */
@@ -196,6 +206,7 @@ export class Client {
   readonly #ops: QueueOps;
   readonly #validatePublish: boolean;
   readonly #declaring: QueueDeclarations;
+  readonly #caller: RpcCaller;
 
   constructor(options: ClientOptions | Connection = {}) {
     const resolved: ClientOptions =
@@ -220,6 +231,12 @@ export class Client {
     );
     this.logger.debug('built');
     this.#ops = new QueueOps('client', this.#connection.displayName, resolved);
+    this.#caller = new RpcCaller(callerSettings(resolved, this.logger));
+  }
+
+  /** Request/reply counters: calls waiting now, and late replies dropped. @example client.stats.lateReplies; */
+  get stats(): CallStats {
+    return this.#caller.stats;
   }
 
   /** Readiness (the broker connection). @example app.health.include(events.health); */
@@ -278,12 +295,28 @@ export class Client {
     const declares = this.#declaring.enabled(declaration);
     const publish = (payload: Payload, properties?: PublishProperties): Promise<void> =>
       declares && !this.#declaring.done(name)
-        ? this.#send('', name, payload, properties, (transport) =>
-            this.#declaring.declare(transport, name, declaration),
-          )
+        ? this.#send('', name, payload, properties, this.#declareFor(name, declaration))
         : this.publishToQueue(name, payload, properties);
     const schema = publisherSchema(name, contract, this.#validatePublish);
-    return { name, publish: schema ? guardPublish(name, schema, publish) : publish };
+    const call = (payload: Payload, callOptions?: CallOptions): Promise<unknown> =>
+      this.#caller.call(
+        name,
+        () => this.#open(),
+        (route) =>
+          this.#send(
+            '',
+            name,
+            payload,
+            { ...callOptions, ...route, persistent: false },
+            declares && !this.#declaring.done(name) ? this.#declareFor(name, declaration) : undefined,
+          ),
+        callOptions,
+      );
+    return {
+      name,
+      publish: schema ? guardPublish(name, schema, publish) : publish,
+      call: (schema ? guardPublish(name, schema, call as never) : call) as QueuePublisher['call'],
+    };
   }
 
   /**
@@ -382,10 +415,16 @@ export class Client {
     this.#closed = true;
     // Ends a connect that is still retrying (an unreachable broker), so close() settles at once.
     this.#connecting.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+    await this.#caller.close(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed: the call got no reply`));
     await this.#opening?.catch(() => undefined);
     const transport = this.#created;
     if (transport && this.#connection.owned) await transport.close();
     await this.#ops.closed();
+  }
+
+  /** The check `#send` runs first: declares queue `name` once per client (producer-first deploys). */
+  #declareFor(name: string, declaration: QueueTopologyOptions): (transport: Transport) => Promise<void> {
+    return (transport) => this.#declaring.declare(transport, name, declaration);
   }
 
   #send(

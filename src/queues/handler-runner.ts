@@ -15,6 +15,7 @@ import { type HandlerContext, QueueMessage, type QueueRule } from './context.js'
 import { describeFailure } from './failure.js';
 import { failureSettled, type HandlerProbe, handlerBegan, handlerFailed } from './ops.js';
 import { type FailureReason, failureNack } from './retry.js';
+import { isRequest, type Responder } from './rpc/responder.js';
 import type { Delivery } from './transports/transport.js';
 
 /** Raised into the retry path when a handler outlives its `timeoutMs`. */
@@ -35,6 +36,8 @@ export interface RunnerSettings {
   readonly parseJson?: ((text: string) => unknown) | undefined;
   /** Consumed, failed, retried and dead-lettered counts, handler duration, in-flight handlers. */
   readonly metrics?: MetricsRecorder | undefined;
+  /** Answers deliveries that carry `replyTo` (request/reply): the return value, or the error, then ack. */
+  readonly responder?: Responder | undefined;
 }
 
 /** One handler call in flight. Its context is the object the handler sees. */
@@ -230,7 +233,7 @@ export class HandlerRunner {
       return;
     }
     if (!isThenable(result)) {
-      this.#succeed(execution);
+      this.#succeed(execution, result);
       return;
     }
     const { timeoutMs } = this.#settings;
@@ -243,17 +246,21 @@ export class HandlerRunner {
       }, timeoutMs);
     }
     result.then(
-      () => this.#succeed(execution),
+      (value) => this.#succeed(execution, value),
       (error: unknown) => this.#fail(execution, error, 'handler-error'),
     );
   }
 
-  #succeed(execution: Execution): void {
+  #succeed(execution: Execution, value: unknown): void {
     if (execution.done) {
       this.#releaseLate(execution);
       return;
     }
     this.#finish(execution);
+    if (this.#settings.responder && isRequest(execution.delivery)) {
+      void this.#answer(execution.delivery, { value });
+      return;
+    }
     if (!this.#rule.autoack) return;
     const { delivery } = execution;
     if (delivery.settled) {
@@ -290,6 +297,7 @@ export class HandlerRunner {
   }
 
   async #settleFailure(delivery: Delivery, error: unknown, reason: FailureReason): Promise<void> {
+    if (this.#settings.responder && isRequest(delivery)) return this.#answer(delivery, { error });
     const nack = failureNack(error, delivery.deliveryCount, reason, this.#rule.name, this.#settings.retry);
     failureSettled(this.#settings.metrics, this.#rule.name, nack.requeue === true);
     if (!nack.requeue) {
@@ -306,6 +314,13 @@ export class HandlerRunner {
     } catch (nackError) {
       logWith(this.#rule.logger, 'error', { ...deliveryFields(delivery), err: nackError }, 'nack failed');
     }
+  }
+
+  /** A request is answered (value or error), then acked in autoack mode: never retried nor dead-lettered. */
+  async #answer(delivery: Delivery, outcome: { value: unknown } | { error: unknown }): Promise<void> {
+    await this.#settings.responder?.answer(delivery, outcome);
+    if (!this.#rule.autoack || delivery.settled) return;
+    await delivery.ack().then(this.#onAcked, this.#onAckFailed);
   }
 
   /**

@@ -41,6 +41,9 @@ export { HandlerTimeoutError } from './handler-runner.js';
 export type { QueueOpsOptions } from './ops.js';
 export type { QueueTopologyOptions } from './queue-topology.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
+export type { CallOptions, CallStats } from './rpc/caller.js';
+export type { RpcClientOptions } from './rpc/client-options.js';
+export { type ErrorReplyBody, RemoteError } from './rpc/remote-error.js';
 export { Microservice, type MicroserviceOptions, type QueueOptions, QueueService } from './service.js';
 export { createTransport, SUPPORTED_SCHEMES, type TransportFactory } from './transports/index.js';
 export { MemoryTransport } from './transports/memory/index.js';
@@ -53,6 +56,7 @@ export type {
   DeliveryInfo,
   ExchangeOptions,
   ExchangeType,
+  IncomingReply,
   MessageProperties,
   NackOptions,
   OutgoingMessage,
@@ -60,6 +64,8 @@ export type {
   PublishTarget,
   QueueOptions as TransportQueueOptions,
   ReconnectOptions,
+  ReplyHandler,
+  ReplyInbox,
   Subscription,
   Transport,
   TransportCapabilities,

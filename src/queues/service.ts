@@ -37,6 +37,7 @@ import {
 import { checkTopologyOptions, declareServiceQueue } from './queue-topology.js';
 import { drainTimeoutMs, reconnectDelayMs } from './renamed-options.js';
 import { type RetryOptions, resolveRetry } from './retry.js';
+import { Responder } from './rpc/responder.js';
 import type { ReconnectOptions, Subscription, Transport } from './transports/transport.js';
 
 export interface MicroserviceOptions extends QueueOpsOptions {
@@ -73,6 +74,8 @@ export interface MicroserviceOptions extends QueueOpsOptions {
    * silently; pass a BigInt-safe parser (e.g. `json-bigint`) where ids are 64-bit.
    */
   readonly parseJson?: (text: string) => unknown;
+  /** Request/reply: send the handler's stack with an error reply (the code and message always go). Default false. */
+  readonly exposeErrors?: boolean;
 }
 
 export interface QueueOptions {
@@ -107,6 +110,7 @@ const SERVICE_OPTIONS = [
   'drainTimeoutMs',
   'retry',
   'parseJson',
+  'exposeErrors',
   ...QUEUE_OPS_OPTIONS,
 ];
 const QUEUE_OPTIONS = [
@@ -130,7 +134,7 @@ function checkServiceOptions(options: MicroserviceOptions): void {
   assertNumber(where, 'drainTimeout', options.drainTimeout, DURATION);
   assertNumber(where, 'drainTimeoutMs', options.drainTimeoutMs, DURATION);
   assertNumber(where, 'reconnectTimeout', options.reconnectTimeout, { min: 0, max: 2_147_483 });
-  for (const flag of ['workersOverridePrefetch', 'reconnectEnable', 'immediateConnect'] as const) {
+  for (const flag of ['workersOverridePrefetch', 'reconnectEnable', 'immediateConnect', 'exposeErrors'] as const) {
     assertBoolean(where, flag, options[flag]);
   }
   assertReconnect(where, options.reconnect);
@@ -466,6 +470,11 @@ export class Microservice {
       retry: resolveRetry(ruleOptions.retry ?? this.#options.retry),
       parseJson: ruleOptions.parseJson ?? this.#options.parseJson,
       metrics: this.#ops.metrics,
+      responder: new Responder({
+        transport: () => this.#connect(),
+        exposeErrors: this.#options.exposeErrors ?? false,
+        logger: queue.rule.logger,
+      }),
     });
     queue.runner = runner;
     queue.subscription = (async () => {

@@ -2,6 +2,7 @@
 import type { ServiceCheck } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
 import { describeQueueFeatureConformance } from './queue-features-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -16,3 +17,4 @@ describeTransportConformance('memory', {
 describeServiceConformance('memory', { check: () => alwaysThere, url });
 describeQueueFeatureConformance('memory', { check: () => alwaysThere, url });
 describeContractConformance('memory', { check: () => alwaysThere, url });
+describeRpcConformance('memory', { check: () => alwaysThere, url });

@@ -5,6 +5,7 @@
 import { mosquitto } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
 import { describeQueueFeatureConformance } from './queue-features-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -14,3 +15,4 @@ describeTransportConformance('mqtt', { check: mosquitto, url });
 describeServiceConformance('mqtt', { check: mosquitto, url });
 describeQueueFeatureConformance('mqtt', { check: mosquitto, url });
 describeContractConformance('mqtt', { check: mosquitto, url });
+describeRpcConformance('mqtt', { check: mosquitto, url });

@@ -5,6 +5,7 @@
 import { nats } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
 import { describeQueueFeatureConformance } from './queue-features-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -14,3 +15,4 @@ describeTransportConformance('nats', { check: nats, url });
 describeServiceConformance('nats', { check: nats, url });
 describeQueueFeatureConformance('nats', { check: nats, url });
 describeContractConformance('nats', { check: nats, url });
+describeRpcConformance('nats', { check: nats, url });

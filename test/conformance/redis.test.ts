@@ -5,6 +5,7 @@
 import { redis } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
 import { describeQueueFeatureConformance } from './queue-features-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 import { describeTransportConformance } from './transport-suite.js';
 
@@ -19,3 +20,4 @@ describeTransportConformance('redis', {
 describeServiceConformance('redis', { check: redis, url });
 describeQueueFeatureConformance('redis', { check: redis, url });
 describeContractConformance('redis', { check: redis, url });
+describeRpcConformance('redis', { check: redis, url });

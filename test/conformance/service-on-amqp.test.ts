@@ -5,6 +5,7 @@
 import { rabbitmq } from '../helpers/services.js';
 import { describeContractConformance } from './contracts-suite.js';
 import { describeQueueFeatureConformance } from './queue-features-suite.js';
+import { describeRpcConformance } from './rpc-suite.js';
 import { describeServiceConformance } from './service-suite.js';
 
 const url = (): string => process.env.AMQP_TEST_URL ?? 'amqp://guest:guest@127.0.0.1:5672/';
@@ -12,3 +13,4 @@ const url = (): string => process.env.AMQP_TEST_URL ?? 'amqp://guest:guest@127.0
 describeServiceConformance('amqp', { check: rabbitmq, url });
 describeQueueFeatureConformance('amqp', { check: rabbitmq, url });
 describeContractConformance('amqp', { check: rabbitmq, url });
+describeRpcConformance('amqp', { check: rabbitmq, url });

@@ -193,8 +193,32 @@ export interface Transport {
   publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void>;
   consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription>;
 
+  /**
+   * Request/reply (optional; every built-in transport has it): starts receiving the replies addressed to this
+   * transport and resolves to the address a request carries as `replyTo`. Called once per transport.
+   */
+  replies?(onReply: ReplyHandler): Promise<ReplyInbox>;
+  /** Sends a reply to `address` (a request's `replyTo`); rejects when the broker refuses it. */
+  reply?(address: string, message: OutgoingMessage, options?: PublishOptions): Promise<void>;
+
   on<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this;
   off<E extends TransportEventName>(event: E, listener: (...args: TransportEvents[E]) => void): this;
+}
+
+/** A reply as it arrives: its `correlationId` names the call it answers. */
+export interface IncomingReply {
+  readonly body: Buffer;
+  readonly properties: MessageProperties;
+}
+
+export type ReplyHandler = (reply: IncomingReply) => void;
+
+/** Where a transport's replies arrive. */
+export interface ReplyInbox {
+  /** The `replyTo` of requests sent through this transport. */
+  readonly address: string;
+  /** Stops receiving replies (the transport's close() does it too). */
+  close(): Promise<void>;
 }
 
 /** Reconnect behaviour shared by every network transport. */

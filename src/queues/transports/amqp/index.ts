@@ -15,6 +15,7 @@ import { getLogger, type Logger } from '../../../logging.js';
 import { AmqpConnection } from './connection.js';
 import { AmqpConsumer } from './consumer.js';
 import { AmqpPublisher } from './publisher.js';
+import { AmqpReplies } from './reply.js';
 import { amqpEndpoint } from './settings.js';
 import { AmqpTopology, checkAmqpName } from './topology.js';
 // Side effect: amqplib reads every header type and keeps the broker's reason for a refused connection.
@@ -29,6 +30,8 @@ import type {
   PublishOptions,
   PublishTarget,
   QueueOptions,
+  ReplyHandler,
+  ReplyInbox,
   Subscription,
   Transport,
   TransportCapabilities,
@@ -87,6 +90,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     publish: (queue, message, options) => this.publisher.publish({ exchange: '', routingKey: queue }, message, options),
   });
   readonly #consumers = new Set<AmqpConsumer>();
+  readonly #replies: AmqpReplies;
   readonly #closing = new AbortController();
   #closed: Promise<void> | undefined;
   #connectCalled = false;
@@ -97,6 +101,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     this.name = endpoint.name;
     this.#logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
     this.#topology = new AmqpTopology(this.#logger);
+    this.#replies = new AmqpReplies(this.#logger);
     this.publisher = new AmqpPublisher(
       {
         timeoutMs: options.publishTimeoutMs ?? 10_000,
@@ -227,6 +232,16 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     return this.publisher.publish(target, message, options);
   }
 
+  /** Direct reply-to on the publisher channel (see `./reply.ts`). */
+  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+    await this.#model();
+    return this.#replies.open(onReply, this.publisher.channel);
+  }
+
+  reply(address: string, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+    return this.publish({ exchange: '', routingKey: address }, message, options);
+  }
+
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
     checkAmqpName('queue', queue, { declaring: false });
     const model = await this.#model();
@@ -268,6 +283,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     await this.#topology.redeclare(model);
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
+    await this.#replies.attach(channel);
     this.publisher.attach(channel);
     for (const consumer of this.#consumers) {
       try {
@@ -304,8 +320,14 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     if (!model || this.#closed || this.publisher.hasChannel) return;
     model
       .createConfirmChannel()
-      .then((channel) => {
+      .then(async (channel) => {
         channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
+        if (this.connection.current === model) {
+          await this.#replies.attach(channel).catch((error: unknown) => {
+            void channel.close().catch(() => undefined);
+            throw error;
+          });
+        }
         if (this.connection.current === model) this.publisher.attach(channel);
         else void channel.close().catch(() => undefined);
       })

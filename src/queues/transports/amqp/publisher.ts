@@ -145,6 +145,11 @@ export class AmqpPublisher {
     if (!blocked) this.#pump();
   }
 
+  /** The channel it writes to now, if any (the direct reply-to consumer must live on it). */
+  get channel(): ConfirmChannel | undefined {
+    return this.#channel;
+  }
+
   /** True while this publisher has a usable channel. */
   get hasChannel(): boolean {
     return this.#channel !== undefined;

@@ -21,6 +21,8 @@ import type {
   PublishOptions,
   PublishTarget,
   QueueOptions,
+  ReplyHandler,
+  ReplyInbox,
   Subscription,
   Transport,
   TransportCapabilities,
@@ -33,6 +35,7 @@ import {
   memoryBroker,
   type StoredMessage,
 } from './broker.js';
+import { MemoryReplies } from './reply.js';
 
 // Shared settled promises: the hot path returns these instead of allocating one per call.
 const DONE: Promise<void> = Promise.resolve();
@@ -197,6 +200,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   readonly capabilities = CAPABILITIES;
   readonly logger: Logger;
   readonly #broker: MemoryBroker;
+  readonly #replies: MemoryReplies;
   readonly #consumers = new Set<MemoryConsumer>();
   #state: 'new' | 'open' | 'closed' = 'new';
   #deliveryTag = 0;
@@ -207,6 +211,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     this.name = `memory://${brokerName}`;
     this.logger = options.logger ?? getLogger('microservices.queues.memory');
     this.#broker = memoryBroker(brokerName, this.logger);
+    this.#replies = new MemoryReplies(this.#broker);
   }
 
   get connected(): boolean {
@@ -232,6 +237,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     this.#state = 'closed';
     for (const consumer of this.#consumers) consumer.close();
     this.#consumers.clear();
+    this.#replies.close();
     this.emitEvent('disconnected');
   }
 
@@ -305,6 +311,16 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
         consumer.cancel();
       },
     };
+  }
+
+  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+    this.#ensureOpen();
+    return this.#replies.open(onReply);
+  }
+
+  async reply(address: string, message: OutgoingMessage): Promise<void> {
+    this.#ensureOpen();
+    return this.#replies.send(address, message);
   }
 
   nextDeliveryTag(): number {

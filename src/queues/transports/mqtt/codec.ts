@@ -29,6 +29,9 @@ export interface MqttEnvelope {
 export interface MqttPublishProperties {
   contentType?: string;
   messageExpiryInterval?: number;
+  /** MQTT 5 request/response: where the reply goes, and the id it answers (see `./reply.ts`). */
+  responseTopic?: string;
+  correlationData?: Buffer;
   userProperties: Record<string, string>;
 }
 
@@ -54,6 +57,10 @@ export function encodeMqttProperties(properties: MessageProperties, envelope: Mq
     properties.expiration >= 0
       ? { messageExpiryInterval: Math.min(0xffff_ffff, Math.max(1, Math.ceil(properties.expiration / 1000))) }
       : {}),
+    ...(typeof properties.replyTo === 'string' && properties.replyTo ? { responseTopic: properties.replyTo } : {}),
+    ...(typeof properties.correlationId === 'string'
+      ? { correlationData: Buffer.from(properties.correlationId, 'utf8') }
+      : {}),
     userProperties,
   };
 }
@@ -67,7 +74,12 @@ function single(value: string | string[] | undefined): string | undefined {
  * @example decodeMqttProperties(packet.properties).properties.contentType;
  */
 export function decodeMqttProperties(
-  source: { contentType?: string; userProperties?: Record<string, string | string[]> } = {},
+  source: {
+    contentType?: string;
+    responseTopic?: string;
+    correlationData?: Buffer;
+    userProperties?: Record<string, string | string[]>;
+  } = {},
 ): { properties: MessageProperties; envelope: MqttEnvelope } {
   const user = source.userProperties ?? {};
   let properties: MessageProperties = {};
@@ -82,6 +94,14 @@ export function decodeMqttProperties(
     }
   } else if (source.contentType) {
     properties = { contentType: source.contentType };
+  }
+  // A request from a plain MQTT 5 client names its reply natively.
+  if (properties.replyTo === undefined && source.responseTopic) {
+    properties = {
+      ...properties,
+      replyTo: source.responseTopic,
+      ...(source.correlationData ? { correlationId: source.correlationData.toString('utf8') } : {}),
+    };
   }
   const count = Number(single(user[DELIVERY_COUNT]));
   const sequence = Number(single(user[SEQUENCE]));

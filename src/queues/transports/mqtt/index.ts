@@ -21,6 +21,8 @@ import type {
   PublishOptions,
   PublishTarget,
   QueueOptions,
+  ReplyHandler,
+  ReplyInbox,
   Subscription,
   Transport,
   TransportCapabilities,
@@ -32,6 +34,7 @@ import { MqttControl, NoSubscribersError } from './control.js';
 import { GapDetector, type GapReport } from './gaps.js';
 import { exchangeTopic, queueTopic } from './names.js';
 import { loadMqttModule, type MqttModule } from './peer.js';
+import { openMqttInbox, sendMqttReply } from './reply.js';
 import { type MqttSettings, mqttSettings } from './settings.js';
 import { MqttTopology } from './topology.js';
 
@@ -299,6 +302,28 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       }
       throw error;
     }
+  }
+
+  /** An MQTT 5 response topic on the control connection (see `./reply.ts`). */
+  replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+    try {
+      return openMqttInbox(this.#ready().control, onReply);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  reply(address: string, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    let control: MqttControl;
+    try {
+      control = this.#ready().control;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
+    return withTimeout(sendMqttReply(control, address, message), timeoutMs, () =>
+      ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(`No PUBACK for the reply to "${address}" within ${timeoutMs} ms`),
+    );
   }
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {

@@ -21,6 +21,8 @@ import type {
   PublishOptions,
   PublishTarget,
   QueueOptions,
+  ReplyHandler,
+  ReplyInbox,
   Subscription,
   Transport,
   TransportCapabilities,
@@ -34,6 +36,7 @@ import { natsDelivery } from './delivery.js';
 import { isAuthRefusal, publishError } from './errors.js';
 import { exchangeSubject, queueSubject } from './names.js';
 import { loadNatsModules, type NatsModules } from './peer.js';
+import { openNatsInbox, sendNatsReply } from './reply.js';
 import { type NatsSettings, natsSettings } from './settings.js';
 import { type NatsSource, NatsTopology } from './topology.js';
 
@@ -262,6 +265,20 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async hasExchange(name: string): Promise<boolean> {
     if (name === '') return true;
     return (await this.#topology.exchangeType(name)) !== undefined;
+  }
+
+  /** A core NATS inbox (see `./reply.ts`). */
+  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+    await this.connect();
+    const connection = this.#connection as NatsConnection;
+    return openNatsInbox(connection, this.#modules.core.createInbox(), onReply, this.#logger);
+  }
+
+  async reply(address: string, message: OutgoingMessage): Promise<void> {
+    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
+    const connection = this.#connection;
+    if (!connection || connection.isClosed()) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
+    sendNatsReply(connection, address, message, this.#modules.core.headers);
   }
 
   publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {

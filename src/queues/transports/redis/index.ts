@@ -20,6 +20,8 @@ import type {
   PublishOptions,
   PublishTarget,
   QueueOptions,
+  ReplyHandler,
+  ReplyInbox,
   Subscription,
   Transport,
   TransportCapabilities,
@@ -36,8 +38,9 @@ import {
 import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
 import { DelayPromoter, SCHEDULE, scheduleArguments } from './delayed.js';
 import { type RedisKeys, redisKeys } from './names.js';
+import { openRedisInbox, sendRedisReply } from './reply.js';
 import { ROUTE_MANY, RouteBatcher } from './route-batch.js';
-import { loadScripts, runScript } from './scripts.js';
+import { loadScripts, ROUTE, runScript } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
 import { SETTLE_MANY } from './settle-batch.js';
 import { RedisTopology } from './topology.js';
@@ -62,6 +65,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   /** Routes the publishes of one event-loop turn in one script call. */
   readonly #routes: RouteBatcher;
   readonly #consumers = new Set<RedisConsumer>();
+  readonly #inboxes = new Set<ReplyInbox>();
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
   /** Aborted by close(): ends a connect that waits in ioredis' retry loop (it emits no 'end' then). */
@@ -111,6 +115,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     this.#closing.abort(closedError(this.name));
     for (const promoter of this.#promoters) promoter.stop();
     await Promise.all([...this.#consumers].map((consumer) => consumer.shutdown()));
+    await Promise.all([...this.#inboxes].map((inbox) => inbox.close()));
     await Promise.allSettled([...this.#pending]);
     await Promise.all([this.#quit(this.#control), this.#quit(this.#publisher)]);
     this.emitEvent('disconnected');
@@ -187,6 +192,24 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     };
     settled.then(forget, forget);
     return settled;
+  }
+
+  /** A reply stream read by a connection of its own (see `./reply.ts`). */
+  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+    this.#assertOpen();
+    const inbox = openRedisInbox(this.#openReader(), this.#control, this.#keys.prefix, onReply, this.#logger);
+    this.#inboxes.add(inbox);
+    return { address: inbox.address, close: () => inbox.close().finally(() => this.#inboxes.delete(inbox)) };
+  }
+
+  async reply(address: string, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+    if (this.#closed) throw closedError(this.name);
+    const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
+    await commandTimeout(
+      unlessClosed(this.#publisher, sendRedisReply(this.#publisher, address, message)),
+      timeoutMs,
+      'a reply',
+    );
   }
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
