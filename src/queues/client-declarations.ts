@@ -88,7 +88,8 @@ export class QueueDeclarations {
     }
     const entry = {
       options: topology,
-      done: declareServiceQueue(transport, name, options).then(
+      // Without an explicit `deadLetter` the service's own dead-letter setting is left as it is.
+      done: declareServiceQueue(transport, name, options, { claimDeadLetter: options.deadLetter !== undefined }).then(
         () => {
           if (this.#pending.get(name) === entry) this.#done.add(name);
         },

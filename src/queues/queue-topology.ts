@@ -78,13 +78,24 @@ export function assertPriorities(transport: Transport, queue: string, maxPriorit
   }
 }
 
-/** Declares on `transport` what a service declares for `name`. @example await declareServiceQueue(t, 'jobs'); */
+/**
+ * Declares on `transport` what a service declares for `name`. With `claimDeadLetter: false` (a producer that
+ * was not told the service's `deadLetter`) the dead-letter queue is declared but the queue's dead-letter
+ * routing is left to the service: on the brokers that keep it as queue state (memory, Redis, NATS, MQTT) a
+ * producer's default must not replace a service's `deadLetter: 'x'`. On AMQP it is not a queue argument, so
+ * the declared queue is the same either way.
+ * @example await declareServiceQueue(t, 'jobs');
+ */
 export async function declareServiceQueue(
   transport: Transport,
   name: string,
   options: QueueTopologyOptions = {},
+  { claimDeadLetter = true }: { claimDeadLetter?: boolean } = {},
 ): Promise<void> {
   const declarations = serviceQueueTopology(name, options);
   assertPriorities(transport, name, options.maxPriority);
-  for (const declaration of declarations) await transport.declareQueue(declaration.name, declaration.options);
+  for (const { name: queue, options: queueOptions } of declarations) {
+    const { deadLetterQueue, ...rest } = queueOptions;
+    await transport.declareQueue(queue, claimDeadLetter || queue !== name ? queueOptions : rest);
+  }
 }

@@ -139,6 +139,29 @@ export function describeQueueFeatureConformance(label: string, options: Conforma
         });
       });
 
+      it("a producer's default declaration leaves the service's own deadLetter in place", async () => {
+        const f = setup();
+        const queue = f.name('keeps-dead-letter');
+        const deadLetter = `${queue}.parked`;
+        f.queues.add(deadLetter);
+        const parked: unknown[] = [];
+        const defaults: unknown[] = [];
+        const app = f.service({ retry: { maxRetries: 0 } });
+        app.queue(queue, { deadLetter }, () => {
+          throw new Error('always');
+        });
+        app.queue(deadLetter, (payload) => {
+          parked.push(payload);
+        });
+        app.queue(`${queue}.dead-letter`, (payload) => {
+          defaults.push(payload);
+        });
+        await app.start();
+        await f.client().queue(queue).publish('fails'); // declares with default options first
+        await waitFor('the dead-lettered message', () => parked.length + defaults.length === 1);
+        expect({ parked, defaults }).toEqual({ parked: ['fails'], defaults: [] });
+      });
+
       it('declare: false keeps strict mode: a publish to a queue nobody declared is refused', async () => {
         const f = setup();
         const queue = f.name('strict');

@@ -95,7 +95,11 @@ export class MqttTopology {
 
   async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
     const existing = await this.#control.readMeta(metaTopic.queue(name));
-    const meta: QueueMeta = { kind: 'queue', deadLetterQueue: options.deadLetterQueue ?? null };
+    // A declaration that names no dead-letter queue (a producer's) keeps the one declared before (the service's).
+    const before = [...existing.values()][0] as Partial<QueueMeta> | undefined;
+    const deadLetterQueue =
+      options.deadLetterQueue !== undefined ? options.deadLetterQueue : (before?.deadLetterQueue ?? null);
+    const meta: QueueMeta = { kind: 'queue', deadLetterQueue };
     if (existing.size === 0) {
       await this.#asSession(name, 1, (session) => session.subscribe([sharedFilter(name, queueTopic(name))]));
     }
