@@ -40,7 +40,7 @@ import { DelayPromoter, SCHEDULE, scheduleArguments } from './delayed.js';
 import { type RedisKeys, redisKeys } from './names.js';
 import { openRedisInbox, sendRedisReply } from './reply.js';
 import { ROUTE_MANY, RouteBatcher } from './route-batch.js';
-import { loadScripts, ROUTE, runScript } from './scripts.js';
+import { loadScripts, runScript } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
 import { SETTLE_MANY } from './settle-batch.js';
 import { RedisTopology } from './topology.js';
