@@ -33,7 +33,7 @@ export function orderBody(): string {
   return JSON.stringify(order);
 }
 
-async function load(url: string, body: string, connections: number, durationMs: number): Promise<number> {
+export async function load(url: string, body: string, connections: number, durationMs: number): Promise<number> {
   const pool = new Pool(url, { connections, pipelining: 1 });
   const headers = { 'content-type': 'application/json' };
   let done = 0;
@@ -53,24 +53,40 @@ async function load(url: string, body: string, connections: number, durationMs: 
   return done / seconds;
 }
 
-/** Runs the two rows, alternating rounds. */
-export async function runContractsSuite(profile: Profile, log: (line: string) => void): Promise<ContractsRow[]> {
+/** A server of one row, listening on an ephemeral loopback port. */
+export interface ContractsServer {
+  readonly name: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The toolkit's route validating the order with zod 4 (the built `dist/`). */
+export async function startOurs(): Promise<ContractsServer> {
   const http = (await loadToolkit('http')) as typeof Http;
-  const body = orderBody();
   const ours = new http.Microservice('bench-contracts').post('/orders/', { schema: { body: Order } }, (req) => ({
     ok: true,
     items: req.data.items.length,
   }));
+  const url = await ours.listen({ port: 0 });
+  return { name: 'microservices-ts route, zod 4 body schema', url, close: () => ours.close() };
+}
+
+/** Raw Fastify validating the same order with the equivalent JSON Schema (Ajv). */
+export async function startRaw(): Promise<ContractsServer> {
   const raw = Fastify({ logger: false });
   const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(Order, { target: 'draft-7' }) as Record<string, unknown>;
   raw.post('/orders/', { schema: { body: jsonSchema } }, async (request) => ({
     ok: true,
     items: (request.body as { items: unknown[] }).items.length,
   }));
-  const servers = [
-    { name: 'microservices-ts route, zod 4 body schema', url: await ours.listen({ port: 0 }) },
-    { name: 'raw Fastify, JSON Schema body (Ajv)', url: await raw.listen({ port: 0, host: '127.0.0.1' }) },
-  ];
+  const url = await raw.listen({ port: 0, host: '127.0.0.1' });
+  return { name: 'raw Fastify, JSON Schema body (Ajv)', url, close: () => raw.close() };
+}
+
+/** Runs the two rows, alternating rounds. */
+export async function runContractsSuite(profile: Profile, log: (line: string) => void): Promise<ContractsRow[]> {
+  const body = orderBody();
+  const servers = [await startOurs(), await startRaw()];
   const durationMs = profile.quick ? 300 : 3000;
   const connections = 16;
   const figures = servers.map(() => [] as number[]);
@@ -90,8 +106,7 @@ export async function runContractsSuite(profile: Profile, log: (line: string) =>
       }
     }
   } finally {
-    await ours.close();
-    await raw.close();
+    for (const server of servers) await server.close();
   }
   return servers.map((server, index) => {
     const reason = failed[index];

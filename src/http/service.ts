@@ -217,7 +217,10 @@ export class Microservice {
         ),
     });
     this.fastify.removeAllContentTypeParsers();
-    this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const keepBuffer = (_request: unknown, body: Buffer, done: (error: null, body: Buffer) => void) => done(null, body);
+    this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, keepBuffer);
+    // The same, named: Fastify caches the parser of a named type, but looks the catch-all up anew per request.
+    this.fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBuffer);
     this.fastify.setErrorHandler((error, request, reply) =>
       renderFastifyError(this.#view, error as FastifyError, request, reply),
     );
