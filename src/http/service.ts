@@ -22,7 +22,7 @@ import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
 import { installObservability, type ObservabilityOptions } from './observability.js';
-import { type OpenApiOptions, serveOpenApi } from './openapi-route.js';
+import { OPENAPI_ENDPOINT, type OpenApiOptions, serveOpenApi } from './openapi-route.js';
 import { HttpOps, type HttpOpsOptions } from './ops.js';
 import type { FormLimits } from './parsing.js';
 import type { UrlForOptions } from './request.js';
@@ -458,6 +458,9 @@ export class Microservice {
       },
       get closing() {
         return app.#closing;
+      },
+      get apiDocument() {
+        return app.#router.endpoints.get(OPENAPI_ENDPOINT)?.rule.rule;
       },
       router: app.#router,
       maxJsonDepth: app.maxJsonDepth,
