@@ -36,6 +36,7 @@ export type {
   QueueContract,
   SchemaHandler,
 } from './contracts.js';
+export type { QueueStopOptions } from './drain-limit.js';
 export { HandlerTimeoutError } from './handler-runner.js';
 export type { QueueOpsOptions } from './ops.js';
 export { DEAD_LETTER_HEADERS, type RetryOptions } from './retry.js';
