@@ -11,48 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadScenarios } from './http/suite.js';
 import { SCENARIOS } from './http/workload.js';
 import { BenchChild } from './lib/child.js';
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly hitCount?: number;
-}
-
-interface CpuProfile {
-  readonly nodes: readonly ProfileNode[];
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly samples: readonly number[];
-}
-
-function shortUrl(url: string): string {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  return url.replace('file://', '').replace(root, '') || '(native)';
-}
-
-function summarise(profile: CpuProfile, top: number): string[] {
-  const total = profile.samples.length || 1;
-  const byFunction = new Map<string, number>();
-  const byFile = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
-    const file = shortUrl(node.callFrame.url);
-    const name = `${node.callFrame.functionName || '(anonymous)'} ${file}:${node.callFrame.lineNumber + 1}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
-    const group = file.startsWith('node_modules/') ? file.split('/').slice(0, 2).join('/') : file;
-    byFile.set(group, (byFile.get(group) ?? 0) + hits);
-  }
-  const percent = (hits: number): string => `${((hits / total) * 100).toFixed(1).padStart(5)}%`;
-  const sorted = (map: Map<string, number>): [string, number][] => [...map].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [
-    `self time by function (top ${top}):`,
-    ...sorted(byFunction).map(([name, hits]) => `${percent(hits)}  ${name}`),
-    '',
-    `self time by file or package (top ${top}):`,
-    ...sorted(byFile).map(([name, hits]) => `${percent(hits)}  ${name}`),
-  ];
-}
+import { type CpuProfile, summarise } from './profile-summary.js';
 
 async function main(): Promise<void> {
   const [server = 'toolkit', scenarioName = 'plain', secondsText = '10'] = process.argv.slice(2);

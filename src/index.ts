@@ -56,6 +56,7 @@ export {
   processMetrics,
   startOpsServer,
 } from './ops/index.js';
+export type { QueueStopOptions } from './queues/index.js';
 export { type CallStats, QueueClient, QueueService, RemoteError } from './queues/index.js';
 export { type RunOptions, run } from './run.js';
 export { maskPassword } from './secrets.js';

@@ -15,8 +15,8 @@ import { requestOrigin } from './hosts.js';
 import { JSON_ENCODE_FAILED, JsonEncodeError, type ProtoPoisoning } from './json.js';
 import { parseMediaType } from './media-type.js';
 import { type Negotiated, negotiate } from './negotiation.js';
-import { assertSameOrigin, formOverride } from './override.js';
-import { type FormLimits, type ParsedBody, parseBody } from './parsing.js';
+import { assertSameOrigin, type FormOverride, formOverride } from './override.js';
+import { type FormLimits, type ParsedBody, parseBody, parseBodyEager } from './parsing.js';
 import { HttpReply } from './reply.js';
 import type { RequestInit, UrlForOptions } from './request.js';
 import { ServiceRequest } from './request.js';
@@ -281,24 +281,53 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     return undefined;
   }
 
-  async #prepareWithBody(first: Routed): Promise<void> {
+  /**
+   * Reads the body: synchronously for JSON and urlencoded bodies (a synchronous handler then answers within
+   * the same turn, as a GET does), with a Promise for multipart bodies and form overrides.
+   */
+  #prepareWithBody(first: Routed): Promise<void> | undefined {
+    let body: ParsedBody | Promise<ParsedBody>;
+    try {
+      body = this.#readBody(first);
+    } catch (error) {
+      this.fail(error);
+      return undefined;
+    }
+    if (body instanceof Promise) {
+      return body.then(
+        (settled) => this.#withBody(first, settled),
+        (error: unknown) => this.fail(error),
+      );
+    }
+    return this.#withBody(first, body);
+  }
+
+  #withBody(first: Routed, body: ParsedBody): Promise<void> | undefined {
+    try {
+      const override = formOverride(this.method, body);
+      if (override) return this.#overridden(first, body, override);
+      if (this.#settle(first, body)) return this.#run();
+    } catch (error) {
+      this.fail(error);
+    }
+    return undefined;
+  }
+
+  async #overridden(first: Routed, parsed: ParsedBody, override: FormOverride): Promise<void> {
     try {
       let match: RouteMatch = first;
-      let body = await this.#readBody(first);
-      const override = formOverride(this.method, body);
-      if (override) {
-        assertSameOrigin(this.request.headers, this.origin);
-        this.submittedForm = body.form;
-        if (override.content) {
-          body = await parseBody(override.content.body, override.content.contentType, {
-            ...this.#parseOptions(),
-            emptyJsonIsError: false,
-          });
-        }
-        if (override.method) {
-          this.method = override.method;
-          match = this.service.router.find(this.path, override.method);
-        }
+      let body = parsed;
+      assertSameOrigin(this.request.headers, this.origin);
+      this.submittedForm = body.form;
+      if (override.content) {
+        body = await parseBody(override.content.body, override.content.contentType, {
+          ...this.#parseOptions(),
+          emptyJsonIsError: false,
+        });
+      }
+      if (override.method) {
+        this.method = override.method;
+        match = this.service.router.find(this.path, override.method);
       }
       if (this.#settle(match, body)) await this.#run();
     } catch (error) {
@@ -311,21 +340,25 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     return { maxJsonDepth, protoPoisoning, formLimits, emptyJsonIsError: BODY_METHODS.has(this.method) };
   }
 
-  async #readBody(first: Routed): Promise<ParsedBody> {
+  #readBody(first: Routed): ParsedBody | Promise<ParsedBody> {
     const raw = this.request.body as Buffer;
     const encoding = this.request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && raw.length > 0) {
       throw new UnsupportedMediaType(`Unsupported Content-Encoding "${encoding}"; send the body uncompressed.`);
     }
-    try {
-      return await parseBody(raw, this.request.headers['content-type'], this.#parseOptions());
-    } catch (error) {
+    const refine = (error: unknown): never => {
       // On a route that does not take this media type at all, the type is the problem, not the content.
       const accepted = first.kind === 'found' ? first.entry?.contentTypes : undefined;
       if (accepted && error instanceof ParseError && !accepted.includes(bodyEssence(this.request))) {
         throw new UnsupportedMediaType();
       }
       throw error;
+    };
+    try {
+      const parsed = parseBodyEager(raw, this.request.headers['content-type'], this.#parseOptions());
+      return parsed instanceof Promise ? parsed.catch(refine) : parsed;
+    } catch (error) {
+      return refine(error);
     }
   }
 

@@ -51,3 +51,22 @@ export function parseMediaType(header: string): MediaType | undefined {
   if (params === undefined) return undefined;
   return { essence: `${type}/${subtype}`.toLowerCase(), params };
 }
+
+/** Bodies mostly come with one of a few Content-Type values; parsed once each (frozen, shared). */
+const PARSED = new Map<string, MediaType | undefined>();
+const PARSED_LIMIT = 64;
+
+/**
+ * `parseMediaType` remembering the last few distinct headers (the map is emptied when full, so odd values
+ * cannot grow it). The result is frozen: shared between requests.
+ * @example parseMediaTypeCached('application/json')?.essence; // 'application/json'
+ */
+export function parseMediaTypeCached(header: string): MediaType | undefined {
+  const known = PARSED.get(header);
+  if (known !== undefined || PARSED.has(header)) return known;
+  const parsed = parseMediaType(header);
+  const frozen = parsed && Object.freeze({ essence: parsed.essence, params: Object.freeze(parsed.params) });
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(header, frozen);
+  return frozen;
+}

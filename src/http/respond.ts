@@ -25,6 +25,8 @@ export interface ServiceView {
   /** Stacks and thrown messages go into error responses only when this is on. */
   readonly exposeErrors: boolean;
   readonly closing: boolean;
+  /** The path of the OpenAPI document when the service serves one (the page's header links it). */
+  readonly apiDocument?: string | undefined;
   records(): Iterable<ResourceRecord>;
 }
 
@@ -167,6 +169,7 @@ export function sendRendered(
   encodeJson(body); // the page shows JSON, so unencodable data must fail here as it would for JSON
   const page = renderBrowsablePage({
     serviceName: target.service.name,
+    apiDocument: target.service.apiDocument,
     endpoint: target.entry?.endpoint ?? target.group?.rule.rule ?? '',
     description: target.entry?.description,
     method: target.method,
@@ -211,6 +214,7 @@ export function sendError(target: ResponseTarget, error: ErrorToShow, asPage: bo
   }
   const page = renderErrorPage({
     serviceName: target.service.name,
+    apiDocument: target.service.apiDocument,
     status: error.status,
     statusText: error.statusText,
     message: error.message,

@@ -22,7 +22,7 @@ import { type FastifyRouteOptions, FastifyRoutes } from './fastify-routes.js';
 import { type HostOptions, installHostPolicy } from './hosts.js';
 import { DEFAULT_MAX_JSON_DEPTH, type ProtoPoisoning } from './json.js';
 import { installObservability, type ObservabilityOptions } from './observability.js';
-import { type OpenApiOptions, serveOpenApi } from './openapi-route.js';
+import { OPENAPI_ENDPOINT, type OpenApiOptions, serveOpenApi } from './openapi-route.js';
 import { HttpOps, type HttpOpsOptions } from './ops.js';
 import type { FormLimits } from './parsing.js';
 import type { UrlForOptions } from './request.js';
@@ -217,7 +217,10 @@ export class Microservice {
         ),
     });
     this.fastify.removeAllContentTypeParsers();
-    this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const keepBuffer = (_request: unknown, body: Buffer, done: (error: null, body: Buffer) => void) => done(null, body);
+    this.fastify.addContentTypeParser('*', { parseAs: 'buffer' }, keepBuffer);
+    // The same, named: Fastify caches the parser of a named type, but looks the catch-all up anew per request.
+    this.fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBuffer);
     this.fastify.setErrorHandler((error, request, reply) =>
       renderFastifyError(this.#view, error as FastifyError, request, reply),
     );
@@ -455,6 +458,9 @@ export class Microservice {
       },
       get closing() {
         return app.#closing;
+      },
+      get apiDocument() {
+        return app.#router.endpoints.get(OPENAPI_ENDPOINT)?.rule.rule;
       },
       router: app.#router,
       maxJsonDepth: app.maxJsonDepth,

@@ -142,25 +142,31 @@ export class HandlerRunner {
 
   /**
    * Stops taking work: waiting deliveries go back to the broker now; running handlers get `drainTimeoutMs`
-   * to finish, then their signals abort and their messages are requeued.
+   * (none: no limit of its own) or until `cut` aborts (the lifecycle's deadline), whichever comes first, to
+   * finish; then their signals abort and their messages are requeued. Resolves with how many were cut off.
    */
-  async stop(drainTimeoutMs: number): Promise<void> {
+  async stop(drainTimeoutMs: number | undefined, cut?: AbortSignal): Promise<number> {
     this.#stopping = true;
     for (let delivery = this.#waiting.shift(); delivery; delivery = this.#waiting.shift()) {
       await delivery.nack({ requeue: true });
     }
-    if (this.#inFlight.size > 0) {
+    if (this.#inFlight.size > 0 && cut?.aborted !== true) {
       let timer: NodeJS.Timeout | undefined;
+      let onCut: (() => void) | undefined;
       await Promise.race([
         new Promise<void>((resolve) => {
           this.#drained = resolve;
         }),
         new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, drainTimeoutMs);
+          if (drainTimeoutMs !== undefined) timer = setTimeout(resolve, drainTimeoutMs);
+          onCut = resolve;
+          cut?.addEventListener('abort', onCut, { once: true });
         }),
       ]);
       clearTimeout(timer);
+      if (onCut) cut?.removeEventListener('abort', onCut);
     }
+    const cutOff = this.#inFlight.size;
     for (const execution of [...this.#inFlight]) {
       logWith(
         this.#rule.logger,
@@ -172,6 +178,7 @@ export class HandlerRunner {
       this.#finish(execution);
       await execution.delivery.nack({ requeue: true });
     }
+    return cutOff;
   }
 
   #pump(): void {

@@ -37,6 +37,7 @@ export type {
   QueueContract,
   SchemaHandler,
 } from './contracts.js';
+export type { QueueStopOptions } from './drain-limit.js';
 export { HandlerTimeoutError } from './handler-runner.js';
 export type { QueueOpsOptions } from './ops.js';
 export type { QueueTopologyOptions } from './queue-topology.js';

@@ -19,6 +19,7 @@ import {
   queueAsyncApi,
   type SchemaHandler,
 } from './contracts.js';
+import { DrainLimit, type QueueStopOptions } from './drain-limit.js';
 import { describeFailure } from './failure.js';
 import { HandlerRunner } from './handler-runner.js';
 import { QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
@@ -63,7 +64,10 @@ export interface MicroserviceOptions extends QueueOpsOptions {
   readonly name?: string;
   /** Any pino-compatible logger; lines carry `service`, and in handlers `queue`, `messageId`, `attempt`. */
   readonly logger?: Logger;
-  /** How long `stop()` waits for running handlers, in ms. Default 10 000. */
+  /**
+   * How long `stop()` waits for running handlers, in ms. Default 10 000. A deadline or signal given to `stop()`
+   * (the lifecycle's, under `run(...)`) replaces it.
+   */
   readonly drainTimeoutMs?: number;
   /** @deprecated Use `drainTimeoutMs` (same value, in ms). */
   readonly drainTimeout?: number;
@@ -194,6 +198,7 @@ export class Microservice {
   #consuming = false;
   #hasConnected = false;
   #stopPromise: Promise<void> | undefined;
+  readonly #drainLimit = new DrainLimit();
   #isStopped = false;
   /** The connection failure that stopped the service, if one did; run() rejects with it. */
   #fatal: unknown;
@@ -347,11 +352,15 @@ export class Microservice {
   }
 
   /**
-   * Stops consuming, lets running handlers finish (up to `drainTimeout`), settles every message, and closes
-   * the connection. Works at any time, also before `run()`, and more than once.
+   * Stops consuming, lets running handlers finish (up to `drainTimeoutMs`, or the `deadline`/`signal` given
+   * here, which replace it: the root `run(...)` passes its own), settles every message, and closes the
+   * connection; handlers cut off are aborted and their messages requeued. Works at any time, also before
+   * `run()`, and more than once (a later deadline or signal still cuts a drain already under way).
    * @example process.on('SIGTERM', () => void app.stop());
+   * @example await app.stop({ deadline: Date.now() + 5_000 });
    */
-  stop(): Promise<void> {
+  stop(options: QueueStopOptions = {}): Promise<void> {
+    this.#drainLimit.add(options);
     this.#stopPromise ??= this.#shutdown();
     return this.#stopPromise;
   }
@@ -360,14 +369,14 @@ export class Microservice {
     this.logger.info('Try to stop microservice draining events');
     this.#ops.draining();
     this.#stopController.abort(ERRORS.MS_QUEUE_STOPPED(`${this.name} is stopping`));
-    const drainTimeout = drainTimeoutMs(this.#options) ?? 10_000;
+    const drainTimeout = this.#drainLimit.bounded ? undefined : (drainTimeoutMs(this.#options) ?? 10_000);
     await Promise.all(
       [...this.#queues.values()].map(async (queue) => {
         const subscription = await queue.subscription?.catch(() => undefined);
         await subscription
           ?.cancel()
           .catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'cancel failed'));
-        await queue.runner?.stop(drainTimeout);
+        await queue.runner?.stop(drainTimeout, this.#drainLimit.signal);
       }),
     );
     const transport = await this.#transportPromise?.catch(() => undefined);
@@ -375,6 +384,7 @@ export class Microservice {
       await transport.close().catch((error: unknown) => logWith(this.logger, 'warn', { err: error }, 'close failed'));
     }
     await this.#ops.closed().catch((error: unknown) => this.logger.warn(`onClose failed: ${String(error)}`));
+    this.#drainLimit.dispose();
     this.#isStopped = true;
     this.logger.info('Stopped draining events.');
     this.#resolveStopped();

@@ -115,3 +115,28 @@ describe('GET /openapi.json', () => {
     expect(ok.json()).toEqual({ id: 1, title: 'x', done: false });
   });
 });
+
+describe('the page links /openapi.json', () => {
+  const html = { accept: 'text/html' };
+  const link = /<a class="api-doc" href="([^"]*)" type="application\/json">OpenAPI<\/a>/;
+
+  it('from the header of resource and error pages when the option is on, and not when it is off', async () => {
+    const on = notes({ openapi: true });
+    const page = (await on.inject({ url: '/notes/', headers: html })).body;
+    expect(page.match(link)?.[1]).toBe('/openapi.json');
+    expect(page.indexOf('class="api-doc"')).toBeLessThan(page.indexOf('</header>'));
+    const missing = await on.inject({ url: '/nowhere/', headers: html });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body.match(link)?.[1]).toBe('/openapi.json');
+    const off = notes({});
+    expect((await off.inject({ url: '/notes/', headers: html })).body).not.toContain('api-doc');
+    expect((await off.inject({ url: '/nowhere/', headers: html })).body).not.toContain('api-doc');
+  });
+
+  it('at the configured path, escaped like every other link', async () => {
+    const app = new Microservice('esc', { openapi: { path: `/docs/a&b'"x.json` } }).get('/a/', () => 1);
+    expect((await app.inject(`/docs/a&b'"x.json`)).statusCode).toBe(200);
+    const page = (await app.inject({ url: '/a/', headers: html })).body;
+    expect(page).toContain('<a class="api-doc" href="/docs/a&amp;b&#39;&quot;x.json" type="application/json">');
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The document shell shared by the resource page and the error pages: head (title, stylesheet, deferred
- * script, all from `/api/static/`), the top bar with the service name, and the footer. No inline script or style,
+ * script, all from `/api/static/`), the top bar with the service name (and a link to
+ * the OpenAPI document when the service serves one), and the footer. No inline script or style,
  * so the page runs under a strict CSP.
  */
 import { escapeHtml } from './escape.js';
@@ -24,6 +25,8 @@ export interface LayoutParts {
   readonly serviceName: string;
   readonly main: string;
   readonly bodyClass?: string;
+  /** The path of the service's OpenAPI document, linked from the top bar when set (escaped here). */
+  readonly apiDocument?: string | undefined;
 }
 
 /**
@@ -34,6 +37,10 @@ export interface LayoutParts {
  */
 export function pageLayout(parts: LayoutParts): string {
   const serviceName = escapeHtml(parts.serviceName);
+  const apiDocument =
+    parts.apiDocument === undefined
+      ? ''
+      : `<a class="api-doc" href="${escapeHtml(parts.apiDocument)}" type="application/json">OpenAPI</a>`;
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
@@ -45,6 +52,7 @@ export function pageLayout(parts: LayoutParts): string {
     `<body class="${parts.bodyClass ?? 'resource'}">` +
     '<header class="topbar"><div class="wrap topbar-inner">' +
     '<a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span>Microservice API</a>' +
+    apiDocument +
     `<span class="service" title="Service">${serviceName}</span></div></header>` +
     `<main class="wrap">${parts.main}</main>` +
     `<footer class="wrap footer">Browsable API of <strong>${serviceName}</strong> · microservices-ts</footer>` +

@@ -15,6 +15,8 @@ import type { JsonSchema } from '../../contracts/json-schema.js';
 export interface BrowsablePageModel {
   /** The service's name, shown in the header. */
   readonly serviceName: string;
+  /** Where the service serves its OpenAPI document (the `openapi` option), linked from the header. */
+  readonly apiDocument?: string | undefined;
   /** The route's endpoint name; the page title is derived from it (`second_params` gives "Second params"). */
   readonly endpoint: string;
   /** The route's Markdown description (the seed's docstring); raw HTML in it is escaped. */
@@ -81,6 +83,8 @@ export interface RelatedResource {
  */
 export interface ErrorPageModel {
   readonly serviceName: string;
+  /** Where the service serves its OpenAPI document, linked from the header. */
+  readonly apiDocument?: string | undefined;
   readonly status: number;
   readonly statusText: string;
   /** A human explanation, e.g. "The requested URL was not found on the server." */

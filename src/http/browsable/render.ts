@@ -55,7 +55,12 @@ export function renderBrowsablePage(model: BrowsablePageModel): string {
     '</section>' +
     relatedBlock(model.related) +
     (needsContentSection(model) ? contentSection(contentInput(model)) : chrome.contentForm);
-  return pageLayout({ title: `Microservice API - ${title}`, serviceName: model.serviceName, main });
+  return pageLayout({
+    title: `Microservice API - ${title}`,
+    serviceName: model.serviceName,
+    main,
+    apiDocument: model.apiDocument,
+  });
 }
 
 /**
@@ -85,6 +90,7 @@ export function renderErrorPage(model: ErrorPageModel): string {
     serviceName: model.serviceName,
     main,
     bodyClass: 'error',
+    apiDocument: model.apiDocument,
   });
 }
 
