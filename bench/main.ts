@@ -19,6 +19,8 @@ import { renderMemorySection } from './memory/report.js';
 import { runMemorySuite } from './memory/suite.js';
 import { opsTargets, renderOpsSection, runOpsSuite } from './ops/suite.js';
 import { queueTargets, renderQueueSection } from './queues/report.js';
+import { renderScalingSection } from './queues/scaling/report.js';
+import { runScalingSuite } from './queues/scaling/suite.js';
 import { runQueueSuite } from './queues/suite.js';
 
 function log(line: string): void {
@@ -60,6 +62,12 @@ async function main(): Promise<void> {
     targets.push(...queueTargets(rows));
     noteFailures('queues', rows);
     for (const row of rows) failures.push(...row.failedRounds.map((failure) => `queues: ${row.broker} ${failure}`));
+  }
+
+  if (options.sections.includes('scaling')) {
+    const rows = await runScalingSuite(profile, log);
+    sections.push({ title: 'Queue scaling', body: renderScalingSection(rows, profile.prefetch) });
+    noteFailures('scaling', rows);
   }
 
   if (options.sections.includes('memory')) {

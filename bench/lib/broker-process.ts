@@ -64,3 +64,19 @@ export function brokerCpuMs(command: string | undefined): number {
   const pid = brokerPid(command);
   return pid === undefined ? Number.NaN : processCpuMs(pid);
 }
+
+/**
+ * The whole machine's CPU ticks from /proc/stat: busy (everything but idle and iowait) and total.
+ * @example const { busy, total } = machineCpuTicks();
+ */
+export function machineCpuTicks(): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((sum, value) => sum + value, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}

@@ -4,8 +4,16 @@
  */
 import { parseArgs } from 'node:util';
 
-export type SectionName = 'http' | 'client' | 'queues' | 'memory' | 'ops' | 'contracts';
-export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory', 'ops', 'contracts'];
+export type SectionName = 'http' | 'client' | 'queues' | 'scaling' | 'memory' | 'ops' | 'contracts';
+export const ALL_SECTIONS: readonly SectionName[] = [
+  'http',
+  'client',
+  'queues',
+  'scaling',
+  'memory',
+  'ops',
+  'contracts',
+];
 
 export interface Profile {
   readonly quick: boolean;
@@ -23,6 +31,8 @@ export interface Profile {
   readonly memoryTransportMessages: number;
   readonly publishWindow: number;
   readonly prefetch: number;
+  /** Scaling table: how many competing consumer processes to time (the quick run only checks that it works). */
+  readonly scalingProcesses: readonly number[];
   /** Memory rows: total requests and messages, and how many RSS samples to take along the way. */
   readonly rssRequests: number;
   readonly rssMessages: number;
@@ -49,6 +59,7 @@ const FULL: Profile = {
   memoryTransportMessages: 500_000,
   publishWindow: 100,
   prefetch: 100,
+  scalingProcesses: [1, 2, 4],
   rssRequests: 1_000_000,
   rssMessages: 1_000_000,
   rssSamples: 10,
@@ -66,6 +77,7 @@ const QUICK: Profile = {
   memoryTransportMessages: 20_000,
   publishWindow: 100,
   prefetch: 100,
+  scalingProcesses: [2],
   rssRequests: 20_000,
   rssMessages: 50_000,
   rssSamples: 4,
