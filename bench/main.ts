@@ -9,6 +9,7 @@ import { clientTargets, renderClientSection } from './client/report.js';
 import { runClientSuite } from './client/suite.js';
 import { contractsTargets, renderContractsSection } from './contracts/report.js';
 import { runContractsSuite } from './contracts/suite.js';
+import { renderGeneratorCheck, runGeneratorCheck } from './http/generators.js';
 import { httpTargets, renderHttpSection } from './http/report.js';
 import { runHttpSuite } from './http/suite.js';
 import { describeMachine } from './lib/machine.js';
@@ -44,9 +45,16 @@ async function main(): Promise<void> {
 
   if (options.sections.includes('http')) {
     const results = await runHttpSuite(profile, log);
-    sections.push({ title: 'HTTP servers', body: renderHttpSection(results, profile.httpConnections) });
+    const generators = await runGeneratorCheck(profile, log);
+    const load = { generator: profile.httpLoad, note: profile.httpLoadNote };
+    const body = [
+      renderHttpSection(results, profile.httpConnections, load),
+      renderGeneratorCheck(generators, profile.httpConnections),
+    ].join('\n');
+    sections.push({ title: 'HTTP servers', body });
     targets.push(...httpTargets(results));
     noteFailures('http', results);
+    noteFailures('http', generators);
   }
 
   if (options.sections.includes('client')) {
