@@ -20,6 +20,8 @@ import { renderMemorySection } from './memory/report.js';
 import { runMemorySuite } from './memory/suite.js';
 import { opsTargets, renderOpsSection, runOpsSuite } from './ops/suite.js';
 import { queueTargets, renderQueueSection } from './queues/report.js';
+import { renderRpcPeerSection } from './queues/rpc-peer/report.js';
+import { runRpcPeerSuite } from './queues/rpc-peer/suite.js';
 import { renderScalingSection } from './queues/scaling/report.js';
 import { runScalingSuite } from './queues/scaling/suite.js';
 import { runQueueSuite } from './queues/suite.js';
@@ -76,6 +78,12 @@ async function main(): Promise<void> {
     const rows = await runScalingSuite(profile, log);
     sections.push({ title: 'Queue scaling', body: renderScalingSection(rows, profile.prefetch) });
     noteFailures('scaling', rows);
+  }
+
+  if (options.sections.includes('rpc-peers')) {
+    const rows = await runRpcPeerSuite(profile, log);
+    sections.push({ title: 'Queue RPC (peers)', body: renderRpcPeerSection(rows, profile.prefetch) });
+    noteFailures('rpc-peers', rows);
   }
 
   if (options.sections.includes('memory')) {

@@ -5,12 +5,13 @@
 import { parseArgs } from 'node:util';
 import { LOAD_GENERATORS, type LoadGenerator, resolveLoadGenerator } from './load-generator.js';
 
-export type SectionName = 'http' | 'client' | 'queues' | 'scaling' | 'memory' | 'ops' | 'contracts';
+export type SectionName = 'http' | 'client' | 'queues' | 'scaling' | 'rpc-peers' | 'memory' | 'ops' | 'contracts';
 export const ALL_SECTIONS: readonly SectionName[] = [
   'http',
   'client',
   'queues',
   'scaling',
+  'rpc-peers',
   'memory',
   'ops',
   'contracts',

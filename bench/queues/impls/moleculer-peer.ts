@@ -21,7 +21,9 @@ const EVENT = 'bench.message';
 const GROUP = 'bench';
 
 /**
- * The transporter options both nodes use: persistent messages, durable queues that never expire, `prefetch`.
+ * The transporter options both nodes use: persistent messages, durable queues, `prefetch`. Queues expire a
+ * minute after their last consumer left (Moleculer's `autoDeleteQueues`), so the per-node and `$node.*`
+ * queues of a run's namespace do not pile up on the shared broker; while consumed, nothing expires.
  * @example moleculerAmqpTransporter('amqp://guest:guest@127.0.0.1:5672/', 100)
  */
 export function moleculerAmqpTransporter(url: string, prefetch: number): object {
@@ -30,7 +32,7 @@ export function moleculerAmqpTransporter(url: string, prefetch: number): object 
     options: {
       url,
       prefetch,
-      autoDeleteQueues: false,
+      autoDeleteQueues: 60_000,
       queueOptions: { durable: true },
       messageOptions: { persistent: true },
     },
