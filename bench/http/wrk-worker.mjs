@@ -15,9 +15,13 @@ const WRK = process.env.WRK_PATH ?? 'wrk';
 const MARK = '@@bench-json ';
 const CLOCK_TICKS_PER_SECOND = 100;
 
+// A Lua long bracket string ([=[...]=]) whose level the text does not close. A leading newline would be
+// dropped by Lua, so one is added first when the text starts with one.
 function luaString(text) {
-  // A long bracket string with a level no text here contains.
-  return `[==[${text}]==]`;
+  let level = 0;
+  while (text.includes(`]${'='.repeat(level)}]`)) level++;
+  const equals = '='.repeat(level);
+  return `[${equals}[${text.startsWith('\n') ? '\n' : ''}${text}]${equals}]`;
 }
 
 function luaScript(scenario) {
