@@ -46,8 +46,9 @@ export function createRascalPeer(url: string): QueueBenchImplementation {
         vhosts: {
           '/': {
             // Rascal holds a pooled confirm channel per publication until its confirm arrives, and its
-            // default pool has 5: at most 5 publishes in flight. The workload allows 100, so the pool does too.
-            publicationChannelPools: { confirmPool: { max: 100 } },
+            // default pool has 5: at most 5 publishes in flight. RASCAL_CONFIRM_POOL raises it (with 100,
+            // 20,000 publishes exhausted the connection's channels: "No channels left to allocate").
+            publicationChannelPools: { confirmPool: { max: Number(process.env.RASCAL_CONFIRM_POOL ?? 5) } },
             connection: { url },
             queues: { [queue]: { options: { durable: true } } },
             publications: {
