@@ -22,8 +22,9 @@ const GROUP = 'bench';
 
 /**
  * The transporter options both nodes use: persistent messages, durable queues, `prefetch`. Queues expire a
- * minute after their last consumer left (Moleculer's `autoDeleteQueues`), so the per-node and `$node.*`
- * queues of a run's namespace do not pile up on the shared broker; while consumed, nothing expires.
+ * minute after their last consumer left (Moleculer's `autoDeleteQueues`; it applies to the per-node queues,
+ * not to the balanced ones, which the bench deletes itself), so a run's queues do not pile up on the shared
+ * broker; while consumed, nothing expires.
  * @example moleculerAmqpTransporter('amqp://guest:guest@127.0.0.1:5672/', 100)
  */
 export function moleculerAmqpTransporter(url: string, prefetch: number): object {
@@ -97,6 +98,21 @@ export async function waitForAmqpQueue(url: string, queue: string, timeoutMs: nu
 }
 
 /**
+ * The durable request queues Moleculer declared for the local actions of these brokers (`MOL-<ns>.REQB.<action>`,
+ * the `$node.*` ones included): they never expire, unlike its per-node queues, so the bench deletes them.
+ * @example const queues = moleculerRequestQueues(namespace, [broker]);
+ */
+export function moleculerRequestQueues(namespace: string, brokers: readonly ServiceBroker[]): string[] {
+  const names = new Set<string>();
+  for (const broker of brokers) {
+    for (const action of broker.registry.getActionList({ onlyLocal: true }) as { name: string }[]) {
+      names.add(`MOL-${namespace}.REQB.${action.name}`);
+    }
+  }
+  return [...names];
+}
+
+/**
  * @example const impl = createMoleculerPeer('amqp://guest:guest@127.0.0.1:5672/'); await impl.setup('q', 100);
  */
 export function createMoleculerPeer(url: string): QueueBenchImplementation {
@@ -145,8 +161,10 @@ export function createMoleculerPeer(url: string): QueueBenchImplementation {
       openGate();
     },
     async close() {
-      await Promise.all([consumer?.stop(), publisher?.stop()]);
-      await deleteAmqpQueues(url, [eventQueue()]);
+      const brokers = [consumer, publisher].filter((broker): broker is ServiceBroker => broker !== undefined);
+      const requestQueues = moleculerRequestQueues(namespace, brokers);
+      await Promise.all(brokers.map((broker) => broker.stop()));
+      await deleteAmqpQueues(url, [eventQueue(), ...requestQueues]);
     },
   };
 }

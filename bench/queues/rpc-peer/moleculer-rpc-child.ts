@@ -10,7 +10,7 @@ import { ServiceBroker } from 'moleculer';
 import { brokerCpuMs } from '../../lib/broker-process.js';
 import { reportFailure, sendToDriver } from '../../lib/child.js';
 import { LatencySamples } from '../../lib/stats.js';
-import { moleculerAmqpTransporter } from '../impls/moleculer-peer.js';
+import { deleteAmqpQueues, moleculerAmqpTransporter, moleculerRequestQueues } from '../impls/moleculer-peer.js';
 import { benchMessage } from '../workload.js';
 
 export interface RpcPeerSpec {
@@ -85,7 +85,9 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const brokerMs = brokerCpuMs('beam.smp') - brokerBefore;
+  const requestQueues = moleculerRequestQueues(namespace, [caller, responder]);
   await Promise.all([caller.stop(), responder.stop()]);
+  await deleteAmqpQueues(spec.url, requestQueues);
   const result: RpcPeerResult = {
     callsPerSecond: calls / seconds,
     ...latency.summary(),
