@@ -9,6 +9,7 @@ import { clientTargets, renderClientSection } from './client/report.js';
 import { runClientSuite } from './client/suite.js';
 import { contractsTargets, renderContractsSection } from './contracts/report.js';
 import { runContractsSuite } from './contracts/suite.js';
+import { renderGeneratorCheck, runGeneratorCheck } from './http/generators.js';
 import { httpTargets, renderHttpSection } from './http/report.js';
 import { runHttpSuite } from './http/suite.js';
 import { describeMachine } from './lib/machine.js';
@@ -19,6 +20,10 @@ import { renderMemorySection } from './memory/report.js';
 import { runMemorySuite } from './memory/suite.js';
 import { opsTargets, renderOpsSection, runOpsSuite } from './ops/suite.js';
 import { queueTargets, renderQueueSection } from './queues/report.js';
+import { renderRpcPeerSection } from './queues/rpc-peer/report.js';
+import { runRpcPeerSuite } from './queues/rpc-peer/suite.js';
+import { renderScalingSection } from './queues/scaling/report.js';
+import { runScalingSuite } from './queues/scaling/suite.js';
 import { runQueueSuite } from './queues/suite.js';
 
 function log(line: string): void {
@@ -42,9 +47,16 @@ async function main(): Promise<void> {
 
   if (options.sections.includes('http')) {
     const results = await runHttpSuite(profile, log);
-    sections.push({ title: 'HTTP servers', body: renderHttpSection(results, profile.httpConnections) });
+    const generators = await runGeneratorCheck(profile, log);
+    const load = { generator: profile.httpLoad, note: profile.httpLoadNote };
+    const body = [
+      renderHttpSection(results, profile.httpConnections, load),
+      renderGeneratorCheck(generators, profile.httpConnections),
+    ].join('\n');
+    sections.push({ title: 'HTTP servers', body });
     targets.push(...httpTargets(results));
     noteFailures('http', results);
+    noteFailures('http', generators);
   }
 
   if (options.sections.includes('client')) {
@@ -60,6 +72,18 @@ async function main(): Promise<void> {
     targets.push(...queueTargets(rows));
     noteFailures('queues', rows);
     for (const row of rows) failures.push(...row.failedRounds.map((failure) => `queues: ${row.broker} ${failure}`));
+  }
+
+  if (options.sections.includes('scaling')) {
+    const rows = await runScalingSuite(profile, log);
+    sections.push({ title: 'Queue scaling', body: renderScalingSection(rows, profile.prefetch) });
+    noteFailures('scaling', rows);
+  }
+
+  if (options.sections.includes('rpc-peers')) {
+    const rows = await runRpcPeerSuite(profile, log);
+    sections.push({ title: 'Queue RPC (peers)', body: renderRpcPeerSection(rows, profile.prefetch) });
+    noteFailures('rpc-peers', rows);
   }
 
   if (options.sections.includes('memory')) {

@@ -1,5 +1,7 @@
 /**
- * `node --import tsx bench/http/ab.ts [--rounds 5] [--seconds 3] [--scenarios plain,resource] [--base <dir>]`:
+ * `node --import tsx bench/http/ab.ts [--rounds 5] [--seconds 3] [--scenarios plain,resource] [--base <dir>]
+ * [--http-load wrk|autocannon]` (wrk by default, autocannon when wrk is missing; `AB_SERVERS=fastify,hono,toolkit`
+ * picks the servers):
  * a side-by-side run of the toolkit (built `dist/`) and raw Fastify only, alternating the order each round,
  * printing server CPU µs per request and requests per second per round, their medians and the ratios to
  * Fastify. On a shared, noisy machine this is how a hot-path change is judged: both servers see the same
@@ -8,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BenchChild } from '../lib/child.js';
+import { type LoadGenerator, resolveLoadGenerator } from '../lib/load-generator.js';
 import { loadScenarios } from './suite.js';
 import { SCENARIOS } from './workload.js';
 
@@ -17,8 +20,11 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     scenarios: { type: 'string', default: 'plain,resource' },
     base: { type: 'string' },
+    'http-load': { type: 'string' },
   },
 });
+const load = resolveLoadGenerator(values['http-load'] as LoadGenerator | undefined);
+console.log(`load generator: ${load.generator}${load.note ? ` (${load.note})` : ''}`);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const scenarios = SCENARIOS.filter((scenario) => values.scenarios.split(',').includes(scenario.name));
@@ -43,7 +49,12 @@ for (let round = 0; round < rounds; round++) {
     try {
       const port = await child.ready();
       if (port === undefined) throw new Error('no port');
-      const samples = await loadScenarios(port, scenarios, { connections: 50, warmupSeconds: 1, seconds }, child);
+      const samples = await loadScenarios(
+        port,
+        scenarios,
+        { connections: 50, warmupSeconds: 1, seconds, generator: load.generator },
+        child,
+      );
       samples.forEach((sample, index) => {
         const key = `${scenarios[index]?.name}\t${server}`;
         push(cpu, key, sample.cpuUsPerRequest);

@@ -20,10 +20,13 @@ async function measure(scenario, amount) {
   if (scenario.warmup && spec.warmupSeconds > 0) await run({ ...base, duration: spec.warmupSeconds });
   // Count 0 marks the start of a measured window, so the driver can read the server's CPU time there.
   if (scenario.warmup) process.send?.({ type: 'progress', count: 0 });
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await run(amount ? { ...base, amount } : { ...base, duration: spec.seconds });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
   return {
+    generatorCpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
     requests: result.requests.total,
     rps: result.requests.total / seconds,
     p50: result.latency.p50,

@@ -1,4 +1,6 @@
 /** The HTTP server section of BENCHMARKS.md and its targets. */
+
+import type { LoadGenerator } from '../lib/load-generator.js';
 import { markdownTable } from '../lib/markdown.js';
 import { formatMs, formatRate, formatRatio, median } from '../lib/stats.js';
 import { ratioTarget, type TargetCheck } from '../lib/targets.js';
@@ -39,10 +41,20 @@ function medianCpu(results: readonly HttpImplementationResult[], implementation:
 
 /**
  * Renders one table per scenario: median req/s, ratio to raw Fastify, median p50/p99 latency, per-round req/s.
- * @example renderHttpSection(results, 50)
+ * @example renderHttpSection(results, 50, { generator: 'wrk', note: '' })
  */
-export function renderHttpSection(results: readonly HttpImplementationResult[], connections: number): string {
-  const parts: string[] = [];
+export function renderHttpSection(
+  results: readonly HttpImplementationResult[],
+  connections: number,
+  load: { readonly generator: LoadGenerator; readonly note: string },
+): string {
+  const generator =
+    load.generator === 'wrk'
+      ? `wrk (\`wrk -t1 -c${connections}\`, one thread) from its own process`
+      : 'autocannon from its own process';
+  const parts: string[] = [
+    `Load: ${generator}; the server's CPU time is read from /proc around each measured window. Every server serves from the built code its users run (the toolkit from \`dist/\`).${load.note ? ` **${load.note}**` : ''}\n`,
+  ];
   for (const scenario of SCENARIOS) {
     const reference = medianRps(results, 'fastify', scenario.name);
     const cpuReference = medianCpu(results, 'fastify', scenario.name);

@@ -1,10 +1,11 @@
 /**
  * The HTTP server rows: for each round, every implementation in a rotated order is started in its own
  * process, its responses are checked against the expected ones, and each scenario is loaded from a separate
- * autocannon process (warm-up, then the measured window).
+ * load generator process, wrk or autocannon (`--http-load`; warm-up, then the measured window).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { BenchChild, runChild, UnavailableError } from '../lib/child.js';
+import { LOAD_WORKERS, type LoadGenerator } from '../lib/load-generator.js';
 import type { Profile } from '../lib/options.js';
 import { rotate } from '../lib/rounds.js';
 import { SCENARIOS, type Scenario, type ScenarioName } from './workload.js';
@@ -22,6 +23,10 @@ export interface LoadSample {
   readonly timeouts: number;
   /** Server CPU time (user + system) per request in µs over the measured window; robust to a busy machine. */
   readonly cpuUsPerRequest: number;
+  /** Server CPU time over the measured window as a share of one core, %: near 100 the server is saturated. */
+  readonly serverCpuPercent: number;
+  /** The load generator's own CPU over the window, % of one core. */
+  readonly generatorCpuPercent: number;
 }
 
 export interface HttpImplementationResult {
@@ -33,11 +38,21 @@ export interface HttpImplementationResult {
   readonly samples: Record<ScenarioName, LoadSample[]>;
 }
 
-/** Loads the scenarios one after another from a separate autocannon process; one sample per scenario. */
+/**
+ * Loads the scenarios one after another from a separate load generator process (autocannon unless `generator`
+ * says wrk); one sample per scenario.
+ */
 export async function loadScenarios(
   port: number,
   scenarios: readonly Scenario[],
-  load: { connections: number; warmupSeconds: number; seconds?: number; amount?: number; chunks?: number },
+  load: {
+    connections: number;
+    warmupSeconds: number;
+    seconds?: number;
+    amount?: number;
+    chunks?: number;
+    generator?: LoadGenerator;
+  },
   server: { cpuMs(): number },
   onProgress?: (requests: number) => void,
 ): Promise<LoadSample[]> {
@@ -54,14 +69,20 @@ export async function loadScenarios(
       onProgress?.(requests);
     }
   };
-  const samples = (await runChild('http/load-worker.mjs', [JSON.stringify(spec)], timeoutMs, progress)) as Omit<
+  const worker = LOAD_WORKERS[load.generator ?? 'autocannon'];
+  const samples = (await runChild(worker, [JSON.stringify(spec)], timeoutMs, progress)) as Omit<
     LoadSample,
-    'cpuUsPerRequest'
+    'cpuUsPerRequest' | 'serverCpuPercent'
   >[];
-  return samples.map((sample, index) => ({
-    ...sample,
-    cpuUsPerRequest: ((cpuUsed[index] ?? Number.NaN) * 1000) / sample.requests,
-  }));
+  return samples.map((sample, index) => {
+    const cpuMs = cpuUsed[index] ?? Number.NaN;
+    const windowMs = (sample.requests / sample.rps) * 1000;
+    return {
+      ...sample,
+      cpuUsPerRequest: (cpuMs * 1000) / sample.requests,
+      serverCpuPercent: (cpuMs / windowMs) * 100,
+    };
+  });
 }
 
 /** Sends each scenario once and describes any response that is not what every implementation must send. */
@@ -120,6 +141,7 @@ export async function runHttpSuite(profile: Profile, log: (line: string) => void
             connections: profile.httpConnections,
             warmupSeconds: profile.httpWarmupSeconds,
             seconds: profile.httpSeconds,
+            generator: profile.httpLoad,
           },
           server,
         );

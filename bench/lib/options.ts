@@ -3,9 +3,19 @@
  * and `--quick`, a smoke run for CI that exercises every row with tiny counts and checks no target.
  */
 import { parseArgs } from 'node:util';
+import { LOAD_GENERATORS, type LoadGenerator, resolveLoadGenerator } from './load-generator.js';
 
-export type SectionName = 'http' | 'client' | 'queues' | 'memory' | 'ops' | 'contracts';
-export const ALL_SECTIONS: readonly SectionName[] = ['http', 'client', 'queues', 'memory', 'ops', 'contracts'];
+export type SectionName = 'http' | 'client' | 'queues' | 'scaling' | 'rpc-peers' | 'memory' | 'ops' | 'contracts';
+export const ALL_SECTIONS: readonly SectionName[] = [
+  'http',
+  'client',
+  'queues',
+  'scaling',
+  'rpc-peers',
+  'memory',
+  'ops',
+  'contracts',
+];
 
 export interface Profile {
   readonly quick: boolean;
@@ -15,6 +25,10 @@ export interface Profile {
   readonly httpWarmupSeconds: number;
   readonly httpSeconds: number;
   readonly httpConnections: number;
+  /** The HTTP load generator (`--http-load`; default wrk, autocannon when wrk is missing). */
+  readonly httpLoad: LoadGenerator;
+  /** Why the generator is not the one asked for (empty when it is). */
+  readonly httpLoadNote: string;
   /** HTTP client: measured seconds per concurrency level. */
   readonly clientSeconds: number;
   readonly clientConcurrency: readonly number[];
@@ -23,6 +37,8 @@ export interface Profile {
   readonly memoryTransportMessages: number;
   readonly publishWindow: number;
   readonly prefetch: number;
+  /** Scaling table: how many competing consumer processes to time (the quick run only checks that it works). */
+  readonly scalingProcesses: readonly number[];
   /** Memory rows: total requests and messages, and how many RSS samples to take along the way. */
   readonly rssRequests: number;
   readonly rssMessages: number;
@@ -43,12 +59,15 @@ const FULL: Profile = {
   httpWarmupSeconds: 2,
   httpSeconds: 5,
   httpConnections: 50,
+  httpLoad: 'wrk',
+  httpLoadNote: '',
   clientSeconds: 5,
   clientConcurrency: [1, 50],
   queueMessages: 20_000,
   memoryTransportMessages: 500_000,
   publishWindow: 100,
   prefetch: 100,
+  scalingProcesses: [1, 2, 4],
   rssRequests: 1_000_000,
   rssMessages: 1_000_000,
   rssSamples: 10,
@@ -60,19 +79,22 @@ const QUICK: Profile = {
   httpWarmupSeconds: 0.2,
   httpSeconds: 0.5,
   httpConnections: 50,
+  httpLoad: 'wrk',
+  httpLoadNote: '',
   clientSeconds: 0.5,
   clientConcurrency: [1, 50],
   queueMessages: 1_000,
   memoryTransportMessages: 20_000,
   publishWindow: 100,
   prefetch: 100,
+  scalingProcesses: [2],
   rssRequests: 20_000,
   rssMessages: 50_000,
   rssSamples: 4,
 };
 
 /**
- * Reads `--quick`, `--out <path>`, `--rounds <n>` and `--only <section,...>` from the arguments.
+ * Reads `--quick`, `--out <path>`, `--rounds <n>`, `--only <section,...>` and `--http-load wrk|autocannon`.
  * @example parseBenchOptions(['--quick', '--out', '/tmp/b.md']).profile.quick // true
  */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -83,6 +105,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       out: { type: 'string', default: 'BENCHMARKS.md' },
       rounds: { type: 'string' },
       only: { type: 'string' },
+      'http-load': { type: 'string' },
     },
     strict: true,
   });
@@ -90,8 +113,18 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const rounds = values.rounds === undefined ? base.rounds : Number.parseInt(values.rounds, 10);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`);
   const sections = values.only === undefined ? ALL_SECTIONS : parseSections(values.only);
+  const wanted = values['http-load'];
+  if (wanted !== undefined && !LOAD_GENERATORS.includes(wanted as LoadGenerator)) {
+    throw new Error(`--http-load must be one of ${LOAD_GENERATORS.join(', ')}`);
+  }
+  const load = resolveLoadGenerator(wanted as LoadGenerator | undefined);
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  return { profile: { ...base, rounds }, out: values.out, sections, command };
+  return {
+    profile: { ...base, rounds, httpLoad: load.generator, httpLoadNote: load.note },
+    out: values.out,
+    sections,
+    command,
+  };
 }
 
 function parseSections(list: string): SectionName[] {

@@ -39,6 +39,7 @@ export async function runOpsSuite(profile: Profile, log: (line: string) => void)
           connections: profile.httpConnections,
           warmupSeconds: profile.httpWarmupSeconds,
           seconds: profile.httpSeconds,
+          generator: profile.httpLoad,
         };
         const [sample] = await loadScenarios(port, resource, load, server);
         if (!sample) throw new Error('no sample');

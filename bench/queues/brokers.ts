@@ -8,6 +8,19 @@ import { MESSAGE_BYTES, type QueueBenchImplementation, type QueueMode, SMALL_MES
 export const BROKERS = ['memory', 'memory-small', 'amqp', 'redis', 'nats', 'mqtt'] as const;
 export type BrokerName = (typeof BROKERS)[number];
 
+/** The libraries users pick instead of the toolkit, each doing the same workload through its public API. */
+export const PEERS = ['bullmq', 'rascal', 'moleculer'] as const;
+export type PeerName = (typeof PEERS)[number];
+/** Who does the workload in one run: the broker's raw client, the toolkit, or a peer library. */
+export type QueueImplementation = 'raw' | 'toolkit' | PeerName;
+
+export interface PeerSpec {
+  readonly name: PeerName;
+  /** The row's label in the report. */
+  readonly label: string;
+  readonly create: (url: string) => Promise<QueueBenchImplementation>;
+}
+
 export interface BrokerSpec {
   readonly label: string;
   readonly mode: QueueMode;
@@ -26,6 +39,10 @@ export interface BrokerSpec {
    * suite stops it after the run.
    */
   readonly dedicated?: () => Promise<BenchMosquitto>;
+  /** Peer libraries measured on this broker in the same rounds. */
+  readonly peers?: readonly PeerSpec[];
+  /** The broker's command name in /proc, to read its CPU time (lib/broker-process.ts). */
+  readonly processName?: string;
 }
 
 export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
@@ -45,6 +62,19 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     raw: async () => (await import('./impls/amqp-raw.js')).createRawAmqp(),
     rawLabel: 'raw amqplib (confirm channel)',
     port: 5672,
+    processName: 'beam.smp',
+    peers: [
+      {
+        name: 'rascal',
+        label: 'Rascal 21 (confirmed publication, subscription prefetch 100)',
+        create: async (url) => (await import('./impls/rascal-peer.js')).createRascalPeer(url),
+      },
+      {
+        name: 'moleculer',
+        label: 'Moleculer 0.14 balanced events, AMQP transporter (publish unconfirmed)',
+        create: async (url) => (await import('./impls/moleculer-peer.js')).createMoleculerPeer(url),
+      },
+    ],
   },
   redis: {
     label: 'Redis Streams',
@@ -54,6 +84,14 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     raw: async () => (await import('./impls/redis-raw.js')).createRawRedis(),
     rawLabel: 'raw ioredis (XADD / XREADGROUP / XACK)',
     port: 6379,
+    processName: 'redis-server',
+    peers: [
+      {
+        name: 'bullmq',
+        label: 'BullMQ 6 (Queue.add / Worker concurrency 100)',
+        create: async (url) => (await import('./impls/bullmq-peer.js')).createBullmqPeer(url),
+      },
+    ],
   },
   nats: {
     label: 'NATS JetStream',
@@ -63,6 +101,7 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     raw: async () => (await import('./impls/nats-raw.js')).createRawNats(),
     rawLabel: 'raw @nats-io/jetstream (PubAck, pull consumer)',
     port: 4222,
+    processName: 'nats-server',
   },
   // A fresh Mosquitto per run, configured as docs/transports/mqtt.md recommends: the shared one on 1883 keeps
   // the default max_queued_messages 1000 and drops acknowledged messages past it under load.

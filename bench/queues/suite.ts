@@ -1,6 +1,6 @@
 /**
- * The queue rows: for each round and broker, the raw client and the toolkit (rotated order) each run the
- * workload once in a fresh process.
+ * The queue rows: for each round and broker, the raw client, the toolkit and the peer libraries on that
+ * broker (rotated order) each run the workload once in a fresh process.
  */
 import { describeFailure } from '../http/suite.js';
 import { runChild } from '../lib/child.js';
@@ -8,12 +8,12 @@ import { mosquittoUnavailable } from '../lib/mosquitto.js';
 import type { Profile } from '../lib/options.js';
 import { portOpen } from '../lib/port.js';
 import { rotate } from '../lib/rounds.js';
-import { BROKER_SPECS, BROKERS, type BrokerName } from './brokers.js';
+import { BROKER_SPECS, BROKERS, type BrokerName, type QueueImplementation } from './brokers.js';
 import type { QueueRunResult, QueueRunSpec } from './queue-child.js';
 
 export interface QueueRowResult {
   readonly broker: BrokerName;
-  readonly implementation: 'raw' | 'toolkit';
+  readonly implementation: QueueImplementation;
   readonly messages: number;
   unavailable?: string;
   readonly samples: QueueRunResult[];
@@ -57,7 +57,7 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
     const spec = BROKER_SPECS[broker];
     const messages = spec.url.startsWith('memory:') ? profile.memoryTransportMessages : profile.queueMessages;
     const down = await unavailability(broker);
-    const row = (implementation: 'raw' | 'toolkit'): QueueRowResult => ({
+    const row = (implementation: QueueImplementation): QueueRowResult => ({
       broker,
       implementation,
       messages,
@@ -67,6 +67,7 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
     });
     if (spec.raw) rows.push(row('raw'));
     rows.push(row('toolkit'));
+    for (const peer of spec.peers ?? []) rows.push(row(peer.name));
   }
   for (let round = 0; round < profile.rounds; round++) {
     for (const broker of BROKERS) {
