@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 
   if (options.sections.includes('rpc-peers')) {
     const rows = await runRpcPeerSuite(profile, log);
-    sections.push({ title: 'Queue RPC (peers)', body: renderRpcPeerSection(rows, profile.prefetch) });
+    sections.push({ title: 'Queue request/reply', body: renderRpcPeerSection(rows, profile.prefetch) });
     noteFailures('rpc-peers', rows);
   }
 

@@ -63,7 +63,12 @@ describe('bench wrk worker', () => {
       ],
     });
     expect(messages.map((message) => message.type)).toEqual(['progress', 'progress', 'result']);
-    const [sample] = messages.at(-1)?.data as { requests: number; rps: number; non2xx: number; errors: number }[];
+    const [sample] = (messages.at(-1)?.data ?? []) as {
+      requests: number;
+      rps: number;
+      non2xx: number;
+      errors: number;
+    }[];
     expect(sample?.requests).toBeGreaterThan(0);
     expect(sample?.rps).toBeGreaterThan(0);
     expect(sample?.non2xx).toBe(0);

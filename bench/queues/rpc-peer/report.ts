@@ -1,7 +1,13 @@
-/** The RPC peer section of BENCHMARKS.md (the toolkit's own RPC row goes beside it when it lands). */
+/** The request/reply section of BENCHMARKS.md: the toolkit's `call()` beside Moleculer's `broker.call()`. */
 import { markdownTable } from '../../lib/markdown.js';
 import { formatMs, formatRate, median } from '../../lib/stats.js';
 import type { RpcPeerRow } from './suite.js';
+
+const LABELS: Readonly<Record<RpcPeerRow['implementation'], string>> = {
+  'toolkit-amqp': '**microservices-ts** `call()`, RabbitMQ (direct reply-to)',
+  'toolkit-nats': '**microservices-ts** `call()`, NATS (core inbox)',
+  moleculer: 'Moleculer 0.14 `broker.call()`, AMQP transporter',
+};
 
 function fixed(value: number): string {
   return Number.isFinite(value) ? value.toFixed(0) : '—';
@@ -13,7 +19,7 @@ function fixed(value: number): string {
  */
 export function renderRpcPeerSection(rows: readonly RpcPeerRow[], prefetch: number): string {
   const table = rows.map((row) => {
-    const head = ['Moleculer 0.14 `broker.call()`, AMQP transporter', String(row.concurrency)];
+    const head = [LABELS[row.implementation], String(row.concurrency)];
     if (row.unavailable) return [...head, row.unavailable, '', '', '', '', ''];
     const pick = (metric: keyof RpcPeerRow['samples'][number]): number =>
       median(row.samples.map((sample) => sample[metric]));
@@ -28,7 +34,7 @@ export function renderRpcPeerSection(rows: readonly RpcPeerRow[], prefetch: numb
     ];
   });
   return [
-    `Request/reply over RabbitMQ: each call sends the queue rows' 1 KiB JSON message and the handler replies \`{ id }\`; the caller checks the reply's id. Moleculer runs two ServiceBrokers (caller and responder) in one process with its AMQP transporter, \`disableBalancer\` (so requests go through the action's durable queue \`MOL-<ns>.REQB.rpc.echo\`, replies through the caller's reply queue) and a prefetch of ${prefetch}. **CPU µs/call**: the process's CPU time (caller and responder) per call; **broker CPU**: RabbitMQ's (beam.smp, from /proc) per call.`,
+    `Request/reply: each call sends the queue rows' 1 KiB JSON message and the handler replies \`{ id }\`; the caller checks the reply's id. The toolkit runs a \`QueueService\` (${prefetch} workers) and a \`QueueClient\` in one process, loaded from \`dist/\`; requests are non-persistent messages on the service's durable queue, replies come back through RabbitMQ's direct reply-to or a NATS inbox. Moleculer runs two ServiceBrokers (caller and responder) in one process with its AMQP transporter, \`disableBalancer\` (so requests go through the action's durable queue \`MOL-<ns>.REQB.rpc.echo\`, replies through the caller's reply queue) and a prefetch of ${prefetch}. **CPU µs/call**: the process's CPU time (caller and responder) per call; **broker CPU**: the broker's (beam.smp or nats-server, from /proc) per call.`,
     '',
     markdownTable(
       [
