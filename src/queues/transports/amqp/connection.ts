@@ -8,6 +8,7 @@ import amqp, { type ChannelModel, type Options } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { ReconnectOptions } from '../transport.js';
 import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './refusals.js';
@@ -166,7 +167,7 @@ export class AmqpConnection {
     let lastError: Error | undefined;
     model.on('error', (error: Error) => {
       lastError = error;
-      logger.warn(`connection error: ${error.message}`);
+      logWith(logger, 'warn', { err: error }, 'connection error');
     });
     model.on('blocked', (reason: string) => this.#hooks.onBlocked(reason));
     model.on('unblocked', () => this.#hooks.onUnblocked());
@@ -185,7 +186,7 @@ export class AmqpConnection {
           this.#opening = undefined;
         });
         this.#opening.catch((reconnectError: unknown) => {
-          logger.error(`reconnecting stopped: ${(reconnectError as Error).message}`);
+          logWith(logger, 'error', { err: reconnectError }, 'reconnecting stopped');
         });
       }
     });
@@ -208,7 +209,7 @@ async function closeWithin(model: ChannelModel, timeoutMs: number, logger: Logge
       (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     }
   } catch (error) {
-    logger.debug(`closing the connection: ${(error as Error).message}`);
+    logWith(logger, 'debug', { err: error }, 'closing the connection');
   } finally {
     clearTimeout(timer);
   }

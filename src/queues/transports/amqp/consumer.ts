@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { DEAD_LETTER_HEADERS } from '../../retry.js';
 import type { ConsumeOptions, DeliveryHandler, OutgoingMessage, PublishTarget, Subscription } from '../transport.js';
@@ -99,7 +100,7 @@ export class AmqpConsumer implements Subscription {
   async #attachChannel(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', (error: Error) =>
-      this.#host.logger.warn(`consumer channel of "${this.queue}": ${error.message}`),
+      logWith(this.#host.logger, 'warn', { err: error }, `consumer channel of "${this.queue}"`),
     );
     channel.on('close', () => this.#onChannelClosed(channel));
     try {
@@ -149,7 +150,7 @@ export class AmqpConsumer implements Subscription {
     try {
       await channel.cancel(this.consumerTag);
     } catch (error) {
-      this.#host.logger.debug(`cancelling consumer ${this.consumerTag}: ${(error as Error).message}`);
+      logWith(this.#host.logger, 'debug', { err: error }, `cancelling consumer ${this.consumerTag}`);
     }
     // Deliveries already handed out may still be acked on this channel; close it once they are.
     if ((this.#unsettled.get(channel) ?? 0) === 0) await this.#closeChannel(channel);
@@ -195,7 +196,7 @@ export class AmqpConsumer implements Subscription {
       this.#handler(delivery);
     } catch (error) {
       // The handler contract is to not throw; if it does, give the message back rather than hold a slot.
-      this.#host.logger.error(`delivery handler of "${this.queue}" threw: ${(error as Error).message}`);
+      logWith(this.#host.logger, 'error', { err: error }, `delivery handler of "${this.queue}" threw`);
       if (!delivery.settled) void delivery.nack({ requeue: true });
     }
   }
@@ -203,8 +204,11 @@ export class AmqpConsumer implements Subscription {
   /** A message whose headers cannot be read can never be handled: dead-letter it with the raw headers kept. */
   #deadLetterUnreadable(delivery: AmqpDelivery, unreadable: UnreadableHeaders): void {
     const error = `the message headers cannot be decoded: ${unreadable.reason}`;
-    this.#host.logger.warn(
-      `dead-lettering message ${String(delivery.properties.messageId)} from "${this.queue}": ${error}`,
+    logWith(
+      this.#host.logger,
+      'warn',
+      { err: error },
+      `dead-lettering message ${String(delivery.properties.messageId)} from "${this.queue}"`,
     );
     void delivery.nack({
       requeue: false,
@@ -283,7 +287,7 @@ export class AmqpConsumer implements Subscription {
             await this.attach(model);
             this.#host.logger.info(`consuming "${this.queue}" again`);
           } catch (error) {
-            this.#host.logger.warn(`consuming "${this.queue}" again failed: ${(error as Error).message}`);
+            logWith(this.#host.logger, 'warn', { err: error }, `consuming "${this.queue}" again failed`);
           }
         }
       } catch {

@@ -12,6 +12,7 @@
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { CODES } from '../../../errors.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery } from '../core/delivery.js';
 import type { OutgoingMessage, PublishTarget } from '../transport.js';
@@ -165,8 +166,11 @@ export class AmqpDelivery extends CoreDelivery {
         return send({ body: this.body, properties: { ...this.properties, headers: this.#ownHeaders(headers, error) } });
       });
     } catch (error) {
-      this.#context.logger.error(
-        `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead: ${(error as Error).message}`,
+      logWith(
+        this.#context.logger,
+        'error',
+        { err: error },
+        `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead`,
       );
       return this.#settleOnChannel('requeue', () => this.#channel.nack(this.#message, false, true));
     }

@@ -20,6 +20,7 @@ import { amqpEndpoint } from './settings.js';
 import { AmqpTopology, checkAmqpName } from './topology.js';
 // Side effect: amqplib reads every header type and keeps the broker's reason for a refused connection.
 import './wire.js';
+import { logWith } from '../../../logging/fields.js';
 import { delayOf } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
 import type {
@@ -147,7 +148,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
           this.emitEvent('unblocked');
         },
         onGaveUp: (error) => {
-          this.#logger.error(`${this.name}: ${error.message}`);
+          logWith(this.#logger, 'error', { err: error }, `${this.name}: connection error`);
           // Nothing reconnects any more: what waits for a connection fails now, with the cause.
           this.publisher.failPending(error);
           this.emitEvent('error', error);
@@ -220,7 +221,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     if (!this.connection.isOpen && !this.connection.isClosing && !this.#closed) {
       this.connection
         .open()
-        .catch((error: unknown) => this.#logger.debug(`connect for publish: ${(error as Error).message}`));
+        .catch((error: unknown) => logWith(this.#logger, 'debug', { err: error }, 'connect for publish'));
     }
     let delayMs: number;
     try {
@@ -282,7 +283,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   async #setUp(model: ChannelModel): Promise<void> {
     await this.#topology.redeclare(model);
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
+    channel.on('error', (error: Error) => logWith(this.#logger, 'warn', { err: error }, 'publisher channel'));
     await this.#replies.attach(channel);
     this.publisher.attach(channel);
     for (const consumer of this.#consumers) {
@@ -290,7 +291,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         await consumer.attach(model);
       } catch (error) {
         // One queue that cannot be consumed (deleted elsewhere) must not keep the whole connection down.
-        this.#logger.warn(`consuming "${consumer.queue}" after reconnecting failed: ${(error as Error).message}`);
+        logWith(this.#logger, 'warn', { err: error }, `consuming "${consumer.queue}" after reconnecting failed`);
         consumer.attachLater();
       }
     }
@@ -321,7 +322,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     model
       .createConfirmChannel()
       .then(async (channel) => {
-        channel.on('error', (error: Error) => this.#logger.warn(`publisher channel: ${error.message}`));
+        channel.on('error', (error: Error) => logWith(this.#logger, 'warn', { err: error }, 'publisher channel'));
         if (this.connection.current === model) {
           await this.#replies.attach(channel).catch((error: unknown) => {
             void channel.close().catch(() => undefined);

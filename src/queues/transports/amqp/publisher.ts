@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, Message, Options } from 'amqplib';
 import { MicroservicesError } from '../../../errors.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { OutgoingMessage, PublishOptions, PublishTarget } from '../transport.js';
 import { toPublishOptions } from './codec.js';
@@ -319,7 +320,7 @@ export class AmqpPublisher {
     } catch (error) {
       if ((error as Error).name === 'IllegalOperationError') {
         // amqplib throws this synchronously when the channel has just closed: send it again on the next one.
-        this.#logger.debug(`publish on a closed channel, holding the message: ${(error as Error).message}`);
+        logWith(this.#logger, 'debug', { err: error }, 'publish on a closed channel, holding the message');
         if (this.#channel === channel) this.#channel = undefined;
         this.#requeue(entry);
         return;

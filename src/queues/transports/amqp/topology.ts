@@ -9,6 +9,7 @@
  */
 import type { Channel, ChannelModel } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { ExchangeOptions, QueueOptions } from '../transport.js';
 
@@ -223,7 +224,7 @@ export class AmqpTopology {
       this.#channelOf = model;
       // Shared by concurrent callers, so that they do not each open a channel.
       this.#channel = model.createChannel().then((channel) => {
-        channel.on('error', (error: Error) => this.#logger.debug(`topology channel: ${error.message}`));
+        channel.on('error', (error: Error) => logWith(this.#logger, 'debug', { err: error }, 'topology channel'));
         channel.on('close', () => {
           if (this.#channel === opened) this.#channel = undefined;
         });

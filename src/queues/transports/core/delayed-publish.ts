@@ -5,6 +5,7 @@
  * publishing process only: it is lost when that process exits or the transport closes first.
  */
 import { ERRORS } from '../../../errors.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { PublishOptions, PublishTarget } from '../transport.js';
 
@@ -58,7 +59,12 @@ export class InProcessDelays {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       send().catch((error: unknown) => {
-        this.#logger.error(`a delayed message could not be published on ${this.#transport}; it is lost`, error);
+        logWith(
+          this.#logger,
+          'error',
+          { err: error },
+          `a delayed message could not be published on ${this.#transport}; it is lost`,
+        );
       });
     }, delayMs);
     this.#timers.add(timer);

@@ -5,6 +5,7 @@
  * for demos and tests, and fast; it is not durable, and says so once per process.
  */
 import { ERRORS, type MicroservicesError } from '../../../errors.js';
+import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { delayOf } from '../core/delayed-publish.js';
 import { TransportEventEmitter } from '../core/events.js';
@@ -163,7 +164,7 @@ class MemoryConsumer implements BrokerConsumer {
       this.#handler(delivery);
     } catch (error) {
       // The transport does not own handler errors; the delivery stays outstanding until acked, nacked or closed.
-      this.transport.logger.error(`consumer ${this.tag} handler threw: ${String(error)}`);
+      logWith(this.transport.logger, 'error', { err: error }, `consumer ${this.tag} handler threw`);
     }
   }
 

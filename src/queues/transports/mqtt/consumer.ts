@@ -7,6 +7,8 @@
  * after an acknowledgement, so extra messages wait (unacknowledged, so still safe in the session) in arrival
  * order until a delivery is settled.
  */
+
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { DeliveryHandler, MessageProperties } from '../transport.js';
 import type { MqttEnvelope } from './codec.js';
@@ -133,7 +135,12 @@ export class MqttQueueConsumer {
     try {
       entry.handler(delivery);
     } catch (error) {
-      this.#options.logger.error(`handler for "${this.#options.queue}" threw synchronously: ${error}`);
+      logWith(
+        this.#options.logger,
+        'error',
+        { err: error },
+        `handler for "${this.#options.queue}" threw synchronously`,
+      );
     }
   }
 }

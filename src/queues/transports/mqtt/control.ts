@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { MqttModule } from './peer.js';
 import type { MqttSettings } from './settings.js';
@@ -39,7 +40,7 @@ export class MqttControl {
         this.#reasons.set(packet.messageId, packet.reasonCode ?? 0);
       }
     });
-    this.client.on('error', (error) => logger.debug(`MQTT control connection: ${error.message}`));
+    this.client.on('error', (error) => logWith(logger, 'debug', { err: error }, 'MQTT control connection'));
   }
 
   /**

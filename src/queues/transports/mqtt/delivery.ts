@@ -6,6 +6,8 @@
  * - the count is the copy's `ms-delivery-count`, plus one when the broker itself resent it (DUP flag).
  * The original is acknowledged only after the copy is confirmed, so a crash in between duplicates, never loses.
  */
+
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery, copyThenAck, deadLetterProperties } from '../core/delivery.js';
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
@@ -64,7 +66,7 @@ export function mqttDelivery(
       () => hooks.acknowledge(message),
       (error) => {
         // Without the copy the original must stay: it comes back when this session reconnects.
-        hooks.logger.warn(`copy of message ${packet.messageId} to "${target}" failed: ${error}`);
+        logWith(hooks.logger, 'warn', { err: error }, `copy of message ${packet.messageId} to "${target}" failed`);
         return false;
       },
     );

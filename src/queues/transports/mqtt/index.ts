@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ERRORS } from '../../../errors.js';
 import { unlessAborted, withTimeout } from '../../../internal/race.js';
+import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf, InProcessDelays, withoutDelay } from '../core/delayed-publish.js';
@@ -104,7 +105,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   }
 
   #emitError(error: Error): void {
-    this.#logger.error(`${this.name}: ${error.message}`);
+    logWith(this.#logger, 'error', { err: error }, `${this.name}: connection error`);
     this.emitEvent('error', error);
   }
 

@@ -8,6 +8,7 @@
  * out to it than that.
  */
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { MqttModule } from './peer.js';
 import type { MqttSettings } from './settings.js';
@@ -84,7 +85,7 @@ export class MqttSession {
     });
     this.client.on('error', (error) => {
       if (error === WITHHELD) return;
-      options.logger.warn(`MQTT session ${options.clientId}: ${error.message}`);
+      logWith(options.logger, 'warn', { err: error }, `MQTT session ${options.clientId}`);
     });
     this.client.on('disconnect', (packet) => {
       if (packet.reasonCode === SESSION_TAKEN_OVER) this.#takenOver();
@@ -115,8 +116,11 @@ export class MqttSession {
     try {
       await this.#refresh([...this.#filters]);
     } catch (error) {
-      this.#options.logger.warn(
-        `MQTT session ${this.#options.clientId}: re-subscribe failed: ${(error as Error).message}`,
+      logWith(
+        this.#options.logger,
+        'warn',
+        { err: error },
+        `MQTT session ${this.#options.clientId}: re-subscribe failed`,
       );
     }
   }

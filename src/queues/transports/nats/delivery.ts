@@ -5,6 +5,7 @@
  * (`maxDeliver`) dead-letters instead of requeueing, because the server would never deliver it again.
  */
 import type { JsMsg } from '@nats-io/jetstream';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery, copyThenAck, deadLetterProperties } from '../core/delivery.js';
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
@@ -80,7 +81,12 @@ export function natsDelivery(
       await ackWithTheOthers(message);
       return true;
     } catch (error) {
-      hooks.logger.warn(`ack of stream sequence ${message.seq} not confirmed; the server will redeliver`, error);
+      logWith(
+        hooks.logger,
+        'warn',
+        { err: error },
+        `ack of stream sequence ${message.seq} not confirmed; the server will redeliver`,
+      );
       return false;
     }
   };
@@ -90,7 +96,12 @@ export function natsDelivery(
       action();
       return true;
     } catch (error) {
-      hooks.logger.warn(`settling stream sequence ${message.seq} failed; the server will redeliver`, error);
+      logWith(
+        hooks.logger,
+        'warn',
+        { err: error },
+        `settling stream sequence ${message.seq} failed; the server will redeliver`,
+      );
       return false;
     }
   };
@@ -104,7 +115,12 @@ export function natsDelivery(
       },
       confirmAck,
       (error) => {
-        hooks.logger.warn(`dead-lettering stream sequence ${message.seq} failed; it will be redelivered`, error);
+        logWith(
+          hooks.logger,
+          'warn',
+          { err: error },
+          `dead-lettering stream sequence ${message.seq} failed; it will be redelivered`,
+        );
         // Keeps the message: it comes back after AckWait rather than vanishing.
         safely(() => message.nak());
         return false;

@@ -9,6 +9,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { CODES, ERRORS, MicroservicesError } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
+import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf } from '../core/delayed-publish.js';
@@ -95,7 +96,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   }
 
   #emitError(error: Error): void {
-    this.#logger.error(`${this.name}: ${error.message}`);
+    logWith(this.#logger, 'error', { err: error }, `${this.name}: connection error`);
     this.emitEvent('error', error);
   }
 
@@ -381,7 +382,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       try {
         message.nak(holdMs);
       } catch (error) {
-        this.#logger.debug(`holding back stream sequence ${message.seq}: ${(error as Error).message}`);
+        logWith(this.#logger, 'debug', { err: error }, `holding back stream sequence ${message.seq}`);
       }
       window.settled();
       return;
@@ -414,7 +415,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     try {
       handler(delivery);
     } catch (error) {
-      this.#logger.error(`handler for "${queue}" threw synchronously; the message will be redelivered`, error);
+      logWith(
+        this.#logger,
+        'error',
+        { err: error },
+        `handler for "${queue}" threw synchronously; the message will be redelivered`,
+      );
     }
   }
 

@@ -5,6 +5,7 @@
  * reply sent while its caller is gone reaches nobody, and nothing is stored.
  */
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { OutgoingMessage, ReplyHandler, ReplyInbox } from '../transport.js';
 import { decodeNatsHeaders, encodeNatsHeaders } from './codec.js';
@@ -22,7 +23,7 @@ export function openNatsInbox(
   const subscription = connection.subscribe(subject, {
     callback: (error, message) => {
       if (error) {
-        logger.warn(`reply inbox ${subject}: ${error.message}`);
+        logWith(logger, 'warn', { err: error }, `reply inbox ${subject}`);
         return;
       }
       onReply({ body: Buffer.from(message.data), properties: decodeNatsHeaders(message.headers) });

@@ -7,6 +7,7 @@
  */
 
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { DeliveryHandler, NackOptions, ReconnectOptions, Subscription } from '../transport.js';
 import type { StreamEntry } from './codec.js';
@@ -100,7 +101,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
       this.#readerId = undefined;
       this.#readOwnPending = true;
     });
-    this.#reader.on('error', (error: Error) => environment.logger.debug(`redis reader: ${error.message}`));
+    this.#reader.on('error', (error: Error) => logWith(environment.logger, 'debug', { err: error }, 'redis reader'));
   }
 
   /** Starts the read loop and the lease renewal. */
@@ -156,8 +157,11 @@ export class RedisConsumer implements Subscription, RedisSettler {
         `redis: ${delivery.id} on ${this.queue} was taken over by another consumer; settlement ignored`,
       );
     } catch (error) {
-      this.#environment.logger.warn(
-        `redis: could not settle ${delivery.id} on ${this.queue}: ${(error as Error).message}`,
+      logWith(
+        this.#environment.logger,
+        'warn',
+        { err: error },
+        `redis: could not settle ${delivery.id} on ${this.queue}`,
       );
     } finally {
       this.#settling.delete(delivery.id);
@@ -215,7 +219,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
       if (done === 1) return true;
       logger.warn(`redis: ${delivery.id} on ${this.queue} was taken over by another consumer; settlement ignored`);
     } catch (error) {
-      logger.warn(`redis: could not settle ${delivery.id} on ${this.queue}: ${(error as Error).message}`);
+      logWith(logger, 'warn', { err: error }, `redis: could not settle ${delivery.id} on ${this.queue}`);
     } finally {
       this.#settling.delete(delivery.id);
     }
@@ -233,7 +237,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
       this.#requestClaim();
       return lost.length === 0;
     } catch (error) {
-      this.#environment.logger.warn(`redis: could not requeue ${ids.join(',')}: ${(error as Error).message}`);
+      logWith(this.#environment.logger, 'warn', { err: error }, `redis: could not requeue ${ids.join(',')}`);
       return false;
     }
   }
@@ -256,7 +260,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
       const lost = await this.#setIdle(0, ids);
       if (lost.length > 0) this.#environment.logger.warn(`redis: leases lost on ${this.queue}: ${lost.join(',')}`);
     } catch (error) {
-      this.#environment.logger.debug(`redis: lease renewal failed: ${(error as Error).message}`);
+      logWith(this.#environment.logger, 'debug', { err: error }, 'redis: lease renewal failed');
     } finally {
       this.#renewing = false;
     }
@@ -305,7 +309,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
         }
         failures += 1;
         this.#readOwnPending = true;
-        this.#environment.logger.warn(`redis: consumer of ${this.queue} retries: ${(error as Error).message}`);
+        logWith(this.#environment.logger, 'warn', { err: error }, `redis: consumer of ${this.queue} retries`);
         await sleep(backoffDelay(failures, { initialDelayMs: 100, maxDelayMs: 5000 }));
       }
     }
@@ -385,7 +389,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
         this.#handler(delivery);
       } catch (error) {
         // The handler owns the delivery; a throw does not settle it (the service decides), it is only logged.
-        this.#environment.logger.error(`redis: handler of ${this.queue} threw: ${(error as Error).message}`);
+        logWith(this.#environment.logger, 'error', { err: error }, `redis: handler of ${this.queue} threw`);
       }
     }
   }

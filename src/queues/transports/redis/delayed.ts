@@ -6,6 +6,7 @@
  * (RDB/AOF): a delayed message survives a restart of any of our processes, and of Redis with persistence on.
  */
 import { randomBytes } from 'node:crypto';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { RedisCommands } from './connection.js';
 import { type RedisScript, runScript, script } from './scripts.js';
@@ -103,7 +104,7 @@ export class DelayPromoter {
       if (moved === BATCH) wait = 0;
       else if (nextInMs >= 0) wait = Math.min(POLL_MS, nextInMs);
     } catch (error) {
-      this.logger.debug(`promoting delayed messages of ${this.streamKey}: ${(error as Error).message}`);
+      logWith(this.logger, 'debug', { err: error }, `promoting delayed messages of ${this.streamKey}`);
     }
     this.#schedule(wait);
   }

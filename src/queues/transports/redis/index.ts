@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { unlessAborted } from '../../../internal/race.js';
+import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf } from '../core/delayed-publish.js';
@@ -277,7 +278,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     let wasReady = false;
     control.on('ready', () => {
       Promise.all([loadScripts(control), loadBatchScripts(control)]).catch((error: Error) =>
-        this.#logger.debug(`redis: SCRIPT LOAD failed: ${error.message}`),
+        logWith(this.#logger, 'debug', { err: error }, 'redis: SCRIPT LOAD failed'),
       );
       if (wasReady || !this.#everConnected) {
         wasReady = true;
@@ -298,18 +299,18 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       this.emitEvent('reconnecting', this.#reconnectAttempt, delayMs);
     });
     const onError = (error: Error): void => {
-      this.#logger.debug(`redis ${this.name}: ${error.message}`);
+      logWith(this.#logger, 'debug', { err: error }, `redis ${this.name}`);
       this.emitEvent('error', error);
     };
     control.on('error', onError);
-    this.#publisher.on('error', (error: Error) => this.#logger.debug(`redis publisher: ${error.message}`));
+    this.#publisher.on('error', (error: Error) => logWith(this.#logger, 'debug', { err: error }, 'redis publisher'));
   }
 
   async #recover(): Promise<void> {
     try {
       await this.#topology.restore(this.#control);
     } catch (error) {
-      this.#logger.warn(`redis ${this.name}: could not restore topology: ${(error as Error).message}`);
+      logWith(this.#logger, 'warn', { err: error }, `redis ${this.name}: could not restore topology`);
     }
     for (const consumer of this.#consumers) consumer.resync();
     if (!this.#closed) this.emitEvent('connected');

@@ -6,6 +6,7 @@
  * written while the reader is reconnecting wait in the stream and are read once it is back.
  */
 import { randomUUID } from 'node:crypto';
+import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { OutgoingMessage, ReplyHandler, ReplyInbox } from '../transport.js';
 import { decodeEntry, encodeEntry } from './codec.js';
@@ -35,7 +36,7 @@ export function openRedisInbox(
 ): ReplyInbox {
   const address = `${prefix}reply:${randomUUID()}`;
   let open = true;
-  reader.on('error', (error: Error) => logger.debug(`redis reply reader: ${error.message}`));
+  reader.on('error', (error: Error) => logWith(logger, 'debug', { err: error }, 'redis reply reader'));
   const loop = (async () => {
     let lastId = '0-0';
     while (open) {
@@ -49,7 +50,7 @@ export function openRedisInbox(
         }
       } catch (error) {
         if (!open) break;
-        logger.debug(`redis reply read failed, reading again: ${(error as Error).message}`);
+        logWith(logger, 'debug', { err: error }, 'redis reply read failed, reading again');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
