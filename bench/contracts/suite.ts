@@ -99,7 +99,7 @@ export async function runContractsSuite(profile: Profile, log: (line: string) =>
   const body = orderBody();
   const children = SERVERS.map((server) => ({
     ...server,
-    process: BenchChild.start('contracts/server-child.ts', [server.child]),
+    process: BenchChild.startServer('contracts/server-child.ts', [server.child]),
   }));
   const durationMs = profile.quick ? 300 : 3000;
   const connections = 16;

@@ -45,7 +45,7 @@ const median = (list: readonly number[]): number => {
 for (let round = 0; round < rounds; round++) {
   const order = servers.map((_, index) => servers[(index + round) % servers.length] ?? '');
   for (const server of order) {
-    const child = BenchChild.start('http/server-child.ts', [server]);
+    const child = BenchChild.startServer('http/server-child.ts', [server]);
     try {
       const port = await child.ready();
       if (port === undefined) throw new Error('no port');

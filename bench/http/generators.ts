@@ -51,7 +51,7 @@ export async function runGeneratorCheck(profile: Profile, log: (line: string) =>
   for (let round = 0; round < profile.rounds; round++) {
     for (const server of rotate(servers, round)) {
       log(`http load generators round ${round + 1}/${profile.rounds}: ${server}`);
-      const child = BenchChild.start('http/server-child.ts', [server]);
+      const child = BenchChild.startServer('http/server-child.ts', [server]);
       try {
         const port = await child.ready();
         if (port === undefined) throw new Error('server reported no port');

@@ -1,7 +1,17 @@
 // Child process: generates HTTP load with autocannon against one server, scenario after scenario, and
 // reports each measured window over IPC. Kept in plain JavaScript and in its own process, so the load
 // generator never shares a process (or an event loop) with the code under test.
+import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
+
+// The driver's CPU pinning (bench/lib/cpu-pinning.ts): this worker on the load core.
+if (process.env.BENCH_LOAD_CPU !== undefined) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', process.env.BENCH_LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    // unpinned: the figures are then as before
+  }
+}
 
 // Leave when the driver goes away, so an interrupted run never leaves a load generator behind.
 process.once('disconnect', () => process.exit(0));

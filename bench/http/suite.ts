@@ -129,7 +129,7 @@ export async function runHttpSuite(profile: Profile, log: (line: string) => void
     for (const result of rotate(results, round)) {
       if (result.unavailable) continue;
       log(`http round ${round + 1}/${profile.rounds}: ${result.implementation}`);
-      const server = BenchChild.start('http/server-child.ts', [result.implementation]);
+      const server = BenchChild.startServer('http/server-child.ts', [result.implementation]);
       try {
         const port = await server.ready();
         if (port === undefined) throw new Error('server reported no port');

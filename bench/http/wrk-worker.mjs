@@ -3,10 +3,19 @@
 // (autocannon). wrk runs with one thread (-t1) and the spec's connections; a generated Lua script sets the
 // method, headers and body, and prints the summary as JSON when wrk is done. The spec's `amount` (a fixed
 // number of requests) is not supported: wrk only runs for a duration.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+// The driver's CPU pinning (bench/lib/cpu-pinning.ts): this worker, and the wrk it spawns, on the load core.
+if (process.env.BENCH_LOAD_CPU !== undefined) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', process.env.BENCH_LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    // unpinned: the figures are then as before
+  }
+}
 
 process.once('disconnect', () => process.exit(0));
 

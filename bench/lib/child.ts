@@ -7,6 +7,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { pinLoadWorkers, pinningEnabled, pinProcess, SERVER_CPU } from './cpu-pinning.js';
 
 /** Messages a benchmark child sends to the driver. */
 export type ChildMessage =
@@ -69,6 +70,19 @@ export class BenchChild {
       env: { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production' },
     });
     return new BenchChild(child);
+  }
+
+  /**
+   * Starts an HTTP server child pinned to the server core (cpu-pinning.ts), and makes the load workers that
+   * follow pin themselves to the other one.
+   */
+  static startServer(script: string, args: readonly string[], nodeFlags: readonly string[] = []): BenchChild {
+    const child = BenchChild.start(script, args, nodeFlags);
+    if (pinningEnabled()) {
+      pinProcess(child.pid, SERVER_CPU);
+      pinLoadWorkers();
+    }
+    return child;
   }
 
   get pid(): number {

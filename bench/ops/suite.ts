@@ -31,7 +31,7 @@ export async function runOpsSuite(profile: Profile, log: (line: string) => void)
     for (const row of rotate(rows, round)) {
       if (row.unavailable) continue;
       log(`ops round ${round + 1}/${profile.rounds}: ${row.variant}`);
-      const server = BenchChild.start('ops/server-child.ts', [row.variant === 'metrics on' ? 'on' : 'off']);
+      const server = BenchChild.startServer('ops/server-child.ts', [row.variant === 'metrics on' ? 'on' : 'off']);
       try {
         const port = await server.ready();
         if (port === undefined) throw new Error('server reported no port');
