@@ -52,7 +52,7 @@ function codeOf(error: unknown): string {
 
 /**
  * The error reply body for whatever a handler threw (never throws itself; strings are bounded).
- * @example errorReplyBody(new Error('boom'), false); // { code: 'MS_QUEUE_HANDLER_FAILED', message: 'boom' }
+ * @example errorReplyBody(new Error('boom'), false); // { code: CODES.MS_QUEUE_HANDLER_FAILED, message: 'boom' }
  */
 export function errorReplyBody(error: unknown, exposeStack: boolean): ErrorReplyBody {
   const failure = describeFailure(error);

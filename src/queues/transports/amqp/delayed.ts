@@ -8,7 +8,7 @@
  * that, so a bucket never expires while it holds a message.
  */
 import type { ChannelModel } from 'amqplib';
-import { ERRORS } from '../../../errors.js';
+import { CODES, ERRORS } from '../../../errors.js';
 import { withoutDelay } from '../core/delayed-publish.js';
 import type { OutgoingMessage, PublishOptions } from '../transport.js';
 import { checkAmqpName } from './topology.js';
@@ -64,7 +64,7 @@ export class AmqpDelays {
       await this.#hooks.publish(bucket, message, this.#sendOptions(options));
     } catch (error) {
       // The bucket expired or was deleted since this process declared it: declare it again, once.
-      if ((error as { code?: unknown }).code !== 'MS_QUEUE_UNROUTABLE') throw error;
+      if ((error as { code?: unknown }).code !== CODES.MS_QUEUE_UNROUTABLE) throw error;
       this.#declaredAt.delete(bucket);
       await this.#declare(queue, bucket, bucketMs);
       await this.#hooks.publish(bucket, message, this.#sendOptions(options));
