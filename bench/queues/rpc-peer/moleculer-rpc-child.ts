@@ -11,7 +11,7 @@ import { brokerCpuMs } from '../../lib/broker-process.js';
 import { reportFailure, sendToDriver } from '../../lib/child.js';
 import { LatencySamples } from '../../lib/stats.js';
 import { deleteAmqpQueues, moleculerAmqpTransporter, moleculerRequestQueues } from '../impls/moleculer-peer.js';
-import { benchMessage } from '../workload.js';
+import { callLoop } from './call-loop.js';
 
 export interface RpcPeerSpec {
   readonly url: string;
@@ -43,22 +43,8 @@ function brokerFor(namespace: string, role: string, spec: RpcPeerSpec): ServiceB
   });
 }
 
-async function callFor(caller: ServiceBroker, spec: RpcPeerSpec, seconds: number, latency?: LatencySamples) {
-  const deadline = performance.now() + seconds * 1000;
-  let calls = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const id = next++;
-      const sent = performance.now();
-      const reply = (await caller.call('rpc.echo', benchMessage(id))) as { id?: unknown };
-      if (reply.id !== id) throw new Error(`reply ${JSON.stringify(reply)} does not answer call ${id}`);
-      latency?.add(performance.now() - sent);
-      calls++;
-    }
-  };
-  await Promise.all(Array.from({ length: spec.concurrency }, worker));
-  return calls;
+function callFor(caller: ServiceBroker, spec: RpcPeerSpec, seconds: number, latency?: LatencySamples) {
+  return callLoop((message) => caller.call('rpc.echo', message), spec.concurrency, seconds, latency);
 }
 
 async function main(): Promise<void> {

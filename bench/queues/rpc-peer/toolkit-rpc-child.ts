@@ -9,7 +9,7 @@ import { brokerCpuMs } from '../../lib/broker-process.js';
 import { reportFailure, sendToDriver } from '../../lib/child.js';
 import { LatencySamples } from '../../lib/stats.js';
 import { loadToolkit } from '../../lib/toolkit.js';
-import { benchMessage } from '../workload.js';
+import { callLoop } from './call-loop.js';
 import type { RpcPeerResult } from './moleculer-rpc-child.js';
 
 export interface ToolkitRpcSpec {
@@ -48,23 +48,8 @@ async function main(): Promise<void> {
   await app.start();
   const client = new QueueClient({ connection: spec.url });
   const handle = client.queue(queue);
-  const callFor = async (seconds: number, latency?: LatencySamples): Promise<number> => {
-    const deadline = performance.now() + seconds * 1000;
-    let calls = 0;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (performance.now() < deadline) {
-        const id = next++;
-        const sent = performance.now();
-        const reply = (await handle.call(benchMessage(id), { timeoutMs: 30_000 })) as { id?: unknown };
-        if (reply.id !== id) throw new Error(`reply ${JSON.stringify(reply)} does not answer call ${id}`);
-        latency?.add(performance.now() - sent);
-        calls++;
-      }
-    };
-    await Promise.all(Array.from({ length: spec.concurrency }, worker));
-    return calls;
-  };
+  const callFor = (seconds: number, latency?: LatencySamples): Promise<number> =>
+    callLoop((message) => handle.call(message, { timeoutMs: 30_000 }), spec.concurrency, seconds, latency);
   if (spec.warmupSeconds > 0) await callFor(spec.warmupSeconds);
   const latency = new LatencySamples();
   const cpuBefore = process.cpuUsage();
