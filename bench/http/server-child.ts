@@ -17,6 +17,11 @@ const SERVERS: Readonly<Record<string, () => Promise<StartServer>>> = {
     const { start } = await import('./servers/toolkit.js');
     return () => start(process.env.BENCH_BASE_DIST);
   },
+  // The same build with other service options (JSON in TOOLKIT_VARIANT_OPTIONS), to price one setting.
+  'toolkit-variant': async () => {
+    const { start } = await import('./servers/toolkit.js');
+    return () => start(undefined, JSON.parse(process.env.TOOLKIT_VARIANT_OPTIONS ?? '{}'));
+  },
 };
 
 async function main(): Promise<void> {

@@ -41,13 +41,13 @@ function portFrom(listened: unknown, app: ToolkitApp): number {
 
 /**
  * Starts the toolkit's service with the benchmark's routes; `distDir` (bench/http/ab.ts's baseline) loads
- * another build than `dist/`.
+ * another build than `dist/`, `options` another configuration of the service.
  */
-export async function start(distDir?: string): Promise<RunningServer> {
+export async function start(distDir?: string, options: object = {}): Promise<RunningServer> {
   const mod =
     distDir === undefined ? await loadToolkit('http') : await import(pathToFileURL(`${distDir}/http/index.js`).href);
   if (!isHttpModule(mod)) throw new UnavailableError('dist/http does not export Microservice and ResourceMarker yet');
-  const app = new mod.Microservice('bench');
+  const app = new mod.Microservice('bench', options);
   app.route(PLAIN_PATH, { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
   app.route(
     RESOURCE_PATH,

@@ -1,0 +1,134 @@
+// `npm run build && node bench/http/in-process-sockets.mjs [scenario] [baseline-dist-dir]`: like in-process.mjs,
+// the lowest CPU µs per request over many small batches, but over real loopback sockets: each child process
+// runs one server and, in the same process, 50 keep-alive connections that send a request as soon as the
+// previous response has fully arrived. The figure therefore counts Node's HTTP parser, the socket timers and
+// the kernel's work, and the tiny client's cost, which is the same for every server; contention on a busy
+// machine only ever adds time, so the lowest batch is the one closest to the server's own cost.
+import { fork } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const RESOURCE_DATA = ['hello', 'world', 42];
+const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
+const BATCH = 4000;
+const BATCHES = 30;
+const CONNECTIONS = 50;
+
+async function startToolkit(dist) {
+  const mod = await import(pathToFileURL(`${dist}/http/index.js`).href);
+  // TOOLKIT_OPTIONS (JSON) picks a configuration, e.g. '{"connectionTimeoutMs":0}'.
+  const app = new mod.Microservice('bench', JSON.parse(process.env.TOOLKIT_OPTIONS ?? '{}'));
+  app.route('/plain/', { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
+  const marker = new mod.ResourceMarker();
+  app.route('/resource/', { methods: ['GET'], endpoint: 'resource', resource: marker }, () => RESOURCE_DATA);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.fastify.server.address().port;
+}
+
+function busy(us) {
+  if (us <= 0) return;
+  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  while (process.hrtime.bigint() < end);
+}
+
+async function startFastify() {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false });
+  const extra = Number(process.env.FASTIFY_BUSY_US ?? 0);
+  app.get('/plain/', async () => PLAIN_BODY);
+  app.get('/resource/', async () => {
+    busy(extra);
+    return { response: RESOURCE_DATA };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.server.address().port;
+}
+
+/** One keep-alive connection that asks for `path` whenever its previous response is complete. */
+function connection(port, path) {
+  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`);
+  const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
+  let responseLength = 0;
+  let received = 0;
+  let onDone = () => {};
+  socket.on('data', (chunk) => {
+    received += chunk.length;
+    if (responseLength === 0) {
+      const text = chunk.toString('latin1');
+      const head = text.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(text);
+      if (head < 0 || !length) throw new Error('cannot read the first response');
+      responseLength = head + 4 + Number(length[1]);
+    }
+    if (received >= responseLength) {
+      received -= responseLength;
+      onDone();
+    }
+  });
+  return (count) =>
+    new Promise((resolve) => {
+      let left = count;
+      onDone = () => (--left > 0 ? socket.write(request) : resolve());
+      socket.write(request);
+    });
+}
+
+async function child(which, path) {
+  if (which.startsWith('variant:')) process.env.TOOLKIT_OPTIONS = process.env.VARIANT_OPTIONS;
+  const port = which === 'fastify' ? await startFastify() : await startToolkit(which.replace(/^variant:/, ''));
+  const connections = Array.from({ length: CONNECTIONS }, () => connection(port, path));
+  const batch = async () => {
+    const started = process.cpuUsage();
+    await Promise.all(connections.map((send) => send(BATCH / CONNECTIONS)));
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / BATCH;
+  };
+  for (let i = 0; i < 10; i++) await batch();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < BATCHES; i++) best = Math.min(best, await batch());
+  if (process.send) process.send(best);
+  else {
+    console.log(`${best.toFixed(2)} µs CPU/request`);
+    process.exit(0);
+  }
+}
+
+function run(which, path) {
+  return new Promise((resolve, reject) => {
+    const proc = fork(fileURLToPath(import.meta.url), ['--child', which, path], {
+      env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', ...process.env },
+    });
+    proc.once('message', (value) => {
+      proc.kill();
+      resolve(value);
+    });
+    proc.once('exit', (code) => (code === 0 || code === null ? undefined : reject(new Error(`${which} exited with ${code}`))));
+  });
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4]);
+} else {
+  const scenario = process.argv[2] ?? 'resource';
+  const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+  const servers = {
+    fastify: 'fastify',
+    toolkit: dist,
+    ...(process.argv[3] ? { baseline: process.argv[3] } : {}),
+    // VARIANT_OPTIONS (JSON): the same build with other service options, to price one setting.
+    ...(process.env.VARIANT_OPTIONS ? { variant: `variant:${dist}` } : {}),
+    // EXTRA_DISTS (name=dir,...): more builds side by side, e.g. experiments kept under bench/profiles/.
+    ...Object.fromEntries((process.env.EXTRA_DISTS ?? '').split(',').filter(Boolean).map((pair) => pair.split('='))),
+  };
+  const figures = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
+  for (let round = 0; round < Number(process.env.ROUNDS ?? 3); round++) {
+    for (const [name, which] of Object.entries(servers)) figures[name].push(await run(which, `/${scenario}/`));
+  }
+  const best = (name) => Math.min(...figures[name]);
+  for (const name of Object.keys(servers)) {
+    const ratio = (best('fastify') / best(name)).toFixed(2);
+    console.log(
+      `${scenario} ${name.padEnd(9)} ${best(name).toFixed(2)} µs CPU/request (fastify/this ${ratio}); rounds ${figures[name].map((x) => x.toFixed(2)).join(' ')}`,
+    );
+  }
+}
