@@ -182,7 +182,9 @@ export interface QueuePublisher<P = Payload> {
  * @example const sum: number = await client.queue('math.add', { schema: Addition, reply: z.number() }).call({ a: 1, b: 2 });
  */
 export interface QueueCaller<P = Payload, R = unknown> {
+  /** The queue's name. */
   readonly name: string;
+  /** Publishes as `QueuePublisher.publish()` does (the handler's return value then goes nowhere). */
   publish(payload: P, properties?: PublishProperties): Promise<void>;
   /** Request/reply, as `QueuePublisher.call()`, resolving to the reply schema's output. */
   call(payload: P, options?: CallOptions): Promise<R>;
