@@ -3,6 +3,8 @@
  * logs a reply that fails its schema, a plain publish is never checked (nothing is sent back), asynchronous
  * validators work at both ends, and a `reply` option that is not a schema is refused.
  */
+import { type } from 'arktype';
+import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CODES } from '../../src/errors.js';
@@ -115,6 +117,28 @@ describe('reply schemas', () => {
       .call(-1, { timeoutMs: 2000 })
       .catch((failure: unknown) => failure);
     expect(local).not.toBeInstanceOf(RemoteError);
+    expect((local as { code: string }).code).toBe(CODES.MS_QUEUE_REPLY_INVALID);
+  });
+
+  it('takes valibot and arktype reply schemas as well as zod', async () => {
+    const Vali = v.object({ total: v.number() });
+    const Ark = type({ total: 'number' });
+    await service((app) => {
+      app.queue('reply.vali', { reply: Vali }, (n) => ({ total: n as number }));
+      app.queue('reply.ark', { reply: Ark }, (n) => ({ total: n as number }));
+    });
+    const caller = client();
+    expect(await caller.queue('reply.vali', { reply: Vali }).call(2, { timeoutMs: 2000 })).toEqual({ total: 2 });
+    expect(await caller.queue('reply.ark', { reply: Ark }).call(3, { timeoutMs: 2000 })).toEqual({ total: 3 });
+    const remote = await caller
+      .queue('reply.ark')
+      .call('three', { timeoutMs: 2000 })
+      .catch((failure: unknown) => failure);
+    expect((remote as RemoteError).code).toBe(CODES.MS_QUEUE_REPLY_INVALID);
+    const local = await caller
+      .queue('reply.vali', { reply: type({ total: 'string' }) })
+      .call(4, { timeoutMs: 2000 })
+      .catch((failure: unknown) => failure);
     expect((local as { code: string }).code).toBe(CODES.MS_QUEUE_REPLY_INVALID);
   });
 
