@@ -166,6 +166,10 @@ export const ERROR_CATALOGUE = {
     when: 'call() was used on a transport that cannot receive replies',
     action: 'use a built-in transport, or implement replies() and reply() in yours',
   },
+  MS_QUEUE_REPLY_INVALID: {
+    when: "a call() reply does not match the queue's reply schema: checked by the service before sending (the caller gets a RemoteError with this code) and by the client on receipt",
+    action: 'fix the handler (it returned the wrong shape) or the reply schema the message names; its issues say where',
+  },
   // Operations
   MS_OPS_PEER_MISSING: {
     when: 'metrics were turned on and the optional package prom-client is not installed',

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { brokerUrl, isMain } from './broker-url.js';
 
 export const Addition = z.object({ a: z.number(), b: z.number() });
+/** The reply schema: checked by the service before it sends, and by the client when it receives. */
+export const Sum = z.number().int();
 
 /** What the demo saw: the sum, the remote error's code and message, and the client's counters. */
 export interface RpcDemo {
@@ -21,15 +23,15 @@ export interface RpcDemo {
 /** `queue` is a parameter only so that tests on a shared broker do not collide; the docs use `math.add`. */
 export async function runRpcDemo(url = brokerUrl(), queue = 'math.add'): Promise<RpcDemo> {
   const app = new Microservice({ connection: url });
-  app.queue(queue, { schema: Addition }, async ({ a, b }) => {
+  app.queue(queue, { schema: Addition, reply: Sum }, async ({ a, b }) => {
     if (!Number.isSafeInteger(a + b)) throw Object.assign(new Error('the sum is too large'), { code: 'E_RANGE' });
-    return a + b; // the reply
+    return a + b; // the reply, typed and checked by Sum
   });
   await app.start();
 
   const client = new Client(url);
-  const add = client.queue(queue, { schema: Addition }); // call() takes the schema's input
-  const sum = await add.call<number>({ a: 1, b: 2 }, { timeoutMs: 5000 }); // 3
+  const add = client.queue(queue, { schema: Addition, reply: Sum }); // call() takes Addition, resolves to Sum
+  const sum: number = await add.call({ a: 1, b: 2 }, { timeoutMs: 5000 }); // 3
 
   let error = { code: '', message: '' };
   try {

@@ -4,7 +4,7 @@
  * rejects when it refuses it (unroutable, unknown exchange), on close, or after the publish timeout.
  */
 import { randomUUID } from 'node:crypto';
-import type { AnySchema } from '../contracts/infer.js';
+import type { AnySchema, InferOutput } from '../contracts/infer.js';
 import { ERRORS } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
 import { contextLogger, getLogger, type Logger } from '../logging.js';
@@ -176,6 +176,20 @@ export interface QueuePublisher<P = Payload> {
   call<R = unknown>(payload: P, options?: CallOptions): Promise<R>;
 }
 
+/**
+ * What `client.queue(name, { reply })` returns: `call()` resolves to the reply schema's output, checked on
+ * receipt (a reply that fails rejects with `MS_QUEUE_REPLY_INVALID`). With a `schema` too, `P` is its input.
+ * @example const sum: number = await client.queue('math.add', { schema: Addition, reply: z.number() }).call({ a: 1, b: 2 });
+ */
+export interface QueueCaller<P = Payload, R = unknown> {
+  /** The queue's name. */
+  readonly name: string;
+  /** Publishes as `QueuePublisher.publish()` does (the handler's return value then goes nowhere). */
+  publish(payload: P, properties?: PublishProperties): Promise<void>;
+  /** Request/reply, as `QueuePublisher.call()`, resolving to the reply schema's output. */
+  call(payload: P, options?: CallOptions): Promise<R>;
+}
+
 /** What `client.exchange(name, routingKey)` returns. */
 export interface ExchangePublisher {
   readonly name: string;
@@ -275,6 +289,21 @@ export class Client {
    */
   queue(name: string): QueuePublisher;
   /**
+   * With a `reply` schema, `call()` resolves to the schema's output and every reply is checked on receipt:
+   * one that fails rejects with `MS_QUEUE_REPLY_INVALID` (its `cause` is a `ValidationError` with the issues).
+   * A `schema` as well types and checks the request as for `publish()`.
+   * @example const sum = await client.queue('math.add', { schema: Addition, reply: z.number() }).call({ a: 1, b: 2 });
+   */
+  queue<S extends AnySchema, R extends AnySchema>(
+    name: string,
+    options: PublisherContract<S> & { readonly schema: S; readonly reply: R } & QueueHandleOptions,
+  ): QueueCaller<PublishPayload<S>, InferOutput<R>>;
+  /** A reply schema without a request schema. @example await client.queue('clock.now', { reply: z.number() }).call(null); */
+  queue<R extends AnySchema>(
+    name: string,
+    options: { readonly reply: R; readonly validate?: boolean } & QueueHandleOptions,
+  ): QueueCaller<Payload, InferOutput<R>>;
+  /**
    * With a schema, `publish()` takes the schema's input type and validates before sending: an invalid
    * payload rejects with a `ValidationError` (`MS_VALIDATION_FAILED`, with `issues`) and nothing is sent.
    * `validate: false` (or the client's `validatePublish: false`) keeps the types and skips the check.
@@ -290,7 +319,7 @@ export class Client {
    * @example await client.queue('jobs', { maxPriority: 10 }).publish(job, { priority: 9 });
    */
   queue(name: string, options: QueueHandleOptions): QueuePublisher;
-  queue(name: string, options?: PublisherContract & QueueHandleOptions): QueuePublisher {
+  queue(name: string, options?: PublisherContract & QueueHandleOptions): QueuePublisher | QueueCaller {
     const { contract, declaration } = splitQueueHandleOptions(name, options);
     const declares = this.#declaring.enabled(declaration);
     const publish = (payload: Payload, properties?: PublishProperties): Promise<void> =>
@@ -311,6 +340,7 @@ export class Client {
             declares && !this.#declaring.done(name) ? this.#declareFor(name, declaration) : undefined,
           ),
         callOptions,
+        contract?.reply,
       );
     return {
       name,

@@ -43,12 +43,28 @@ const PAYLOAD_LIMITS: ValidateOptions = { prefix: 'payload', maxIssues: 20, maxM
 export type SchemaHandler<S extends AnySchema> = (payload: InferOutput<S>, context: HandlerContext) => unknown;
 
 /**
+ * A queue handler whose reply is typed by a reply schema: it returns the schema's input (or a promise of it),
+ * which the service checks before sending. `P` is the payload type (a schema's output, or `unknown`).
+ * @example const add: SchemaReplyHandler<{ a: number; b: number }, typeof Sum> = async ({ a, b }) => ({ sum: a + b });
+ */
+export type SchemaReplyHandler<P, R extends AnySchema> = (
+  payload: P,
+  context: HandlerContext,
+) => InferInput<R> | PromiseLike<InferInput<R>>;
+
+/**
  * The contract part of `queue()`'s options.
  * @example app.queue('notes.created', { schema: NoteCreated }, async (note) => save(note));
  */
 export interface QueueContract<S extends AnySchema = AnySchema> {
   /** A Standard Schema (zod 4, valibot 1, arktype 2, ...) every payload must pass before the handler runs. */
   readonly schema?: S;
+  /**
+   * Request/reply: a Standard Schema the handler's return value must pass before it is sent to a `call()`
+   * (typing the handler's return). A reply that fails it is not sent: the caller gets a `RemoteError` with
+   * `MS_QUEUE_REPLY_INVALID`, and the failure is logged. Not checked for plain publishes (nothing is sent).
+   */
+  readonly reply?: AnySchema;
 }
 
 /**
@@ -60,6 +76,11 @@ export interface PublisherContract<S extends AnySchema = AnySchema> {
   readonly schema?: S;
   /** Validate before sending (default: the client's `validatePublish`, itself true by default). */
   readonly validate?: boolean;
+  /**
+   * Types `call()`'s result with the schema's output; every reply is checked (always, whatever `validate`
+   * says, since the output type needs the schema's parse) and one that fails rejects with `MS_QUEUE_REPLY_INVALID`.
+   */
+  readonly reply?: AnySchema;
 }
 
 /** What `client.queue(name, { schema })` publishes: the schema's input type. */
@@ -78,9 +99,13 @@ function badOption(where: string, message: string): MicroservicesError {
  * Refuses a `schema` option that is not a Standard Schema (a typo would otherwise let every payload through).
  * @example assertSchema('queue "q" options', z.object({})); // passes
  */
-export function assertSchema(where: string, schema: unknown): asserts schema is AnySchema | undefined {
+export function assertSchema(
+  where: string,
+  schema: unknown,
+  option = 'schema',
+): asserts schema is AnySchema | undefined {
   if (schema !== undefined && !isSchema(schema)) {
-    throw badOption(where, '"schema" must be a Standard Schema (zod 4, valibot 1, arktype 2, ...)');
+    throw badOption(where, `"${option}" must be a Standard Schema (zod 4, valibot 1, arktype 2, ...)`);
   }
 }
 
@@ -89,6 +114,8 @@ export interface QueueArguments<O> {
   readonly handler: QueueHandler;
   readonly options: O;
   readonly schema: AnySchema | undefined;
+  /** The reply schema (`reply` option), checked before a reply is sent. */
+  readonly reply: AnySchema | undefined;
 }
 
 /**
@@ -105,12 +132,13 @@ export function queueArguments<O extends object>(name: string, first: unknown, s
   if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
     throw badOption(where, 'options must be an object');
   }
-  const { schema, ...options } = (given ?? {}) as { schema?: unknown };
+  const { schema, reply, ...options } = (given ?? {}) as { schema?: unknown; reply?: unknown };
   assertSchema(where, schema);
+  assertSchema(where, reply, 'reply');
   if (schema !== undefined && (options as { raw?: unknown }).raw === true) {
     throw badOption(where, '"schema" and "raw" exclude each other: a raw body is a Buffer, never validated');
   }
-  return { handler: handler as QueueHandler, options: options as O, schema };
+  return { handler: handler as QueueHandler, options: options as O, schema, reply };
 }
 
 function describeIssues(issues: readonly ValidationIssue[]): string {
@@ -225,10 +253,11 @@ export function publisherSchema(
   if (options === undefined) return undefined;
   const where = `client.queue("${String(queue).slice(0, 64)}") options`;
   if (typeof options !== 'object' || options === null) throw badOption(where, 'options must be an object');
-  const unknown = Object.keys(options).filter((key) => key !== 'schema' && key !== 'validate');
+  const unknown = Object.keys(options).filter((key) => key !== 'schema' && key !== 'validate' && key !== 'reply');
   if (unknown.length > 0)
-    throw badOption(where, `unknown option "${unknown[0]?.slice(0, 64)}"; known: schema, validate`);
+    throw badOption(where, `unknown option "${unknown[0]?.slice(0, 64)}"; known: schema, validate, reply`);
   assertSchema(where, options.schema);
+  assertSchema(where, options.reply, 'reply');
   if (options.validate !== undefined && typeof options.validate !== 'boolean') {
     throw badOption(where, '"validate" must be true or false');
   }

@@ -23,6 +23,7 @@ export {
   type DeclareExchangeOptions,
   type ExchangePublisher,
   type PublishProperties,
+  type QueueCaller,
   QueueClient,
   type QueuePublisher,
 } from './client.js';
@@ -36,6 +37,7 @@ export type {
   PublishPayload,
   QueueContract,
   SchemaHandler,
+  SchemaReplyHandler,
 } from './contracts.js';
 export type { QueueStopOptions } from './drain-limit.js';
 export { HandlerTimeoutError } from './handler-runner.js';

@@ -3,7 +3,7 @@
  * handlers with `queue(name, handler)`, then `run()` until `stop()`. Messages are acked only after their
  * handler succeeds; failures retry with backoff and then go to a dead-letter queue; `stop()` drains.
  */
-import type { AnySchema } from '../contracts/infer.js';
+import type { AnySchema, InferOutput } from '../contracts/infer.js';
 import { CODES, ERRORS } from '../errors.js';
 import type { CloseHook } from '../lifecycle/part.js';
 import { logWith } from '../logging/fields.js';
@@ -18,6 +18,7 @@ import {
   queueArguments,
   queueAsyncApi,
   type SchemaHandler,
+  type SchemaReplyHandler,
 } from './contracts.js';
 import { DrainLimit, type QueueStopOptions } from './drain-limit.js';
 import { describeFailure } from './failure.js';
@@ -261,6 +262,22 @@ export class Microservice {
    */
   queue<H extends QueueHandler>(name: string, handler: H, options?: QueueOptions & QueueContract): H;
   /**
+   * Request/reply with both schemas: the payload is typed by `schema`, the handler's return value by
+   * `reply` (its input type), and the reply is checked before it is sent to a `call()`.
+   * @example app.queue('math.add', { schema: Addition, reply: z.number() }, async ({ a, b }) => a + b);
+   */
+  queue<S extends AnySchema, R extends AnySchema, H extends SchemaReplyHandler<InferOutput<S>, R>>(
+    name: string,
+    options: QueueOptions & { readonly schema: S; readonly reply: R },
+    handler: H,
+  ): H;
+  /** Request/reply with a reply schema only. @example app.queue('clock.now', { reply: z.number() }, () => Date.now()); */
+  queue<R extends AnySchema, H extends SchemaReplyHandler<unknown, R>>(
+    name: string,
+    options: QueueOptions & { readonly reply: R },
+    handler: H,
+  ): H;
+  /**
    * Registers `handler` with its options first; with a `schema` (any Standard Schema) the payload is typed
    * and validated before the handler runs: an invalid one is dead-lettered at once, never retried.
    * @example app.queue('notes.created', { schema: NoteCreated }, async (note) => { await save(note.id); });
@@ -273,7 +290,7 @@ export class Microservice {
   /** Options first, without a schema. @example app.queue('jobs', { prefetchCount: 5 }, handler); */
   queue<H extends QueueHandler>(name: string, options: QueueOptions, handler: H): H;
   queue(name: string, first: QueueHandler | QueueOptions, second?: QueueHandler | QueueOptions): QueueHandler {
-    const { handler, options, schema } = queueArguments<QueueOptions>(name, first, second);
+    const { handler, options, schema, reply } = queueArguments<QueueOptions>(name, first, second);
     checkQueueOptions(name, options);
     const deadLetter = options.deadLetter ?? `${name}.dead-letter`;
     assertName('queue', name);
@@ -285,7 +302,7 @@ export class Microservice {
       name,
       handler: schema ? guardHandler(schema, handler, name) : handler,
       autoack: options.autoack ?? true,
-      options: { ...options, ...(schema ? { schema } : {}) },
+      options: { ...options, ...(schema ? { schema } : {}), ...(reply ? { reply } : {}) },
       logger: contextLogger(this.logger, { queue: name }, { toString: () => `<queue: ${name}>` }),
       toString: () => `<queue: ${name}>`,
     };
@@ -484,6 +501,7 @@ export class Microservice {
         transport: () => this.#connect(),
         exposeErrors: this.#options.exposeErrors ?? false,
         logger: queue.rule.logger,
+        reply: replyOf(queue.rule),
       }),
     });
     queue.runner = runner;
@@ -504,3 +522,9 @@ export class Microservice {
 export type { HandlerContext };
 /** The queue service under the name the root package exports. */
 export { Microservice as QueueService };
+
+/** The reply schema a queue was registered with, for its responder. */
+function replyOf(rule: QueueRule): { schema: AnySchema; queue: string } | undefined {
+  const schema = rule.options.reply as AnySchema | undefined;
+  return schema === undefined ? undefined : { schema, queue: rule.name };
+}

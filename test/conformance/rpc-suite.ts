@@ -5,7 +5,9 @@
  * A transport's test file calls `describeRpcConformance(label, {check, url})`; see memory.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CODES } from '../../src/errors.js';
+import { z } from 'zod';
+import type { ValidationError } from '../../src/contracts/validate.js';
+import { CODES, MicroservicesError } from '../../src/errors.js';
 import {
   Client,
   type ClientOptions,
@@ -166,6 +168,36 @@ export function describeRpcConformance(label: string, options: ConformanceOption
         expect(error).toBeInstanceOf(RemoteError);
         expect(error.code).toBe(CODES.MS_VALIDATION_FAILED);
         expect(await f.client().queue(queue, { schema }).call(21, { timeoutMs: 5000 })).toBe(42);
+      });
+
+      it('checks the reply schema at both ends: output on success, MS_QUEUE_REPLY_INVALID remote or local', async () => {
+        const f = setup();
+        const queue = f.name('reply-schema');
+        const loose = f.name('reply-loose');
+        const Addition = z.object({ a: z.number(), b: z.number() });
+        const Sum = z.object({ sum: z.number(), unit: z.string().default('none') });
+        const app = f.service();
+        // The service checks what its handler returns: a negative sum is returned with the wrong shape.
+        app.queue(queue, { schema: Addition, reply: Sum }, ({ a, b }) =>
+          a + b >= 0 ? { sum: a + b } : ({ total: a + b } as unknown as { sum: number }),
+        );
+        // No reply schema on this service: only the client can catch its wrong shape.
+        app.queue(loose, () => ({ total: 1 }));
+        await app.start();
+        const client = f.client();
+        const add = client.queue(queue, { schema: Addition, reply: Sum });
+        // The client resolves to the schema's output (the default applied), not to the bytes received.
+        expect(await add.call({ a: 1, b: 2 }, { timeoutMs: 5000 })).toEqual({ sum: 3, unit: 'none' });
+        const remote = await rejection(add.call({ a: 1, b: -5 }, { timeoutMs: 5000 }));
+        expect(remote).toBeInstanceOf(RemoteError);
+        expect(remote.code).toBe(CODES.MS_QUEUE_REPLY_INVALID);
+        expect(remote.message).toMatch(/reply.*sum/);
+        const local = await rejection(client.queue(loose, { reply: Sum }).call(null, { timeoutMs: 5000 }));
+        expect(local).not.toBeInstanceOf(RemoteError);
+        expect(local).toBeInstanceOf(MicroservicesError);
+        expect(local.code).toBe(CODES.MS_QUEUE_REPLY_INVALID);
+        expect((local.cause as ValidationError).issues[0]?.path).toBe('reply.sum');
+        expect(client.stats).toEqual({ pendingCalls: 0, lateReplies: 0 });
       });
 
       it('times out with MS_QUEUE_REPLY_TIMEOUT when nobody answers', async () => {

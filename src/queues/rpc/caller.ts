@@ -5,11 +5,13 @@
  * `lateReplies`; it can never reach another call, since ids are random UUIDs and each is used once.
  */
 import { randomUUID } from 'node:crypto';
+import type { AnySchema } from '../../contracts/infer.js';
 import { ERRORS } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { decodePayload } from '../codec.js';
 import type { IncomingReply, ReplyInbox, Transport } from '../transports/transport.js';
 import { ERROR_REPLY_HEADER, remoteError } from './remote-error.js';
+import { checkReply } from './reply-contract.js';
 
 /** Options of one `call()`. */
 export interface CallOptions {
@@ -47,6 +49,8 @@ interface PendingCall {
   readonly reject: (error: unknown) => void;
   readonly timer: NodeJS.Timeout;
   readonly cleanup: () => void;
+  /** The handle's reply schema: the reply is checked and the call resolves to its output. */
+  readonly reply: AnySchema | undefined;
 }
 
 /**
@@ -69,8 +73,14 @@ export class RpcCaller {
     return { pendingCalls: this.#pending.size, lateReplies: this.#lateReplies };
   }
 
-  /** Sends the request through `send` and resolves to the decoded reply. */
-  call(queue: string, open: () => Promise<Transport>, send: SendRequest, options: CallOptions = {}): Promise<unknown> {
+  /** Sends the request through `send` and resolves to the decoded reply (checked against `reply` when given). */
+  call(
+    queue: string,
+    open: () => Promise<Transport>,
+    send: SendRequest,
+    options: CallOptions = {},
+    reply?: AnySchema,
+  ): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     if (this.#pending.size >= this.#settings.maxPendingCalls) {
@@ -93,7 +103,7 @@ export class RpcCaller {
       }, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = (): void => signal?.removeEventListener('abort', onAbort);
-      this.#pending.set(correlationId, { queue, resolve, reject, timer, cleanup });
+      this.#pending.set(correlationId, { queue, resolve, reject, timer, cleanup, reply });
       (async () => {
         const inbox = await this.#inboxOf(await open());
         if (!this.#pending.has(correlationId)) return;
@@ -123,6 +133,7 @@ export class RpcCaller {
     try {
       const decoded = decodePayload(reply.body, reply.properties);
       if (reply.properties.headers?.[ERROR_REPLY_HEADER] !== undefined) call.reject(remoteError(call.queue, decoded));
+      else if (call.reply) settleChecked(call, checkReply(call.reply, decoded, call.queue, 'client'));
       else call.resolve(decoded);
     } catch (error) {
       call.reject(error);
@@ -165,4 +176,13 @@ export class RpcCaller {
     clearTimeout(call.timer);
     call.cleanup();
   }
+}
+
+type Checked = { ok: true; value: unknown } | { ok: false; error: Error };
+
+/** Resolves a call to the reply schema's output, or rejects it with `MS_QUEUE_REPLY_INVALID`. */
+function settleChecked(call: PendingCall, checked: Checked | Promise<Checked>): void {
+  const settle = (result: Checked): void => (result.ok ? call.resolve(result.value) : call.reject(result.error));
+  if (checked instanceof Promise) checked.then(settle, call.reject);
+  else settle(checked);
 }

@@ -6,11 +6,13 @@
  * answer, and a retry would run the handler again after the caller has given up.
  */
 import { randomUUID } from 'node:crypto';
+import type { AnySchema } from '../../contracts/infer.js';
 import { logWith } from '../../logging/fields.js';
 import type { Logger } from '../../logging.js';
 import { encodePayload } from '../codec.js';
 import type { Delivery, MessageProperties, Transport } from '../transports/transport.js';
 import { ERROR_REPLY_HEADER, errorReplyBody } from './remote-error.js';
+import { checkReply, replyValue } from './reply-contract.js';
 
 export interface ResponderSettings {
   /** The service's transport (connected). */
@@ -18,6 +20,8 @@ export interface ResponderSettings {
   /** Send the handler's stack with an error reply. Default false. */
   readonly exposeErrors: boolean;
   readonly logger: Logger;
+  /** The queue's reply schema (`app.queue(name, { reply }, handler)`): a reply that fails it is not sent. */
+  readonly reply?: { readonly schema: AnySchema; readonly queue: string } | undefined;
 }
 
 /** True when the delivery asks for a reply. */
@@ -40,9 +44,10 @@ export class Responder {
   async answer(delivery: Delivery, outcome: { value: unknown } | { error: unknown }): Promise<void> {
     const address = delivery.properties.replyTo as string;
     try {
+      const checked = await this.#checked(outcome);
       const transport = await this.#settings.transport();
       if (!transport.reply) return;
-      await transport.reply(address, this.#message(delivery.properties, outcome));
+      await transport.reply(address, this.#message(delivery.properties, checked));
     } catch (error) {
       logWith(
         this.#settings.logger,
@@ -51,6 +56,21 @@ export class Responder {
         'the reply could not be sent; its caller will time out',
       );
     }
+  }
+
+  /** The outcome to send: the handler's value when it passes the reply schema, else the error saying why. */
+  async #checked(outcome: { value: unknown } | { error: unknown }): Promise<{ value: unknown } | { error: unknown }> {
+    const reply = this.#settings.reply;
+    if (!reply || !('value' in outcome)) return outcome;
+    const result = await checkReply(reply.schema, replyValue(outcome.value), reply.queue, 'service');
+    if (result.ok) return outcome;
+    logWith(
+      this.#settings.logger,
+      'error',
+      { err: result.error },
+      'the handler returned a reply that fails its reply schema; the caller gets an error reply instead',
+    );
+    return { error: result.error };
   }
 
   #message(
@@ -62,7 +82,7 @@ export class Responder {
     if ('value' in outcome) {
       try {
         // A handler that returns nothing answers null: every caller gets a reply it can decode.
-        encoded = encodePayload(outcome.value === undefined ? null : outcome.value);
+        encoded = encodePayload(replyValue(outcome.value));
       } catch (error) {
         failed = true;
         encoded = encodePayload(errorReplyBody(error, this.#settings.exposeErrors));

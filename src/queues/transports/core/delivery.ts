@@ -16,7 +16,7 @@ export interface SettlePrimitives {
   /** Puts the message back at once, counting the delivery (a native nack or a counted copy). */
   requeue(): Promise<boolean>;
   /**
-   * A broker-native delayed requeue (JetStream `nak(delay)`, a Redis release with an idle deadline). Without
+   * A broker-native delayed requeue (JetStream `nak(delay)`, a move to the Redis delayed set). Without
    * it the core waits itself, keeping the message unacknowledged (so safe) meanwhile, then calls `requeue`.
    */
   requeueAfter?(delayMs: number): Promise<boolean>;

@@ -16,6 +16,11 @@ export interface StreamEntry {
   readonly routingKey: string;
   /** Ms since the epoch after which the message is dropped unseen; undefined when it never expires. */
   readonly expiresAt: number | undefined;
+  /**
+   * Deliveries of this message before this entry existed (field `c`): a retry with backoff moves the
+   * message to a new entry (delayed.ts), whose own delivery counter starts again at 1.
+   */
+  readonly priorDeliveries?: number;
 }
 
 /** The field/value list for XADD, in the order the reader expects nothing of (fields are named). */
@@ -83,6 +88,7 @@ export function decodeEntry(raw: unknown): StreamEntry | undefined {
     if (Buffer.isBuffer(name) && Buffer.isBuffer(value)) fields.set(name.toString('utf8'), value);
   }
   const expiry = fields.get('e');
+  const prior = Number(fields.get('c')?.toString('utf8') ?? 0);
   return {
     id: String(rawId),
     body: fields.get('b') ?? Buffer.alloc(0),
@@ -90,6 +96,7 @@ export function decodeEntry(raw: unknown): StreamEntry | undefined {
     exchange: fields.get('x')?.toString('utf8') ?? '',
     routingKey: fields.get('k')?.toString('utf8') ?? '',
     expiresAt: expiry === undefined ? undefined : Number(expiry.toString('utf8')),
+    ...(Number.isSafeInteger(prior) && prior > 0 ? { priorDeliveries: prior } : {}),
   };
 }
 

@@ -13,7 +13,9 @@ import type { DeliveryHandler, NackOptions, ReconnectOptions, Subscription } fro
 import type { StreamEntry } from './codec.js';
 import { reencodeEntry } from './codec.js';
 import { commandTimeout, connectClient, type RedisClient, unlessClosed } from './connection.js';
+import { RETRY_LATER, retryArguments } from './delayed.js';
 import { RedisDelivery, type RedisSettler } from './delivery.js';
+import { redisKeys } from './names.js';
 import { autoClaim, type CountedEntry, type ReadTarget, readNew, readOwnPending } from './reads.js';
 import { PRUNE_CONSUMERS, runScript, SET_IDLE, SETTLE } from './scripts.js';
 import type { RedisStreamSettings } from './settings.js';
@@ -59,10 +61,10 @@ export class RedisConsumer implements Subscription, RedisSettler {
   readonly #reader: RedisClient;
   /** Sends the acks of one event-loop turn in one fenced script call. */
   readonly #acks: AckBatcher;
+  /** The queue's delayed set, where a retry with backoff waits (delayed.ts). */
+  readonly #delayedKey: string;
   /** Handed to the handler, not yet settled: these count against the prefetch and get their lease renewed. */
   readonly #inFlight = new Map<string, RedisDelivery>();
-  /** Nacked with a delay: still owned (lease renewed) until the timer releases them. */
-  readonly #held = new Map<string, NodeJS.Timeout>();
   /** Acked or dead-lettered, reply pending: a claim in the meantime must not hand them out again. */
   readonly #settling = new Set<string>();
   #cancelled = false;
@@ -96,6 +98,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
     this.#prefetch = prefetch > 0 ? prefetch : Number.POSITIVE_INFINITY;
     this.#reader = environment.openReader();
     this.#acks = new AckBatcher(environment.control, this.#target, environment.commandTimeoutMs);
+    this.#delayedKey = redisKeys(environment.settings.prefix).delayed(queue);
     this.#reader.on('close', () => {
       // The reply of a read in flight may be lost; those entries sit in our pending list, so look there first.
       this.#readerId = undefined;
@@ -136,9 +139,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
   async shutdown(): Promise<void> {
     await this.cancel();
     clearInterval(this.#renewTimer);
-    for (const timer of this.#held.values()) clearTimeout(timer);
-    const ids = [...this.#inFlight.keys(), ...this.#held.keys()];
-    this.#held.clear();
+    const ids = [...this.#inFlight.keys()];
     if (ids.length === 0) return;
     const release = this.#setIdle(this.#releaseIdleMs(), ids);
     await commandTimeout(release, CANCEL_WAIT_MS * 2, 'the release on close').catch(() => undefined);
@@ -178,17 +179,14 @@ export class RedisConsumer implements Subscription, RedisSettler {
         : await this.#environment.deadLetterStream(this.queue).catch(() => undefined);
       return this.#settle(delivery, dead ?? '', dead ? reencodeEntry(delivery.entry, options.headers) : []);
     }
-    this.#forget(delivery);
-    if (this.#environment.closed) return false;
     const delayMs = options.delayMs ?? 0;
     if (delayMs > 0) {
-      const timer = setTimeout(() => {
-        this.#held.delete(delivery.id);
-        void this.#release([delivery.id]);
-      }, delayMs);
-      this.#held.set(delivery.id, timer);
-      return true;
+      this.#settling.add(delivery.id);
+      this.#forget(delivery);
+      return this.#retryLater(delivery, delayMs);
     }
+    this.#forget(delivery);
+    if (this.#environment.closed) return false;
     return this.#release([delivery.id]);
   }
 
@@ -226,6 +224,32 @@ export class RedisConsumer implements Subscription, RedisSettler {
     return false;
   }
 
+  /**
+   * A retry with backoff: the entry moves to the queue's delayed set (delayed.ts) in one fenced script, and
+   * the promoters bring it back once due. The wait is on the server, so it survives this process.
+   */
+  async #retryLater(delivery: RedisDelivery, delayMs: number): Promise<boolean> {
+    const { control, commandTimeoutMs, logger, closed } = this.#environment;
+    try {
+      if (closed) return false;
+      const { stream, group, consumer } = this.#target;
+      const args = retryArguments(group, consumer, delivery.entry, delivery.deliveryCount, delayMs);
+      const done = await commandTimeout(
+        runScript(control, RETRY_LATER, [stream, this.#delayedKey], args),
+        commandTimeoutMs,
+        'a delayed requeue',
+      );
+      if (done === 1) return true;
+      logger.warn(`redis: ${delivery.id} on ${this.queue} was taken over by another consumer; retry ignored`);
+    } catch (error) {
+      // The entry stays pending on this consumer: claimed again after min-idle, so delayed, not lost.
+      logWith(logger, 'warn', { err: error }, `redis: could not delay the retry of ${delivery.id} on ${this.queue}`);
+    } finally {
+      this.#settling.delete(delivery.id);
+    }
+    return false;
+  }
+
   /** Makes entries claimable now (their delivery counter is bumped by whoever claims them) and claims. */
   async #release(ids: string[]): Promise<boolean> {
     try {
@@ -253,7 +277,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   async #renewLeases(): Promise<void> {
-    const ids = [...this.#inFlight.keys(), ...this.#held.keys()];
+    const ids = [...this.#inFlight.keys()];
     if (this.#renewing || ids.length === 0 || this.#environment.closed) return;
     this.#renewing = true;
     try {
@@ -370,7 +394,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
   }
 
   #known(): Set<string> {
-    return new Set([...this.#inFlight.keys(), ...this.#held.keys(), ...this.#settling]);
+    return new Set([...this.#inFlight.keys(), ...this.#settling]);
   }
 
   #deliver(entries: readonly CountedEntry[]): void {
@@ -378,7 +402,7 @@ export class RedisConsumer implements Subscription, RedisSettler {
     for (const { entry, deliveryCount } of entries) {
       // Read after cancel: leave it pending; a claim (ours after a resubscribe, or another consumer's) gets it.
       if (this.#cancelled) return;
-      if (this.#inFlight.has(entry.id) || this.#held.has(entry.id) || this.#settling.has(entry.id)) continue;
+      if (this.#inFlight.has(entry.id) || this.#settling.has(entry.id)) continue;
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) {
         void this.#dropExpired(entry);
         continue;

@@ -8,8 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
+import { encodeEntry, type StreamEntry } from './codec.js';
 import type { RedisCommands } from './connection.js';
-import { type RedisScript, runScript, script } from './scripts.js';
+import { OWNED_BY, type RedisScript, runScript, script } from './scripts.js';
 
 /** The server's clock in whole ms, rounded up (so "due" is never early) or down. */
 const NOW = `
@@ -48,6 +49,47 @@ local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #next == 0 then return { #due, -1 } end
 return { #due, math.max(0, tonumber(next[2]) - now) }
 `);
+
+/**
+ * The retry of a failed handler with backoff (`nack({ requeue: true, delayMs })`): moves a pending entry the
+ * consumer still owns into the delayed set, in one step, so the wait is held by Redis and survives the
+ * consumer's process (a crash during the backoff neither loses the message nor redelivers it early). KEYS
+ * stream, delayed set; ARGV group, consumer, id, delay ms, unique id, then the new entry's field/value pairs.
+ * Returns 0 when the consumer no longer owns the entry (its lease was taken over), 1 once it is moved.
+ */
+export const RETRY_LATER: RedisScript = script(`${OWNED_BY}${NOW}
+local stream, delayed, group, consumer, id = KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3]
+if not owned_by(stream, group, id, consumer) then return 0 end
+local member = cmsgpack.pack({ ARGV[5], unpack(ARGV, 6) })
+redis.call('ZADD', delayed, now_ms(true) + tonumber(ARGV[4]), member)
+redis.call('XACK', stream, group, id)
+redis.call('XDEL', stream, id)
+return 1
+`);
+
+/**
+ * The arguments of RETRY_LATER: the entry as it was (same body, properties and expiry), plus `c`, the
+ * deliveries it has had, so the count goes on across the new entry.
+ * @example retryArguments('group', 'consumer-1', entry, 3, 1000);
+ */
+export function retryArguments(
+  group: string,
+  consumer: string,
+  entry: StreamEntry,
+  deliveryCount: number,
+  delayMs: number,
+): (string | Buffer | number)[] {
+  const fields = encodeEntry(
+    { exchange: entry.exchange, routingKey: entry.routingKey },
+    { body: entry.body, properties: entry.properties },
+  );
+  // The expiry stays the one set at publish time (encodeEntry would count it again from now).
+  const expiry = fields.indexOf('e');
+  if (expiry >= 0) fields.splice(expiry, 2);
+  if (entry.expiresAt !== undefined) fields.push('e', String(entry.expiresAt));
+  fields.push('c', String(deliveryCount));
+  return [group, consumer, entry.id, Math.max(1, Math.ceil(delayMs)), randomBytes(12).toString('hex'), ...fields];
+}
 
 /** The arguments of SCHEDULE for one message. */
 export function scheduleArguments(

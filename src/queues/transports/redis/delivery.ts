@@ -26,19 +26,19 @@ export class RedisDelivery extends CoreDelivery {
       {
         body: entry.body,
         properties: entry.properties,
-        deliveryCount,
+        deliveryCount: deliveryCount + (entry.priorDeliveries ?? 0),
         deliveryInfo: {
           exchange: entry.exchange,
           routingKey: entry.routingKey,
           consumerTag,
           deliveryTag: entry.id,
-          redelivered: deliveryCount > 1,
+          redelivered: deliveryCount + (entry.priorDeliveries ?? 0) > 1,
         },
       },
       {
         ack: () => settler.ack(it()),
         requeue: () => settler.nack(it(), { requeue: true }),
-        // A release with a deadline: the entry stays pending on this consumer until the delay ends.
+        // A retry with backoff: the message waits in the queue's delayed set on the server (delayed.ts).
         requeueAfter: (delayMs) => settler.nack(it(), { requeue: true, delayMs }),
         deadLetter: (headers) => settler.nack(it(), { requeue: false, headers }),
         // Resets the entry's idle time so no other consumer claims it while the handler is still working.

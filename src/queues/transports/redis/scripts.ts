@@ -17,7 +17,7 @@ export function script(source: string): RedisScript {
 }
 
 /** True when the pending entry `id` is owned by `consumer` (XPENDING extended form, one entry). */
-const OWNED_BY = `
+export const OWNED_BY = `
 local function owned_by(stream, group, id, consumer)
   local pending = redis.call('XPENDING', stream, group, id, id, 1)
   return #pending == 1 and pending[1][2] == consumer
