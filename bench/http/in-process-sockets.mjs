@@ -10,6 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const RESOURCE_DATA = ['hello', 'world', 42];
 const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
+// What the toolkit sends on every negotiated response; the peer sends it too (workload.ts RESPONSE_HEADERS).
+const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' };
 const BATCH = 4000;
 const BATCHES = 30;
 const CONNECTIONS = 50;
@@ -35,9 +37,13 @@ async function startFastify() {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false });
   const extra = Number(process.env.FASTIFY_BUSY_US ?? 0);
-  app.get('/plain/', async () => PLAIN_BODY);
-  app.get('/resource/', async () => {
+  app.get('/plain/', async (_request, reply) => {
+    reply.headers(RESPONSE_HEADERS);
+    return PLAIN_BODY;
+  });
+  app.get('/resource/', async (_request, reply) => {
     busy(extra);
+    reply.headers(RESPONSE_HEADERS);
     return { response: RESOURCE_DATA };
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -102,7 +108,9 @@ function run(which, path) {
       proc.kill();
       resolve(value);
     });
-    proc.once('exit', (code) => (code === 0 || code === null ? undefined : reject(new Error(`${which} exited with ${code}`))));
+    proc.once('exit', (code) =>
+      code === 0 || code === null ? undefined : reject(new Error(`${which} exited with ${code}`)),
+    );
   });
 }
 
@@ -118,7 +126,12 @@ if (process.argv[2] === '--child') {
     // VARIANT_OPTIONS (JSON): the same build with other service options, to price one setting.
     ...(process.env.VARIANT_OPTIONS ? { variant: `variant:${dist}` } : {}),
     // EXTRA_DISTS (name=dir,...): more builds side by side, e.g. experiments kept under bench/profiles/.
-    ...Object.fromEntries((process.env.EXTRA_DISTS ?? '').split(',').filter(Boolean).map((pair) => pair.split('='))),
+    ...Object.fromEntries(
+      (process.env.EXTRA_DISTS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=')),
+    ),
   };
   const figures = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
   for (let round = 0; round < Number(process.env.ROUNDS ?? 3); round++) {

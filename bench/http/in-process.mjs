@@ -11,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const RESOURCE_DATA = ['hello', 'world', 42];
 const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
+// What the toolkit sends on every negotiated response; the peer sends it too (workload.ts RESPONSE_HEADERS).
+const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' };
 const BATCH = 2000;
 const BATCHES = 40;
 const CONCURRENCY = 20;
@@ -29,8 +31,14 @@ async function startToolkit(dist) {
 async function startFastify() {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false, serverFactory: (handler) => http.createServer(handler) });
-  app.get('/plain/', async () => PLAIN_BODY);
-  app.get('/resource/', async () => ({ response: RESOURCE_DATA }));
+  app.get('/plain/', async (_request, reply) => {
+    reply.headers(RESPONSE_HEADERS);
+    return PLAIN_BODY;
+  });
+  app.get('/resource/', async (_request, reply) => {
+    reply.headers(RESPONSE_HEADERS);
+    return { response: RESOURCE_DATA };
+  });
   await app.ready();
   return app.server;
 }
@@ -98,7 +106,10 @@ async function child(which, path) {
 
 function run(which, path) {
   return new Promise((resolve, reject) => {
-    const proc = fork(fileURLToPath(import.meta.url), ['--child', which, path]);
+    // Silent logs as in the bench's children (bench/lib/child.ts): an access log would be measured otherwise.
+    const proc = fork(fileURLToPath(import.meta.url), ['--child', which, path], {
+      env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', ...process.env },
+    });
     proc.once('message', resolve);
     proc.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`${which} exited with ${code}`))));
   });

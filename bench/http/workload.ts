@@ -9,6 +9,13 @@ export const PLAIN_PATH = '/plain/';
 export const RESOURCE_PATH = '/resource/';
 export const ECHO_PATH = '/echo/';
 
+/**
+ * The headers the toolkit puts on every negotiated response, which every peer sends too so that all return
+ * the same response head: `Vary: Accept` because each route answers JSON or HTML by the Accept header (a cache
+ * must not serve one for the other), and `X-Content-Type-Options: nosniff`.
+ */
+export const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' } as const;
+
 /** The object the plain route returns. */
 export const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] } as const;
 

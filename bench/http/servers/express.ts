@@ -10,10 +10,11 @@ export async function start(): Promise<RunningServer> {
   app.disable('x-powered-by');
   app.disable('etag');
   app.get(work.PLAIN_PATH, (_req, res) => {
-    res.json(work.PLAIN_BODY);
+    res.set(work.RESPONSE_HEADERS).json(work.PLAIN_BODY);
   });
   app.get(work.RESOURCE_PATH, (req, res) => {
     const envelope = { response: work.RESOURCE_DATA };
+    res.set(work.RESPONSE_HEADERS);
     if (work.wantsHtml(req.headers.accept)) {
       res.type('html').send(renderPeerPage('GET', req.originalUrl, envelope));
       return;
@@ -21,7 +22,7 @@ export async function start(): Promise<RunningServer> {
     res.json(envelope);
   });
   app.post(work.ECHO_PATH, express.json({ limit: work.BODY_LIMIT_BYTES }), (req, res) => {
-    res.json(req.body);
+    res.set(work.RESPONSE_HEADERS).json(req.body);
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import * as work from '../workload.js';
 import { portOf, type RunningServer } from './running-server.js';
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...work.RESPONSE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
