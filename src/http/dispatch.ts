@@ -274,7 +274,8 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     this.group = first.group;
     if (Buffer.isBuffer(this.request.body)) return this.#prepareWithBody(first);
     try {
-      if (this.#settle(first, new NoBody())) return this.#run();
+      // No body: its empty objects are made only if the handler reads them (the `body` getter).
+      if (this.#settle(first, undefined)) return this.#run();
     } catch (error) {
       this.fail(error);
     }
@@ -362,14 +363,16 @@ export class RequestContext implements ResponseTarget, UrlContext, RequestInit<P
     }
   }
 
-  /** Checks the final route and body and records them; false when a 405 was sent instead. */
-  #settle(match: RouteMatch, body: ParsedBody): boolean {
+  /** Checks the final route and body (`undefined`: none) and records them; false when a 405 was sent instead. */
+  #settle(match: RouteMatch, body: ParsedBody | undefined): boolean {
     if (match.kind !== 'found') {
       this.#methodNotAllowed(match.kind === 'method-not-allowed' ? match.allowed : []);
       return false;
     }
     const accepted = match.entry?.contentTypes;
-    if (accepted && body.mediaType !== '' && !accepted.includes(body.mediaType)) throw new UnsupportedMediaType();
+    if (accepted && body !== undefined && body.mediaType !== '' && !accepted.includes(body.mediaType)) {
+      throw new UnsupportedMediaType();
+    }
     this.group = match.group;
     this.entry = match.entry;
     this.#params = match.params;

@@ -72,75 +72,80 @@ export interface RequestInit<P> {
   readonly reply: FastifyReply;
 }
 
-/** The request implementation; the query is parsed only when read. */
+/**
+ * The request implementation. It reads through to the dispatcher's context (`RequestInit`) instead of copying
+ * its fields, so a request costs one small object; the query is parsed, `raw` and `urlFor` built only when read.
+ */
 export class ServiceRequest<P> implements HttpRequest<P> {
-  readonly params: P;
-  readonly method: string;
-  readonly path: string;
-  readonly fullPath: string;
-  readonly rule: string;
-  readonly endpoint: string;
-  readonly #request: FastifyRequest;
-  readonly #reply: FastifyReply;
+  readonly #init: RequestInit<P>;
   #rawPair: { readonly request: FastifyRequest; readonly reply: FastifyReply } | undefined;
-  readonly #urls: { urlFor: UrlFor };
-  /** Where `origin` comes from: the dispatcher works it out only when read. */
-  readonly #originOf: { readonly origin: string };
   #boundUrlFor: UrlFor | undefined;
-  readonly #body: ParsedBody;
-  readonly #queryString: string;
   #parsedQuery: Record<string, string> | undefined;
   #parsedSearch: URLSearchParams | undefined;
 
   constructor(init: RequestInit<P>) {
-    this.params = init.params;
-    this.#body = init.body;
-    this.method = init.method;
-    this.path = init.path;
-    this.fullPath = init.fullPath;
-    this.#queryString = init.queryString;
-    this.rule = init.rule;
-    this.endpoint = init.endpoint;
-    this.#originOf = init;
-    this.#urls = init.urls;
-    this.#request = init.request;
-    this.#reply = init.reply;
+    this.#init = init;
+  }
+
+  get params(): P {
+    return this.#init.params;
+  }
+
+  get method(): string {
+    return this.#init.method;
+  }
+
+  get path(): string {
+    return this.#init.path;
+  }
+
+  get fullPath(): string {
+    return this.#init.fullPath;
+  }
+
+  get rule(): string {
+    return this.#init.rule;
+  }
+
+  get endpoint(): string {
+    return this.#init.endpoint;
   }
 
   get origin(): string {
-    return this.#originOf.origin;
+    return this.#init.origin;
   }
 
   /** Built on first use: most handlers never reach for Fastify's objects. */
   get raw(): { readonly request: FastifyRequest; readonly reply: FastifyReply } {
-    this.#rawPair ??= { request: this.#request, reply: this.#reply };
+    this.#rawPair ??= { request: this.#init.request, reply: this.#init.reply };
     return this.#rawPair;
   }
 
   /** Bound on first use, so `const { urlFor } = req` works too. */
   get urlFor(): UrlFor {
-    this.#boundUrlFor ??= this.#urls.urlFor.bind(this.#urls);
+    const urls = this.#init.urls;
+    this.#boundUrlFor ??= urls.urlFor.bind(urls);
     return this.#boundUrlFor;
   }
 
   get data(): unknown {
-    return this.#body.data;
+    return this.#init.body.data;
   }
 
   get form(): Readonly<Record<string, string>> {
-    return this.#body.form;
+    return this.#init.body.form;
   }
 
   get files(): Readonly<Record<string, UploadedFile>> {
-    return this.#body.files;
+    return this.#init.body.files;
   }
 
   get headers(): IncomingHttpHeaders {
-    return this.#request.headers;
+    return this.#init.request.headers;
   }
 
   get searchParams(): URLSearchParams {
-    this.#parsedSearch ??= new URLSearchParams(this.#queryString);
+    this.#parsedSearch ??= new URLSearchParams(this.#init.queryString);
     return this.#parsedSearch;
   }
 
