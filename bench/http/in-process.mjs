@@ -1,4 +1,4 @@
-// `npm run build && node bench/http/in-process.mjs [scenario] [baseline-dist-dir]`: the framework's and the
+// `npm run build && node bench/http/in-process.mjs [scenario] [baseline-dist-dir]` (or `--alloc`, below): the framework's and the
 // toolkit's own CPU per request, without sockets, the HTTP parser or a load generator, so that a change of a
 // fraction of a microsecond shows even on a busy machine. Each server runs in its own process (sharing one
 // would make Fastify's call sites polymorphic and slow the raw peer down), fed fake IncomingMessage /
@@ -115,7 +115,27 @@ function run(which, path) {
   });
 }
 
-if (process.argv[2] === '--child') {
+/**
+ * `node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/http/in-process.mjs --alloc
+ * <fastify|dist-dir> /resource/`: bytes allocated per request. The young generation is made large enough that
+ * no collection runs during the count, so the heap's growth is what the requests allocated: a figure that,
+ * unlike CPU time, does not move with the machine's load.
+ */
+async function allocation(which, path) {
+  const server = which === 'fastify' ? await startFastify() : await startToolkit(which);
+  const socket = new NullSocket();
+  for (let i = 0; i < 3000; i++) await exchange(server, socket, path);
+  const count = 20_000;
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < count; i++) await exchange(server, socket, path);
+  console.log(`${which}: ${((process.memoryUsage().heapUsed - before) / count).toFixed(0)} bytes/request`);
+}
+
+if (process.argv[2] === '--alloc') {
+  await allocation(process.argv[3], process.argv[4] ?? '/resource/');
+  process.exit(0);
+} else if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4]);
   process.exit(0);
 } else {
