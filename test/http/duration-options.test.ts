@@ -3,6 +3,7 @@
  * stay as deprecated aliases with the same behaviour, and giving both with different values is refused.
  */
 import { describe, expect, it } from 'vitest';
+import { idleTimeoutOf } from '../../src/http/connections.js';
 import { HttpService, type MicroserviceOptions } from '../../src/http/index.js';
 
 function serverTimeouts(options: MicroserviceOptions) {
@@ -11,7 +12,7 @@ function serverTimeouts(options: MicroserviceOptions) {
     request: server.requestTimeout,
     headers: server.headersTimeout,
     keepAlive: server.keepAliveTimeout,
-    connection: server.timeout,
+    connection: idleTimeoutOf(server),
   };
 }
 

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { Microservice, reply } from 'microservices-ts/http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { idleTimeoutOf } from '../../src/http/connections.js';
 import { listenOnFreePort } from './raw-http.js';
 
 const BIG = Buffer.alloc(32 * 1024 * 1024, 'x');
@@ -106,10 +107,39 @@ describe('issue 12: clients that stop reading are timed out', () => {
     expect(received).toBeGreaterThan(BIG.length);
   }, 30_000);
 
+  it('cuts a request whose handler sends nothing for connectionTimeout, and serves a quick one on the same server', async () => {
+    const app = bigApp({ connectionTimeout: 300 });
+    app.get('/silent/', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      return { late: true };
+    });
+    apps.push(app);
+    const port = await listenOnFreePort(app);
+    const socket = await connected(port);
+    sockets.push(socket);
+    socket.on('error', () => {});
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
+    let received = '';
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+    });
+    socket.write('GET /silent/ HTTP/1.1\r\nHost: x\r\n\r\n');
+    const after = await closed;
+    expect(received).toBe('');
+    expect(after).toBeGreaterThanOrEqual(250);
+    expect(after).toBeLessThan(2500);
+    const other = await connected(port);
+    sockets.push(other);
+    expect(await ask(other, '/small/')).toBe('HTTP/1.1 200 OK');
+  });
+
   it('defaults to a 60 s idle timeout and validates the options', () => {
     const app = bigApp();
-    expect(app.fastify.server.timeout).toBe(60_000);
-    expect(bigApp({ connectionTimeout: 0 }).fastify.server.timeout).toBe(0);
+    expect(idleTimeoutOf(app.fastify.server)).toBe(60_000);
+    expect(idleTimeoutOf(bigApp({ connectionTimeout: 0 }).fastify.server)).toBe(0);
+    // The check is one sweep over the connections, not Node's per-socket timer re-armed on every read and write.
+    expect(app.fastify.server.timeout).toBe(0);
     expect(() => bigApp({ connectionTimeout: -1 })).toThrow(RangeError);
     expect(() => bigApp({ maxConnections: 0 })).toThrow(RangeError);
   });
