@@ -99,7 +99,8 @@ export function renderHttpSection(
 }
 
 /**
- * The HTTP targets: (a) and (b) ≥ 0.90 × raw Fastify, (c) ≥ 0.5 × (a).
+ * The HTTP targets: (a) and (b) ≥ 0.90 × raw Fastify, (b) ≥ 0.95 × in requests per second and in server CPU per
+ * request (issue 12: rules are real Fastify routes and must cost little more than Fastify itself), (c) ≥ 0.5 × (a).
  * @example httpTargets(results)
  */
 export function httpTargets(results: readonly HttpImplementationResult[]): TargetCheck[] {
@@ -108,6 +109,13 @@ export function httpTargets(results: readonly HttpImplementationResult[]): Targe
   return [
     ratioTarget('HTTP (a) plain route ≥ 0.90 × raw Fastify', ours('plain'), fastify('plain'), 0.9),
     ratioTarget('HTTP (b) marked resource ≥ 0.90 × raw Fastify', ours('resource'), fastify('resource'), 0.9),
+    ratioTarget('HTTP (b) marked resource req/s ≥ 0.95 × raw Fastify', ours('resource'), fastify('resource'), 0.95),
+    ratioTarget(
+      'HTTP (b) marked resource server CPU/req: raw Fastify ÷ ours ≥ 0.95',
+      medianCpu(results, 'fastify', 'resource'),
+      medianCpu(results, 'toolkit', 'resource'),
+      0.95,
+    ),
     ratioTarget('HTTP (c) browsable page ≥ 0.5 × our (a)', ours('page'), ours('plain'), 0.5),
   ];
 }
