@@ -3,6 +3,11 @@
  * (socket error, broker restart, missed heartbeats), and connect again until told to stop. Each successful
  * connection is a new *generation*; the owner rebuilds its channels, topology and consumers in `onOpen`
  * before the connection counts as up.
+ *
+ * Why not amqplib 2's own `recovery` option (a reconnecting model with a setup hook): it retries every
+ * failure alike, so a refused login would retry for ever (the conformance test "a login the broker refuses
+ * rejects connect() with MS_QUEUE_ACCESS_REFUSED, without retrying", test/conformance/transport-suite.ts),
+ * an unknown host would too (here it gives up after DNS_ATTEMPTS), and its first connect takes no abort signal.
  */
 import amqp, { type ChannelModel, type Options } from 'amqplib';
 import { ERRORS } from '../../../errors.js';

@@ -4,31 +4,12 @@
  * on a broker shared by every transport in the process that uses the same NAME. It is the embedded default
  * for demos and tests, and fast; it is not durable, and says so once per process.
  */
-import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { delayOf } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
 import { assertEncodableHeaders } from '../core/properties.js';
-import type {
-  ConsumeOptions,
-  Delivery,
-  DeliveryHandler,
-  DeliveryInfo,
-  ExchangeOptions,
-  MessageProperties,
-  NackOptions,
-  OutgoingMessage,
-  PublishOptions,
-  PublishTarget,
-  QueueOptions,
-  ReplyHandler,
-  ReplyInbox,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportOptions,
-} from '../transport.js';
+import { type TopologyPrimitives, TransportBase } from '../core/transport-base.js';
+import type * as Contract from '../transport.js';
 import {
   type BrokerConsumer,
   type MemoryBroker,
@@ -45,7 +26,7 @@ const FALSE: Promise<boolean> = Promise.resolve(false);
 
 let warnedNotDurable = false;
 
-const CAPABILITIES: TransportCapabilities = {
+const CAPABILITIES: Contract.TransportCapabilities = {
   exchangeTypes: ['direct', 'fanout', 'topic'],
   durable: false,
   nativeDeadLetter: true,
@@ -55,10 +36,10 @@ const CAPABILITIES: TransportCapabilities = {
 };
 
 /** One message handed to a memory consumer. */
-class MemoryDelivery implements Delivery {
+class MemoryDelivery implements Contract.Delivery {
   settled = false;
   readonly deliveryCount: number;
-  #info: DeliveryInfo | undefined;
+  #info: Contract.DeliveryInfo | undefined;
 
   readonly #deliveryTag: number;
 
@@ -80,11 +61,11 @@ class MemoryDelivery implements Delivery {
     return this.#message.body;
   }
 
-  get properties(): MessageProperties {
+  get properties(): Contract.MessageProperties {
     return this.#message.properties;
   }
 
-  get deliveryInfo(): DeliveryInfo {
+  get deliveryInfo(): Contract.DeliveryInfo {
     // Built on first read: most handlers never look at it.
     this.#info ??= {
       exchange: this.#message.exchange,
@@ -101,7 +82,7 @@ class MemoryDelivery implements Delivery {
     return TRUE;
   }
 
-  nack(options: NackOptions): Promise<boolean> {
+  nack(options: Contract.NackOptions): Promise<boolean> {
     if (!this.#settle()) return FALSE;
     if (options.requeue) this.#queue.requeue(this.#message, options.delayMs);
     else this.#queue.deadLetter(this.#message, options.headers ?? {}, 'rejected');
@@ -136,7 +117,7 @@ class MemoryConsumer implements BrokerConsumer {
 
   readonly #prefetch: number;
 
-  readonly #handler: DeliveryHandler;
+  readonly #handler: Contract.DeliveryHandler;
 
   readonly #queue: MemoryQueue;
 
@@ -144,7 +125,7 @@ class MemoryConsumer implements BrokerConsumer {
     readonly tag: string,
     readonly transport: MemoryTransport,
     queue: MemoryQueue,
-    handler: DeliveryHandler,
+    handler: Contract.DeliveryHandler,
     prefetch: number,
   ) {
     this.#prefetch = prefetch;
@@ -196,23 +177,31 @@ class MemoryConsumer implements BrokerConsumer {
  * The memory transport; see the module comment.
  * @example const transport = new MemoryTransport('tests'); await transport.connect();
  */
-export class MemoryTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+export class MemoryTransport extends TransportBase<MemoryConsumer> implements Contract.Transport {
   readonly capabilities = CAPABILITIES;
   readonly logger: Logger;
   readonly #broker: MemoryBroker;
   readonly #replies: MemoryReplies;
-  readonly #consumers = new Set<MemoryConsumer>();
+  /** The broker's declarations; they take effect at once. */
+  readonly #declarations: TopologyPrimitives;
   #state: 'new' | 'open' | 'closed' = 'new';
   #deliveryTag = 0;
-  #consumerCount = 0;
 
-  constructor(brokerName: string, options: TransportOptions = {}) {
-    super();
-    this.name = `memory://${brokerName}`;
+  constructor(brokerName: string, options: Contract.TransportOptions = {}) {
+    super(`memory://${brokerName}`);
     this.logger = options.logger ?? getLogger('microservices.queues.memory');
-    this.#broker = memoryBroker(brokerName, this.logger);
-    this.#replies = new MemoryReplies(this.#broker);
+    const broker = memoryBroker(brokerName, this.logger);
+    this.#broker = broker;
+    this.#replies = new MemoryReplies(broker);
+    this.#declarations = {
+      declareQueue: async (name, queueOptions = {}) => void broker.declareQueue(name, queueOptions),
+      declareExchange: async (name, { type, autoDelete }) => broker.declareExchange(name, type, autoDelete ?? false),
+      bindQueue: async (queue, exchange, routingKey) => broker.bindQueue(queue, exchange, routingKey),
+      deleteQueue: async (name) => broker.deleteQueue(name),
+      deleteExchange: async (name) => broker.deleteExchange(name),
+      purgeQueue: async (name) => broker.queues.get(name)?.purge() ?? 0,
+      hasExchange: async (name) => broker.hasExchange(name),
+    };
   }
 
   get connected(): boolean {
@@ -221,7 +210,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
 
   connect(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#state === 'closed') return Promise.reject(closedError(this.name));
+    if (this.#state === 'closed') return Promise.reject(this.closedError());
     if (this.#state === 'new') {
       this.#state = 'open';
       if (!warnedNotDurable) {
@@ -233,58 +222,26 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     return DONE;
   }
 
-  async close(): Promise<void> {
-    if (this.#state === 'closed') return;
+  protected async shutDown(): Promise<void> {
     this.#state = 'closed';
-    for (const consumer of this.#consumers) consumer.close();
-    this.#consumers.clear();
+    for (const consumer of this.consumers) consumer.close();
     this.#replies.close();
     this.emitEvent('disconnected');
   }
 
-  async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
+  protected topology(): TopologyPrimitives {
     this.#ensureOpen();
-    this.#broker.declareQueue(name, options);
+    return this.#declarations;
   }
 
-  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.declareExchange(name, options.type, options.autoDelete ?? false);
-  }
-
-  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.bindQueue(queue, exchange, routingKey);
-  }
-
-  async deleteQueue(name: string): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.deleteQueue(name);
-  }
-
-  async deleteExchange(name: string): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.deleteExchange(name);
-  }
-
-  async purgeQueue(name: string): Promise<number> {
-    this.#ensureOpen();
-    return this.#broker.queues.get(name)?.purge() ?? 0;
-  }
-
-  async hasExchange(name: string): Promise<boolean> {
-    this.#ensureOpen();
-    return this.#broker.hasExchange(name);
-  }
-
-  publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+  protected send(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options?: Contract.PublishOptions,
+  ): Promise<void> {
     if (this.#state !== 'open') {
       // As on the network transports (the conformance suite checks it): no publish before connect().
-      return Promise.reject(
-        this.#state === 'closed'
-          ? closedError(this.name)
-          : ERRORS.MS_QUEUE_NOT_CONNECTED(`transport ${this.name} is not connected`),
-      );
+      return Promise.reject(this.#state === 'closed' ? this.closedError() : this.notConnectedError());
     }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     try {
@@ -299,12 +256,15 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     return DONE;
   }
 
-  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: Contract.DeliveryHandler,
+    options: Contract.ConsumeOptions,
+  ): Promise<Contract.Subscription> {
     this.#ensureOpen();
-    this.#consumerCount += 1;
-    const tag = options.consumerTag ?? `memory-consumer-${this.#consumerCount}`;
+    const tag = this.consumerTagFor(options, 'memory-consumer');
     const consumer = new MemoryConsumer(tag, this, this.#broker.getQueue(queue), handler, options.prefetch);
-    this.#consumers.add(consumer);
+    this.consumers.add(consumer);
     this.#broker.getQueue(queue).addConsumer(consumer);
     return {
       consumerTag: tag,
@@ -314,12 +274,12 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     };
   }
 
-  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+  async replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
     this.#ensureOpen();
     return this.#replies.open(onReply);
   }
 
-  async reply(address: string, message: OutgoingMessage): Promise<void> {
+  async reply(address: string, message: Contract.OutgoingMessage): Promise<void> {
     this.#ensureOpen();
     return this.#replies.send(address, message);
   }
@@ -330,19 +290,15 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   }
 
   #ensureOpen(): void {
-    if (this.#state === 'closed') throw closedError(this.name);
+    if (this.#state === 'closed') throw this.closedError();
   }
-}
-
-function closedError(name: string): MicroservicesError {
-  return ERRORS.MS_QUEUE_CLOSED(`transport ${name} is closed`);
 }
 
 /**
  * Creates a memory transport; `memory://NAME` (or `memory://` for the name "default") picks the shared broker.
  * @example const transport = createMemoryTransport(new URL('memory://tests'), {});
  */
-export function createMemoryTransport(url: URL, options: TransportOptions): Transport {
+export function createMemoryTransport(url: URL, options: Contract.TransportOptions): Contract.Transport {
   const name = `${url.host}${url.pathname.replace(/\/+$/, '')}` || 'default';
   return new MemoryTransport(name, options);
 }

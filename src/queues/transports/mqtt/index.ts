@@ -12,23 +12,8 @@ import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf, InProcessDelays, withoutDelay } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
-import type {
-  ConsumeOptions,
-  DeliveryHandler,
-  ExchangeOptions,
-  MessageProperties,
-  OutgoingMessage,
-  PublishOptions,
-  PublishTarget,
-  QueueOptions,
-  ReplyHandler,
-  ReplyInbox,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportOptions,
-} from '../transport.js';
+import { TransportBase } from '../core/transport-base.js';
+import type * as Contract from '../transport.js';
 import { encodeMqttProperties, type MqttEnvelope } from './codec.js';
 import { MqttQueueConsumer } from './consumer.js';
 import { MqttControl, NoSubscribersError } from './control.js';
@@ -54,41 +39,33 @@ function isConnackRefusal(error: Error): boolean {
   return typeof code === 'number' && CONNACK_REFUSALS.has(code);
 }
 
-export class MqttTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+export class MqttTransport extends TransportBase<Contract.Subscription> implements Contract.Transport {
   // MQTT has no way to hold a message back: delayed publishes wait in this process (lost if it exits).
-  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'in-process' };
+  readonly capabilities: Contract.TransportCapabilities = {
+    ...DURABLE_EMULATED_DEAD_LETTER,
+    delayedDelivery: 'in-process',
+  };
   readonly #settings: MqttSettings;
   readonly #mqtt: MqttModule;
   readonly #logger: Logger;
   readonly #publisherId = randomBytes(6).toString('hex');
   readonly #sequences = new Map<string, number>();
-  readonly #consumers = new Map<string, MqttQueueConsumer>();
-  readonly #subscriptions = new Set<Subscription>();
-  readonly #pending = new Set<Promise<unknown>>();
+  /** One consumer (one persistent session) per queue, shared by that queue's subscriptions. */
+  readonly #sessions = new Map<string, MqttQueueConsumer>();
   #delaysMade: InProcessDelays | undefined;
   readonly #gaps = new GapDetector();
   #control: MqttControl | undefined;
   #topology: MqttTopology | undefined;
-  #closing = false;
-  /** Aborted by close(): ends a first connect still waiting for an unreachable broker. */
-  readonly #closed = new AbortController();
-  #tagCounter = 0;
 
   constructor(settings: MqttSettings, mqtt: MqttModule, logger: Logger) {
-    super();
-    this.name = settings.name;
+    super(settings.name);
     this.#settings = settings;
     this.#mqtt = mqtt;
     this.#logger = logger;
   }
 
   get connected(): boolean {
-    return !this.#closing && (this.#control?.client.connected ?? false);
-  }
-
-  override toString(): string {
-    return `MqttTransport(${this.name})`;
+    return !this.isClosing && (this.#control?.client.connected ?? false);
   }
 
   /** Messages the broker dropped, found from gaps in publishers' sequence numbers (see `mqtt-gaps.ts`). */
@@ -97,11 +74,13 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   }
 
   #ready(): { control: MqttControl; topology: MqttTopology } {
-    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
-    if (!this.#control || !this.#topology) {
-      throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
-    }
+    if (this.isClosing) throw this.closedError();
+    if (!this.#control || !this.#topology) throw this.notConnectedError();
     return { control: this.#control, topology: this.#topology };
+  }
+
+  protected topology(): MqttTopology {
+    return this.#ready().topology;
   }
 
   #emitError(error: Error): void {
@@ -111,7 +90,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
 
   async connect(signal?: AbortSignal): Promise<void> {
     if (this.connected) return;
-    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
+    if (this.isClosing) throw this.closedError();
     if (!this.#control) {
       const control = new MqttControl(this.#mqtt, this.#settings, this.#logger);
       this.#control = control;
@@ -120,15 +99,17 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         this.#mqtt,
         this.#settings,
         this.#logger,
-        (queue) => this.#consumers.get(queue)?.session,
+        (queue) => this.#sessions.get(queue)?.session,
       );
       this.#follow(control);
     }
-    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
-    await this.#firstConnect(this.#control, until);
+    await this.#firstConnect(this.#control, this.until(signal));
   }
 
-  /** Reports the control connection's state changes; MQTT.js reconnects it by itself. */
+  /**
+   * Reports the control connection's state changes. MQTT.js reconnects it, and each queue's session, by
+   * itself; the persistent sessions keep their subscriptions on the broker, so nothing is re-subscribed here.
+   */
   #follow(control: MqttControl): void {
     let attempt = 0;
     let up = false;
@@ -138,7 +119,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       this.emitEvent('connected');
     });
     control.client.on('close', () => {
-      if (!up || this.#closing) return;
+      if (!up || this.isClosing) return;
       up = false;
       this.emitEvent('disconnected');
     });
@@ -205,47 +186,20 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     return this.#delaysMade;
   }
 
-  async close(): Promise<void> {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#closed.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+  protected async shutDown(): Promise<void> {
+    this.abortClosing();
     this.#delays.close();
-    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
-    await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
-    await Promise.allSettled([...this.#pending]);
+    await this.consumers.stopAll((subscription) => subscription.cancel());
+    await Promise.allSettled([...this.#sessions.values()].map((consumer) => consumer.close()));
+    await this.settlePending();
     await this.#control?.end();
   }
 
-  declareQueue(name: string, options?: QueueOptions): Promise<void> {
-    return this.#ready().topology.declareQueue(name, options);
-  }
-
-  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    return this.#ready().topology.declareExchange(name, options);
-  }
-
-  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    return this.#ready().topology.bindQueue(queue, exchange, routingKey);
-  }
-
-  deleteQueue(name: string): Promise<void> {
-    return this.#ready().topology.deleteQueue(name);
-  }
-
-  deleteExchange(name: string): Promise<void> {
-    return this.#ready().topology.deleteExchange(name);
-  }
-
-  purgeQueue(name: string): Promise<number> {
-    return this.#ready().topology.purgeQueue(name);
-  }
-
-  async hasExchange(name: string): Promise<boolean> {
-    if (name === '') return true;
-    return (await this.#ready().topology.exchangeType(name)) !== undefined;
-  }
-
-  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+  protected send(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions = {},
+  ): Promise<void> {
     let pending: Promise<void>;
     try {
       this.#ready();
@@ -258,12 +212,14 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#pending.add(pending);
-    void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
-    return pending;
+    return this.track(pending);
   }
 
-  async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
+  async #publish(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions,
+  ): Promise<void> {
     const { topology } = this.#ready();
     if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
       throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${target.exchange}" on ${this.name}`);
@@ -278,9 +234,9 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async #send(
     topic: string,
     body: Buffer,
-    properties: MessageProperties,
+    properties: Contract.MessageProperties,
     envelope: MqttEnvelope,
-    options: PublishOptions = {},
+    options: Contract.PublishOptions = {},
   ): Promise<void> {
     const { control } = this.#ready();
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
@@ -306,7 +262,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   }
 
   /** An MQTT 5 response topic on the control connection (see `./reply.ts`). */
-  replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+  replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
     try {
       return openMqttInbox(this.#ready().control, onReply);
     } catch (error) {
@@ -314,7 +270,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     }
   }
 
-  reply(address: string, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+  reply(address: string, message: Contract.OutgoingMessage, options: Contract.PublishOptions = {}): Promise<void> {
     let control: MqttControl;
     try {
       control = this.#ready().control;
@@ -327,10 +283,14 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     );
   }
 
-  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: Contract.DeliveryHandler,
+    options: Contract.ConsumeOptions,
+  ): Promise<Contract.Subscription> {
     const { topology } = this.#ready();
-    const consumerTag = options.consumerTag ?? `mqtt-consumer-${++this.#tagCounter}`;
-    let consumer = this.#consumers.get(queue);
+    const consumerTag = this.consumerTagFor(options, 'mqtt-consumer');
+    let consumer = this.#sessions.get(queue);
     if (!consumer) {
       const created = new MqttQueueConsumer({
         mqtt: this.#mqtt,
@@ -342,7 +302,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         gaps: this.#gaps,
         republish: (to, body, properties, envelope) => this.#send(queueTopic(to), body, properties, envelope),
         deadLetterQueue: () => topology.deadLetterQueue(queue),
-        closing: this.#closed.signal,
+        closing: this.closingSignal,
         onGap: (gap) =>
           this.#logger.warn(
             `${this.name}: messages ${gap.from}..${gap.to} from publisher ${gap.publisher} on ${gap.topic} never arrived ` +
@@ -350,26 +310,25 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
           ),
         onFatal: (error) => this.#emitError(error),
         onIdle: () => {
-          if (this.#consumers.get(queue) === created) this.#consumers.delete(queue);
+          if (this.#sessions.get(queue) === created) this.#sessions.delete(queue);
         },
       });
       consumer = created;
-      this.#consumers.set(queue, created);
+      this.#sessions.set(queue, created);
     }
     consumer.add(consumerTag, handler);
     await consumer.session.ready();
     // Makes sure the session's subscriptions match again, even if the broker restored them broken.
     await consumer.session.subscribe(await topology.queueFilters(queue), true);
     const owner = consumer;
-    const subscription: Subscription = {
+    const subscription: Contract.Subscription = {
       consumerTag,
       cancel: async () => {
-        this.#subscriptions.delete(subscription);
+        this.consumers.delete(subscription);
         await owner.remove(consumerTag);
       },
     };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.consumers.add(subscription);
   }
 }
 
@@ -380,7 +339,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
  * const transport = await createMqttTransport(new URL('mqtt://127.0.0.1:1883/'), {});
  * await transport.connect();
  */
-export async function createMqttTransport(url: URL, options: TransportOptions): Promise<Transport> {
+export async function createMqttTransport(url: URL, options: Contract.TransportOptions): Promise<Contract.Transport> {
   const settings = mqttSettings(url, options);
   const mqtt = await loadMqttModule();
   return new MqttTransport(settings, mqtt, options.logger ?? getLogger('microservices.queues.mqtt'));
