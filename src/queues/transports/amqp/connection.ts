@@ -15,6 +15,7 @@ import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
+import { failureError } from '../core/failures.js';
 import type { ReconnectOptions } from '../transport.js';
 import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './refusals.js';
 
@@ -144,9 +145,10 @@ export class AmqpConnection {
           throw refusal;
         }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
-          const final = ERRORS.MS_QUEUE_CONNECT_FAILED(
+          const final = failureError(
+            'unreachable',
             `Could not connect to ${name} after ${attempt} attempt(s): ${reason}`,
-            { cause: error },
+            error,
           );
           this.#state = 'idle';
           this.#hooks.onGaveUp(final);

@@ -12,11 +12,13 @@ import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf, InProcessDelays, withoutDelay } from '../core/delayed-publish.js';
+import { connectFailure, failureError, publishFailure } from '../core/failures.js';
 import { TransportBase } from '../core/transport-base.js';
 import type * as Contract from '../transport.js';
 import { encodeMqttProperties, type MqttEnvelope } from './codec.js';
 import { MqttQueueConsumer } from './consumer.js';
-import { MqttControl, NoSubscribersError } from './control.js';
+import { MqttControl } from './control.js';
+import { mqttFailure } from './errors.js';
 import { GapDetector, type GapReport } from './gaps.js';
 import { exchangeTopic, queueTopic } from './names.js';
 import { loadMqttModule, type MqttModule } from './peer.js';
@@ -26,18 +28,6 @@ import { MqttTopology } from './topology.js';
 
 /** MQTT has no "unlimited": prefetch 0 becomes this receive maximum. */
 const DEFAULT_PREFETCH = 100;
-
-/**
- * CONNACK reason codes that refuse the client itself (MQTT 3.1.1: 2 identifier rejected, 4 bad user name or
- * password, 5 not authorized; MQTT 5: 0x85 client identifier not valid, 0x86 bad user name or password,
- * 0x87 not authorized, 0x8A banned, 0x8C bad authentication method).
- */
-const CONNACK_REFUSALS = new Set([2, 4, 5, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
-
-function isConnackRefusal(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' && CONNACK_REFUSALS.has(code);
-}
 
 export class MqttTransport extends TransportBase<Contract.Subscription> implements Contract.Transport {
   // MQTT has no way to hold a message back: delayed publishes wait in this process (lost if it exits).
@@ -128,7 +118,7 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
       this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
       if (attempt >= this.#settings.reconnect.maxAttempts) {
         void control.end();
-        this.#emitError(ERRORS.MS_QUEUE_CONNECT_FAILED(`Gave up reconnecting to ${this.name}`));
+        this.#emitError(failureError('unreachable', `Gave up reconnecting to ${this.name}`));
       }
     });
   }
@@ -142,20 +132,12 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
         control.client.off('close', onClose);
         signal?.removeEventListener('abort', onAbort);
       };
-      const fail = (cause: unknown, refused = false): void => {
+      const fail = (cause: unknown): void => {
         cleanup();
         void control.end();
         this.#control = undefined;
         this.#topology = undefined;
-        reject(
-          refused
-            ? ERRORS.MS_QUEUE_ACCESS_REFUSED(`${this.name} refused the login: ${cause}`, {
-                cause,
-              })
-            : ERRORS.MS_QUEUE_CONNECT_FAILED(`Cannot connect to ${this.name}: ${cause}`, {
-                cause,
-              }),
-        );
+        reject(connectFailure(this.name, cause, mqttFailure));
       };
       const onConnect = (): void => {
         cleanup();
@@ -163,7 +145,7 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
       };
       const onError = (error: Error): void => {
         // A CONNACK refusal (bad user name or password, not authorized) is final: retrying cannot fix it.
-        if (isConnackRefusal(error)) fail(error, true);
+        if (mqttFailure(error) === 'refused-login') fail(error);
         else if (!this.#settings.reconnect.enabled) fail(error);
       };
       const onClose = (): void => {
@@ -245,18 +227,15 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
       const acked = control.publish(topic, body, { properties: publishProperties }, true);
       await unlessAborted(
         withTimeout(acked, timeoutMs, () =>
-          ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
+          failureError(
+            'timeout',
             `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
           ),
         ),
         options.signal,
       );
     } catch (error) {
-      if (error instanceof NoSubscribersError) {
-        throw ERRORS.MS_QUEUE_UNROUTABLE(`Unroutable: no queue takes topic "${topic}"`, {
-          cause: error,
-        });
-      }
+      if (mqttFailure(error) === 'unroutable') throw publishFailure(error, mqttFailure, { to: topic, timeoutMs });
       throw error;
     }
   }
@@ -279,7 +258,7 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
     }
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     return withTimeout(sendMqttReply(control, address, message), timeoutMs, () =>
-      ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(`No PUBACK for the reply to "${address}" within ${timeoutMs} ms`),
+      failureError('timeout', `No PUBACK for the reply to "${address}" within ${timeoutMs} ms`),
     );
   }
 

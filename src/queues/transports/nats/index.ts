@@ -6,13 +6,14 @@
  */
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { CODES, ERRORS, MicroservicesError } from '../../../errors.js';
+import { CODES, ERRORS, type MicroservicesError } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf } from '../core/delayed-publish.js';
+import { connectFailure, publishFailure } from '../core/failures.js';
 import { TransportBase } from '../core/transport-base.js';
 import type * as Contract from '../transport.js';
 import { listenForMaxDeliveries } from './advisories.js';
@@ -20,7 +21,7 @@ import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './codec.js';
 import { PrefetchWindow, PullLoop } from './consumer.js';
 import { HeldDeliveries, heldBackMs, markDelayed } from './delayed.js';
 import { natsDelivery } from './delivery.js';
-import { isAuthRefusal, publishError } from './errors.js';
+import { natsFailure } from './errors.js';
 import { exchangeSubject, queueSubject } from './names.js';
 import { loadNatsModules, type NatsModules } from './peer.js';
 import { openNatsInbox, sendNatsReply } from './reply.js';
@@ -108,16 +109,10 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
         await this.#open();
         return;
       } catch (error) {
-        if (isAuthRefusal(error)) {
-          // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
-          throw ERRORS.MS_QUEUE_ACCESS_REFUSED(`${this.name} refused the login: ${error}`, {
-            cause: error,
-          });
-        }
-        if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.isClosing) {
-          throw ERRORS.MS_QUEUE_CONNECT_FAILED(`Cannot connect to ${this.name}: ${error}`, {
-            cause: error,
-          });
+        // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
+        const final = natsFailure(error) === 'refused-login';
+        if (final || !reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.isClosing) {
+          throw connectFailure(this.name, error, natsFailure);
         }
         const delay = backoffDelay(attempt, reconnect);
         this.#logger.warn(`Connection error, cause: ${error}. Reconnecting to ${this.name} in ${delay} ms...`);
@@ -275,8 +270,8 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
     try {
       await unlessAborted(this.#js().publish(subject, message.body, { headers, timeout: timeoutMs }), options.signal);
     } catch (error) {
-      if (options.signal?.aborted || error instanceof MicroservicesError) throw error;
-      throw publishError(error, subject, timeoutMs);
+      if (options.signal?.aborted) throw error;
+      throw publishFailure(error, natsFailure, { to: subject, timeoutMs });
     }
   }
 
