@@ -9,7 +9,23 @@ import { getLogger, type Logger } from '../../../logging.js';
 import { delayOf } from '../core/delayed-publish.js';
 import { assertEncodableHeaders } from '../core/properties.js';
 import { type TopologyPrimitives, TransportBase } from '../core/transport-base.js';
-import type * as Contract from '../transport.js';
+import type {
+  ConsumeOptions,
+  Delivery,
+  DeliveryHandler,
+  DeliveryInfo,
+  MessageProperties,
+  NackOptions,
+  OutgoingMessage,
+  PublishOptions,
+  PublishTarget,
+  ReplyHandler,
+  ReplyInbox,
+  Subscription,
+  Transport,
+  TransportCapabilities,
+  TransportOptions,
+} from '../transport.js';
 import {
   type BrokerConsumer,
   type MemoryBroker,
@@ -26,7 +42,7 @@ const FALSE: Promise<boolean> = Promise.resolve(false);
 
 let warnedNotDurable = false;
 
-const CAPABILITIES: Contract.TransportCapabilities = {
+const CAPABILITIES: TransportCapabilities = {
   exchangeTypes: ['direct', 'fanout', 'topic'],
   durable: false,
   nativeDeadLetter: true,
@@ -36,10 +52,10 @@ const CAPABILITIES: Contract.TransportCapabilities = {
 };
 
 /** One message handed to a memory consumer. */
-class MemoryDelivery implements Contract.Delivery {
+class MemoryDelivery implements Delivery {
   settled = false;
   readonly deliveryCount: number;
-  #info: Contract.DeliveryInfo | undefined;
+  #info: DeliveryInfo | undefined;
 
   readonly #deliveryTag: number;
 
@@ -61,11 +77,11 @@ class MemoryDelivery implements Contract.Delivery {
     return this.#message.body;
   }
 
-  get properties(): Contract.MessageProperties {
+  get properties(): MessageProperties {
     return this.#message.properties;
   }
 
-  get deliveryInfo(): Contract.DeliveryInfo {
+  get deliveryInfo(): DeliveryInfo {
     // Built on first read: most handlers never look at it.
     this.#info ??= {
       exchange: this.#message.exchange,
@@ -82,7 +98,7 @@ class MemoryDelivery implements Contract.Delivery {
     return TRUE;
   }
 
-  nack(options: Contract.NackOptions): Promise<boolean> {
+  nack(options: NackOptions): Promise<boolean> {
     if (!this.#settle()) return FALSE;
     if (options.requeue) this.#queue.requeue(this.#message, options.delayMs);
     else this.#queue.deadLetter(this.#message, options.headers ?? {}, 'rejected');
@@ -117,7 +133,7 @@ class MemoryConsumer implements BrokerConsumer {
 
   readonly #prefetch: number;
 
-  readonly #handler: Contract.DeliveryHandler;
+  readonly #handler: DeliveryHandler;
 
   readonly #queue: MemoryQueue;
 
@@ -125,7 +141,7 @@ class MemoryConsumer implements BrokerConsumer {
     readonly tag: string,
     readonly transport: MemoryTransport,
     queue: MemoryQueue,
-    handler: Contract.DeliveryHandler,
+    handler: DeliveryHandler,
     prefetch: number,
   ) {
     this.#prefetch = prefetch;
@@ -177,7 +193,7 @@ class MemoryConsumer implements BrokerConsumer {
  * The memory transport; see the module comment.
  * @example const transport = new MemoryTransport('tests'); await transport.connect();
  */
-export class MemoryTransport extends TransportBase<MemoryConsumer> implements Contract.Transport {
+export class MemoryTransport extends TransportBase<MemoryConsumer> implements Transport {
   readonly capabilities = CAPABILITIES;
   readonly logger: Logger;
   readonly #broker: MemoryBroker;
@@ -187,7 +203,7 @@ export class MemoryTransport extends TransportBase<MemoryConsumer> implements Co
   #state: 'new' | 'open' | 'closed' = 'new';
   #deliveryTag = 0;
 
-  constructor(brokerName: string, options: Contract.TransportOptions = {}) {
+  constructor(brokerName: string, options: TransportOptions = {}) {
     super(`memory://${brokerName}`);
     this.logger = options.logger ?? getLogger('microservices.queues.memory');
     const broker = memoryBroker(brokerName, this.logger);
@@ -234,11 +250,7 @@ export class MemoryTransport extends TransportBase<MemoryConsumer> implements Co
     return this.#declarations;
   }
 
-  protected send(
-    target: Contract.PublishTarget,
-    message: Contract.OutgoingMessage,
-    options?: Contract.PublishOptions,
-  ): Promise<void> {
+  protected send(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
     if (this.#state !== 'open') {
       // As on the network transports (the conformance suite checks it): no publish before connect().
       return Promise.reject(this.#state === 'closed' ? this.closedError() : this.notConnectedError());
@@ -256,11 +268,7 @@ export class MemoryTransport extends TransportBase<MemoryConsumer> implements Co
     return DONE;
   }
 
-  async consume(
-    queue: string,
-    handler: Contract.DeliveryHandler,
-    options: Contract.ConsumeOptions,
-  ): Promise<Contract.Subscription> {
+  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
     this.#ensureOpen();
     const tag = this.consumerTagFor(options, 'memory-consumer');
     const consumer = new MemoryConsumer(tag, this, this.#broker.getQueue(queue), handler, options.prefetch);
@@ -274,12 +282,12 @@ export class MemoryTransport extends TransportBase<MemoryConsumer> implements Co
     };
   }
 
-  async replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
+  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
     this.#ensureOpen();
     return this.#replies.open(onReply);
   }
 
-  async reply(address: string, message: Contract.OutgoingMessage): Promise<void> {
+  async reply(address: string, message: OutgoingMessage): Promise<void> {
     this.#ensureOpen();
     return this.#replies.send(address, message);
   }
@@ -298,7 +306,7 @@ export class MemoryTransport extends TransportBase<MemoryConsumer> implements Co
  * Creates a memory transport; `memory://NAME` (or `memory://` for the name "default") picks the shared broker.
  * @example const transport = createMemoryTransport(new URL('memory://tests'), {});
  */
-export function createMemoryTransport(url: URL, options: Contract.TransportOptions): Contract.Transport {
+export function createMemoryTransport(url: URL, options: TransportOptions): Transport {
   const name = `${url.host}${url.pathname.replace(/\/+$/, '')}` || 'default';
   return new MemoryTransport(name, options);
 }
