@@ -26,6 +26,14 @@ const CODE_OF: Readonly<Record<BrokerFailure, ErrorCode>> = {
   refused: CODES.MS_QUEUE_PUBLISH_FAILED,
 };
 
+/**
+ * The catalogue code of a kind of failure, for a broker that builds its errors itself.
+ * @example failureCode('unroutable'); // 'MS_QUEUE_UNROUTABLE'
+ */
+export function failureCode(failure: BrokerFailure): ErrorCode {
+  return CODE_OF[failure];
+}
+
 /** A broker's classifier: the kind of a client error, or undefined when the broker does not recognise it. */
 export type FailureClassifier = (error: unknown) => BrokerFailure | undefined;
 
