@@ -3,6 +3,11 @@
  * (socket error, broker restart, missed heartbeats), and connect again until told to stop. Each successful
  * connection is a new *generation*; the owner rebuilds its channels, topology and consumers in `onOpen`
  * before the connection counts as up.
+ *
+ * Why not amqplib 2's own `recovery` option (a reconnecting model with a setup hook): it retries every
+ * failure alike, so a refused login would retry for ever (the conformance test "a login the broker refuses
+ * rejects connect() with MS_QUEUE_ACCESS_REFUSED, without retrying", test/conformance/transport-suite.ts),
+ * an unknown host would too (here it gives up after DNS_ATTEMPTS), and its first connect takes no abort signal.
  */
 import amqp, { type ChannelModel, type Options } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
@@ -10,6 +15,7 @@ import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
+import { failureError } from '../core/failures.js';
 import type { ReconnectOptions } from '../transport.js';
 import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './refusals.js';
 
@@ -139,9 +145,10 @@ export class AmqpConnection {
           throw refusal;
         }
         if (!reconnect.enabled || attempt >= reconnect.maxAttempts) {
-          const final = ERRORS.MS_QUEUE_CONNECT_FAILED(
+          const final = failureError(
+            'unreachable',
             `Could not connect to ${name} after ${attempt} attempt(s): ${reason}`,
-            { cause: error },
+            error,
           );
           this.#state = 'idle';
           this.#hooks.onGaveUp(final);

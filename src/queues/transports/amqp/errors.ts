@@ -3,6 +3,7 @@
  * before it is accepted (target names, sizes), each naming the limit it exceeds.
  */
 import { CODES, MicroservicesError } from '../../../errors.js';
+import { failureCode } from '../core/failures.js';
 import type { OutgoingMessage, PublishTarget } from '../transport.js';
 
 /**
@@ -10,16 +11,17 @@ import type { OutgoingMessage, PublishTarget } from '../transport.js';
  * @example if ((error as MicroservicesError).code === PUBLISH_ERROR_CODES.unroutable) bindTheQueue();
  */
 export const PUBLISH_ERROR_CODES = {
-  timeout: CODES.MS_QUEUE_PUBLISH_TIMEOUT,
+  // The broker's failures take their codes from the core's one mapping (core/failures.ts).
+  timeout: failureCode('timeout'),
   nacked: CODES.MS_QUEUE_PUBLISH_NACKED,
-  unroutable: CODES.MS_QUEUE_UNROUTABLE,
-  noExchange: CODES.MS_QUEUE_UNKNOWN_EXCHANGE,
+  unroutable: failureCode('unroutable'),
+  noExchange: failureCode('unknown-exchange'),
   bufferFull: CODES.MS_QUEUE_PUBLISH_BUFFER_FULL,
   closed: CODES.MS_QUEUE_CLOSED,
   aborted: CODES.MS_QUEUE_PUBLISH_ABORTED,
   unencodable: CODES.MS_QUEUE_UNENCODABLE,
   tooLarge: CODES.MS_QUEUE_MESSAGE_TOO_LARGE,
-  refused: CODES.MS_QUEUE_PUBLISH_FAILED,
+  refused: failureCode('refused'),
 } as const;
 
 /**

@@ -9,7 +9,7 @@
  *   (`amqp-connection.ts`, `amqp-topology.ts`).
  * - Heartbeats (10 s by default) detect half-open connections; `blocked`/`unblocked` surface resource alarms.
  */
-import type { ChannelModel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { AmqpConnection } from './connection.js';
@@ -22,29 +22,15 @@ import { AmqpTopology, checkAmqpName } from './topology.js';
 import './wire.js';
 import { logWith } from '../../../logging/fields.js';
 import { delayOf } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
-import type {
-  ConsumeOptions,
-  DeliveryHandler,
-  ExchangeOptions,
-  OutgoingMessage,
-  PublishOptions,
-  PublishTarget,
-  QueueOptions,
-  ReplyHandler,
-  ReplyInbox,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportOptions,
-} from '../transport.js';
+import { TransportBase } from '../core/transport-base.js';
+import type * as Contract from '../transport.js';
 import { AmqpDelays } from './delayed.js';
 
 /**
  * AMQP-only settings on top of the options every transport takes.
  * @example new AmqpTransport(new URL('amqp://localhost'), { maxBufferedMessages: 1000, publishTimeoutMs: 5000 });
  */
-export interface AmqpTransportOptions extends TransportOptions {
+export interface AmqpTransportOptions extends Contract.TransportOptions {
   /** The most messages waiting or unconfirmed at once; beyond it a publish rejects at once. Default 10 000. */
   readonly maxBufferedMessages?: number;
   /** The most body bytes waiting or unconfirmed at once. Default 64 MiB. */
@@ -57,7 +43,7 @@ export interface AmqpTransportOptions extends TransportOptions {
   readonly maxMessageBytes?: number;
 }
 
-const CAPABILITIES: TransportCapabilities = {
+const CAPABILITIES: Contract.TransportCapabilities = {
   exchangeTypes: ['direct', 'fanout', 'topic'],
   durable: true,
   // Dead-lettering republishes a confirmed copy (so it can carry the error headers) instead of relying on a DLX.
@@ -77,8 +63,7 @@ const CAPABILITIES: TransportCapabilities = {
  * await transport.declareQueue('jobs');
  * await transport.publish({ exchange: '', routingKey: 'jobs' }, { body: Buffer.from('hi'), properties: {} });
  */
-export class AmqpTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+export class AmqpTransport extends TransportBase<AmqpConsumer> implements Contract.Transport {
   readonly capabilities = CAPABILITIES;
   readonly #logger: Logger;
   private readonly connection: AmqpConnection;
@@ -90,18 +75,14 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     checkQueue: (model, name) => this.#topology.queueExists(model, name),
     publish: (queue, message, options) => this.publisher.publish({ exchange: '', routingKey: queue }, message, options),
   });
-  readonly #consumers = new Set<AmqpConsumer>();
   readonly #replies: AmqpReplies;
-  readonly #closing = new AbortController();
-  #closed: Promise<void> | undefined;
   #connectCalled = false;
 
   constructor(url: URL, options: AmqpTransportOptions = {}) {
-    super();
     const endpoint = amqpEndpoint(url, options.heartbeatSeconds ?? 10);
-    this.name = endpoint.name;
+    super(endpoint.name);
     this.#logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
-    this.#topology = new AmqpTopology(this.#logger);
+    this.#topology = new AmqpTopology(this.#logger, () => this.#model());
     this.#replies = new AmqpReplies(this.#logger);
     this.publisher = new AmqpPublisher(
       {
@@ -132,7 +113,7 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
         onLost: (error) => {
           this.publisher.detach();
           this.publisher.setBlocked(false);
-          for (const consumer of this.#consumers) consumer.detach();
+          for (const consumer of this.consumers) consumer.detach();
           this.emitEvent('disconnected', error);
         },
         onConnected: () => this.emitEvent('connected'),
@@ -161,64 +142,24 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     return this.connection.isOpen;
   }
 
-  override toString(): string {
-    return this.name;
-  }
-
   connect(signal?: AbortSignal): Promise<void> {
     this.#connectCalled = true;
     return this.connection.open(signal);
   }
 
-  close(): Promise<void> {
-    this.#closed ??= this.#shutDown();
-    return this.#closed;
+  protected topology(): AmqpTopology {
+    return this.#topology;
   }
 
-  async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
-    // Refused names reject before connecting, so they never wait on a connection.
-    this.#topology.checkQueue(name, options);
-    await this.#topology.declareQueue(await this.#model(), name, options);
-  }
-
-  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    this.#topology.checkExchange(name, options);
-    await this.#topology.declareExchange(await this.#model(), name, options);
-  }
-
-  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    checkAmqpName('queue', queue, { declaring: false });
-    checkAmqpName('exchange', exchange, { declaring: false });
-    await this.#topology.bindQueue(await this.#model(), { queue, exchange, routingKey });
-  }
-
-  async deleteQueue(name: string): Promise<void> {
-    checkAmqpName('queue', name, { declaring: false });
-    await this.#topology.deleteQueue(await this.#model(), name);
-  }
-
-  async deleteExchange(name: string): Promise<void> {
-    checkAmqpName('exchange', name, { declaring: false });
-    await this.#topology.deleteExchange(await this.#model(), name);
-  }
-
-  async purgeQueue(name: string): Promise<number> {
-    checkAmqpName('queue', name, { declaring: false });
-    return this.#topology.purgeQueue(await this.#model(), name);
-  }
-
-  async hasExchange(name: string): Promise<boolean> {
-    checkAmqpName('exchange', name, { declaring: false });
-    return this.#topology.hasExchange(await this.#model(), name);
-  }
-
-  publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+  protected send(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options?: Contract.PublishOptions,
+  ): Promise<void> {
     // As on every transport (the conformance suite checks it): no publish before connect() was called.
-    if (!this.#connectCalled && this.#closed === undefined) {
-      return Promise.reject(ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`));
-    }
+    if (!this.#connectCalled) return Promise.reject(this.notConnectedError());
     // After a failed connect() a publish connects again: the message waits in the outbox (within its deadline).
-    if (!this.connection.isOpen && !this.connection.isClosing && !this.#closed) {
+    if (!this.connection.isOpen && !this.connection.isClosing && !this.isClosing) {
       this.connection
         .open()
         .catch((error: unknown) => logWith(this.#logger, 'debug', { err: error }, 'connect for publish'));
@@ -234,21 +175,25 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   }
 
   /** Direct reply-to on the publisher channel (see `./reply.ts`). */
-  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+  async replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
     await this.#model();
     return this.#replies.open(onReply, this.publisher.channel);
   }
 
-  reply(address: string, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+  reply(address: string, message: Contract.OutgoingMessage, options?: Contract.PublishOptions): Promise<void> {
     return this.publish({ exchange: '', routingKey: address }, message, options);
   }
 
-  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: Contract.DeliveryHandler,
+    options: Contract.ConsumeOptions,
+  ): Promise<Contract.Subscription> {
     checkAmqpName('queue', queue, { declaring: false });
     const model = await this.#model();
     const consumer = new AmqpConsumer(queue, handler, options, {
       logger: this.#logger,
-      closing: this.#closing.signal,
+      closing: this.closingSignal,
       currentConnection: () => this.connection.current,
       deadLetterQueueOf: (name) => this.#topology.deadLetterQueueOf(name),
       publish: (target, message, signal) =>
@@ -256,13 +201,13 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
       // Retry backoff waits in a delay bucket on the broker (durable) rather than in this process.
       publishDelayed: (target, message, delayMs, signal) =>
         this.#delays.publish(target, message, delayMs, signal === undefined ? {} : { signal }),
-      remove: (removed) => this.#consumers.delete(removed),
+      remove: (removed) => this.consumers.delete(removed),
     });
-    this.#consumers.add(consumer);
+    this.consumers.add(consumer);
     try {
       await consumer.attach(model);
     } catch (error) {
-      this.#consumers.delete(consumer);
+      this.consumers.delete(consumer);
       throw error;
     }
     return consumer;
@@ -270,10 +215,10 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
 
   /** The live connection, connecting first when needed (operations wait through a reconnect). */
   async #model(): Promise<ChannelModel> {
-    if (this.#closed) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
+    if (this.isClosing) throw this.closedError();
     const current = this.connection.current;
     if (current) return current;
-    await this.connection.open(this.#closing.signal);
+    await this.connection.open(this.closingSignal);
     const model = this.connection.current;
     if (!model) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} lost its connection; try again`);
     return model;
@@ -282,25 +227,24 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
   /** Runs on every new connection, before it counts as connected. */
   async #setUp(model: ChannelModel): Promise<void> {
     await this.#topology.redeclare(model);
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => logWith(this.#logger, 'warn', { err: error }, 'publisher channel'));
+    const channel = await this.#newPublisherChannel(model);
     await this.#replies.attach(channel);
     this.publisher.attach(channel);
-    for (const consumer of this.#consumers) {
-      try {
-        await consumer.attach(model);
-      } catch (error) {
+    // amqplib 2 has no recovery of its own for channels and consumers; AmqpConnection reconnects (see there).
+    await this.consumers.resubscribe(
+      (consumer) => consumer.attach(model),
+      (consumer, error) => {
         // One queue that cannot be consumed (deleted elsewhere) must not keep the whole connection down.
         logWith(this.#logger, 'warn', { err: error }, `consuming "${consumer.queue}" after reconnecting failed`);
         consumer.attachLater();
-      }
-    }
+      },
+    );
     await this.#checkConsumersLive(model);
   }
 
   /** The "alive but stuck" guard: after a reconnect every consumed queue must show a consumer again. */
   async #checkConsumersLive(model: ChannelModel): Promise<void> {
-    for (const consumer of this.#consumers) {
+    for (const consumer of this.consumers) {
       if (consumer.isCancelled || !consumer.isAttached) continue;
       const count = await this.#topology.consumerCount(model, consumer.queue).catch(() => 0);
       if (count < 1) {
@@ -316,13 +260,17 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
     setImmediate(() => this.#openPublisherChannel());
   }
 
+  async #newPublisherChannel(model: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => logWith(this.#logger, 'warn', { err: error }, 'publisher channel'));
+    return channel;
+  }
+
   #openPublisherChannel(): void {
     const model = this.connection.current;
-    if (!model || this.#closed || this.publisher.hasChannel) return;
-    model
-      .createConfirmChannel()
+    if (!model || this.isClosing || this.publisher.hasChannel) return;
+    this.#newPublisherChannel(model)
       .then(async (channel) => {
-        channel.on('error', (error: Error) => logWith(this.#logger, 'warn', { err: error }, 'publisher channel'));
         if (this.connection.current === model) {
           await this.#replies.attach(channel).catch((error: unknown) => {
             void channel.close().catch(() => undefined);
@@ -339,15 +287,15 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
       });
   }
 
-  async #shutDown(): Promise<void> {
-    const consumers = [...this.#consumers];
+  protected async shutDown(): Promise<void> {
+    const consumers = [...this.consumers];
     for (const consumer of consumers) if (!consumer.isCancelled) await consumer.cancel();
     if (this.connection.isOpen) {
       // Let what was accepted settle (each publish has its own deadline), then stop.
       await this.publisher.whenIdle();
       for (const consumer of consumers) await consumer.shutDown();
     }
-    this.#closing.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+    this.abortClosing();
     this.publisher.close();
     await this.connection.close();
   }
@@ -357,6 +305,6 @@ export class AmqpTransport extends TransportEventEmitter implements Transport {
  * The factory behind `amqp://` and `amqps://` URLs (see `./index.ts`).
  * @example const transport = createAmqpTransport(new URL('amqp://localhost'), { heartbeatSeconds: 5 });
  */
-export function createAmqpTransport(url: URL, options: TransportOptions): Transport {
+export function createAmqpTransport(url: URL, options: Contract.TransportOptions): Contract.Transport {
   return new AmqpTransport(url, options);
 }

@@ -13,7 +13,8 @@
  *   second without waiting for ever on the first.
  */
 import type { Options } from 'amqplib';
-import { ERRORS, type MicroservicesError } from '../../../errors.js';
+import type { MicroservicesError } from '../../../errors.js';
+import { failureError } from '../core/failures.js';
 import { handshakeRefusal } from './wire.js';
 
 /** Failed resolutions of the broker's host name in a row before connecting gives up. */
@@ -62,35 +63,37 @@ export function connectRefusal(
   const where = `${endpoint.hostname ?? 'localhost'}:${endpoint.port ?? ''}`;
   const refusal = handshakeRefusal(error);
   if (refusal?.replyCode === 403) {
-    return ERRORS.MS_QUEUE_ACCESS_REFUSED(
+    return failureError(
+      'refused-login',
       `The broker at ${where} refused the login of user "${endpoint.username ?? 'guest'}" (403 ACCESS_REFUSED): ${refusal.replyText}; not retrying`,
-      { cause: error },
+      error,
     );
   }
   if (refusal?.replyCode === 530) {
     const vhost = endpoint.vhost ?? '/';
     const missing = /vhost .* not found/.test(refusal.replyText);
-    return ERRORS.MS_QUEUE_CONFIG_REFUSED(
+    return failureError(
+      'refused-config',
       `${missing ? `vhost "${vhost}" not found` : `access to vhost "${vhost}" refused`} (530 NOT_ALLOWED) on ${where}: ${refusal.replyText}; not retrying`,
-      { cause: error },
+      error,
     );
   }
   const code = errorCode(error);
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || CERTIFICATE_CODES.has(code)) {
-    return ERRORS.MS_QUEUE_CONFIG_REFUSED(
+    return failureError(
+      'refused-config',
       `TLS to ${where} failed (${code}): ${(error as Error).message.trim()}; check the port, the amqps:// scheme and the certificates; not retrying`,
-      { cause: error },
+      error,
     );
   }
   if (/SASL mechanism .* is not provided/.test((error as Error | null)?.message ?? '')) {
-    return ERRORS.MS_QUEUE_CONFIG_REFUSED(`${(error as Error).message}; not retrying`, {
-      cause: error,
-    });
+    return failureError('refused-config', `${(error as Error).message}; not retrying`, error);
   }
   if (isDnsFailure(error) && dnsFailures >= DNS_ATTEMPTS) {
-    return ERRORS.MS_QUEUE_CONFIG_REFUSED(
+    return failureError(
+      'refused-config',
       `The broker host "${endpoint.hostname}" was not found (${code}, ${dnsFailures} attempts); check the host name`,
-      { cause: error },
+      error,
     );
   }
   return undefined;

@@ -11,15 +11,9 @@ import type { Channel, ChannelModel } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
+import { TopologyRecord } from '../core/topology-record.js';
+import type { TopologyPrimitives } from '../core/transport-base.js';
 import type { ExchangeOptions, QueueOptions } from '../transport.js';
-
-interface Binding {
-  readonly queue: string;
-  readonly exchange: string;
-  readonly routingKey: string;
-}
-
-const bindingKey = (binding: Binding): string => JSON.stringify([binding.queue, binding.exchange, binding.routingKey]);
 
 /** The exchanges every RabbitMQ vhost has; `''` is the default exchange that routes by queue name. */
 const BUILT_IN_EXCHANGES = new Set(['', 'amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match']);
@@ -70,33 +64,31 @@ function replyCode(error: unknown): number | undefined {
 }
 
 /**
- * Declares and remembers topology on one connection at a time.
+ * Declares and remembers topology on one connection at a time; `model` gives the live connection (waiting
+ * through a reconnect), names are checked before anything reaches the broker.
  * @example
- * const topology = new AmqpTopology(logger);
- * await topology.declareQueue(model, 'jobs', { deadLetterQueue: 'jobs.dead' });
+ * const topology = new AmqpTopology(logger, () => transport.liveConnection());
+ * await topology.declareQueue('jobs', { deadLetterQueue: 'jobs.dead' });
  * await topology.redeclare(newModel); // after a reconnect
  */
-export class AmqpTopology {
-  readonly #queues = new Map<string, QueueOptions>();
-  readonly #exchanges = new Map<string, ExchangeOptions>();
-  readonly #bindings = new Map<string, Binding>();
+export class AmqpTopology implements TopologyPrimitives {
+  readonly #record = new TopologyRecord();
   #channel: Promise<Channel> | undefined;
   #channelOf: ChannelModel | undefined;
 
   readonly #logger: Logger;
 
-  constructor(logger: Logger) {
+  readonly #model: () => Promise<ChannelModel>;
+
+  constructor(logger: Logger, model: () => Promise<ChannelModel>) {
     this.#logger = logger;
+    this.#model = model;
   }
 
   /** The dead-letter queue configured for a queue declared here, if any. */
   deadLetterQueueOf(queue: string): string | undefined {
-    const target = this.#queues.get(queue)?.deadLetterQueue;
+    const target = this.#record.queueOptions(queue)?.deadLetterQueue;
     return typeof target === 'string' && target !== '' ? target : undefined;
-  }
-
-  knowsExchange(name: string): boolean {
-    return BUILT_IN_EXCHANGES.has(name) || this.#exchanges.has(name);
   }
 
   /** Checks a queue's name and its dead-letter queue's name before anything touches the broker. */
@@ -118,36 +110,43 @@ export class AmqpTopology {
     }
   }
 
-  async declareQueue(model: ChannelModel, name: string, options: QueueOptions = {}): Promise<void> {
+  // Refused names reject before connecting, so they never wait on a connection.
+  async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
     this.checkQueue(name, options);
-    await this.#assertQueue(model, name, options);
-    this.#queues.set(name, options);
+    await this.#assertQueue(await this.#model(), name, options);
+    this.#record.queueDeclared(name, options);
   }
 
-  async declareExchange(model: ChannelModel, name: string, options: ExchangeOptions): Promise<void> {
+  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
     this.checkExchange(name, options);
-    await this.#run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
-    this.#exchanges.set(name, options);
+    await this.#assertExchange(await this.#model(), name, options);
+    this.#record.exchangeDeclared(name, options);
   }
 
-  async bindQueue(model: ChannelModel, binding: Binding): Promise<void> {
-    await this.#run(model, (channel) => channel.bindQueue(binding.queue, binding.exchange, binding.routingKey));
-    this.#bindings.set(bindingKey(binding), binding);
+  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    checkAmqpName('queue', queue, { declaring: false });
+    checkAmqpName('exchange', exchange, { declaring: false });
+    await this.#bind(await this.#model(), queue, exchange, routingKey);
+    this.#record.bound(queue, exchange, routingKey);
   }
 
-  async deleteQueue(model: ChannelModel, name: string): Promise<void> {
-    this.#queues.delete(name);
-    for (const [key, binding] of this.#bindings) if (binding.queue === name) this.#bindings.delete(key);
+  async deleteQueue(name: string): Promise<void> {
+    checkAmqpName('queue', name, { declaring: false });
+    const model = await this.#model();
+    this.#record.queueDeleted(name);
     await this.#run(model, (channel) => channel.deleteQueue(name));
   }
 
-  async deleteExchange(model: ChannelModel, name: string): Promise<void> {
-    this.#exchanges.delete(name);
-    for (const [key, binding] of this.#bindings) if (binding.exchange === name) this.#bindings.delete(key);
+  async deleteExchange(name: string): Promise<void> {
+    checkAmqpName('exchange', name, { declaring: false });
+    const model = await this.#model();
+    this.#record.exchangeDeleted(name);
     await this.#run(model, (channel) => channel.deleteExchange(name));
   }
 
-  async purgeQueue(model: ChannelModel, name: string): Promise<number> {
+  async purgeQueue(name: string): Promise<number> {
+    checkAmqpName('queue', name, { declaring: false });
+    const model = await this.#model();
     try {
       const reply = await this.#run(model, (channel) => channel.purgeQueue(name));
       return reply.messageCount;
@@ -160,7 +159,9 @@ export class AmqpTopology {
   }
 
   /** True when the broker has the exchange (a passive declare, on a throwaway channel since a miss closes it). */
-  async hasExchange(model: ChannelModel, name: string): Promise<boolean> {
+  async hasExchange(name: string): Promise<boolean> {
+    checkAmqpName('exchange', name, { declaring: false });
+    const model = await this.#model();
     if (BUILT_IN_EXCHANGES.has(name)) return true;
     const probe = await model.createChannel();
     probe.on('error', () => undefined);
@@ -193,13 +194,19 @@ export class AmqpTopology {
 
   /** Declares everything remembered, on a new connection. */
   async redeclare(model: ChannelModel): Promise<void> {
-    for (const [name, options] of this.#exchanges) {
-      await this.#run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
-    }
-    for (const [name, options] of this.#queues) await this.#assertQueue(model, name, options);
-    for (const binding of this.#bindings.values()) {
-      await this.#run(model, (channel) => channel.bindQueue(binding.queue, binding.exchange, binding.routingKey));
-    }
+    await this.#record.replay({
+      declareExchange: (name, options) => this.#assertExchange(model, name, options),
+      declareQueue: (name, options) => this.#assertQueue(model, name, options),
+      bindQueue: (queue, exchange, routingKey) => this.#bind(model, queue, exchange, routingKey),
+    });
+  }
+
+  async #assertExchange(model: ChannelModel, name: string, options: ExchangeOptions): Promise<void> {
+    await this.#run(model, (channel) => channel.assertExchange(name, options.type, exchangeAssertOptions(options)));
+  }
+
+  async #bind(model: ChannelModel, queue: string, exchange: string, routingKey: string): Promise<void> {
+    await this.#run(model, (channel) => channel.bindQueue(queue, exchange, routingKey));
   }
 
   async #assertQueue(model: ChannelModel, name: string, options: QueueOptions): Promise<void> {

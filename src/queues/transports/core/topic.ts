@@ -31,3 +31,28 @@ function matchWords(pattern: readonly string[], p: number, key: readonly string[
   }
   return k === key.length;
 }
+
+/** How a broker spells a topic pattern: its one-word and trailing-rest wildcards, and one escaped word. */
+export interface WildcardSyntax {
+  readonly broker: string;
+  readonly oneWord: string;
+  readonly rest: string;
+  word(word: string): string;
+}
+
+/**
+ * Translates an AMQP topic binding key word by word into a broker's wildcards. A broker whose rest wildcard
+ * must close the pattern (MQTT `#`, NATS `>`) cannot take `#` elsewhere: that throws a RangeError.
+ * @example wildcardWords('user.*.#', { broker: 'NATS', oneWord: '*', rest: '>', word: (w) => w }); // ['user', '*', '>']
+ */
+export function wildcardWords(bindingKey: string, syntax: WildcardSyntax): string[] {
+  const words = bindingKey.split('.');
+  return words.map((word, index) => {
+    if (word === '*') return syntax.oneWord;
+    if (word !== '#') return syntax.word(word);
+    if (index !== words.length - 1) {
+      throw new RangeError(`${syntax.broker} topic bindings support "#" only as the last word, not in "${bindingKey}"`);
+    }
+    return syntax.rest;
+  });
+}

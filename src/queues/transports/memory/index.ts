@@ -4,24 +4,21 @@
  * on a broker shared by every transport in the process that uses the same NAME. It is the embedded default
  * for demos and tests, and fast; it is not durable, and says so once per process.
  */
-import { ERRORS, type MicroservicesError } from '../../../errors.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { delayOf } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
 import { assertEncodableHeaders } from '../core/properties.js';
+import { type TopologyPrimitives, TransportBase } from '../core/transport-base.js';
 import type {
   ConsumeOptions,
   Delivery,
   DeliveryHandler,
   DeliveryInfo,
-  ExchangeOptions,
   MessageProperties,
   NackOptions,
   OutgoingMessage,
   PublishOptions,
   PublishTarget,
-  QueueOptions,
   ReplyHandler,
   ReplyInbox,
   Subscription,
@@ -196,23 +193,31 @@ class MemoryConsumer implements BrokerConsumer {
  * The memory transport; see the module comment.
  * @example const transport = new MemoryTransport('tests'); await transport.connect();
  */
-export class MemoryTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+export class MemoryTransport extends TransportBase<MemoryConsumer> implements Transport {
   readonly capabilities = CAPABILITIES;
   readonly logger: Logger;
   readonly #broker: MemoryBroker;
   readonly #replies: MemoryReplies;
-  readonly #consumers = new Set<MemoryConsumer>();
+  /** The broker's declarations; they take effect at once. */
+  readonly #declarations: TopologyPrimitives;
   #state: 'new' | 'open' | 'closed' = 'new';
   #deliveryTag = 0;
-  #consumerCount = 0;
 
   constructor(brokerName: string, options: TransportOptions = {}) {
-    super();
-    this.name = `memory://${brokerName}`;
+    super(`memory://${brokerName}`);
     this.logger = options.logger ?? getLogger('microservices.queues.memory');
-    this.#broker = memoryBroker(brokerName, this.logger);
-    this.#replies = new MemoryReplies(this.#broker);
+    const broker = memoryBroker(brokerName, this.logger);
+    this.#broker = broker;
+    this.#replies = new MemoryReplies(broker);
+    this.#declarations = {
+      declareQueue: async (name, queueOptions = {}) => void broker.declareQueue(name, queueOptions),
+      declareExchange: async (name, { type, autoDelete }) => broker.declareExchange(name, type, autoDelete ?? false),
+      bindQueue: async (queue, exchange, routingKey) => broker.bindQueue(queue, exchange, routingKey),
+      deleteQueue: async (name) => broker.deleteQueue(name),
+      deleteExchange: async (name) => broker.deleteExchange(name),
+      purgeQueue: async (name) => broker.queues.get(name)?.purge() ?? 0,
+      hasExchange: async (name) => broker.hasExchange(name),
+    };
   }
 
   get connected(): boolean {
@@ -221,7 +226,7 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
 
   connect(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#state === 'closed') return Promise.reject(closedError(this.name));
+    if (this.#state === 'closed') return Promise.reject(this.closedError());
     if (this.#state === 'new') {
       this.#state = 'open';
       if (!warnedNotDurable) {
@@ -233,58 +238,22 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
     return DONE;
   }
 
-  async close(): Promise<void> {
-    if (this.#state === 'closed') return;
+  protected async shutDown(): Promise<void> {
     this.#state = 'closed';
-    for (const consumer of this.#consumers) consumer.close();
-    this.#consumers.clear();
+    for (const consumer of this.consumers) consumer.close();
     this.#replies.close();
     this.emitEvent('disconnected');
   }
 
-  async declareQueue(name: string, options: QueueOptions = {}): Promise<void> {
+  protected topology(): TopologyPrimitives {
     this.#ensureOpen();
-    this.#broker.declareQueue(name, options);
+    return this.#declarations;
   }
 
-  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.declareExchange(name, options.type, options.autoDelete ?? false);
-  }
-
-  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.bindQueue(queue, exchange, routingKey);
-  }
-
-  async deleteQueue(name: string): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.deleteQueue(name);
-  }
-
-  async deleteExchange(name: string): Promise<void> {
-    this.#ensureOpen();
-    this.#broker.deleteExchange(name);
-  }
-
-  async purgeQueue(name: string): Promise<number> {
-    this.#ensureOpen();
-    return this.#broker.queues.get(name)?.purge() ?? 0;
-  }
-
-  async hasExchange(name: string): Promise<boolean> {
-    this.#ensureOpen();
-    return this.#broker.hasExchange(name);
-  }
-
-  publish(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
+  protected send(target: PublishTarget, message: OutgoingMessage, options?: PublishOptions): Promise<void> {
     if (this.#state !== 'open') {
       // As on the network transports (the conformance suite checks it): no publish before connect().
-      return Promise.reject(
-        this.#state === 'closed'
-          ? closedError(this.name)
-          : ERRORS.MS_QUEUE_NOT_CONNECTED(`transport ${this.name} is not connected`),
-      );
+      return Promise.reject(this.#state === 'closed' ? this.closedError() : this.notConnectedError());
     }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     try {
@@ -301,10 +270,9 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
 
   async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
     this.#ensureOpen();
-    this.#consumerCount += 1;
-    const tag = options.consumerTag ?? `memory-consumer-${this.#consumerCount}`;
+    const tag = this.consumerTagFor(options, 'memory-consumer');
     const consumer = new MemoryConsumer(tag, this, this.#broker.getQueue(queue), handler, options.prefetch);
-    this.#consumers.add(consumer);
+    this.consumers.add(consumer);
     this.#broker.getQueue(queue).addConsumer(consumer);
     return {
       consumerTag: tag,
@@ -330,12 +298,8 @@ export class MemoryTransport extends TransportEventEmitter implements Transport 
   }
 
   #ensureOpen(): void {
-    if (this.#state === 'closed') throw closedError(this.name);
+    if (this.#state === 'closed') throw this.closedError();
   }
-}
-
-function closedError(name: string): MicroservicesError {
-  return ERRORS.MS_QUEUE_CLOSED(`transport ${name} is closed`);
 }
 
 /**

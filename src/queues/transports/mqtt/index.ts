@@ -12,26 +12,13 @@ import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf, InProcessDelays, withoutDelay } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
-import type {
-  ConsumeOptions,
-  DeliveryHandler,
-  ExchangeOptions,
-  MessageProperties,
-  OutgoingMessage,
-  PublishOptions,
-  PublishTarget,
-  QueueOptions,
-  ReplyHandler,
-  ReplyInbox,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportOptions,
-} from '../transport.js';
+import { connectFailure, failureError, publishFailure } from '../core/failures.js';
+import { TransportBase } from '../core/transport-base.js';
+import type * as Contract from '../transport.js';
 import { encodeMqttProperties, type MqttEnvelope } from './codec.js';
 import { MqttQueueConsumer } from './consumer.js';
-import { MqttControl, NoSubscribersError } from './control.js';
+import { MqttControl } from './control.js';
+import { mqttFailure } from './errors.js';
 import { GapDetector, type GapReport } from './gaps.js';
 import { exchangeTopic, queueTopic } from './names.js';
 import { loadMqttModule, type MqttModule } from './peer.js';
@@ -42,53 +29,33 @@ import { MqttTopology } from './topology.js';
 /** MQTT has no "unlimited": prefetch 0 becomes this receive maximum. */
 const DEFAULT_PREFETCH = 100;
 
-/**
- * CONNACK reason codes that refuse the client itself (MQTT 3.1.1: 2 identifier rejected, 4 bad user name or
- * password, 5 not authorized; MQTT 5: 0x85 client identifier not valid, 0x86 bad user name or password,
- * 0x87 not authorized, 0x8A banned, 0x8C bad authentication method).
- */
-const CONNACK_REFUSALS = new Set([2, 4, 5, 0x85, 0x86, 0x87, 0x8a, 0x8c]);
-
-function isConnackRefusal(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' && CONNACK_REFUSALS.has(code);
-}
-
-export class MqttTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+export class MqttTransport extends TransportBase<Contract.Subscription> implements Contract.Transport {
   // MQTT has no way to hold a message back: delayed publishes wait in this process (lost if it exits).
-  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'in-process' };
+  readonly capabilities: Contract.TransportCapabilities = {
+    ...DURABLE_EMULATED_DEAD_LETTER,
+    delayedDelivery: 'in-process',
+  };
   readonly #settings: MqttSettings;
   readonly #mqtt: MqttModule;
   readonly #logger: Logger;
   readonly #publisherId = randomBytes(6).toString('hex');
   readonly #sequences = new Map<string, number>();
-  readonly #consumers = new Map<string, MqttQueueConsumer>();
-  readonly #subscriptions = new Set<Subscription>();
-  readonly #pending = new Set<Promise<unknown>>();
+  /** One consumer (one persistent session) per queue, shared by that queue's subscriptions. */
+  readonly #sessions = new Map<string, MqttQueueConsumer>();
   #delaysMade: InProcessDelays | undefined;
   readonly #gaps = new GapDetector();
   #control: MqttControl | undefined;
   #topology: MqttTopology | undefined;
-  #closing = false;
-  /** Aborted by close(): ends a first connect still waiting for an unreachable broker. */
-  readonly #closed = new AbortController();
-  #tagCounter = 0;
 
   constructor(settings: MqttSettings, mqtt: MqttModule, logger: Logger) {
-    super();
-    this.name = settings.name;
+    super(settings.name);
     this.#settings = settings;
     this.#mqtt = mqtt;
     this.#logger = logger;
   }
 
   get connected(): boolean {
-    return !this.#closing && (this.#control?.client.connected ?? false);
-  }
-
-  override toString(): string {
-    return `MqttTransport(${this.name})`;
+    return !this.isClosing && (this.#control?.client.connected ?? false);
   }
 
   /** Messages the broker dropped, found from gaps in publishers' sequence numbers (see `mqtt-gaps.ts`). */
@@ -97,11 +64,13 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   }
 
   #ready(): { control: MqttControl; topology: MqttTopology } {
-    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
-    if (!this.#control || !this.#topology) {
-      throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
-    }
+    if (this.isClosing) throw this.closedError();
+    if (!this.#control || !this.#topology) throw this.notConnectedError();
     return { control: this.#control, topology: this.#topology };
+  }
+
+  protected topology(): MqttTopology {
+    return this.#ready().topology;
   }
 
   #emitError(error: Error): void {
@@ -111,7 +80,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
 
   async connect(signal?: AbortSignal): Promise<void> {
     if (this.connected) return;
-    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
+    if (this.isClosing) throw this.closedError();
     if (!this.#control) {
       const control = new MqttControl(this.#mqtt, this.#settings, this.#logger);
       this.#control = control;
@@ -120,15 +89,17 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         this.#mqtt,
         this.#settings,
         this.#logger,
-        (queue) => this.#consumers.get(queue)?.session,
+        (queue) => this.#sessions.get(queue)?.session,
       );
       this.#follow(control);
     }
-    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
-    await this.#firstConnect(this.#control, until);
+    await this.#firstConnect(this.#control, this.until(signal));
   }
 
-  /** Reports the control connection's state changes; MQTT.js reconnects it by itself. */
+  /**
+   * Reports the control connection's state changes. MQTT.js reconnects it, and each queue's session, by
+   * itself; the persistent sessions keep their subscriptions on the broker, so nothing is re-subscribed here.
+   */
   #follow(control: MqttControl): void {
     let attempt = 0;
     let up = false;
@@ -138,7 +109,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       this.emitEvent('connected');
     });
     control.client.on('close', () => {
-      if (!up || this.#closing) return;
+      if (!up || this.isClosing) return;
       up = false;
       this.emitEvent('disconnected');
     });
@@ -147,7 +118,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       this.emitEvent('reconnecting', attempt, this.#settings.reconnect.initialDelayMs);
       if (attempt >= this.#settings.reconnect.maxAttempts) {
         void control.end();
-        this.#emitError(ERRORS.MS_QUEUE_CONNECT_FAILED(`Gave up reconnecting to ${this.name}`));
+        this.#emitError(failureError('unreachable', `Gave up reconnecting to ${this.name}`));
       }
     });
   }
@@ -161,20 +132,12 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         control.client.off('close', onClose);
         signal?.removeEventListener('abort', onAbort);
       };
-      const fail = (cause: unknown, refused = false): void => {
+      const fail = (cause: unknown): void => {
         cleanup();
         void control.end();
         this.#control = undefined;
         this.#topology = undefined;
-        reject(
-          refused
-            ? ERRORS.MS_QUEUE_ACCESS_REFUSED(`${this.name} refused the login: ${cause}`, {
-                cause,
-              })
-            : ERRORS.MS_QUEUE_CONNECT_FAILED(`Cannot connect to ${this.name}: ${cause}`, {
-                cause,
-              }),
-        );
+        reject(connectFailure(this.name, cause, mqttFailure));
       };
       const onConnect = (): void => {
         cleanup();
@@ -182,7 +145,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       };
       const onError = (error: Error): void => {
         // A CONNACK refusal (bad user name or password, not authorized) is final: retrying cannot fix it.
-        if (isConnackRefusal(error)) fail(error, true);
+        if (mqttFailure(error) === 'refused-login') fail(error);
         else if (!this.#settings.reconnect.enabled) fail(error);
       };
       const onClose = (): void => {
@@ -205,47 +168,20 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     return this.#delaysMade;
   }
 
-  async close(): Promise<void> {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#closed.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+  protected async shutDown(): Promise<void> {
+    this.abortClosing();
     this.#delays.close();
-    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
-    await Promise.allSettled([...this.#consumers.values()].map((consumer) => consumer.close()));
-    await Promise.allSettled([...this.#pending]);
+    await this.consumers.stopAll((subscription) => subscription.cancel());
+    await Promise.allSettled([...this.#sessions.values()].map((consumer) => consumer.close()));
+    await this.settlePending();
     await this.#control?.end();
   }
 
-  declareQueue(name: string, options?: QueueOptions): Promise<void> {
-    return this.#ready().topology.declareQueue(name, options);
-  }
-
-  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    return this.#ready().topology.declareExchange(name, options);
-  }
-
-  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    return this.#ready().topology.bindQueue(queue, exchange, routingKey);
-  }
-
-  deleteQueue(name: string): Promise<void> {
-    return this.#ready().topology.deleteQueue(name);
-  }
-
-  deleteExchange(name: string): Promise<void> {
-    return this.#ready().topology.deleteExchange(name);
-  }
-
-  purgeQueue(name: string): Promise<number> {
-    return this.#ready().topology.purgeQueue(name);
-  }
-
-  async hasExchange(name: string): Promise<boolean> {
-    if (name === '') return true;
-    return (await this.#ready().topology.exchangeType(name)) !== undefined;
-  }
-
-  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+  protected send(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions = {},
+  ): Promise<void> {
     let pending: Promise<void>;
     try {
       this.#ready();
@@ -258,12 +194,14 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#pending.add(pending);
-    void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
-    return pending;
+    return this.track(pending);
   }
 
-  async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
+  async #publish(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions,
+  ): Promise<void> {
     const { topology } = this.#ready();
     if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
       throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${target.exchange}" on ${this.name}`);
@@ -278,9 +216,9 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
   async #send(
     topic: string,
     body: Buffer,
-    properties: MessageProperties,
+    properties: Contract.MessageProperties,
     envelope: MqttEnvelope,
-    options: PublishOptions = {},
+    options: Contract.PublishOptions = {},
   ): Promise<void> {
     const { control } = this.#ready();
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
@@ -289,24 +227,21 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
       const acked = control.publish(topic, body, { properties: publishProperties }, true);
       await unlessAborted(
         withTimeout(acked, timeoutMs, () =>
-          ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
+          failureError(
+            'timeout',
             `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
           ),
         ),
         options.signal,
       );
     } catch (error) {
-      if (error instanceof NoSubscribersError) {
-        throw ERRORS.MS_QUEUE_UNROUTABLE(`Unroutable: no queue takes topic "${topic}"`, {
-          cause: error,
-        });
-      }
+      if (mqttFailure(error) === 'unroutable') throw publishFailure(error, mqttFailure, { to: topic, timeoutMs });
       throw error;
     }
   }
 
   /** An MQTT 5 response topic on the control connection (see `./reply.ts`). */
-  replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+  replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
     try {
       return openMqttInbox(this.#ready().control, onReply);
     } catch (error) {
@@ -314,7 +249,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     }
   }
 
-  reply(address: string, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
+  reply(address: string, message: Contract.OutgoingMessage, options: Contract.PublishOptions = {}): Promise<void> {
     let control: MqttControl;
     try {
       control = this.#ready().control;
@@ -323,14 +258,18 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     }
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     return withTimeout(sendMqttReply(control, address, message), timeoutMs, () =>
-      ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(`No PUBACK for the reply to "${address}" within ${timeoutMs} ms`),
+      failureError('timeout', `No PUBACK for the reply to "${address}" within ${timeoutMs} ms`),
     );
   }
 
-  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: Contract.DeliveryHandler,
+    options: Contract.ConsumeOptions,
+  ): Promise<Contract.Subscription> {
     const { topology } = this.#ready();
-    const consumerTag = options.consumerTag ?? `mqtt-consumer-${++this.#tagCounter}`;
-    let consumer = this.#consumers.get(queue);
+    const consumerTag = this.consumerTagFor(options, 'mqtt-consumer');
+    let consumer = this.#sessions.get(queue);
     if (!consumer) {
       const created = new MqttQueueConsumer({
         mqtt: this.#mqtt,
@@ -342,7 +281,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
         gaps: this.#gaps,
         republish: (to, body, properties, envelope) => this.#send(queueTopic(to), body, properties, envelope),
         deadLetterQueue: () => topology.deadLetterQueue(queue),
-        closing: this.#closed.signal,
+        closing: this.closingSignal,
         onGap: (gap) =>
           this.#logger.warn(
             `${this.name}: messages ${gap.from}..${gap.to} from publisher ${gap.publisher} on ${gap.topic} never arrived ` +
@@ -350,26 +289,25 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
           ),
         onFatal: (error) => this.#emitError(error),
         onIdle: () => {
-          if (this.#consumers.get(queue) === created) this.#consumers.delete(queue);
+          if (this.#sessions.get(queue) === created) this.#sessions.delete(queue);
         },
       });
       consumer = created;
-      this.#consumers.set(queue, created);
+      this.#sessions.set(queue, created);
     }
     consumer.add(consumerTag, handler);
     await consumer.session.ready();
     // Makes sure the session's subscriptions match again, even if the broker restored them broken.
     await consumer.session.subscribe(await topology.queueFilters(queue), true);
     const owner = consumer;
-    const subscription: Subscription = {
+    const subscription: Contract.Subscription = {
       consumerTag,
       cancel: async () => {
-        this.#subscriptions.delete(subscription);
+        this.consumers.delete(subscription);
         await owner.remove(consumerTag);
       },
     };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.consumers.add(subscription);
   }
 }
 
@@ -380,7 +318,7 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
  * const transport = await createMqttTransport(new URL('mqtt://127.0.0.1:1883/'), {});
  * await transport.connect();
  */
-export async function createMqttTransport(url: URL, options: TransportOptions): Promise<Transport> {
+export async function createMqttTransport(url: URL, options: Contract.TransportOptions): Promise<Contract.Transport> {
   const settings = mqttSettings(url, options);
   const mqtt = await loadMqttModule();
   return new MqttTransport(settings, mqtt, options.logger ?? getLogger('microservices.queues.mqtt'));

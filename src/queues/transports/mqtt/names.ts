@@ -7,6 +7,7 @@
  * Names are escaped so that `/`, `+`, `#`, `$` and other specials never reach a topic or share name.
  */
 import { escapeName } from '../core/names.js';
+import { wildcardWords } from '../core/topic.js';
 import type { ExchangeType } from '../transport.js';
 
 const SAFE = /^[A-Za-z0-9._-]$/;
@@ -60,17 +61,7 @@ export function bindingTopicFilter(exchange: string, type: ExchangeType, binding
   const prefix = `ms/x/${mqttLevel(exchange)}`;
   if (type === 'fanout') return `${prefix}/#`;
   if (type === 'direct') return exchangeTopic(exchange, bindingKey);
-  const words = bindingKey.split('.');
-  const levels = words.map((word, index) => {
-    if (word === '*') return '+';
-    if (word === '#') {
-      if (index !== words.length - 1) {
-        throw new RangeError(`MQTT topic bindings support "#" only as the last word, not in "${bindingKey}"`);
-      }
-      return '#';
-    }
-    return mqttLevel(word);
-  });
+  const levels = wildcardWords(bindingKey, { broker: 'MQTT', oneWord: '+', rest: '#', word: mqttLevel });
   return `${prefix}/${levels.join('/')}`;
 }
 

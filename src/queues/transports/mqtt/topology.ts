@@ -6,6 +6,7 @@
  */
 import { ERRORS } from '../../../errors.js';
 import type { Logger } from '../../../logging.js';
+import type { TopologyPrimitives } from '../core/transport-base.js';
 import type { ExchangeOptions, ExchangeType, QueueOptions } from '../transport.js';
 import type { MqttControl } from './control.js';
 import { bindingTopicFilter, metaTopic, queueClientId, queueTopic, sharedFilter } from './names.js';
@@ -33,7 +34,7 @@ interface BindingMeta {
 const DRAIN_QUIET_MS = 300;
 const EXCHANGE_CACHE_MS = 1000;
 
-export class MqttTopology {
+export class MqttTopology implements TopologyPrimitives {
   readonly #exchangeSeen = new Map<string, number>();
 
   readonly #liveSession: (queue: string) => MqttSession | undefined;
@@ -118,6 +119,11 @@ export class MqttTopology {
     if (meta?.kind !== 'exchange' || !meta.type) return undefined;
     this.#exchangeSeen.set(name, Date.now());
     return meta.type;
+  }
+
+  /** True for the default exchange `''` and for an exchange stored on the broker (read there, never cached). */
+  async hasExchange(name: string): Promise<boolean> {
+    return name === '' || (await this.exchangeType(name)) !== undefined;
   }
 
   /** hasExchange, answered from a recent sighting when there is one (publishes ask it every time). */

@@ -81,13 +81,7 @@ export function natsDelivery(
       await ackWithTheOthers(message);
       return true;
     } catch (error) {
-      logWith(
-        hooks.logger,
-        'warn',
-        { err: error },
-        `ack of stream sequence ${message.seq} not confirmed; the server will redeliver`,
-      );
-      return false;
+      return redeliverLater(hooks.logger, error, `ack of stream sequence ${message.seq} not confirmed`);
     }
   };
 
@@ -96,13 +90,7 @@ export function natsDelivery(
       action();
       return true;
     } catch (error) {
-      logWith(
-        hooks.logger,
-        'warn',
-        { err: error },
-        `settling stream sequence ${message.seq} failed; the server will redeliver`,
-      );
-      return false;
+      return redeliverLater(hooks.logger, error, `settling stream sequence ${message.seq} failed`);
     }
   };
 
@@ -153,4 +141,10 @@ export function natsDelivery(
       },
     },
   );
+}
+
+/** Logs a settlement that did not reach the server (it redelivers after AckWait); always false. */
+function redeliverLater(logger: Logger, error: unknown, what: string): false {
+  logWith(logger, 'warn', { err: error }, `${what}; the server will redeliver`);
+  return false;
 }

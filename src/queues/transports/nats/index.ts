@@ -6,35 +6,22 @@
  */
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { CODES, ERRORS, MicroservicesError } from '../../../errors.js';
+import { CODES, ERRORS, type MicroservicesError } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
-import type {
-  ConsumeOptions,
-  DeliveryHandler,
-  ExchangeOptions,
-  OutgoingMessage,
-  PublishOptions,
-  PublishTarget,
-  QueueOptions,
-  ReplyHandler,
-  ReplyInbox,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-  TransportOptions,
-} from '../transport.js';
+import { connectFailure, publishFailure } from '../core/failures.js';
+import { TransportBase } from '../core/transport-base.js';
+import type * as Contract from '../transport.js';
 import { listenForMaxDeliveries } from './advisories.js';
 import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './codec.js';
 import { PrefetchWindow, PullLoop } from './consumer.js';
 import { HeldDeliveries, heldBackMs, markDelayed } from './delayed.js';
 import { natsDelivery } from './delivery.js';
-import { isAuthRefusal, publishError } from './errors.js';
+import { natsFailure } from './errors.js';
 import { exchangeSubject, queueSubject } from './names.js';
 import { loadNatsModules, type NatsModules } from './peer.js';
 import { openNatsInbox, sendNatsReply } from './reply.js';
@@ -44,17 +31,21 @@ import { type NatsSource, NatsTopology } from './topology.js';
 /** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
 const DEFAULT_PREFETCH = 100;
 
-export class NatsTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+/** A subscription with the pull loops that feed it (asked to pull again after a reconnect). */
+interface NatsSubscription extends Contract.Subscription {
+  readonly loops: readonly PullLoop[];
+}
+
+export class NatsTransport extends TransportBase<NatsSubscription> implements Contract.Transport {
   // Delayed messages are stored at once and held back on their first delivery (delayed.ts).
-  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'broker' };
+  readonly capabilities: Contract.TransportCapabilities = {
+    ...DURABLE_EMULATED_DEAD_LETTER,
+    delayedDelivery: 'broker',
+  };
   readonly #settings: NatsSettings;
   readonly #modules: NatsModules;
   readonly #logger: Logger;
   readonly #topology: NatsTopology;
-  readonly #subscriptions = new Set<Subscription>();
-  readonly #loops = new Set<PullLoop>();
-  readonly #pending = new Set<Promise<unknown>>();
   readonly #held = new HeldDeliveries();
   /** Handed out and not yet settled; given back to the server on close so they are redelivered at once. */
   readonly #unsettled = new Set<JsMsg>();
@@ -63,14 +54,9 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   #client: JetStreamClient | undefined;
   #connected = false;
   #connecting: Promise<void> | undefined;
-  #closing = false;
-  /** Aborted by close(): ends a connect that waits between attempts (an unreachable server). */
-  readonly #closed = new AbortController();
-  #tagCounter = 0;
 
   constructor(settings: NatsSettings, modules: NatsModules, logger: Logger) {
-    super();
-    this.name = settings.name;
+    super(settings.name);
     this.#settings = settings;
     this.#modules = modules;
     this.#logger = logger;
@@ -81,17 +67,17 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     return this.#connected;
   }
 
-  override toString(): string {
-    return `NatsTransport(${this.name})`;
+  protected topology(): NatsTopology {
+    return this.#topology;
   }
 
   #jsm(): JetStreamManager {
-    if (!this.#manager) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
+    if (!this.#manager) throw this.notConnectedError();
     return this.#manager;
   }
 
   #js(): JetStreamClient {
-    if (!this.#client) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
+    if (!this.#client) throw this.notConnectedError();
     return this.#client;
   }
 
@@ -100,12 +86,16 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     this.emitEvent('error', error);
   }
 
+  /**
+   * Once connected, nats.js reconnects by itself (followed in `#watch`). The first connect is retried here
+   * instead of with its `waitOnFirstConnect`, so that it can be aborted and a refused login fails at once with
+   * MS_QUEUE_ACCESS_REFUSED (test/faults/nats-auth.fault.test.ts).
+   */
   connect(signal?: AbortSignal): Promise<void> {
     if (this.#connected) return Promise.resolve();
-    if (this.#closing) return Promise.reject(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
+    if (this.isClosing) return Promise.reject(this.closedError());
     // Two callers at once share one attempt instead of opening two connections.
-    const until = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
-    this.#connecting ??= this.#connectWithRetries(until).finally(() => {
+    this.#connecting ??= this.#connectWithRetries(this.until(signal)).finally(() => {
       this.#connecting = undefined;
     });
     return this.#connecting;
@@ -119,16 +109,10 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
         await this.#open();
         return;
       } catch (error) {
-        if (isAuthRefusal(error)) {
-          // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
-          throw ERRORS.MS_QUEUE_ACCESS_REFUSED(`${this.name} refused the login: ${error}`, {
-            cause: error,
-          });
-        }
-        if (!reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.#closing) {
-          throw ERRORS.MS_QUEUE_CONNECT_FAILED(`Cannot connect to ${this.name}: ${error}`, {
-            cause: error,
-          });
+        // Bad credentials do not get better by retrying (issue 10 item 1): fail at once, with the reason.
+        const final = natsFailure(error) === 'refused-login';
+        if (final || !reconnect.enabled || attempt >= reconnect.maxAttempts || signal?.aborted || this.isClosing) {
+          throw connectFailure(this.name, error, natsFailure);
         }
         const delay = backoffDelay(attempt, reconnect);
         this.#logger.warn(`Connection error, cause: ${error}. Reconnecting to ${this.name} in ${delay} ms...`);
@@ -172,7 +156,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
   async #watch(connection: NatsConnection): Promise<void> {
     let attempt = 0;
     void connection.closed().then((error) => {
-      if (this.#closing) return;
+      if (this.isClosing) return;
       this.#connected = false;
       this.emitEvent('disconnected', error instanceof Error ? error : undefined);
     });
@@ -191,7 +175,12 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
           this.#emitError(error as Error);
         }
         // The server forgot the pulls that were open before the restart; ask again now, not at expiry.
-        for (const loop of this.#loops) loop.interrupt();
+        await this.consumers.resubscribe(
+          (subscription) => {
+            for (const loop of subscription.loops) loop.interrupt();
+          },
+          (_subscription, error) => this.#emitError(error as Error),
+        );
         this.#connected = true;
         this.emitEvent('connected');
       } else if (status.type === 'error') {
@@ -202,7 +191,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
 
   /** Resolves once the connection is (back) up, or at once when closing so loops can end. */
   #whenConnected(): Promise<void> {
-    if (this.#connected || this.#closing) return Promise.resolve();
+    if (this.#connected || this.isClosing) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearInterval(poll);
@@ -211,18 +200,16 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
       };
       // Polled as well, so that close() (which emits nothing) also releases the waiters.
       const poll = setInterval(() => {
-        if (this.#connected || this.#closing) done();
+        if (this.#connected || this.isClosing) done();
       }, 250);
       this.on('connected', done);
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#closed.abort(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
-    await Promise.allSettled([...this.#subscriptions].map((subscription) => subscription.cancel()));
-    await Promise.allSettled([...this.#pending]);
+  protected async shutDown(): Promise<void> {
+    this.abortClosing();
+    await this.consumers.stopAll((subscription) => subscription.cancel());
+    await this.settlePending();
     const connection = this.#connection;
     this.#connected = false;
     for (const message of this.#unsettled) {
@@ -239,58 +226,33 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     }
   }
 
-  declareQueue(name: string, options?: QueueOptions): Promise<void> {
-    return this.#topology.declareQueue(name, options);
-  }
-
-  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    return this.#topology.declareExchange(name, options);
-  }
-
-  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    return this.#topology.bindQueue(queue, exchange, routingKey);
-  }
-
-  deleteQueue(name: string): Promise<void> {
-    return this.#topology.deleteQueue(name);
-  }
-
-  deleteExchange(name: string): Promise<void> {
-    return this.#topology.deleteExchange(name);
-  }
-
-  purgeQueue(name: string): Promise<number> {
-    return this.#topology.purgeQueue(name);
-  }
-
-  async hasExchange(name: string): Promise<boolean> {
-    if (name === '') return true;
-    return (await this.#topology.exchangeType(name)) !== undefined;
-  }
-
   /** A core NATS inbox (see `./reply.ts`). */
-  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+  async replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
     await this.connect();
     const connection = this.#connection as NatsConnection;
     return openNatsInbox(connection, this.#modules.core.createInbox(), onReply, this.#logger);
   }
 
-  async reply(address: string, message: OutgoingMessage): Promise<void> {
-    if (this.#closing) throw ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`);
+  async reply(address: string, message: Contract.OutgoingMessage): Promise<void> {
+    if (this.isClosing) throw this.closedError();
     const connection = this.#connection;
-    if (!connection || connection.isClosed()) throw ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`);
+    if (!connection || connection.isClosed()) throw this.notConnectedError();
     sendNatsReply(connection, address, message, this.#modules.core.headers);
   }
 
-  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
-    if (this.#closing) return Promise.reject(ERRORS.MS_QUEUE_CLOSED(`${this.name} is closed`));
-    const pending = this.#publish(target, message, options);
-    this.#pending.add(pending);
-    void pending.catch(() => undefined).finally(() => this.#pending.delete(pending));
-    return pending;
+  protected send(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions = {},
+  ): Promise<void> {
+    return this.track(this.#publish(target, message, options));
   }
 
-  async #publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions): Promise<void> {
+  async #publish(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions,
+  ): Promise<void> {
     const subject =
       target.exchange === '' ? queueSubject(target.routingKey) : exchangeSubject(target.exchange, target.routingKey);
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
@@ -308,13 +270,17 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     try {
       await unlessAborted(this.#js().publish(subject, message.body, { headers, timeout: timeoutMs }), options.signal);
     } catch (error) {
-      if (options.signal?.aborted || error instanceof MicroservicesError) throw error;
-      throw publishError(error, subject, timeoutMs);
+      if (options.signal?.aborted) throw error;
+      throw publishFailure(error, natsFailure, { to: subject, timeoutMs });
     }
   }
 
-  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
-    const consumerTag = options.consumerTag ?? `nats-consumer-${++this.#tagCounter}`;
+  async consume(
+    queue: string,
+    handler: Contract.DeliveryHandler,
+    options: Contract.ConsumeOptions,
+  ): Promise<Contract.Subscription> {
+    const consumerTag = this.consumerTagFor(options, 'nats-consumer');
     const sources = await this.#topology.sources(queue);
     try {
       await this.#jsm().consumers.info(sources[0]?.stream ?? '', sources[0]?.consumer ?? '');
@@ -339,7 +305,6 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
           whenConnected: () => this.#whenConnected(),
         }),
     );
-    for (const loop of loops) this.#loops.add(loop);
     const advisories = listenForMaxDeliveries(sources, {
       connection: this.#connection as NatsConnection,
       manager: () => this.#jsm(),
@@ -354,23 +319,22 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
         return (await this.#topology.deadLetterQueue(queue)) ? this.#deadLetter(queue, body, copy) : false;
       },
     });
-    const subscription: Subscription = {
+    const subscription: NatsSubscription = {
       consumerTag,
+      loops,
       cancel: async () => {
-        this.#subscriptions.delete(subscription);
+        this.consumers.delete(subscription);
         for (const advisory of advisories) advisory.unsubscribe();
         await Promise.all(loops.map((loop) => loop.stop()));
-        for (const loop of loops) this.#loops.delete(loop);
       },
     };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.consumers.add(subscription);
   }
 
   #dispatch(
     queue: string,
     consumerTag: string,
-    handler: DeliveryHandler,
+    handler: Contract.DeliveryHandler,
     window: PrefetchWindow,
     message: JsMsg,
     source: NatsSource,
@@ -399,7 +363,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
         ackTimeoutMs: this.#settings.publishTimeoutMs,
         doubleAck: this.#settings.doubleAck,
         heldBack: this.#held.take(message),
-        connectionOpen: () => !this.#closing && this.#connection?.isClosed() === false,
+        connectionOpen: () => !this.isClosing && this.#connection?.isClosed() === false,
         deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
         settled: () => {
           this.#unsettled.delete(message);
@@ -424,7 +388,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
     }
   }
 
-  async #deadLetter(queue: string, body: Buffer, properties: OutgoingMessage['properties']): Promise<boolean> {
+  async #deadLetter(queue: string, body: Buffer, properties: Contract.MessageProperties): Promise<boolean> {
     const target = await this.#topology.deadLetterQueue(queue);
     if (!target) return true;
     const copy = { body, properties };
@@ -447,7 +411,7 @@ export class NatsTransport extends TransportEventEmitter implements Transport {
  * const transport = await createNatsTransport(new URL('nats://127.0.0.1:4222/?maxDeliver=5'), {});
  * await transport.connect();
  */
-export async function createNatsTransport(url: URL, options: TransportOptions): Promise<Transport> {
+export async function createNatsTransport(url: URL, options: Contract.TransportOptions): Promise<Contract.Transport> {
   const settings = natsSettings(url, options);
   const modules = await loadNatsModules();
   return new NatsTransport(settings, modules, options.logger ?? getLogger('microservices.queues.nats'));

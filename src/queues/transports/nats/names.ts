@@ -5,6 +5,7 @@
  * two different names never share a stream or a subject.
  */
 import { escapeName } from '../core/names.js';
+import { wildcardWords } from '../core/topic.js';
 import type { ExchangeType } from '../transport.js';
 
 const SAFE = /^[A-Za-z0-9-]$/;
@@ -64,17 +65,7 @@ export function bindingFilters(exchange: string, type: ExchangeType, bindingKey:
   const prefix = `mse.${natsToken(exchange)}`;
   if (type === 'fanout') return [`${prefix}.>`];
   if (type === 'direct') return [exchangeSubject(exchange, bindingKey)];
-  const words = bindingKey.split('.');
-  const mapped = words.map((word, index) => {
-    if (word === '*') return '*';
-    if (word === '#') {
-      if (index !== words.length - 1) {
-        throw new RangeError(`NATS topic bindings support "#" only as the last word, not in "${bindingKey}"`);
-      }
-      return '>';
-    }
-    return natsToken(word);
-  });
+  const mapped = wildcardWords(bindingKey, { broker: 'NATS', oneWord: '*', rest: '>', word: natsToken });
   const filter = `${prefix}.${mapped.join('.')}`;
   if (mapped.length > 1 && mapped.at(-1) === '>') return [filter.slice(0, -2), filter];
   return [filter];

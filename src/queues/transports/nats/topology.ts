@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { ERRORS } from '../../../errors.js';
+import { TopologyRecord } from '../core/topology-record.js';
+import type { TopologyPrimitives } from '../core/transport-base.js';
 import type { ExchangeOptions, ExchangeType, QueueOptions } from '../transport.js';
 import {
   bindingConsumerName,
@@ -67,10 +69,8 @@ export function isNotFound(error: unknown): boolean {
   return code === 10059 || code === 10014 || code === 404;
 }
 
-export class NatsTopology {
-  readonly #queues = new Map<string, QueueOptions>();
-  readonly #exchanges = new Map<string, ExchangeOptions>();
-  readonly #bindings = new Map<string, { queue: string; exchange: string; routingKey: string }>();
+export class NatsTopology implements TopologyPrimitives {
+  readonly #record = new TopologyRecord();
   /** Filter subjects of each exchange's bindings, read from the server and kept briefly. */
   readonly #routes = new Map<string, { readonly readAt: number; readonly filters: readonly string[] }>();
 
@@ -134,7 +134,7 @@ export class NatsTopology {
       description: JSON.stringify(description),
     });
     await this.#ensureConsumer(stream, { durable_name: QUEUE_CONSUMER_NAME });
-    this.#queues.set(name, options);
+    this.#record.queueDeclared(name, options);
   }
 
   async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
@@ -147,7 +147,11 @@ export class NatsTopology {
       duplicate_window: this.#settings.duplicateWindowMs * NANOS_PER_MS,
       description: JSON.stringify(description),
     });
-    this.#exchanges.set(name, options);
+    this.#record.exchangeDeclared(name, options);
+  }
+
+  async hasExchange(name: string): Promise<boolean> {
+    return name === '' || (await this.exchangeType(name)) !== undefined;
   }
 
   /** The exchange's type as stored on the server, or undefined when no such exchange exists. */
@@ -183,7 +187,7 @@ export class NatsTopology {
       });
     }
     this.#routes.delete(exchange);
-    this.#bindings.set(`${queue}\u0000${exchange}\u0000${routingKey}`, { queue, exchange, routingKey });
+    this.#record.bound(queue, exchange, routingKey);
   }
 
   async #readFilters(exchange: string): Promise<readonly string[]> {
@@ -230,7 +234,7 @@ export class NatsTopology {
 
   /** Where `nack({requeue: false})` sends the queue's messages: from this process's declaration, else the server's. */
   async deadLetterQueue(queue: string): Promise<string | false | undefined> {
-    const local = this.#queues.get(queue);
+    const local = this.#record.queueOptions(queue);
     if (local) return local.deadLetterQueue;
     try {
       const info = await this.#jsm().streams.info(queueStreamName(queue));
@@ -256,15 +260,13 @@ export class NatsTopology {
         .catch(() => undefined);
     }
     await this.#deleteStream(queueStreamName(name));
-    this.#queues.delete(name);
-    for (const [key, binding] of this.#bindings) if (binding.queue === name) this.#bindings.delete(key);
+    this.#record.queueDeleted(name);
   }
 
   async deleteExchange(name: string): Promise<void> {
     await this.#deleteStream(exchangeStreamName(name));
-    this.#exchanges.delete(name);
+    this.#record.exchangeDeleted(name);
     this.#routes.delete(name);
-    for (const [key, binding] of this.#bindings) if (binding.exchange === name) this.#bindings.delete(key);
   }
 
   /**
@@ -292,11 +294,7 @@ export class NatsTopology {
   }
 
   /** Re-creates everything declared through this transport, after a reconnect to a server that may have lost it. */
-  async replay(): Promise<void> {
-    for (const [name, options] of this.#exchanges) await this.declareExchange(name, options);
-    for (const [name, options] of this.#queues) await this.declareQueue(name, options);
-    for (const binding of this.#bindings.values()) {
-      await this.bindQueue(binding.queue, binding.exchange, binding.routingKey);
-    }
+  replay(): Promise<void> {
+    return this.#record.replay(this);
   }
 }

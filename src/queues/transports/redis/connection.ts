@@ -10,6 +10,7 @@
 import { ERRORS } from '../../../errors.js';
 import { backoffDelay } from '../../../internal/backoff.js';
 import { raceWith, withTimeout } from '../../../internal/race.js';
+import { type BrokerFailure, connectFailure, failureError } from '../core/failures.js';
 import { importOptionalPeer } from '../core/optional-peer.js';
 import type { ReconnectOptions } from '../transport.js';
 import type { RedisEndpoint } from './settings.js';
@@ -90,9 +91,13 @@ export function createRedisClient(
 /** Replies that no reconnect can fix: bad credentials, missing ACL permission, a database index out of range. */
 const REFUSALS = /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid username-password|DB index is out of range/;
 
-/** True for a Redis error that is a configuration refusal rather than a network failure. */
-export function isRefusal(error: Error): boolean {
-  return REFUSALS.test(error.message);
+/**
+ * The Redis classifier for the core's mapping to catalogue codes (core/failures.ts): a refused login or
+ * database is final; anything else is a network failure worth retrying.
+ * @example redisFailure(new Error('WRONGPASS invalid username-password pair')); // 'refused-login'
+ */
+export function redisFailure(error: unknown): BrokerFailure | undefined {
+  return REFUSALS.test((error as Error | null)?.message ?? '') ? 'refused-login' : undefined;
 }
 
 /**
@@ -115,23 +120,15 @@ export function connectClient(client: RedisClient, signal?: AbortSignal): Promis
     };
     const onError = (error: Error): void => {
       lastError = error;
-      if (!isRefusal(error)) return;
+      if (redisFailure(error) !== 'refused-login') return;
       // Wrong credentials do not get better by retrying: stop ioredis' reconnect loop and say why.
       cleanup();
       client.disconnect();
-      reject(
-        ERRORS.MS_QUEUE_ACCESS_REFUSED(`Redis refused the connection: ${error.message}`, {
-          cause: error,
-        }),
-      );
+      reject(connectFailure('Redis', error, redisFailure));
     };
     const onEnd = (): void => {
       cleanup();
-      reject(
-        ERRORS.MS_QUEUE_CONNECT_FAILED(`Redis connection gave up: ${lastError?.message ?? 'closed'}`, {
-          cause: lastError,
-        }),
-      );
+      reject(failureError('unreachable', `Redis connection gave up: ${lastError?.message ?? 'closed'}`, lastError));
     };
     const onAbort = (): void => {
       cleanup();
@@ -182,7 +179,8 @@ export function unlessClosed<T>(client: RedisClient, command: Promise<T>): Promi
 /** Rejects with a timeout error when `command` has not settled within `ms` (the command may still run later). */
 export function commandTimeout<T>(command: Promise<T>, ms: number, what: string): Promise<T> {
   return withTimeout(command, ms, () =>
-    ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
+    failureError(
+      'timeout',
       `Redis did not answer ${what} within ${ms} ms${what === 'a publish' ? '; the message may have been delivered' : ''}`,
     ),
   );

@@ -6,27 +6,14 @@
  * See docs/transports/redis.md for the key layout, the URL parameters and the limits.
  */
 import { randomBytes } from 'node:crypto';
-import { ERRORS, type MicroservicesError } from '../../../errors.js';
+import { ERRORS } from '../../../errors.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
 import { delayOf } from '../core/delayed-publish.js';
-import { TransportEventEmitter } from '../core/events.js';
-import type {
-  ConsumeOptions,
-  DeliveryHandler,
-  ExchangeOptions,
-  OutgoingMessage,
-  PublishOptions,
-  PublishTarget,
-  QueueOptions,
-  ReplyHandler,
-  ReplyInbox,
-  Subscription,
-  Transport,
-  TransportCapabilities,
-} from '../transport.js';
+import { TransportBase } from '../core/transport-base.js';
+import type * as Contract from '../transport.js';
 import { encodeEntry } from './codec.js';
 import {
   commandTimeout,
@@ -50,10 +37,12 @@ type RedisConstructor = Awaited<ReturnType<typeof loadRedisConstructor>>;
 
 export type { RedisTransportOptions } from './settings.js';
 
-export class RedisTransport extends TransportEventEmitter implements Transport {
-  readonly name: string;
+export class RedisTransport extends TransportBase<RedisConsumer> implements Contract.Transport {
   // Delayed messages wait in a sorted set on the server until a consumer promotes them (delayed.ts).
-  readonly capabilities: TransportCapabilities = { ...DURABLE_EMULATED_DEAD_LETTER, delayedDelivery: 'broker' };
+  readonly capabilities: Contract.TransportCapabilities = {
+    ...DURABLE_EMULATED_DEAD_LETTER,
+    delayedDelivery: 'broker',
+  };
   readonly #settings: RedisTransportSettings;
   readonly #options: RedisTransportOptions;
   readonly #keys: RedisKeys;
@@ -65,22 +54,16 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   readonly #openReader: () => RedisClient;
   /** Routes the publishes of one event-loop turn in one script call. */
   readonly #routes: RouteBatcher;
-  readonly #consumers = new Set<RedisConsumer>();
-  readonly #inboxes = new Set<ReplyInbox>();
-  readonly #pending = new Set<Promise<unknown>>();
-  #closed = false;
-  /** Aborted by close(): ends a connect that waits in ioredis' retry loop (it emits no 'end' then). */
-  readonly #closing = new AbortController();
+  readonly #inboxes = new Set<Contract.ReplyInbox>();
   #everConnected = false;
   #reconnectAttempt = 0;
 
   constructor(Redis: RedisConstructor, settings: RedisTransportSettings, options: RedisTransportOptions) {
-    super();
-    this.name = settings.name;
+    super(settings.name);
     this.#settings = settings;
     this.#options = options;
     this.#keys = redisKeys(settings.streams.prefix);
-    this.#topology = new RedisTopology(this.#keys, settings.streams.group);
+    this.#topology = new RedisTopology(this.#keys, settings.streams.group, () => this.#commands());
     this.#logger = options.logger ?? getLogger('microservices.queues.redis');
     this.#openReader = () => createRedisClient(Redis, settings.endpoint, 'reader', options.reconnect);
     this.#control = createRedisClient(Redis, settings.endpoint, 'control', options.reconnect);
@@ -90,13 +73,17 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   }
 
   get connected(): boolean {
-    return !this.#closed && this.#control.status === 'ready' && this.#publisher.status === 'ready';
+    return !this.isClosing && this.#control.status === 'ready' && this.#publisher.status === 'ready';
   }
 
+  /**
+   * ioredis connects and reconnects by itself (`#watch` follows it); the closing signal also ends a connect
+   * that waits in ioredis' retry loop, which emits no 'end' then.
+   */
   async connect(signal?: AbortSignal): Promise<void> {
     this.#assertOpen();
     try {
-      const until = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
+      const until = this.until(signal);
       await Promise.all([connectClient(this.#control, until), connectClient(this.#publisher, until)]);
     } catch (error) {
       // Refused, aborted or given up: neither connection may go on retrying in the background.
@@ -110,54 +97,28 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#closing.abort(closedError(this.name));
+  protected async shutDown(): Promise<void> {
+    this.abortClosing();
     for (const promoter of this.#promoters) promoter.stop();
-    await Promise.all([...this.#consumers].map((consumer) => consumer.shutdown()));
+    await Promise.all([...this.consumers].map((consumer) => consumer.shutdown()));
     await Promise.all([...this.#inboxes].map((inbox) => inbox.close()));
-    await Promise.allSettled([...this.#pending]);
+    await this.settlePending();
     await Promise.all([this.#quit(this.#control), this.#quit(this.#publisher)]);
     this.emitEvent('disconnected');
   }
 
-  async declareQueue(name: string, options?: QueueOptions): Promise<void> {
-    await this.#topology.declareQueue(this.#commands(), name, options);
-  }
-
-  async declareExchange(name: string, options: ExchangeOptions): Promise<void> {
-    await this.#topology.declareExchange(this.#commands(), name, options);
-  }
-
-  async bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
-    await this.#topology.bindQueue(this.#commands(), queue, exchange, routingKey);
-  }
-
-  async deleteQueue(name: string): Promise<void> {
-    await this.#topology.deleteQueue(this.#commands(), name);
-    await this.#control.call('DEL', this.#keys.delayed(name));
-  }
-
-  async deleteExchange(name: string): Promise<void> {
-    await this.#topology.deleteExchange(this.#commands(), name);
-  }
-
-  purgeQueue(name: string): Promise<number> {
-    return this.#topology.purgeQueue(this.#commands(), name);
-  }
-
-  hasExchange(name: string): Promise<boolean> {
-    return this.#topology.hasExchange(this.#commands(), name);
+  protected topology(): RedisTopology {
+    return this.#topology;
   }
 
   /** Settles on the reply of the routing script, i.e. once Redis has appended the entry to every target stream. */
-  publish(target: PublishTarget, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
-    if (this.#closed) return Promise.reject(closedError(this.name));
+  protected send(
+    target: Contract.PublishTarget,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions = {},
+  ): Promise<void> {
     // Fail fast while disconnected (no offline queue): the caller decides whether to retry (RELIABILITY B4).
-    if (this.#publisher.status !== 'ready') {
-      return Promise.reject(ERRORS.MS_QUEUE_NOT_CONNECTED(`${this.name} is not connected`));
-    }
+    if (this.#publisher.status !== 'ready') return Promise.reject(this.notConnectedError());
     let fields: (string | Buffer)[];
     let delayMs: number;
     try {
@@ -186,25 +147,23 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
             'a publish',
           )
         : this.#routes.route(target, fields, timeoutMs);
-    const settled = unlessAborted(routed, options.signal).then((count) => checkRouted(Number(count), target));
-    this.#pending.add(settled);
-    const forget = (): void => {
-      this.#pending.delete(settled);
-    };
-    settled.then(forget, forget);
-    return settled;
+    return this.track(unlessAborted(routed, options.signal).then((count) => checkRouted(Number(count), target)));
   }
 
   /** A reply stream read by a connection of its own (see `./reply.ts`). */
-  async replies(onReply: ReplyHandler): Promise<ReplyInbox> {
+  async replies(onReply: Contract.ReplyHandler): Promise<Contract.ReplyInbox> {
     this.#assertOpen();
     const inbox = openRedisInbox(this.#openReader(), this.#control, this.#keys.prefix, onReply, this.#logger);
     this.#inboxes.add(inbox);
     return { address: inbox.address, close: () => inbox.close().finally(() => this.#inboxes.delete(inbox)) };
   }
 
-  async reply(address: string, message: OutgoingMessage, options: PublishOptions = {}): Promise<void> {
-    if (this.#closed) throw closedError(this.name);
+  async reply(
+    address: string,
+    message: Contract.OutgoingMessage,
+    options: Contract.PublishOptions = {},
+  ): Promise<void> {
+    if (this.isClosing) throw this.closedError();
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
     await commandTimeout(
       unlessClosed(this.#publisher, sendRedisReply(this.#publisher, address, message)),
@@ -213,7 +172,11 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     );
   }
 
-  async consume(queue: string, handler: DeliveryHandler, options: ConsumeOptions): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: Contract.DeliveryHandler,
+    options: Contract.ConsumeOptions,
+  ): Promise<Contract.Subscription> {
     this.#assertOpen();
     await this.#topology.ensureGroup(this.#commands(), queue);
     const tag = options.consumerTag ?? `${this.#settings.streams.consumerPrefix}-${randomBytes(4).toString('hex')}`;
@@ -225,7 +188,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       options.prefetch,
       tag,
     );
-    this.#consumers.add(consumer);
+    this.consumers.add(consumer);
     consumer.start();
     // The consumers of a queue move its due delayed messages onto its stream (delayed.ts).
     const promoter = new DelayPromoter(
@@ -258,7 +221,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       deadLetterStream: (queue) => this.#topology.deadLetterStream(this.#control, queue),
       ensureGroup: (queue) => this.#topology.ensureGroup(this.#control, queue),
       get closed() {
-        return transport.#closed;
+        return transport.isClosing;
       },
     };
   }
@@ -269,7 +232,7 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw closedError(this.name);
+    if (this.isClosing) throw this.closedError();
   }
 
   /** Maps the control connection's life to transport events, and restores topology after a comeback. */
@@ -289,12 +252,12 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
       void this.#recover();
     });
     control.on('close', () => {
-      if (!wasReady || this.#closed) return;
+      if (!wasReady || this.isClosing) return;
       wasReady = false;
       this.emitEvent('disconnected');
     });
     control.on('reconnecting', (delayMs: number) => {
-      if (this.#closed) return;
+      if (this.isClosing) return;
       this.#reconnectAttempt += 1;
       this.emitEvent('reconnecting', this.#reconnectAttempt, delayMs);
     });
@@ -312,8 +275,12 @@ export class RedisTransport extends TransportEventEmitter implements Transport {
     } catch (error) {
       logWith(this.#logger, 'warn', { err: error }, `redis ${this.name}: could not restore topology`);
     }
-    for (const consumer of this.#consumers) consumer.resync();
-    if (!this.#closed) this.emitEvent('connected');
+    // ioredis reconnected the connections; each consumer reads again from where its group stands.
+    await this.consumers.resubscribe(
+      (consumer) => consumer.resync(),
+      (consumer, error) => logWith(this.#logger, 'warn', { err: error }, `redis: resync of ${consumer.consumerTag}`),
+    );
+    if (!this.isClosing) this.emitEvent('connected');
   }
 
   async #quit(client: RedisClient): Promise<void> {
@@ -330,11 +297,7 @@ async function loadBatchScripts(control: RedisClient): Promise<void> {
   await Promise.all([ROUTE_MANY, SETTLE_MANY].map((lua) => control.call('SCRIPT', 'LOAD', lua.source)));
 }
 
-function closedError(name: string): MicroservicesError {
-  return ERRORS.MS_QUEUE_CLOSED(`transport ${name} is closed`);
-}
-
-function checkRouted(count: number, target: PublishTarget): void {
+function checkRouted(count: number, target: Contract.PublishTarget): void {
   if (count === -1) {
     throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`no exchange "${target.exchange}"`);
   }
@@ -350,7 +313,7 @@ function checkRouted(count: number, target: PublishTarget): void {
  * const transport = await createRedisTransport(new URL('redis://localhost:6379/0?minIdleMs=30000'), {});
  * await transport.connect();
  */
-export async function createRedisTransport(url: URL, options: RedisTransportOptions = {}): Promise<Transport> {
+export async function createRedisTransport(url: URL, options: RedisTransportOptions = {}): Promise<Contract.Transport> {
   const Redis = await loadRedisConstructor();
   return new RedisTransport(Redis, parseRedisUrl(url, options), options);
 }

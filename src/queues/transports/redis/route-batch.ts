@@ -5,12 +5,11 @@
  * per-call cost of EVALSHA on the server (about half of a routed publish's server time) and a command, a
  * promise chain and a timer per message on the client. A turn with a single publish sends ROUTE as before.
  */
-import { createHash } from 'node:crypto';
 import { ERRORS } from '../../../errors.js';
 import type { PublishTarget } from '../transport.js';
 import { type RedisClient, unlessClosed } from './connection.js';
 import type { RedisKeys } from './names.js';
-import { type RedisScript, ROUTE, runScript } from './scripts.js';
+import { type RedisScript, ROUTE, runScript, script } from './scripts.js';
 
 /**
  * ROUTE applied to several messages. ARGV: the queues hash and the stream prefix, then per message either
@@ -19,7 +18,7 @@ import { type RedisScript, ROUTE, runScript } from './scripts.js';
  * without building an argument table per message, which is most of a routed publish's cost on the server).
  * Returns, per message, ROUTE's reply (a count) or the error's text when it raised.
  */
-export const ROUTE_MANY: RedisScript = scriptOf(`
+export const ROUTE_MANY: RedisScript = script(`
 local function route_one(ARGV)
 ${ROUTE.source}
 end
@@ -52,10 +51,6 @@ while i <= #ARGV do
 end
 return results
 `);
-
-function scriptOf(source: string): RedisScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
 
 /**
  * The most messages one script call carries. A full batch leaves at once, without waiting for the end of the

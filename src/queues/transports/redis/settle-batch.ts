@@ -4,15 +4,14 @@
  * remove another consumer's entry); the owned ones are then acked and deleted with one XACK and one XDEL.
  * What is saved is a script call, a command, a write and a timer per message.
  */
-import { createHash } from 'node:crypto';
 import { commandTimeout, type RedisClient } from './connection.js';
-import { type RedisScript, runScript } from './scripts.js';
+import { type RedisScript, runScript, script } from './scripts.js';
 
 /**
  * Acks several entries. KEYS stream; ARGV group, consumer, ids... Returns, per id, 1 when it was acked and
  * deleted, 0 when the consumer no longer owns it (its lease was taken over).
  */
-export const SETTLE_MANY: RedisScript = scriptOf(`
+export const SETTLE_MANY: RedisScript = script(`
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local owned, results = {}, {}
 for i = 3, #ARGV do
@@ -31,10 +30,6 @@ if #owned > 0 then
 end
 return results
 `);
-
-function scriptOf(source: string): RedisScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
 
 /** The most ids one script call carries; a full batch leaves at once (see route-batch.ts). */
 const MAX_BATCH = 50;

@@ -4,6 +4,8 @@
  * to declare it again after the server comes back empty (a restart without persistence).
  */
 import { ERRORS } from '../../../errors.js';
+import { TopologyRecord } from '../core/topology-record.js';
+import type { TopologyPrimitives } from '../core/transport-base.js';
 import type { ExchangeOptions, QueueOptions } from '../transport.js';
 import type { RedisCommands } from './connection.js';
 import type { RedisKeys } from './names.js';
@@ -18,18 +20,25 @@ function isBusyGroup(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('BUSYGROUP');
 }
 
-export class RedisTopology {
+/**
+ * @example
+ * const topology = new RedisTopology(keys, 'ms', () => control);
+ * await topology.declareQueue('jobs');
+ * await topology.restore(control); // after the server came back
+ */
+export class RedisTopology implements TopologyPrimitives {
   readonly #keys: RedisKeys;
   readonly #group: string;
-  readonly #declaredQueues = new Map<string, QueueOptions>();
-  readonly #declaredExchanges = new Map<string, ExchangeOptions>();
-  readonly #declaredBindings = new Map<string, readonly [string, string, string]>();
+  readonly #record = new TopologyRecord();
   /** Dead-letter queue per queue, from this process's declarations or read back from Redis. */
   readonly #deadLetters = new Map<string, string | undefined>();
+  /** The connection for commands; throws MS_QUEUE_CLOSED once the transport is closed. */
+  readonly #commands: () => RedisCommands;
 
-  constructor(keys: RedisKeys, group: string) {
+  constructor(keys: RedisKeys, group: string, commands: () => RedisCommands) {
     this.#keys = keys;
     this.#group = group;
+    this.#commands = commands;
   }
 
   /** Creates the queue's consumer group from the stream's start, so messages already there are delivered. */
@@ -41,18 +50,30 @@ export class RedisTopology {
     }
   }
 
-  async declareQueue(redis: RedisCommands, name: string, options: QueueOptions = {}): Promise<void> {
+  declareQueue(name: string, options?: QueueOptions): Promise<void> {
+    return this.#declareQueue(this.#commands(), name, options);
+  }
+
+  declareExchange(name: string, options: ExchangeOptions): Promise<void> {
+    return this.#declareExchange(this.#commands(), name, options);
+  }
+
+  bindQueue(queue: string, exchange: string, routingKey: string): Promise<void> {
+    return this.#bindQueue(this.#commands(), queue, exchange, routingKey);
+  }
+
+  async #declareQueue(redis: RedisCommands, name: string, options: QueueOptions = {}): Promise<void> {
     await this.ensureGroup(redis, name);
     const stored: StoredQueueOptions = {
       durable: options.durable ?? true,
       deadLetterQueue: options.deadLetterQueue ?? false,
     };
     await redis.call('HSET', this.#keys.queues, name, JSON.stringify(stored));
-    this.#declaredQueues.set(name, options);
+    this.#record.queueDeclared(name, options);
     this.#deadLetters.set(name, typeof options.deadLetterQueue === 'string' ? options.deadLetterQueue : undefined);
   }
 
-  async declareExchange(redis: RedisCommands, name: string, options: ExchangeOptions): Promise<void> {
+  async #declareExchange(redis: RedisCommands, name: string, options: ExchangeOptions): Promise<void> {
     const created = await redis.call('HSETNX', this.#keys.exchanges, name, options.type);
     if (Number(created) === 0) {
       const existing = await redis.call('HGET', this.#keys.exchanges, name);
@@ -62,10 +83,10 @@ export class RedisTopology {
         );
       }
     }
-    this.#declaredExchanges.set(name, options);
+    this.#record.exchangeDeclared(name, options);
   }
 
-  async bindQueue(redis: RedisCommands, queue: string, exchange: string, routingKey: string): Promise<void> {
+  async #bindQueue(redis: RedisCommands, queue: string, exchange: string, routingKey: string): Promise<void> {
     const [hasExchange, hasQueue] = await Promise.all([
       redis.call('HEXISTS', this.#keys.exchanges, exchange),
       redis.call('HEXISTS', this.#keys.queues, queue),
@@ -76,10 +97,12 @@ export class RedisTopology {
     if (Number(hasQueue) === 0) throw ERRORS.MS_QUEUE_NOT_FOUND(`no queue "${queue}" to bind`);
     const binding = JSON.stringify([routingKey, queue]);
     await redis.call('SADD', this.#keys.bindings(exchange), binding);
-    this.#declaredBindings.set(`${exchange}\u0000${binding}`, [queue, exchange, routingKey]);
+    this.#record.bound(queue, exchange, routingKey);
   }
 
-  async deleteQueue(redis: RedisCommands, name: string): Promise<void> {
+  /** Deletes the queue's stream, its bindings and its delayed messages. */
+  async deleteQueue(name: string): Promise<void> {
+    const redis = this.#commands();
     const { exchanges, queues } = this.#keys;
     await runScript(
       redis,
@@ -87,24 +110,24 @@ export class RedisTopology {
       [],
       [exchanges, this.#keys.bindings(''), queues, this.#keys.stream(name), name],
     );
-    this.#declaredQueues.delete(name);
+    this.#record.queueDeleted(name);
     this.#deadLetters.delete(name);
-    for (const [key, [queue]] of this.#declaredBindings) if (queue === name) this.#declaredBindings.delete(key);
+    await redis.call('DEL', this.#keys.delayed(name));
   }
 
-  async deleteExchange(redis: RedisCommands, name: string): Promise<void> {
+  async deleteExchange(name: string): Promise<void> {
+    const redis = this.#commands();
     await redis.call('HDEL', this.#keys.exchanges, name);
     await redis.call('DEL', this.#keys.bindings(name));
-    this.#declaredExchanges.delete(name);
-    for (const [key, [, exchange]] of this.#declaredBindings) if (exchange === name) this.#declaredBindings.delete(key);
+    this.#record.exchangeDeleted(name);
   }
 
-  async purgeQueue(redis: RedisCommands, name: string): Promise<number> {
-    return Number(await runScript(redis, PURGE, [this.#keys.stream(name)], [this.#group]));
+  async purgeQueue(name: string): Promise<number> {
+    return Number(await runScript(this.#commands(), PURGE, [this.#keys.stream(name)], [this.#group]));
   }
 
-  async hasExchange(redis: RedisCommands, name: string): Promise<boolean> {
-    return Number(await redis.call('HEXISTS', this.#keys.exchanges, name)) === 1;
+  async hasExchange(name: string): Promise<boolean> {
+    return Number(await this.#commands().call('HEXISTS', this.#keys.exchanges, name)) === 1;
   }
 
   /** The dead-letter stream of a queue, or undefined when its messages are dropped. */
@@ -124,11 +147,11 @@ export class RedisTopology {
   }
 
   /** Declares again everything this process declared (idempotent on a server that kept it). */
-  async restore(redis: RedisCommands): Promise<void> {
-    for (const [name, options] of this.#declaredQueues) await this.declareQueue(redis, name, options);
-    for (const [name, options] of this.#declaredExchanges) await this.declareExchange(redis, name, options);
-    for (const [queue, exchange, routingKey] of this.#declaredBindings.values()) {
-      await this.bindQueue(redis, queue, exchange, routingKey);
-    }
+  restore(redis: RedisCommands): Promise<void> {
+    return this.#record.replay({
+      declareExchange: (name, options) => this.#declareExchange(redis, name, options),
+      declareQueue: (name, options) => this.#declareQueue(redis, name, options),
+      bindQueue: (queue, exchange, routingKey) => this.#bindQueue(redis, queue, exchange, routingKey),
+    });
   }
 }
