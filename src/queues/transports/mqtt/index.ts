@@ -286,15 +286,14 @@ export class MqttTransport extends TransportEventEmitter implements Transport {
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     const publishProperties = encodeMqttProperties(properties, envelope);
     try {
-      const acked = control.publish(topic, body, { properties: publishProperties }, true);
-      await unlessAborted(
-        withTimeout(acked, timeoutMs, () =>
+      const acked = control.publish(topic, body, { properties: publishProperties }, true, {
+        ms: timeoutMs,
+        error: () =>
           ERRORS.MS_QUEUE_PUBLISH_TIMEOUT(
             `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
           ),
-        ),
-        options.signal,
-      );
+      });
+      await unlessAborted(acked, options.signal);
     } catch (error) {
       if (error instanceof NoSubscribersError) {
         throw ERRORS.MS_QUEUE_UNROUTABLE(`Unroutable: no queue takes topic "${topic}"`, {
