@@ -10,6 +10,10 @@
  *    the connect error can name its reply code and text; amqplib reports only `Expected ConnectionOpenOk;
  *    got <ConnectionClose channel:0>`.
  *
+ * 3. The frames amqplib's multiplexer writes in one round (every ack, nack and publish of one event-loop
+ *    turn, over all channels) go to the socket corked, so they leave in one `writev` instead of one write
+ *    system call each; with acks settled one by one that was a third of a consumer's CPU.
+ *
  * amqplib binds its decoders to module-local names at load time, so replacing a module export would not
  * reach them; the `Connection.prototype` methods are shared by every instance and loaded once. The patch
  * checks the shapes it relies on and stays out (with a warning) if a future amqplib changes them.
@@ -43,6 +47,11 @@ interface ConnectionInternals {
   recvSinceLastCheck: boolean;
   stream: { read(): Buffer | null };
   [HANDSHAKE_CLOSE]?: { replyCode: number; replyText: string };
+}
+
+interface MuxInternals {
+  blocked: boolean;
+  out?: { cork?(): void; uncork(): void };
 }
 
 /** Where the broker's handshake refusal is kept on an amqplib connection. */
@@ -94,8 +103,11 @@ export function installAmqpWirePatch(): boolean {
     const { Connection } = require(join(root, 'lib', 'connection.js')) as {
       Connection: { prototype: Record<string, unknown> };
     };
+    const { Mux } = require(join(root, 'lib', 'mux.js')) as { Mux: { prototype: Record<string, unknown> } };
     const proto = Connection.prototype;
+    const muxProto = Mux.prototype;
     if (
+      typeof muxProto._readIncoming !== 'function' ||
       typeof frames.parseFrame !== 'function' ||
       typeof frames.decodeFrame !== 'function' ||
       typeof proto.recvFrame !== 'function' ||
@@ -131,6 +143,20 @@ export function installAmqpWirePatch(): boolean {
         }
         callback(error, ok);
       });
+    };
+    const originalRound = muxProto._readIncoming as (this: MuxInternals) => void;
+    muxProto._readIncoming = function readIncoming(this: MuxInternals): void {
+      const out = this.out;
+      if (this.blocked || typeof out?.cork !== 'function') {
+        originalRound.call(this);
+        return;
+      }
+      out.cork();
+      try {
+        originalRound.call(this);
+      } finally {
+        out.uncork();
+      }
     };
     installed = true;
   } catch (error) {
