@@ -5,7 +5,8 @@
  * fresh dedicated Mosquitto), printing msg/s and the process's CPU µs per message for publish and consume per
  * round, their medians and the ratios to raw. `--base <dir>` adds an earlier build (a copy of `dist/` kept
  * inside the repository, e.g. `bench/profiles/dist-base`, so that it resolves the same node_modules) as
- * `toolkit-base`. `--profile` runs every child under `node --cpu-prof` (written to bench/profiles/).
+ * `toolkit-base`. `--profile` runs every child under `node --cpu-prof` (one directory per run under
+ * bench/profiles/; the largest file is the main thread's), read with bench/queues/profile-window.mjs.
  * `AB_IMPLS=raw,toolkit` picks the rows.
  */
 import { mkdirSync } from 'node:fs';
