@@ -16,6 +16,12 @@ describe('MQTT codec: the envelope rides in the properties JSON', () => {
 
   it('carries a requeued copy’s count and route, also with no properties at all', () => {
     const encoded = encodeMqttProperties({}, { deliveryCount: 3, exchange: 'x', routingKey: 'a.b' });
+    // Also as separate user properties, for consumers of an earlier version on the same queue.
+    expect(encoded.userProperties).toMatchObject({
+      'ms-delivery-count': '3',
+      'ms-exchange': 'x',
+      'ms-routing-key': 'a.b',
+    });
     expect(decodeMqttProperties(encoded)).toEqual({
       properties: {},
       envelope: { deliveryCount: 3, exchange: 'x', routingKey: 'a.b' },

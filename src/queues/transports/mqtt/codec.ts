@@ -3,7 +3,7 @@
  * (the broker drops expired messages itself); everything else travels as one JSON user property so that
  * header values keep their types. Bookkeeping the transport needs (delivery count, original route,
  * publisher sequence) rides in the same JSON under `ms-envelope`; messages from earlier versions, which sent
- * it as separate user properties, still decode.
+ * it as separate user properties, still decode, and requeued or dead-lettered copies carry those too.
  */
 import { encodePropertiesJson, sanitizeProperties } from '../core/properties.js';
 import type { MessageProperties } from '../transport.js';
@@ -99,6 +99,11 @@ export function encodeMqttProperties(properties: MessageProperties, envelope: Mq
   const userProperties: Record<string, string> = {
     [PROPERTIES]: withEnvelope(encodePropertiesJson(properties), envelope),
   };
+  // Copies (requeue, dead-letter; off the hot path) also carry their count and route the way earlier
+  // versions read them, so a consumer not yet upgraded on the same queue keeps counting deliveries.
+  if (envelope.deliveryCount !== undefined) userProperties[DELIVERY_COUNT] = String(envelope.deliveryCount);
+  if (envelope.exchange !== undefined) userProperties[EXCHANGE] = envelope.exchange;
+  if (envelope.routingKey !== undefined) userProperties[ROUTING_KEY] = envelope.routingKey;
   const result: MqttPublishProperties = { userProperties };
   // Only well-typed values reach the native fields: the broker drops a client that sends a bad packet.
   const { contentType, expiration, replyTo, correlationId } = properties;
