@@ -1,6 +1,6 @@
 /**
- * Two small changes to amqplib's frame reading, installed once on its `Connection` class when this module
- * loads (every amqplib connection in the process gets them, whoever opened it):
+ * Three small changes to amqplib (frame reading on its `Connection` class, frame writing on its `Mux`),
+ * installed once when this module loads (every amqplib connection in the process gets them, whoever opened it):
  *
  * 1. Content-header frames (message properties) are decoded by `amqp-field-decode.ts`, which reads every
  *    field type RabbitMQ and py-amqp write and marks, instead of throwing on, a header table it cannot read.
@@ -15,7 +15,7 @@
  *    system call each; with acks settled one by one that was a third of a consumer's CPU.
  *
  * amqplib binds its decoders to module-local names at load time, so replacing a module export would not
- * reach them; the `Connection.prototype` methods are shared by every instance and loaded once. The patch
+ * reach them; the `Connection.prototype` and `Mux.prototype` methods are shared by every instance and loaded once. The patch
  * checks the shapes it relies on and stays out (with a warning) if a future amqplib changes them.
  */
 import { createRequire } from 'node:module';
