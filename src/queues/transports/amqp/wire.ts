@@ -9,14 +9,13 @@
  * 2. A `connection.close` the broker sends during the handshake (530 "vhost not found", for one) is kept, so
  *    the connect error can name its reply code and text; amqplib reports only `Expected ConnectionOpenOk;
  *    got <ConnectionClose channel:0>`.
- *
  * 3. The frames amqplib's multiplexer writes in one round (every ack, nack and publish of one event-loop
  *    turn, over all channels) go to the socket corked, so they leave in one `writev` instead of one write
  *    system call each; with acks settled one by one that was a third of a consumer's CPU.
  *
  * amqplib binds its decoders to module-local names at load time, so replacing a module export would not
- * reach them; the `Connection.prototype` and `Mux.prototype` methods are shared by every instance and loaded once. The patch
- * checks the shapes it relies on and stays out (with a warning) if a future amqplib changes them.
+ * reach them; the `Connection.prototype` and `Mux.prototype` methods are shared by every instance and loaded
+ * once. The patch checks the shapes it relies on and stays out (with a warning) if a future amqplib changes them.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
