@@ -4,6 +4,7 @@
  * exactly the JavaScript that `tsc` emitted, without esbuild's `keepNames` wrapping every closure.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The package entry points the bench uses. */
@@ -14,7 +15,12 @@ export type ToolkitEntry = 'http' | 'client' | 'queues';
  * @example const http = (await loadToolkit('http')) as typeof import('../../src/http/index.js');
  */
 export async function loadToolkit(entry: ToolkitEntry): Promise<unknown> {
-  const file = fileURLToPath(new URL(`../../dist/${entry}/index.js`, import.meta.url));
+  // `BENCH_TOOLKIT_DIST`: an earlier build kept inside the repository (e.g. bench/profiles/dist-base), for
+  // before/after runs (bench/queues/ab.ts --base).
+  const base = process.env.BENCH_TOOLKIT_DIST;
+  const file = base
+    ? join(base, entry, 'index.js')
+    : fileURLToPath(new URL(`../../dist/${entry}/index.js`, import.meta.url));
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the bench`);
   return import(pathToFileURL(file).href);
 }

@@ -1,11 +1,40 @@
 /**
  * Raw mqtt.js doing the queue workload at QoS 1: `publishAsync` awaited until its PUBACK; a second client
  * subscribed at QoS 1 (mqtt.js sends each PUBACK once the message is handled), decoding every message.
+ * `BENCH_MQTT_RAW_PROPERTIES=1` (for bench/queues/ab.ts, not in the report) adds what the toolkit's MQTT
+ * messages carry beyond the payload, to measure what carrying it costs in mqtt.js alone: the native content
+ * type and one `ms-properties` user property holding the JSON properties with a fresh UUID message id and a
+ * publisher sequence, which the consumer parses.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
 import type { QueueBenchImplementation } from '../workload.js';
 
 export const MQTT_URL = 'mqtt://127.0.0.1:1883';
+
+const WITH_PROPERTIES = process.env.BENCH_MQTT_RAW_PROPERTIES === '1';
+let sequence = 0;
+
+function publishOptions(): IClientPublishOptions {
+  if (!WITH_PROPERTIES) return { qos: 1 };
+  const properties = {
+    persistent: true,
+    messageId: randomUUID(),
+    contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    'ms-envelope': { publisher: 'bench-publisher', sequence: ++sequence },
+  };
+  return {
+    qos: 1,
+    properties: { contentType: 'application/json', userProperties: { 'ms-properties': JSON.stringify(properties) } },
+  };
+}
+
+function readProperties(packet: { properties?: { userProperties?: Record<string, unknown> } }): void {
+  if (!WITH_PROPERTIES) return;
+  const json = packet.properties?.userProperties?.['ms-properties'];
+  if (typeof json !== 'string' || typeof JSON.parse(json).messageId !== 'string') throw new Error('no properties');
+}
 
 /**
  * @example const impl = createRawMqtt('mqtt://127.0.0.1:1883'); await impl.setup('q', 100);
@@ -30,11 +59,14 @@ export function createRawMqtt(url = MQTT_URL): QueueBenchImplementation {
       });
     },
     async publish(message) {
-      await opened().publisher.publishAsync(topic, JSON.stringify(message), { qos: 1 });
+      await opened().publisher.publishAsync(topic, JSON.stringify(message), publishOptions());
     },
     async consume(onMessage) {
       const { subscriber: client } = opened();
-      client.on('message', (_topic, payload) => onMessage(JSON.parse(payload.toString('utf8'))));
+      client.on('message', (_topic, payload, packet) => {
+        readProperties(packet);
+        onMessage(JSON.parse(payload.toString('utf8')));
+      });
       await client.subscribeAsync(topic, { qos: 1 });
     },
     async close() {

@@ -11,7 +11,7 @@
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import type { DeliveryHandler, MessageProperties } from '../transport.js';
-import type { MqttEnvelope } from './codec.js';
+import type { DecodedProperties, MqttEnvelope } from './codec.js';
 import { decodeMqttProperties } from './codec.js';
 import { mqttDelivery } from './delivery.js';
 import type { GapDetector } from './gaps.js';
@@ -48,7 +48,7 @@ export class MqttQueueConsumer {
   readonly #handlers: Array<{ readonly tag: string; readonly handler: DeliveryHandler }> = [];
   #next = 0;
   #unsettled = 0;
-  readonly #waiting: IncomingMessage[] = [];
+  readonly #waiting: Array<{ readonly message: IncomingMessage; readonly decoded: DecodedProperties }> = [];
   #ending: Promise<void> | undefined;
 
   readonly #options: QueueConsumerOptions;
@@ -92,8 +92,7 @@ export class MqttQueueConsumer {
     return this.#ending;
   }
 
-  #observeSequence(message: IncomingMessage): void {
-    const { envelope } = decodeMqttProperties(message.packet.properties);
+  #observeSequence(message: IncomingMessage, envelope: MqttEnvelope): void {
     if (message.packet.dup || envelope.deliveryCount !== undefined) return;
     if (envelope.publisher === undefined || envelope.sequence === undefined) return;
     const gap = this.#options.gaps.observe(envelope.publisher, message.packet.topic, envelope.sequence);
@@ -101,37 +100,45 @@ export class MqttQueueConsumer {
   }
 
   #arrived(message: IncomingMessage): void {
-    this.#observeSequence(message);
-    this.#waiting.push(message);
+    // Decoded once, for the gap detector and for the delivery.
+    const decoded = decodeMqttProperties(message.packet.properties);
+    this.#observeSequence(message, decoded.envelope);
+    this.#waiting.push({ message, decoded });
     this.#pump();
   }
 
   #pump(): void {
     while (this.#waiting.length > 0 && this.#unsettled < this.#options.prefetch && this.#handlers.length > 0) {
-      const message = this.#waiting.shift() as IncomingMessage;
-      this.#dispatch(message);
+      const { message, decoded } = this.#waiting.shift() as { message: IncomingMessage; decoded: DecodedProperties };
+      this.#dispatch(message, decoded);
     }
   }
 
-  #dispatch(message: IncomingMessage): void {
+  #dispatch(message: IncomingMessage, decoded: DecodedProperties): void {
     const entry = this.#handlers[this.#next % Math.max(1, this.#handlers.length)];
     // Cancelled: leave it unacknowledged; the broker sends it again on the next connection to the session.
     if (!entry) return;
     this.#next += 1;
     this.#unsettled += 1;
-    const delivery = mqttDelivery(this.#options.queue, message, entry.tag, {
-      logger: this.#options.logger,
-      acknowledge: (incoming) => this.session.acknowledge(incoming),
-      isCurrent: (incoming) => this.session.isCurrent(incoming),
-      republish: this.#options.republish,
-      deadLetterQueue: this.#options.deadLetterQueue,
-      closing: this.#options.closing,
-      settled: () => {
-        this.#unsettled -= 1;
-        this.#pump();
-        void this.#endIfIdle();
+    const delivery = mqttDelivery(
+      this.#options.queue,
+      message,
+      entry.tag,
+      {
+        logger: this.#options.logger,
+        acknowledge: (incoming) => this.session.acknowledge(incoming),
+        isCurrent: (incoming) => this.session.isCurrent(incoming),
+        republish: this.#options.republish,
+        deadLetterQueue: this.#options.deadLetterQueue,
+        closing: this.#options.closing,
+        settled: () => {
+          this.#unsettled -= 1;
+          this.#pump();
+          void this.#endIfIdle();
+        },
       },
-    });
+      decoded,
+    );
     try {
       entry.handler(delivery);
     } catch (error) {

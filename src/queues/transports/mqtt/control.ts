@@ -18,9 +18,24 @@ const RETAINED_GRACE_MS = 150;
 /** Thrown when the broker acknowledged a publish that reached no subscriber. */
 export class NoSubscribersError extends Error {}
 
+/** How long a publish may wait for its PUBACK, and the error it is rejected with after that. */
+export interface PublishDeadline {
+  readonly ms: number;
+  readonly error: () => unknown;
+}
+
+interface PendingPublish {
+  readonly at: number;
+  readonly reject: (error: unknown) => void;
+  readonly error: () => unknown;
+}
+
 export class MqttControl {
   readonly client: MqttClient;
   readonly #reasons = new Map<number, number>();
+  readonly #pending = new Set<PendingPublish>();
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
   #reads: Promise<unknown> = Promise.resolve();
 
   constructor(mqtt: MqttModule, settings: MqttSettings, logger: Logger) {
@@ -45,16 +60,26 @@ export class MqttControl {
 
   /**
    * Publishes at QoS 1 and resolves on the PUBACK; rejects with NoSubscribersError when
-   * `requireSubscriber` is set and the broker found nobody to deliver to.
+   * `requireSubscriber` is set and the broker found nobody to deliver to. With `deadline`, rejects with
+   * `deadline.error()` when no PUBACK came within `deadline.ms` (the message may still be delivered).
    */
   publish(
     topic: string,
     payload: Buffer | string,
     options: IClientPublishOptions,
     requireSubscriber: boolean,
+    deadline?: PublishDeadline,
   ): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.client.publish(topic, payload, { ...options, qos: 1 }, (error, packet) => {
+      const pending: PendingPublish | undefined = deadline
+        ? { at: performance.now() + deadline.ms, reject, error: deadline.error }
+        : undefined;
+      if (pending) this.#watch(pending);
+      options.qos = 1;
+      this.client.publish(topic, payload, options, (error, packet) => {
+        if (pending) {
+          if (!this.#pending.delete(pending)) return;
+        }
         if (error) {
           reject(error);
           return;
@@ -69,6 +94,38 @@ export class MqttControl {
         resolve();
       });
     });
+  }
+
+  /**
+   * One timer for every publish deadline instead of a `setTimeout` per publish: armed for the earliest
+   * deadline it knows of; when it fires, every publish past its deadline is rejected and it is armed again.
+   */
+  #watch(pending: PendingPublish): void {
+    this.#pending.add(pending);
+    if (pending.at < this.#timerAt) this.#arm(pending.at);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(1, Math.ceil(at - performance.now())));
+    this.#timer.unref?.();
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const pending of this.#pending) {
+      if (pending.at <= now) {
+        this.#pending.delete(pending);
+        pending.reject(pending.error());
+      } else if (pending.at < earliest) {
+        earliest = pending.at;
+      }
+    }
+    if (earliest !== Number.POSITIVE_INFINITY) this.#arm(earliest);
   }
 
   /** Stores (or, with null, clears) a retained declaration. */
@@ -108,6 +165,7 @@ export class MqttControl {
   }
 
   async end(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     await this.client.endAsync(false).catch(() => undefined);
   }
 }

@@ -11,7 +11,7 @@ import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery, copyThenAck, deadLetterProperties } from '../core/delivery.js';
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
-import { decodeMqttProperties, type MqttEnvelope } from './codec.js';
+import { type DecodedProperties, decodeMqttProperties, type MqttEnvelope } from './codec.js';
 import { routingKeyOf } from './names.js';
 import type { IncomingMessage } from './session.js';
 
@@ -44,9 +44,10 @@ export function mqttDelivery(
   message: IncomingMessage,
   consumerTag: string,
   hooks: MqttDeliveryHooks,
+  decoded: DecodedProperties = decodeMqttProperties(message.packet.properties),
 ): Delivery {
   const { packet } = message;
-  const { properties, envelope } = decodeMqttProperties(packet.properties);
+  const { properties, envelope } = decoded;
   const deliveryCount = (envelope.deliveryCount ?? 1) + (packet.dup ? 1 : 0);
   const viaExchange = packet.topic.startsWith('ms/x/');
   const exchange = envelope.exchange ?? (viaExchange ? exchangeOf(packet.topic) : '');

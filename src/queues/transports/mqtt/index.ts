@@ -224,16 +224,15 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
     const publishProperties = encodeMqttProperties(properties, envelope);
     try {
-      const acked = control.publish(topic, body, { properties: publishProperties }, true);
-      await unlessAborted(
-        withTimeout(acked, timeoutMs, () =>
+      const acked = control.publish(topic, body, { properties: publishProperties }, true, {
+        ms: timeoutMs,
+        error: () =>
           failureError(
             'timeout',
             `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
           ),
-        ),
-        options.signal,
-      );
+      });
+      await unlessAborted(acked, options.signal);
     } catch (error) {
       if (mqttFailure(error) === 'unroutable') throw publishFailure(error, mqttFailure, { to: topic, timeoutMs });
       throw error;

@@ -11,6 +11,8 @@ import { wildcardWords } from '../core/topic.js';
 import type { ExchangeType } from '../transport.js';
 
 const SAFE = /^[A-Za-z0-9._-]$/;
+const MAX_REMEMBERED_TOPICS = 1000;
+const queueTopics = new Map<string, string>();
 
 /**
  * Escapes a name into one topic level (no `/`, no wildcards); injective, so names never collide.
@@ -25,7 +27,14 @@ export function mqttLevel(name: string): string {
  * @example queueTopic('basic'); // 'ms/q/basic'
  */
 export function queueTopic(queue: string): string {
-  return `ms/q/${mqttLevel(queue)}`;
+  let topic = queueTopics.get(queue);
+  if (topic === undefined) {
+    // Escaping runs a regex per character: remembered, since a process publishes to few queues.
+    if (queueTopics.size >= MAX_REMEMBERED_TOPICS) queueTopics.clear();
+    topic = `ms/q/${mqttLevel(queue)}`;
+    queueTopics.set(queue, topic);
+  }
+  return topic;
 }
 
 /**

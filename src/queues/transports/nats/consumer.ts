@@ -21,7 +21,7 @@ const COALESCE_MS = 5;
 export class PrefetchWindow {
   #inFlight = 0;
   #requested = 0;
-  #waiters: Array<() => void> = [];
+  #waiters: Array<{ readonly ready: () => boolean; readonly wake: () => void }> = [];
 
   constructor(readonly size: number) {}
 
@@ -57,21 +57,35 @@ export class PrefetchWindow {
     this.#wake();
   }
 
-  /** Resolves when a slot may have been freed (or after `maxWaitMs`, so a stop is noticed). */
-  changed(maxWaitMs: number): Promise<void> {
+  /**
+   * Resolves when a slot was freed and `ready()` holds (or after `maxWaitMs`, so a stop is noticed). One
+   * timer per wait, not per settlement: under load a wait spans many settlements.
+   */
+  changed(maxWaitMs: number, ready: () => boolean = () => true): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, maxWaitMs);
-      this.#waiters.push(() => {
-        clearTimeout(timer);
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
         resolve();
-      });
+      }, maxWaitMs);
+      const entry = {
+        ready,
+        wake: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.#waiters.push(entry);
     });
   }
 
   #wake(): void {
+    if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];
-    for (const wake of waiters) wake();
+    for (const waiter of waiters) {
+      if (waiter.ready()) waiter.wake();
+      else this.#waiters.push(waiter);
+    }
   }
 }
 
@@ -128,6 +142,12 @@ export class PullLoop {
     const share = Math.ceil(window.size / this.#options.sourceCount);
     const threshold = Math.ceil(share / 2);
     const available = (): number => Math.min(window.free, share - this.#requested);
+    // What the loop below waits for when it cannot pull yet: enough free slots for a full pull, or any when
+    // nothing of this source's is on its way.
+    const pullable = (): boolean => {
+      const count = available();
+      return count >= threshold || (count > 0 && this.#requested === 0);
+    };
     while (!this.#stopped) {
       if (this.#backoff) {
         await this.#backoff;
@@ -140,7 +160,7 @@ export class PullLoop {
       if (count < threshold) {
         if (count === 0 || this.#requested > 0) {
           // A pull is open or the window is full: wait until settles or arrivals free enough slots.
-          await window.changed(1000);
+          await window.changed(1000, pullable);
           continue;
         }
         if (window.inFlight > 0) {

@@ -7,7 +7,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { CoreDelivery, copyThenAck, deadLetterProperties } from '../core/delivery.js';
+import { CoreDelivery, copyThenAck, deadLetterProperties, type SettlePrimitives } from '../core/delivery.js';
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
 import { decodeNatsHeaders } from './codec.js';
 
@@ -32,27 +32,142 @@ export interface NatsDeliveryHooks {
 // Acks given within one turn of the event loop, sent together at its end: the client writes to the socket
 // once per microtask checkpoint, so acks sent one by one from the handlers' promise chains cost a socket write
 // each (about a third of the consumer's CPU). The connection is still open when they go: close() waits
-// for a round trip to the server (flush) first.
-let queuedAcks: Array<() => void> = [];
+// for a round trip to the server (flush) first. One queue of settlements, no closure or promise per ack
+// beyond the one the caller awaits.
+interface QueuedAck {
+  readonly message: JsMsg;
+  readonly resolve: (sent: boolean) => void;
+  readonly failed: (error: unknown) => boolean;
+}
+let queuedAcks: QueuedAck[] = [];
 
 function sendQueuedAcks(): void {
   const acks = queuedAcks;
   queuedAcks = [];
-  for (const send of acks) send();
+  for (const entry of acks) {
+    try {
+      entry.message.ack();
+      entry.resolve(true);
+    } catch (error) {
+      entry.resolve(entry.failed(error));
+    }
+  }
 }
 
-function ackWithTheOthers(message: JsMsg): Promise<void> {
-  return new Promise((resolve, reject) => {
+function ackWithTheOthers(message: JsMsg, failed: (error: unknown) => boolean): Promise<boolean> {
+  return new Promise((resolve) => {
     if (queuedAcks.length === 0) setImmediate(sendQueuedAcks);
-    queuedAcks.push(() => {
-      try {
-        message.ack();
-        resolve();
-      } catch (error) {
-        reject(error);
-      }
-    });
+    queuedAcks.push({ message, resolve, failed });
   });
+}
+
+/**
+ * A view of the message's payload, not a copy: the client hands each message a slice of the socket chunk it
+ * read, which it never writes to again.
+ */
+function bodyOf(data: Uint8Array): Buffer {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** The broker side of one delivery: what `CoreDelivery` calls to settle it. */
+class NatsSettlement implements SettlePrimitives {
+  readonly #message: JsMsg;
+  readonly #hooks: NatsDeliveryHooks;
+  readonly #properties: MessageProperties;
+  readonly #deliveryCount: number;
+
+  constructor(message: JsMsg, hooks: NatsDeliveryHooks, properties: MessageProperties, deliveryCount: number) {
+    this.#message = message;
+    this.#hooks = hooks;
+    this.#properties = properties;
+    this.#deliveryCount = deliveryCount;
+  }
+
+  // The prefetch slot is freed as soon as the delivery is settled, before the server confirms.
+  ack(): Promise<boolean> {
+    this.#hooks.settled();
+    return this.#confirmAck();
+  }
+
+  requeue(delayMs?: number): Promise<boolean> {
+    this.#hooks.settled();
+    if (this.#message.info.deliveryCount >= this.#hooks.maxDeliver) {
+      // The server would never deliver it again: dead-letter instead of requeueing.
+      return this.#deadLetter({ 'x-death-reason': 'max-deliver', 'x-delivery-count': this.#deliveryCount });
+    }
+    return Promise.resolve(this.#safely(() => this.#message.nak(delayMs)));
+  }
+
+  requeueAfter(delayMs: number): Promise<boolean> {
+    return this.requeue(delayMs);
+  }
+
+  deadLetter(headers: Readonly<Record<string, unknown>>): Promise<boolean> {
+    this.#hooks.settled();
+    return this.#deadLetter(headers);
+  }
+
+  async touch(): Promise<void> {
+    this.#safely(() => this.#message.working());
+  }
+
+  #confirmAck(): Promise<boolean> {
+    const hooks = this.#hooks;
+    if (!hooks.connectionOpen()) return Promise.resolve(false);
+    if (hooks.doubleAck) {
+      return this.#message.ackAck({ timeout: hooks.ackTimeoutMs }).catch((error: unknown) => this.#ackFailed(error));
+    }
+    return ackWithTheOthers(this.#message, (error) => this.#ackFailed(error));
+  }
+
+  #ackFailed(error: unknown): boolean {
+    logWith(
+      this.#hooks.logger,
+      'warn',
+      { err: error },
+      `ack of stream sequence ${this.#message.seq} not confirmed; the server will redeliver`,
+    );
+    return false;
+  }
+
+  #safely(action: () => void): boolean {
+    try {
+      action();
+      return true;
+    } catch (error) {
+      logWith(
+        this.#hooks.logger,
+        'warn',
+        { err: error },
+        `settling stream sequence ${this.#message.seq} failed; the server will redeliver`,
+      );
+      return false;
+    }
+  }
+
+  #deadLetter(extraHeaders: Readonly<Record<string, unknown>>): Promise<boolean> {
+    const message = this.#message;
+    const hooks = this.#hooks;
+    return copyThenAck(
+      async () => {
+        if (!(await hooks.deadLetter(bodyOf(message.data), deadLetterProperties(this.#properties, extraHeaders)))) {
+          throw new Error('the dead-letter copy was not confirmed');
+        }
+      },
+      () => this.#confirmAck(),
+      (error) => {
+        logWith(
+          hooks.logger,
+          'warn',
+          { err: error },
+          `dead-lettering stream sequence ${message.seq} failed; it will be redelivered`,
+        );
+        // Keeps the message: it comes back after AckWait rather than vanishing.
+        this.#safely(() => message.nak());
+        return false;
+      },
+    );
+  }
 }
 
 /**
@@ -64,87 +179,19 @@ export function natsDelivery(
   consumerTag: string,
   route: { readonly exchange: string; readonly routingKey: string },
   hooks: NatsDeliveryHooks,
+  properties: MessageProperties = decodeNatsHeaders(message.headers),
 ): Delivery {
-  const properties = decodeNatsHeaders(message.headers);
-  const serverCount = message.info.deliveryCount;
-  const deliveryCount = Math.max(1, serverCount - (hooks.heldBack ?? 0));
+  const info = message.info;
+  const deliveryCount = Math.max(1, info.deliveryCount - (hooks.heldBack ?? 0));
   const deliveryInfo: DeliveryInfo = {
-    ...route,
+    exchange: route.exchange,
+    routingKey: route.routingKey,
     consumerTag,
-    deliveryTag: message.seq,
-    redelivered: message.redelivered,
+    deliveryTag: info.streamSequence,
+    redelivered: info.deliveryCount > 1,
   };
-  const confirmAck = async (): Promise<boolean> => {
-    if (!hooks.connectionOpen()) return false;
-    try {
-      if (hooks.doubleAck) return await message.ackAck({ timeout: hooks.ackTimeoutMs });
-      await ackWithTheOthers(message);
-      return true;
-    } catch (error) {
-      return redeliverLater(hooks.logger, error, `ack of stream sequence ${message.seq} not confirmed`);
-    }
-  };
-
-  const safely = (action: () => void): boolean => {
-    try {
-      action();
-      return true;
-    } catch (error) {
-      return redeliverLater(hooks.logger, error, `settling stream sequence ${message.seq} failed`);
-    }
-  };
-
-  const deadLetter = (extraHeaders: Readonly<Record<string, unknown>>): Promise<boolean> =>
-    copyThenAck(
-      async () => {
-        if (!(await hooks.deadLetter(Buffer.from(message.data), deadLetterProperties(properties, extraHeaders)))) {
-          throw new Error('the dead-letter copy was not confirmed');
-        }
-      },
-      confirmAck,
-      (error) => {
-        logWith(
-          hooks.logger,
-          'warn',
-          { err: error },
-          `dead-lettering stream sequence ${message.seq} failed; it will be redelivered`,
-        );
-        // Keeps the message: it comes back after AckWait rather than vanishing.
-        safely(() => message.nak());
-        return false;
-      },
-    );
-
-  // The prefetch slot is freed as soon as the delivery is settled, before the server confirms.
-  const released = <T>(settle: () => T): T => {
-    hooks.settled();
-    return settle();
-  };
-  const requeue = async (delayMs?: number): Promise<boolean> => {
-    hooks.settled();
-    if (serverCount >= hooks.maxDeliver) {
-      // The server would never deliver it again: dead-letter instead of requeueing.
-      return deadLetter({ 'x-death-reason': 'max-deliver', 'x-delivery-count': deliveryCount });
-    }
-    return safely(() => message.nak(delayMs));
-  };
-
   return new CoreDelivery(
-    { body: Buffer.from(message.data), properties, deliveryInfo, deliveryCount },
-    {
-      ack: () => released(confirmAck),
-      requeue: () => requeue(),
-      requeueAfter: (delayMs) => requeue(delayMs),
-      deadLetter: (headers) => released(() => deadLetter(headers)),
-      touch: async () => {
-        safely(() => message.working());
-      },
-    },
+    { body: bodyOf(message.data), properties, deliveryInfo, deliveryCount },
+    new NatsSettlement(message, hooks, properties, deliveryCount),
   );
-}
-
-/** Logs a settlement that did not reach the server (it redelivers after AckWait); always false. */
-function redeliverLater(logger: Logger, error: unknown, what: string): false {
-  logWith(logger, 'warn', { err: error }, `${what}; the server will redeliver`);
-  return false;
 }
