@@ -17,7 +17,7 @@ import {
   type ValidationResult,
   validateEager,
 } from '../../contracts/validate.js';
-import { type CodedError, ERRORS } from '../../errors.js';
+import { ERRORS } from '../../errors.js';
 import { describeFailure } from '../failure.js';
 
 const REPLY_LIMITS: ValidateOptions = { prefix: 'reply', maxIssues: 20, maxMessageLength: 300, maxPathLength: 120 };
@@ -37,7 +37,7 @@ function invalidReply(
   queue: string,
   side: 'service' | 'client',
   result: Extract<ValidationResult<unknown>, { ok: false }>,
-): CodedError<'MS_QUEUE_REPLY_INVALID'> {
+): ReturnType<typeof ERRORS.MS_QUEUE_REPLY_INVALID> {
   const where = side === 'service' ? 'returned by its handler' : 'received';
   if (result.cause !== undefined) {
     const why = describeFailure(result.cause).message;
