@@ -6,46 +6,21 @@
 // machine only ever adds time, so the lowest batch is the one closest to the server's own cost.
 import { fork } from 'node:child_process';
 import net from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { fastifyApp, toolkitApp } from './in-process-apps.mjs';
 
-const RESOURCE_DATA = ['hello', 'world', 42];
-const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
-// What the toolkit sends on every negotiated response; the peer sends it too (workload.ts RESPONSE_HEADERS).
-const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' };
 const BATCH = 500;
 const BATCHES = 400;
 const CONNECTIONS = 50;
 
 async function startToolkit(dist) {
-  const mod = await import(pathToFileURL(`${dist}/http/index.js`).href);
-  // TOOLKIT_OPTIONS (JSON) picks a configuration, e.g. '{"connectionTimeoutMs":0}'.
-  const app = new mod.Microservice('bench', JSON.parse(process.env.TOOLKIT_OPTIONS ?? '{}'));
-  app.route('/plain/', { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
-  const marker = new mod.ResourceMarker();
-  app.route('/resource/', { methods: ['GET'], endpoint: 'resource', resource: marker }, () => RESOURCE_DATA);
+  const app = await toolkitApp(dist);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app.fastify.server.address().port;
 }
 
-function busy(us) {
-  if (us <= 0) return;
-  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
-  while (process.hrtime.bigint() < end);
-}
-
 async function startFastify() {
-  const { default: Fastify } = await import('fastify');
-  const app = Fastify({ logger: false });
-  const extra = Number(process.env.FASTIFY_BUSY_US ?? 0);
-  app.get('/plain/', async (_request, reply) => {
-    reply.headers(RESPONSE_HEADERS);
-    return PLAIN_BODY;
-  });
-  app.get('/resource/', async (_request, reply) => {
-    busy(extra);
-    reply.headers(RESPONSE_HEADERS);
-    return { response: RESOURCE_DATA };
-  });
+  const app = await fastifyApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app.server.address().port;
 }

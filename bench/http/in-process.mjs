@@ -7,38 +7,21 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { fastifyApp, toolkitApp } from './in-process-apps.mjs';
 
-const RESOURCE_DATA = ['hello', 'world', 42];
-const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
-// What the toolkit sends on every negotiated response; the peer sends it too (workload.ts RESPONSE_HEADERS).
-const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' };
 const BATCH = 2000;
 const BATCHES = 40;
 const CONCURRENCY = 20;
 
 async function startToolkit(dist) {
-  const mod = await import(pathToFileURL(`${dist}/http/index.js`).href);
-  // TOOLKIT_OPTIONS (JSON) picks a configuration, e.g. '{"metrics":true}' for the ops cost.
-  const app = new mod.Microservice('bench', JSON.parse(process.env.TOOLKIT_OPTIONS ?? '{}'));
-  app.route('/plain/', { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
-  const marker = new mod.ResourceMarker();
-  app.route('/resource/', { methods: ['GET'], endpoint: 'resource', resource: marker }, () => RESOURCE_DATA);
+  const app = await toolkitApp(dist);
   await app.fastify.ready();
   return app.fastify.server;
 }
 
 async function startFastify() {
-  const { default: Fastify } = await import('fastify');
-  const app = Fastify({ logger: false, serverFactory: (handler) => http.createServer(handler) });
-  app.get('/plain/', async (_request, reply) => {
-    reply.headers(RESPONSE_HEADERS);
-    return PLAIN_BODY;
-  });
-  app.get('/resource/', async (_request, reply) => {
-    reply.headers(RESPONSE_HEADERS);
-    return { response: RESOURCE_DATA };
-  });
+  const app = await fastifyApp({ serverFactory: (handler) => http.createServer(handler) });
   await app.ready();
   return app.server;
 }

@@ -1,0 +1,43 @@
+// The two apps bench/http/in-process.mjs and in-process-sockets.mjs measure: the toolkit (a built `dist/`
+// directory) and raw Fastify, each with the plain route and the marked resource of bench/http/workload.ts.
+// They are returned unstarted; each script starts them its own way.
+import { pathToFileURL } from 'node:url';
+
+export const RESOURCE_DATA = ['hello', 'world', 42];
+export const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
+// What the toolkit sends on every negotiated response; the peer sends it too (workload.ts RESPONSE_HEADERS).
+const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' };
+
+/** The toolkit from `dist`; TOOLKIT_OPTIONS (JSON) picks a configuration, e.g. '{"connectionTimeoutMs":0}'. */
+export async function toolkitApp(dist) {
+  const mod = await import(pathToFileURL(`${dist}/http/index.js`).href);
+  const app = new mod.Microservice('bench', JSON.parse(process.env.TOOLKIT_OPTIONS ?? '{}'));
+  app.route('/plain/', { methods: ['GET'], endpoint: 'plain' }, () => PLAIN_BODY);
+  const marker = new mod.ResourceMarker();
+  app.route('/resource/', { methods: ['GET'], endpoint: 'resource', resource: marker }, () => RESOURCE_DATA);
+  return app;
+}
+
+/** Spins for `us` microseconds: FASTIFY_BUSY_US adds known work to the peer, to calibrate a tool. */
+function busy(us) {
+  if (us <= 0) return;
+  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  while (process.hrtime.bigint() < end);
+}
+
+/** Raw Fastify doing the same work (`options` for its constructor). */
+export async function fastifyApp(options = {}) {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false, ...options });
+  const extra = Number(process.env.FASTIFY_BUSY_US ?? 0);
+  app.get('/plain/', async (_request, reply) => {
+    reply.headers(RESPONSE_HEADERS);
+    return PLAIN_BODY;
+  });
+  app.get('/resource/', async (_request, reply) => {
+    busy(extra);
+    reply.headers(RESPONSE_HEADERS);
+    return { response: RESOURCE_DATA };
+  });
+  return app;
+}
