@@ -1,6 +1,7 @@
 // The two apps bench/http/in-process.mjs and in-process-sockets.mjs measure: the toolkit (a built `dist/`
 // directory) and raw Fastify, each with the plain route and the marked resource of bench/http/workload.ts.
 // They are returned unstarted; each script starts them its own way.
+import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 export const RESOURCE_DATA = ['hello', 'world', 42];
@@ -40,4 +41,43 @@ export async function fastifyApp(options = {}) {
     return { response: RESOURCE_DATA };
   });
   return app;
+}
+
+/**
+ * Runs `script --child <which> <path>` in its own process (silent logs, as the bench's children: an access log
+ * would be measured otherwise) and resolves with the figure it sends back.
+ */
+function measureInChild(script, which, path) {
+  return new Promise((resolve, reject) => {
+    const proc = fork(script, ['--child', which, path], {
+      env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', ...process.env },
+    });
+    proc.once('message', (value) => {
+      proc.kill();
+      resolve(value);
+    });
+    proc.once('exit', (code) =>
+      code === 0 || code === null ? undefined : reject(new Error(`${which} exited with ${code}`)),
+    );
+  });
+}
+
+/**
+ * Measures each of `servers` (name → `fastify` or a dist directory) `rounds` times in alternation with
+ * `script`'s child mode, and prints each one's lowest CPU µs per request and its ratio to raw Fastify.
+ */
+export async function compareServers(script, servers, scenario, rounds) {
+  const figures = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, which] of Object.entries(servers)) {
+      figures[name].push(await measureInChild(script, which, `/${scenario}/`));
+    }
+  }
+  const best = (name) => Math.min(...figures[name]);
+  for (const name of Object.keys(servers)) {
+    const ratio = (best('fastify') / best(name)).toFixed(2);
+    console.log(
+      `${scenario} ${name.padEnd(9)} ${best(name).toFixed(2)} µs CPU/request (fastify/this ${ratio}); rounds ${figures[name].map((x) => x.toFixed(2)).join(' ')}`,
+    );
+  }
 }

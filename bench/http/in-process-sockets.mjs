@@ -4,10 +4,9 @@
 // previous response has fully arrived. The figure therefore counts Node's HTTP parser, the socket timers and
 // the kernel's work, and the tiny client's cost, which is the same for every server; contention on a busy
 // machine only ever adds time, so the lowest batch is the one closest to the server's own cost.
-import { fork } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { fastifyApp, toolkitApp } from './in-process-apps.mjs';
+import { compareServers, fastifyApp, toolkitApp } from './in-process-apps.mjs';
 
 const BATCH = 500;
 const BATCHES = 400;
@@ -84,21 +83,6 @@ async function child(which, path) {
   }
 }
 
-function run(which, path) {
-  return new Promise((resolve, reject) => {
-    const proc = fork(fileURLToPath(import.meta.url), ['--child', which, path], {
-      env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', ...process.env },
-    });
-    proc.once('message', (value) => {
-      proc.kill();
-      resolve(value);
-    });
-    proc.once('exit', (code) =>
-      code === 0 || code === null ? undefined : reject(new Error(`${which} exited with ${code}`)),
-    );
-  });
-}
-
 if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4]);
 } else {
@@ -118,15 +102,5 @@ if (process.argv[2] === '--child') {
         .map((pair) => pair.split('=')),
     ),
   };
-  const figures = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
-  for (let round = 0; round < Number(process.env.ROUNDS ?? 3); round++) {
-    for (const [name, which] of Object.entries(servers)) figures[name].push(await run(which, `/${scenario}/`));
-  }
-  const best = (name) => Math.min(...figures[name]);
-  for (const name of Object.keys(servers)) {
-    const ratio = (best('fastify') / best(name)).toFixed(2);
-    console.log(
-      `${scenario} ${name.padEnd(9)} ${best(name).toFixed(2)} µs CPU/request (fastify/this ${ratio}); rounds ${figures[name].map((x) => x.toFixed(2)).join(' ')}`,
-    );
-  }
+  await compareServers(fileURLToPath(import.meta.url), servers, scenario, Number(process.env.ROUNDS ?? 3));
 }

@@ -4,11 +4,10 @@
 // would make Fastify's call sites polymorphic and slow the raw peer down), fed fake IncomingMessage /
 // ServerResponse pairs over a null socket, straight into its 'request' listener; the figure is the lowest
 // CPU µs per request over many small batches (contention only ever adds time). Processes alternate.
-import { fork } from 'node:child_process';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { fastifyApp, toolkitApp } from './in-process-apps.mjs';
+import { compareServers, fastifyApp, toolkitApp } from './in-process-apps.mjs';
 
 const BATCH = 2000;
 const BATCHES = 40;
@@ -87,17 +86,6 @@ async function child(which, path) {
   process.send?.(best);
 }
 
-function run(which, path) {
-  return new Promise((resolve, reject) => {
-    // Silent logs as in the bench's children (bench/lib/child.ts): an access log would be measured otherwise.
-    const proc = fork(fileURLToPath(import.meta.url), ['--child', which, path], {
-      env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', ...process.env },
-    });
-    proc.once('message', resolve);
-    proc.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`${which} exited with ${code}`))));
-  });
-}
-
 /**
  * `node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 bench/http/in-process.mjs --alloc
  * <fastify|dist-dir> /resource/`: bytes allocated per request. The young generation is made large enough that
@@ -125,15 +113,5 @@ if (process.argv[2] === '--alloc') {
   const scenario = process.argv[2] ?? 'resource';
   const dist = fileURLToPath(new URL('../../dist', import.meta.url));
   const servers = { fastify: 'fastify', toolkit: dist, ...(process.argv[3] ? { baseline: process.argv[3] } : {}) };
-  const figures = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
-  for (let round = 0; round < 3; round++) {
-    for (const [name, which] of Object.entries(servers)) figures[name].push(await run(which, `/${scenario}/`));
-  }
-  const best = (name) => Math.min(...figures[name]);
-  for (const name of Object.keys(servers)) {
-    const ratio = (best('fastify') / best(name)).toFixed(2);
-    console.log(
-      `${scenario} ${name.padEnd(9)} ${best(name).toFixed(2)} µs CPU/request (fastify/this ${ratio}); rounds ${figures[name].map((x) => x.toFixed(2)).join(' ')}`,
-    );
-  }
+  await compareServers(fileURLToPath(import.meta.url), servers, scenario, 3);
 }

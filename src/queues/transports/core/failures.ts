@@ -28,7 +28,7 @@ const CODE_OF: Readonly<Record<BrokerFailure, ErrorCode>> = {
 
 /**
  * The catalogue code of a kind of failure, for a broker that builds its errors itself.
- * @example failureCode('unroutable'); // 'MS_QUEUE_UNROUTABLE'
+ * @example failureCode('unroutable') === CODES.MS_QUEUE_UNROUTABLE; // true
  */
 export function failureCode(failure: BrokerFailure): ErrorCode {
   return CODE_OF[failure];

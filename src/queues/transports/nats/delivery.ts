@@ -121,12 +121,12 @@ class NatsSettlement implements SettlePrimitives {
   }
 
   #ackFailed(error: unknown): boolean {
-    logWith(
-      this.#hooks.logger,
-      'warn',
-      { err: error },
-      `ack of stream sequence ${this.#message.seq} not confirmed; the server will redeliver`,
-    );
+    return this.#redeliverLater(error, `ack of stream sequence ${this.#message.seq} not confirmed`);
+  }
+
+  /** Logs a settlement that did not reach the server (it redelivers after AckWait); always false. */
+  #redeliverLater(error: unknown, what: string): false {
+    logWith(this.#hooks.logger, 'warn', { err: error }, `${what}; the server will redeliver`);
     return false;
   }
 
@@ -135,13 +135,7 @@ class NatsSettlement implements SettlePrimitives {
       action();
       return true;
     } catch (error) {
-      logWith(
-        this.#hooks.logger,
-        'warn',
-        { err: error },
-        `settling stream sequence ${this.#message.seq} failed; the server will redeliver`,
-      );
-      return false;
+      return this.#redeliverLater(error, `settling stream sequence ${this.#message.seq} failed`);
     }
   }
 
