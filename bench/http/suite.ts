@@ -1,13 +1,13 @@
 /**
- * The HTTP server rows: for each round, every implementation in a rotated order is started in its own
- * process, its responses are checked against the expected ones, and each scenario is loaded from a separate
+ * The HTTP server rows: for each round, every implementation in a rotated order (the toolkit always right
+ * beside raw Fastify) is started in its own process, its responses are checked against the expected ones, and each scenario is loaded from a separate
  * load generator process, wrk or autocannon (`--http-load`; warm-up, then the measured window).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { BenchChild, runChild, UnavailableError } from '../lib/child.js';
 import { LOAD_WORKERS, type LoadGenerator } from '../lib/load-generator.js';
 import type { Profile } from '../lib/options.js';
-import { rotate } from '../lib/rounds.js';
+import { rotateBeside } from '../lib/rounds.js';
 import { SCENARIOS, type Scenario, type ScenarioName } from './workload.js';
 
 export const HTTP_IMPLEMENTATIONS = ['node:http', 'fastify', 'express', 'hono', 'toolkit'] as const;
@@ -126,7 +126,14 @@ export async function runHttpSuite(profile: Profile, log: (line: string) => void
     (implementation): HttpImplementationResult => ({ implementation, notes: [], samples: emptySamples() }),
   );
   for (let round = 0; round < profile.rounds; round++) {
-    for (const result of rotate(results, round)) {
+    // The toolkit runs right beside raw Fastify in every round: the targets compare the two.
+    const order = rotateBeside(
+      results,
+      round,
+      (result) => result.implementation === 'fastify',
+      (result) => result.implementation === 'toolkit',
+    );
+    for (const result of order) {
       if (result.unavailable) continue;
       log(`http round ${round + 1}/${profile.rounds}: ${result.implementation}`);
       const server = BenchChild.startServer('http/server-child.ts', [result.implementation]);
