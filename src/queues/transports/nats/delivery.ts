@@ -11,13 +11,12 @@ import { CoreDelivery, copyThenAck, deadLetterProperties, type SettlePrimitives 
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
 import { decodeNatsHeaders } from './codec.js';
 
+/** What a delivery needs from its subscription: one object per subscription, shared by all its deliveries. */
 export interface NatsDeliveryHooks {
   readonly logger: Logger;
   readonly maxDeliver: number;
   readonly ackTimeoutMs: number;
   readonly doubleAck: boolean;
-  /** Deliveries this process spent holding a delayed message back (delayed.ts); left out of `deliveryCount`. */
-  readonly heldBack?: number;
   /** False once the transport is closed: an ack then cannot reach the server. */
   connectionOpen(): boolean;
   /**
@@ -25,8 +24,8 @@ export interface NatsDeliveryHooks {
    * when the queue has none (the message is dropped), false when the copy could not be published.
    */
   deadLetter(body: Buffer, properties: MessageProperties): Promise<boolean>;
-  /** Called once when the delivery is settled, to free its prefetch slot. */
-  settled(): void;
+  /** Called once when `message` is settled, to free its prefetch slot. */
+  settled(message: JsMsg): void;
 }
 
 // Acks given within one turn of the event loop, sent together at its end: the client writes to the socket
@@ -85,12 +84,12 @@ class NatsSettlement implements SettlePrimitives {
 
   // The prefetch slot is freed as soon as the delivery is settled, before the server confirms.
   ack(): Promise<boolean> {
-    this.#hooks.settled();
+    this.#hooks.settled(this.#message);
     return this.#confirmAck();
   }
 
   requeue(delayMs?: number): Promise<boolean> {
-    this.#hooks.settled();
+    this.#hooks.settled(this.#message);
     if (this.#message.info.deliveryCount >= this.#hooks.maxDeliver) {
       // The server would never deliver it again: dead-letter instead of requeueing.
       return this.#deadLetter({ 'x-death-reason': 'max-deliver', 'x-delivery-count': this.#deliveryCount });
@@ -103,7 +102,7 @@ class NatsSettlement implements SettlePrimitives {
   }
 
   deadLetter(headers: Readonly<Record<string, unknown>>): Promise<boolean> {
-    this.#hooks.settled();
+    this.#hooks.settled(this.#message);
     return this.#deadLetter(headers);
   }
 
@@ -165,18 +164,20 @@ class NatsSettlement implements SettlePrimitives {
 }
 
 /**
- * Builds the delivery for `message` received by `consumerTag`.
- * @example handler(natsDelivery(message, 'worker-1', { exchange: '', routingKey: 'basic' }, hooks));
+ * Builds the delivery for `message` received by `consumerTag`; `heldBack` counts the deliveries this process
+ * spent holding a delayed message back (delayed.ts), which are left out of `deliveryCount`.
+ * @example handler(natsDelivery(message, 'worker-1', { exchange: '', routingKey: 'basic' }, hooks, 0));
  */
 export function natsDelivery(
   message: JsMsg,
   consumerTag: string,
   route: { readonly exchange: string; readonly routingKey: string },
   hooks: NatsDeliveryHooks,
+  heldBack: number,
   properties: MessageProperties = decodeNatsHeaders(message.headers),
 ): Delivery {
   const info = message.info;
-  const deliveryCount = Math.max(1, info.deliveryCount - (hooks.heldBack ?? 0));
+  const deliveryCount = Math.max(1, info.deliveryCount - heldBack);
   const deliveryInfo: DeliveryInfo = {
     exchange: route.exchange,
     routingKey: route.routingKey,

@@ -20,7 +20,7 @@ import { listenForMaxDeliveries } from './advisories.js';
 import { decodeNatsHeaders, encodeNatsHeaders, isExpired } from './codec.js';
 import { PrefetchWindow, PullLoop } from './consumer.js';
 import { HeldDeliveries, heldBackMs, markDelayed } from './delayed.js';
-import { natsDelivery } from './delivery.js';
+import { type NatsDeliveryHooks, natsDelivery } from './delivery.js';
 import { natsFailure } from './errors.js';
 import { exchangeSubject, queueSubject } from './names.js';
 import { loadNatsModules, type NatsModules } from './peer.js';
@@ -30,6 +30,17 @@ import { type NatsSource, NatsTopology } from './topology.js';
 
 /** Used when a consumer asks for prefetch 0 ("unlimited" in AMQP): JetStream pulls are always bounded. */
 const DEFAULT_PREFETCH = 100;
+
+/** What every delivery of one subscription shares, built once when it starts. */
+interface ConsumeContext {
+  readonly queue: string;
+  readonly consumerTag: string;
+  readonly handler: Contract.DeliveryHandler;
+  readonly hooks: NatsDeliveryHooks;
+  readonly window: PrefetchWindow;
+  /** The route of a message taken from the queue's own stream (exchange sources route by subject). */
+  readonly queueRoute: { readonly exchange: string; readonly routingKey: string };
+}
 
 /** A subscription with the pull loops that feed it (asked to pull again after a reconnect). */
 interface NatsSubscription extends Contract.Subscription {
@@ -290,8 +301,28 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
       });
     }
     const window = new PrefetchWindow(options.prefetch > 0 ? options.prefetch : DEFAULT_PREFETCH);
-    const dispatch = (message: JsMsg, source: NatsSource): void =>
-      this.#dispatch(queue, consumerTag, handler, window, message, source);
+    // One hooks object per subscription, so a delivery costs no closures of its own.
+    const hooks: NatsDeliveryHooks = {
+      logger: this.#logger,
+      maxDeliver: this.#settings.maxDeliver,
+      ackTimeoutMs: this.#settings.publishTimeoutMs,
+      doubleAck: this.#settings.doubleAck,
+      connectionOpen: () => !this.isClosing && this.#connection?.isClosed() === false,
+      deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
+      settled: (message) => {
+        this.#unsettled.delete(message);
+        window.settled();
+      },
+    };
+    const context: ConsumeContext = {
+      queue,
+      consumerTag,
+      handler,
+      hooks,
+      window,
+      queueRoute: { exchange: '', routingKey: queue },
+    };
+    const dispatch = (message: JsMsg, source: NatsSource): void => this.#dispatch(context, message, source);
     const loops = sources.map(
       (source) =>
         new PullLoop({
@@ -331,14 +362,8 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
     return this.consumers.add(subscription);
   }
 
-  #dispatch(
-    queue: string,
-    consumerTag: string,
-    handler: Contract.DeliveryHandler,
-    window: PrefetchWindow,
-    message: JsMsg,
-    source: NatsSource,
-  ): void {
+  #dispatch(context: ConsumeContext, message: JsMsg, source: NatsSource): void {
+    const { queue, consumerTag, handler, hooks, window, queueRoute } = context;
     const holdMs = heldBackMs(message, Date.now());
     if (holdMs > 0) {
       // A delayed message not yet due (delayed.ts): back to the server until it is, never to the handler.
@@ -355,21 +380,10 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
       message,
       consumerTag,
       source.exchange === ''
-        ? { exchange: '', routingKey: queue }
+        ? queueRoute
         : { exchange: source.exchange, routingKey: message.subject.split('.').slice(2).join('.') },
-      {
-        logger: this.#logger,
-        maxDeliver: this.#settings.maxDeliver,
-        ackTimeoutMs: this.#settings.publishTimeoutMs,
-        doubleAck: this.#settings.doubleAck,
-        heldBack: this.#held.take(message),
-        connectionOpen: () => !this.isClosing && this.#connection?.isClosed() === false,
-        deadLetter: (body, properties) => this.#deadLetter(queue, body, properties),
-        settled: () => {
-          this.#unsettled.delete(message);
-          window.settled();
-        },
-      },
+      hooks,
+      this.#held.take(message),
     );
     this.#unsettled.add(message);
     if (isExpired(delivery.properties, message.headers, Date.now())) {
