@@ -11,6 +11,8 @@ import { compareServers, fastifyApp, toolkitApp } from './in-process-apps.mjs';
 const BATCH = 500;
 const BATCHES = 400;
 const CONNECTIONS = 50;
+// ACCEPT=text/html measures the toolkit's browsable page (raw Fastify answers JSON whatever it is asked).
+const ACCEPT = process.env.ACCEPT ?? 'application/json';
 
 async function startToolkit(dist) {
   const app = await toolkitApp(dist);
@@ -26,7 +28,7 @@ async function startFastify() {
 
 /** One keep-alive connection that asks for `path` whenever its previous response is complete. */
 function connection(port, path) {
-  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`);
+  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: ${ACCEPT}\r\n\r\n`);
   const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
   let responseLength = 0;
   let received = 0;

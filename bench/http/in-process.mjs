@@ -12,6 +12,8 @@ import { compareServers, fastifyApp, toolkitApp } from './in-process-apps.mjs';
 const BATCH = 2000;
 const BATCHES = 40;
 const CONCURRENCY = 20;
+// ACCEPT=text/html measures the toolkit's browsable page (raw Fastify answers JSON whatever it is asked).
+const ACCEPT = process.env.ACCEPT ?? 'application/json';
 
 async function startToolkit(dist) {
   const app = await toolkitApp(dist);
@@ -51,7 +53,7 @@ function exchange(server, socket, path) {
     request.httpVersionMajor = 1;
     request.httpVersionMinor = 1;
     request.httpVersion = '1.1';
-    request.headers = { host: '127.0.0.1:5000', accept: 'application/json', connection: 'keep-alive' };
+    request.headers = { host: '127.0.0.1:5000', accept: ACCEPT, connection: 'keep-alive' };
     request.complete = true;
     request.push(null);
     const response = new http.ServerResponse(request);

@@ -76,7 +76,7 @@ function getControls(fullPath: string, formats: readonly string[]): string {
     '<div class="btn-group">' +
     `<a class="btn primary" href="${escapeHtml(withoutFormat(fullPath))}" title="Make a GET request on this resource">GET</a>` +
     '<details class="menu"><summary class="btn primary" title="Specify a format for the GET request">' +
-    '<span class="visually-hidden">Format</span><span aria-hidden="true">▾</span></summary>' +
+    '<span class="visually-hidden">Format</span><span aria-hidden="true">&#9662;</span></summary>' +
     `<ul class="menu-list">${items}</ul></details></div>`
   );
 }

@@ -55,7 +55,7 @@ export function pageLayout(parts: LayoutParts): string {
     apiDocument +
     `<span class="service" title="Service">${serviceName}</span></div></header>` +
     `<main class="wrap">${parts.main}</main>` +
-    `<footer class="wrap footer">Browsable API of <strong>${serviceName}</strong> · microservices-ts</footer>` +
+    `<footer class="wrap footer">Browsable API of <strong>${serviceName}</strong> &middot; microservices-ts</footer>` +
     '</body></html>\n'
   );
 }

@@ -47,7 +47,7 @@ export function responseBlock(
   }
   const json = highlightJson(body, limit);
   const notice = json.truncated
-    ? `\n<span class="truncated">… truncated at ${limit.toLocaleString('en')} characters; use ?format=json for the full body</span>`
+    ? `\n<span class="truncated">&hellip; truncated at ${limit.toLocaleString('en')} characters; use ?format=json for the full body</span>`
     : '';
   return `<pre class="response" aria-label="Response">${lines}\n\n${json.html}${notice}</pre>`;
 }

@@ -134,7 +134,7 @@ function control(field: ValueField, id: string, name: string, shown: string | un
   const common = `id="${id}" name="${escapeHtml(name)}"${extra}`;
   switch (field.control) {
     case 'select': {
-      let options = '<option value="">—</option>';
+      let options = '<option value="">&mdash;</option>';
       for (const option of field.options) {
         const selected = option.value === shown ? ' selected' : '';
         options += `<option value="${escapeHtml(option.value)}"${selected}>${escapeHtml(option.label)}</option>`;
