@@ -44,6 +44,20 @@ export async function fastifyApp(options = {}) {
 }
 
 /**
+ * Hono on @hono/node-server doing the same work, as a plain `(request, response)` listener (the adapter's
+ * own, which `serve()` also uses): `node:http` is started around it by the socket tool, fed directly by the
+ * in-process one.
+ */
+export async function honoListener() {
+  const { Hono } = await import('hono');
+  const { getRequestListener } = await import('@hono/node-server');
+  const app = new Hono();
+  app.get('/plain/', (c) => c.json(PLAIN_BODY, 200, RESPONSE_HEADERS));
+  app.get('/resource/', (c) => c.json({ response: RESOURCE_DATA }, 200, RESPONSE_HEADERS));
+  return getRequestListener(app.fetch);
+}
+
+/**
  * Runs `script --child <which> <path>` in its own process (silent logs, as the bench's children: an access log
  * would be measured otherwise) and resolves with the figure it sends back.
  */

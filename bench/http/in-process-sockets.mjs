@@ -4,9 +4,11 @@
 // previous response has fully arrived. The figure therefore counts Node's HTTP parser, the socket timers and
 // the kernel's work, and the tiny client's cost, which is the same for every server; contention on a busy
 // machine only ever adds time, so the lowest batch is the one closest to the server's own cost.
+
+import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { compareServers, fastifyApp, toolkitApp } from './in-process-apps.mjs';
+import { compareServers, fastifyApp, honoListener, toolkitApp } from './in-process-apps.mjs';
 
 const BATCH = 500;
 const BATCHES = 400;
@@ -18,6 +20,12 @@ async function startToolkit(dist) {
   const app = await toolkitApp(dist);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app.fastify.server.address().port;
+}
+
+async function startHono() {
+  const server = http.createServer(await honoListener());
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
 }
 
 async function startFastify() {
@@ -57,7 +65,12 @@ function connection(port, path) {
 
 async function child(which, path) {
   if (which.startsWith('variant:')) process.env.TOOLKIT_OPTIONS = process.env.VARIANT_OPTIONS;
-  const port = which === 'fastify' ? await startFastify() : await startToolkit(which.replace(/^variant:/, ''));
+  const port =
+    which === 'fastify'
+      ? await startFastify()
+      : which === 'hono'
+        ? await startHono()
+        : await startToolkit(which.replace(/^variant:/, ''));
   const connections = Array.from({ length: CONNECTIONS }, () => connection(port, path));
   // A batch another process preempted (an involuntary context switch) is dropped: short batches that ran
   // alone on their core are the ones that show this server's own cost on a shared machine.
@@ -94,6 +107,8 @@ if (process.argv[2] === '--child') {
     fastify: 'fastify',
     toolkit: dist,
     ...(process.argv[3] ? { baseline: process.argv[3] } : {}),
+    // WITH_HONO=1: Hono on @hono/node-server as a third peer.
+    ...(process.env.WITH_HONO === '1' ? { hono: 'hono' } : {}),
     // VARIANT_OPTIONS (JSON): the same build with other service options, to price one setting.
     ...(process.env.VARIANT_OPTIONS ? { variant: `variant:${dist}` } : {}),
     // EXTRA_DISTS (name=dir,...): more builds side by side, e.g. experiments kept under bench/profiles/.

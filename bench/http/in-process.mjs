@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { compareServers, fastifyApp, toolkitApp } from './in-process-apps.mjs';
+import { compareServers, fastifyApp, honoListener, toolkitApp } from './in-process-apps.mjs';
 
 const BATCH = 2000;
 const BATCHES = 40;
@@ -19,6 +19,17 @@ async function startToolkit(dist) {
   const app = await toolkitApp(dist);
   await app.fastify.ready();
   return app.fastify.server;
+}
+
+async function startHono() {
+  return http.createServer(await honoListener());
+}
+
+/** The server `which` names: `fastify`, `hono` or a toolkit build's dist directory. */
+function startServer(which) {
+  if (which === 'fastify') return startFastify();
+  if (which === 'hono') return startHono();
+  return startToolkit(which);
 }
 
 async function startFastify() {
@@ -68,7 +79,7 @@ function exchange(server, socket, path) {
 }
 
 async function child(which, path) {
-  const server = which === 'fastify' ? await startFastify() : await startToolkit(which);
+  const server = await startServer(which);
   const sockets = Array.from({ length: CONCURRENCY }, () => new NullSocket());
   if ((await exchange(server, sockets[0], path)) !== 200) throw new Error(`${which}: not 200`);
   const batch = async () => {
@@ -95,7 +106,7 @@ async function child(which, path) {
  * unlike CPU time, does not move with the machine's load.
  */
 async function allocation(which, path) {
-  const server = which === 'fastify' ? await startFastify() : await startToolkit(which);
+  const server = await startServer(which);
   const socket = new NullSocket();
   for (let i = 0; i < 3000; i++) await exchange(server, socket, path);
   const count = 20_000;
@@ -114,6 +125,12 @@ if (process.argv[2] === '--alloc') {
 } else {
   const scenario = process.argv[2] ?? 'resource';
   const dist = fileURLToPath(new URL('../../dist', import.meta.url));
-  const servers = { fastify: 'fastify', toolkit: dist, ...(process.argv[3] ? { baseline: process.argv[3] } : {}) };
+  const servers = {
+    fastify: 'fastify',
+    toolkit: dist,
+    ...(process.argv[3] ? { baseline: process.argv[3] } : {}),
+    // WITH_HONO=1: Hono on @hono/node-server as a third peer.
+    ...(process.env.WITH_HONO === '1' ? { hono: 'hono' } : {}),
+  };
   await compareServers(fileURLToPath(import.meta.url), servers, scenario, 3);
 }
