@@ -32,7 +32,7 @@ return results
 `);
 
 /** The most ids one script call carries; a full batch leaves at once (see route-batch.ts). */
-const MAX_BATCH = 50;
+const MAX_BATCH = 100;
 
 interface QueuedAck {
   readonly id: string;
@@ -81,12 +81,9 @@ export class AckBatcher {
     const batch = this.#queued;
     if (batch.length === 0) return;
     this.#queued = [];
-    const reply = runScript(
-      this.#client,
-      SETTLE_MANY,
-      [this.#stream],
-      [this.#group, this.#consumer, ...batch.map((entry) => entry.id)],
-    );
+    const args: string[] = [this.#group, this.#consumer];
+    for (const entry of batch) args.push(entry.id);
+    const reply = runScript(this.#client, SETTLE_MANY, [this.#stream], args);
     commandTimeout(reply, this.#timeoutMs, 'a settlement').then(
       (results) => {
         const list = Array.isArray(results) ? results : [];
