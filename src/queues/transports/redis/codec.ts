@@ -1,7 +1,8 @@
 /**
- * How a message becomes a stream entry and back. An entry has four fields: `b` the body (raw bytes), `p` the
- * properties as JSON, `x` and `k` the exchange and routing key it was published with. An optional `e` holds
- * the absolute expiry (ms since the epoch) computed from `properties.expiration` at publish time.
+ * How a message becomes a stream entry and back. An entry has the fields `b` the body (raw bytes), `p` the
+ * properties as JSON, `x` and `k` the exchange and routing key it was published with (`x` only when it is
+ * not the default exchange `''`). An optional `e` holds the absolute expiry (ms since the epoch) computed from
+ * `properties.expiration` at publish time.
  */
 import { isUtf8 } from 'node:buffer';
 import { encodePropertiesJson, sanitizeProperties } from '../core/properties.js';
@@ -23,18 +24,15 @@ export interface StreamEntry {
   readonly priorDeliveries?: number;
 }
 
-/** The field/value list for XADD, in the order the reader expects nothing of (fields are named). */
+/**
+ * The field/value list for XADD, in the order the reader expects nothing of (fields are named). `x` is left
+ * out for the default exchange (`''`, what a reader assumes when it is missing), which saves two arguments
+ * per publish on the client, in the routing script and in every read of the entry.
+ */
 export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now = Date.now()): (string | Buffer)[] {
-  const fields: (string | Buffer)[] = [
-    'b',
-    wireBody(message.body),
-    'p',
-    encodePropertiesJson(message.properties),
-    'x',
-    target.exchange,
-    'k',
-    target.routingKey,
-  ];
+  const fields: (string | Buffer)[] = ['b', wireBody(message.body), 'p', encodePropertiesJson(message.properties)];
+  if (target.exchange !== '') fields.push('x', target.exchange);
+  fields.push('k', target.routingKey);
   const expiration = message.properties.expiration;
   if (expiration !== undefined && Number.isFinite(expiration)) fields.push('e', String(now + expiration));
   return fields;
