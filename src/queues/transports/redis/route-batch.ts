@@ -15,7 +15,8 @@ import { type RedisScript, ROUTE, runScript, script } from './scripts.js';
  * ROUTE applied to several messages. ARGV: the queues hash and the stream prefix, then per message either
  * `n` and ROUTE's n ARGV (any exchange), or `-n`, the queue name and the entry's n field/value arguments (a
  * plain publish to a queue through the default exchange: the same check and XADD as ROUTE's first branch,
- * without building an argument table per message, which is most of a routed publish's cost on the server).
+ * without building an argument table per message, which is most of a routed publish's cost on the server;
+ * whether a queue is declared is looked up once per queue and call: nothing else runs while the script does).
  * Returns, per message, ROUTE's reply (a count) or the error's text when it raised.
  */
 export const ROUTE_MANY: RedisScript = script(`
@@ -23,9 +24,16 @@ local function route_one(ARGV)
 ${ROUTE.source}
 end
 local queues, prefix = ARGV[1], ARGV[2]
+local streams = {}
 local function to_queue(first, last)
-  if redis.call('HEXISTS', queues, ARGV[first]) == 0 then return 0 end
-  redis.call('XADD', prefix .. ARGV[first], '*', unpack(ARGV, first + 1, last))
+  local queue = ARGV[first]
+  local stream = streams[queue]
+  if stream == nil then
+    stream = redis.call('HEXISTS', queues, queue) == 1 and prefix .. queue or false
+    streams[queue] = stream
+  end
+  if not stream then return 0 end
+  redis.call('XADD', stream, '*', unpack(ARGV, first + 1, last))
   return 1
 end
 local results, i = {}, 3
