@@ -132,6 +132,27 @@ describe.skipIf(check.skip)('redis:// batched publishes and acks', () => {
     expect(pending[0]).toBe(1);
   });
 
+  it('fences a batch by the range of its ids: any order, pages past other pending entries, odd ids refused', async () => {
+    const stream = `${prefix}q:${queueName('range')}`;
+    await raw.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
+    const added = raw.pipeline();
+    for (let n = 0; n < 400; n += 1) added.xadd(stream, '*', 'n', String(n));
+    const ids = ((await added.exec()) ?? []).map(([, id]) => String(id));
+    await raw.xreadgroup('GROUP', 'g', 'mine', 'COUNT', 150, 'STREAMS', stream, '>');
+    await raw.xreadgroup('GROUP', 'g', 'other', 'COUNT', 100, 'STREAMS', stream, '>');
+    await raw.xreadgroup('GROUP', 'g', 'mine', 'COUNT', 150, 'STREAMS', stream, '>');
+    // Out of order, spanning 300 entries of mine and 100 of the other consumer's, with a repeat and two ids
+    // that are no stream ids; the page size (ids + 100) is smaller than what lies in the range.
+    const batch = [ids[399], ids[0], ids[120], ids[200], ids[0], 'not-an-id', '', ids[260]] as string[];
+    const results = await runScript(raw, SETTLE_MANY, [stream], ['g', 'mine', ...batch]);
+    expect(results).toEqual([1, 1, 1, 0, 1, 0, 0, 1]);
+    const left = new Set((await raw.xrange(stream, '-', '+')).map(([id]) => id));
+    expect(left.size).toBe(396);
+    for (const id of [ids[399], ids[0], ids[120], ids[260]]) expect(left.has(id as string)).toBe(false);
+    const pending = (await raw.xpending(stream, 'g')) as [number, ...unknown[]];
+    expect(pending[0]).toBe(396);
+  });
+
   it('acks more deliveries than one batch carries: every ack resolves true once, and the stream ends empty', async () => {
     const transport = await open();
     const queue = queueName('many');
