@@ -132,6 +132,76 @@ describe.skipIf(check.skip)('redis:// batched publishes and acks', () => {
     expect(pending[0]).toBe(1);
   });
 
+  it('fences a batch by the range of its ids: any order, pages past other pending entries, odd ids refused', async () => {
+    const stream = `${prefix}q:${queueName('range')}`;
+    await raw.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
+    const added = raw.pipeline();
+    for (let n = 0; n < 400; n += 1) added.xadd(stream, '*', 'n', String(n));
+    const ids = ((await added.exec()) ?? []).map(([, id]) => String(id));
+    await raw.xreadgroup('GROUP', 'g', 'mine', 'COUNT', 150, 'STREAMS', stream, '>');
+    await raw.xreadgroup('GROUP', 'g', 'other', 'COUNT', 100, 'STREAMS', stream, '>');
+    await raw.xreadgroup('GROUP', 'g', 'mine', 'COUNT', 150, 'STREAMS', stream, '>');
+    // Out of order, spanning 300 entries of mine and 100 of the other consumer's, with a repeat and two ids
+    // that are no stream ids; the page size (ids + 100) is smaller than what lies in the range.
+    const batch = [ids[399], ids[0], ids[120], ids[200], ids[0], 'not-an-id', '', ids[260]] as string[];
+    const results = await runScript(raw, SETTLE_MANY, [stream], ['g', 'mine', ...batch]);
+    expect(results).toEqual([1, 1, 1, 0, 1, 0, 0, 1]);
+    const left = new Set((await raw.xrange(stream, '-', '+')).map(([id]) => id));
+    expect(left.size).toBe(396);
+    for (const id of [ids[399], ids[0], ids[120], ids[260]]) expect(left.has(id as string)).toBe(false);
+    const pending = (await raw.xpending(stream, 'g')) as [number, ...unknown[]];
+    expect(pending[0]).toBe(396);
+  });
+
+  it('acks more deliveries than one batch carries: every ack resolves true once, and the stream ends empty', async () => {
+    const transport = await open();
+    const queue = queueName('many');
+    await transport.declareQueue(queue);
+    const count = 250;
+    await Promise.all(
+      Array.from({ length: count }, (_, index) => transport.publish({ exchange: '', routingKey: queue }, json(index))),
+    );
+    const acks: Promise<boolean>[] = [];
+    const again: Promise<boolean>[] = [];
+    await transport.consume(
+      queue,
+      (delivery: Delivery) => {
+        acks.push(delivery.ack());
+        again.push(delivery.ack());
+      },
+      { prefetch: 300 },
+    );
+    await waitFor('every delivery', () => acks.length === count);
+    expect(await Promise.all(acks)).toEqual(Array.from({ length: count }, () => true));
+    expect(await Promise.all(again)).toEqual(Array.from({ length: count }, () => false));
+    const stream = `${prefix}q:${queue}`;
+    expect(await raw.xlen(stream)).toBe(0);
+    const pending = (await raw.xpending(stream, 'microservices')) as [number, ...unknown[]];
+    expect(pending[0]).toBe(0);
+  });
+
+  it('a batch with entries taken over acks the rest: nothing lost, nothing settled twice', async () => {
+    const transport = await open();
+    const queue = queueName('takeover');
+    await transport.declareQueue(queue);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, index) => transport.publish({ exchange: '', routingKey: queue }, json(index))),
+    );
+    const held: Delivery[] = [];
+    await transport.consume(queue, (delivery: Delivery) => void held.push(delivery), { prefetch: 10 });
+    await waitFor('every delivery', () => held.length === 10);
+    const stream = `${prefix}q:${queue}`;
+    // Another consumer takes three of them over (as XAUTOCLAIM would after min-idle) before the acks leave.
+    const taken = held.filter((_, index) => index % 3 === 0).map((delivery) => delivery.deliveryInfo.deliveryTag);
+    await raw.xclaim(stream, 'microservices', 'thief', 0, ...taken, 'JUSTID');
+    const results = await Promise.all(held.map((delivery) => delivery.ack()));
+    expect(results).toEqual(held.map((delivery) => !taken.includes(delivery.deliveryInfo.deliveryTag)));
+    // The taken-over entries are still in the stream and pending on the other consumer, once each.
+    expect((await raw.xrange(stream, '-', '+')).map(([id]) => id)).toEqual(taken);
+    const rows = (await raw.xpending(stream, 'microservices', '-', '+', 100)) as [string, string][];
+    expect(rows.map(([id, owner]) => [id, owner])).toEqual(taken.map((id) => [id, 'thief']));
+  });
+
   it('reports a script error for the one message that raised, not for the batch', async () => {
     const queue = queueName('wrongtype');
     const queuesHash = `${prefix}queues`;

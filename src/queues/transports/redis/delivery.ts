@@ -4,7 +4,7 @@
  * consumer that read it.
  */
 
-import { CoreDelivery } from '../core/delivery.js';
+import { CoreDelivery, type SettlePrimitives } from '../core/delivery.js';
 import type { NackOptions } from '../transport.js';
 import type { StreamEntry } from './codec.js';
 
@@ -15,37 +15,63 @@ export interface RedisSettler {
   touch(delivery: RedisDelivery): Promise<void>;
 }
 
+/**
+ * The settle primitives of one delivery: one object that forwards to the consumer, where five closures and
+ * a back-reference object per delivery were before. `delivery` is set right after the core is built.
+ */
+class RedisSettlement implements SettlePrimitives {
+  readonly #settler: RedisSettler;
+  delivery!: RedisDelivery;
+
+  constructor(settler: RedisSettler) {
+    this.#settler = settler;
+  }
+
+  ack(): Promise<boolean> {
+    return this.#settler.ack(this.delivery);
+  }
+
+  requeue(): Promise<boolean> {
+    return this.#settler.nack(this.delivery, { requeue: true });
+  }
+
+  /** A retry with backoff: the message waits in the queue's delayed set on the server (delayed.ts). */
+  requeueAfter(delayMs: number): Promise<boolean> {
+    return this.#settler.nack(this.delivery, { requeue: true, delayMs });
+  }
+
+  deadLetter(headers: Readonly<Record<string, unknown>>): Promise<boolean> {
+    return this.#settler.nack(this.delivery, { requeue: false, headers });
+  }
+
+  /** Resets the entry's idle time so no other consumer claims it while the handler is still working. */
+  touch(): Promise<void> {
+    return this.#settler.touch(this.delivery);
+  }
+}
+
 export class RedisDelivery extends CoreDelivery {
   readonly entry: StreamEntry;
 
   constructor(entry: StreamEntry, deliveryCount: number, consumerTag: string, settler: RedisSettler) {
-    // The primitives need the delivery itself, which exists only once the core is built.
-    const self: { delivery?: RedisDelivery } = {};
-    const it = (): RedisDelivery => self.delivery as RedisDelivery;
+    const settlement = new RedisSettlement(settler);
+    const count = deliveryCount + (entry.priorDeliveries ?? 0);
     super(
       {
         body: entry.body,
         properties: entry.properties,
-        deliveryCount: deliveryCount + (entry.priorDeliveries ?? 0),
+        deliveryCount: count,
         deliveryInfo: {
           exchange: entry.exchange,
           routingKey: entry.routingKey,
           consumerTag,
           deliveryTag: entry.id,
-          redelivered: deliveryCount + (entry.priorDeliveries ?? 0) > 1,
+          redelivered: count > 1,
         },
       },
-      {
-        ack: () => settler.ack(it()),
-        requeue: () => settler.nack(it(), { requeue: true }),
-        // A retry with backoff: the message waits in the queue's delayed set on the server (delayed.ts).
-        requeueAfter: (delayMs) => settler.nack(it(), { requeue: true, delayMs }),
-        deadLetter: (headers) => settler.nack(it(), { requeue: false, headers }),
-        // Resets the entry's idle time so no other consumer claims it while the handler is still working.
-        touch: () => settler.touch(it()),
-      },
+      settlement,
     );
-    self.delivery = this;
+    settlement.delivery = this;
     this.entry = entry;
   }
 

@@ -6,7 +6,6 @@
  * See docs/transports/redis.md for the key layout, the URL parameters and the limits.
  */
 import { randomBytes } from 'node:crypto';
-import { ERRORS } from '../../../errors.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
@@ -27,7 +26,7 @@ import { type ConsumerEnvironment, RedisConsumer } from './consumer.js';
 import { DelayPromoter, SCHEDULE, scheduleArguments } from './delayed.js';
 import { type RedisKeys, redisKeys } from './names.js';
 import { openRedisInbox, sendRedisReply } from './reply.js';
-import { ROUTE_MANY, RouteBatcher } from './route-batch.js';
+import { ROUTE_MANY, RouteBatcher, routingError } from './route-batch.js';
 import { loadScripts, runScript } from './scripts.js';
 import { parseRedisUrl, type RedisTransportOptions, type RedisTransportSettings } from './settings.js';
 import { SETTLE_MANY } from './settle-batch.js';
@@ -131,7 +130,7 @@ export class RedisTransport extends TransportBase<RedisConsumer> implements Cont
     const timeoutMs = options.timeoutMs ?? this.#options.publishTimeoutMs ?? 10_000;
     const keys = this.#keys;
     const queue = target.routingKey;
-    const routed =
+    const routed: Promise<void> =
       delayMs > 0
         ? commandTimeout(
             unlessClosed(
@@ -145,9 +144,12 @@ export class RedisTransport extends TransportBase<RedisConsumer> implements Cont
             ),
             timeoutMs,
             'a publish',
-          )
+          ).then((count) => {
+            const error = routingError(Number(count), target);
+            if (error) throw error;
+          })
         : this.#routes.route(target, fields, timeoutMs);
-    return this.track(unlessAborted(routed, options.signal).then((count) => checkRouted(Number(count), target)));
+    return this.track(unlessAborted(routed, options.signal));
   }
 
   /** A reply stream read by a connection of its own (see `./reply.ts`). */
@@ -295,16 +297,6 @@ export class RedisTransport extends TransportBase<RedisConsumer> implements Cont
 /** Loads the batch scripts too, so the first batch after a (re)connect does not need the EVAL fallback. */
 async function loadBatchScripts(control: RedisClient): Promise<void> {
   await Promise.all([ROUTE_MANY, SETTLE_MANY].map((lua) => control.call('SCRIPT', 'LOAD', lua.source)));
-}
-
-function checkRouted(count: number, target: Contract.PublishTarget): void {
-  if (count === -1) {
-    throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`no exchange "${target.exchange}"`);
-  }
-  if (count === 0) {
-    const where = target.exchange === '' ? `queue "${target.routingKey}"` : `exchange "${target.exchange}"`;
-    throw ERRORS.MS_QUEUE_UNROUTABLE(`${where} routed the message nowhere (key "${target.routingKey}")`);
-  }
 }
 
 /**

@@ -15,7 +15,8 @@ import { type RedisScript, ROUTE, runScript, script } from './scripts.js';
  * ROUTE applied to several messages. ARGV: the queues hash and the stream prefix, then per message either
  * `n` and ROUTE's n ARGV (any exchange), or `-n`, the queue name and the entry's n field/value arguments (a
  * plain publish to a queue through the default exchange: the same check and XADD as ROUTE's first branch,
- * without building an argument table per message, which is most of a routed publish's cost on the server).
+ * without building an argument table per message, which is most of a routed publish's cost on the server;
+ * whether a queue is declared is looked up once per queue and call: nothing else runs while the script does).
  * Returns, per message, ROUTE's reply (a count) or the error's text when it raised.
  */
 export const ROUTE_MANY: RedisScript = script(`
@@ -23,9 +24,16 @@ local function route_one(ARGV)
 ${ROUTE.source}
 end
 local queues, prefix = ARGV[1], ARGV[2]
+local streams = {}
 local function to_queue(first, last)
-  if redis.call('HEXISTS', queues, ARGV[first]) == 0 then return 0 end
-  redis.call('XADD', prefix .. ARGV[first], '*', unpack(ARGV, first + 1, last))
+  local queue = ARGV[first]
+  local stream = streams[queue]
+  if stream == nil then
+    stream = redis.call('HEXISTS', queues, queue) == 1 and prefix .. queue or false
+    streams[queue] = stream
+  end
+  if not stream then return 0 end
+  redis.call('XADD', stream, '*', unpack(ARGV, first + 1, last))
   return 1
 end
 local results, i = {}, 3
@@ -53,6 +61,19 @@ return results
 `);
 
 /**
+ * The error for ROUTE's reply `count` (scripts.ts: -1 no such exchange, else the number of queues that got
+ * the message; 0 is unroutable, refused as AMQP's mandatory flag does), or undefined when it was routed.
+ */
+export function routingError(count: number, target: PublishTarget): Error | undefined {
+  if (count === -1) return ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`no exchange "${target.exchange}"`);
+  if (count === 0) {
+    const where = target.exchange === '' ? `queue "${target.routingKey}"` : `exchange "${target.exchange}"`;
+    return ERRORS.MS_QUEUE_UNROUTABLE(`${where} routed the message nowhere (key "${target.routingKey}")`);
+  }
+  return undefined;
+}
+
+/**
  * The most messages one script call carries. A full batch leaves at once, without waiting for the end of the
  * turn, so the server routes it while the process prepares the next one (one batch per turn would make the
  * two take turns instead of working side by side); it also bounds how long one call holds the server.
@@ -63,7 +84,7 @@ interface QueuedRoute {
   readonly target: PublishTarget;
   /** The entry's field/value arguments for XADD. */
   readonly fields: readonly (string | Buffer)[];
-  readonly resolve: (count: number) => void;
+  readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
   /** On the `performance.now()` clock. */
   readonly deadline: number;
@@ -81,7 +102,8 @@ export class RouteBatcher {
   readonly #keys: RedisKeys;
   #queued: QueuedRoute[] = [];
   #scheduled = false;
-  readonly #inFlight = new Set<QueuedRoute>();
+  /** The batches sent and not answered yet (one entry per script call, for the deadline timer). */
+  readonly #inFlight = new Set<readonly QueuedRoute[]>();
   #deadlineTimer: NodeJS.Timeout | undefined;
   #deadlineTimerAt = Number.POSITIVE_INFINITY;
 
@@ -91,10 +113,10 @@ export class RouteBatcher {
   }
 
   /**
-   * Resolves with ROUTE's reply for the message (see scripts.ts: -1 no such exchange, else the number of
-   * queues that got it), or rejects on a script error, a lost connection or the deadline.
+   * Resolves once Redis has added the message to every queue it routes to; rejects when it routed nowhere or
+   * to an unknown exchange (`routingError`), on a script error, a lost connection or the deadline.
    */
-  route(target: PublishTarget, fields: readonly (string | Buffer)[], timeoutMs: number): Promise<number> {
+  route(target: PublishTarget, fields: readonly (string | Buffer)[], timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const deadline = performance.now() + timeoutMs;
       this.#queued.push({ target, fields, resolve, reject, deadline, timeoutMs, settled: false });
@@ -120,18 +142,25 @@ export class RouteBatcher {
   #send(batch: QueuedRoute[]): void {
     const live = batch.filter((entry) => !entry.settled);
     if (live.length === 0) return;
-    for (const entry of live) this.#inFlight.add(entry);
+    this.#inFlight.add(live);
     const reply = runScript(this.#client, ROUTE_MANY, [], this.#arguments(live));
     unlessClosed(this.#client, reply).then(
       (results) => {
+        this.#inFlight.delete(live);
         const list = Array.isArray(results) ? results : [];
-        live.forEach((entry, index) => {
+        for (let index = 0; index < live.length; index += 1) {
+          const entry = live[index] as QueuedRoute;
           const result: unknown = list[index];
-          if (typeof result === 'number') this.#settle(entry, undefined, result);
-          else this.#settle(entry, ERRORS.MS_QUEUE_PUBLISH_FAILED(`Redis refused the publish: ${String(result)}`));
-        });
+          this.#settle(
+            entry,
+            typeof result === 'number'
+              ? routingError(result, entry.target)
+              : ERRORS.MS_QUEUE_PUBLISH_FAILED(`Redis refused the publish: ${String(result)}`),
+          );
+        }
       },
       (error: unknown) => {
+        this.#inFlight.delete(live);
         for (const entry of live) this.#settle(entry, error);
       },
     );
@@ -160,11 +189,10 @@ export class RouteBatcher {
     return args;
   }
 
-  #settle(entry: QueuedRoute, error: unknown, count = 0): void {
-    this.#inFlight.delete(entry);
+  #settle(entry: QueuedRoute, error: unknown): void {
     if (entry.settled) return;
     entry.settled = true;
-    if (error === undefined) entry.resolve(count);
+    if (error === undefined) entry.resolve();
     else entry.reject(error);
   }
 
@@ -181,7 +209,7 @@ export class RouteBatcher {
     this.#deadlineTimerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of [...this.#queued, ...this.#inFlight]) {
+    for (const entry of [...this.#queued, ...[...this.#inFlight].flat()]) {
       if (entry.settled) continue;
       if (entry.deadline <= now) {
         this.#settle(

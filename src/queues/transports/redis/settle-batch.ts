@@ -10,20 +10,45 @@ import { type RedisScript, runScript, script } from './scripts.js';
 /**
  * Acks several entries. KEYS stream; ARGV group, consumer, ids... Returns, per id, 1 when it was acked and
  * deleted, 0 when the consumer no longer owns it (its lease was taken over).
+ *
+ * The fence reads this consumer's pending entries between the lowest and the highest id of the batch
+ * (XPENDING with a range and the consumer's name, a page at a time) instead of one XPENDING per id: the same
+ * ownership check in one or a few calls. An id that is not pending on this consumer, or that is not a stream
+ * id at all, gets 0, as before; a range computed too narrow could only refuse an ack (the entry is then
+ * claimed and delivered again), never ack an entry another consumer owns.
  */
 export const SETTLE_MANY: RedisScript = script(`
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
-local owned, results = {}, {}
+local wanted, left = {}, 0
+local low, low_ms, low_seq, high, high_ms, high_seq
 for i = 3, #ARGV do
   local id = ARGV[i]
-  local pending = redis.call('XPENDING', stream, group, id, id, 1)
-  if #pending == 1 and pending[1][2] == consumer then
-    owned[#owned + 1] = id
-    results[#results + 1] = 1
-  else
-    results[#results + 1] = 0
+  local dash = string.find(id, '-', 1, true)
+  local ms = dash and tonumber(string.sub(id, 1, dash - 1))
+  local seq = dash and tonumber(string.sub(id, dash + 1))
+  if ms and seq and wanted[id] == nil then
+    wanted[id] = false
+    left = left + 1
+    if low == nil or ms < low_ms or (ms == low_ms and seq < low_seq) then low, low_ms, low_seq = id, ms, seq end
+    if high == nil or ms > high_ms or (ms == high_ms and seq > high_seq) then high, high_ms, high_seq = id, ms, seq end
   end
 end
+local owned, start, page = {}, low, left + 100
+while left > 0 do
+  local pending = redis.call('XPENDING', stream, group, start, high, page, consumer)
+  for _, row in ipairs(pending) do
+    local id = row[1]
+    if wanted[id] == false then
+      wanted[id] = true
+      owned[#owned + 1] = id
+      left = left - 1
+    end
+  end
+  if #pending < page then break end
+  start = '(' .. pending[#pending][1]
+end
+local results = {}
+for i = 3, #ARGV do results[#results + 1] = wanted[ARGV[i]] == true and 1 or 0 end
 if #owned > 0 then
   redis.call('XACK', stream, group, unpack(owned))
   redis.call('XDEL', stream, unpack(owned))
@@ -32,7 +57,7 @@ return results
 `);
 
 /** The most ids one script call carries; a full batch leaves at once (see route-batch.ts). */
-const MAX_BATCH = 50;
+const MAX_BATCH = 100;
 
 interface QueuedAck {
   readonly id: string;
@@ -81,12 +106,9 @@ export class AckBatcher {
     const batch = this.#queued;
     if (batch.length === 0) return;
     this.#queued = [];
-    const reply = runScript(
-      this.#client,
-      SETTLE_MANY,
-      [this.#stream],
-      [this.#group, this.#consumer, ...batch.map((entry) => entry.id)],
-    );
+    const args: string[] = [this.#group, this.#consumer];
+    for (const entry of batch) args.push(entry.id);
+    const reply = runScript(this.#client, SETTLE_MANY, [this.#stream], args);
     commandTimeout(reply, this.#timeoutMs, 'a settlement').then(
       (results) => {
         const list = Array.isArray(results) ? results : [];
