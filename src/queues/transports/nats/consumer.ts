@@ -32,6 +32,11 @@ export class PrefetchWindow {
     return this.#inFlight;
   }
 
+  /** Requested and not yet arrived. */
+  get requested(): number {
+    return this.#requested;
+  }
+
   /** How many more messages may be requested now. */
   get free(): number {
     return Math.max(0, this.size - this.#inFlight - this.#requested);
@@ -157,6 +162,8 @@ export class PullLoop {
   stop(): Promise<void> {
     this.#stopped = true;
     this.interrupt();
+    // Wakes the loop if it waits on a full window.
+    this.#options.window.unrequest(0);
     return this.done;
   }
 
@@ -195,7 +202,8 @@ export class PullLoop {
 
   #pull(count: number): void {
     const { source, window } = this.#options;
-    const expires = this.#options.expiresMs ?? (this.#options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS);
+    const expires =
+      this.#options.expiresMs ?? (this.#options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS);
     try {
       this.#inbox ??= new PullInbox(this.#options.connection(), this.#options.createInbox(), source, this.#events);
       this.#inbox.request(count, expires);

@@ -7,8 +7,9 @@
  * every process. Each hold costs one delivery of the consumer's `maxDeliver`; `deliveryCount` leaves out the
  * holds this process made.
  */
-import type { NatsMessage } from './pulled-message.js';
+
 import type { MsgHdrs } from '@nats-io/nats-core';
+import type { NatsMessage } from './pulled-message.js';
 
 export const DELAY_HEADER = 'Ms-Delay-Ms';
 

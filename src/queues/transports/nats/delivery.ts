@@ -4,12 +4,13 @@
  * handed to a live connection. A nack on the last allowed delivery
  * (`maxDeliver`) dead-letters instead of requeueing, because the server would never deliver it again.
  */
-import type { NatsMessage } from './pulled-message.js';
+
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery, copyThenAck, deadLetterProperties, type SettlePrimitives } from '../core/delivery.js';
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
 import { decodeNatsHeaders } from './codec.js';
+import type { NatsMessage } from './pulled-message.js';
 
 /** What a delivery needs from its subscription: one object per subscription, shared by all its deliveries. */
 export interface NatsDeliveryHooks {

@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 
 /** True when `reply` is the ack subject of a JetStream delivery (a status message has none). */
 export function isAckSubject(reply: string | undefined): reply is string {
-  return reply !== undefined && reply.startsWith('$JS.ACK.');
+  return reply?.startsWith('$JS.ACK.') === true;
 }
 
 /**
