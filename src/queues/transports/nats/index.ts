@@ -372,7 +372,8 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
 
   #dispatch(context: ConsumeContext, message: NatsMessage, source: NatsSource): void {
     const { queue, consumerTag, handler, hooks, window, queueRoute } = context;
-    const holdMs = heldBackMs(message, Date.now());
+    const now = Date.now();
+    const holdMs = heldBackMs(message, now);
     if (holdMs > 0) {
       // A delayed message not yet due (delayed.ts): back to the server until it is, never to the handler.
       this.#held.add(message);
@@ -394,7 +395,7 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
       this.#held.take(message),
     );
     this.#unsettled.add(message);
-    if (isExpired(delivery.properties, message.headers, Date.now())) {
+    if (isExpired(delivery.properties, message.headers, now)) {
       void delivery.ack();
       return;
     }

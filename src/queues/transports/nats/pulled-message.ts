@@ -24,30 +24,55 @@ export function isAckSubject(reply: string | undefined): reply is string {
   return reply?.startsWith('$JS.ACK.') === true;
 }
 
+/** The decimal number in `text` from `start` to `end`; NaN when a character is not a digit. */
+function decimalAt(text: string, start: number, end: number): number {
+  if (start >= end) return Number.NaN;
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 /**
  * Reads the delivery info from an ack subject, in both forms the server uses:
  * `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<nanos>.<pending>` (9 tokens) and
  * `$JS.ACK.<domain>.<account>.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<nanos>.<pending>.<random>` (12).
+ * One scan for the dots and no substring for the numbers: it runs once per message.
  * @example parseAckSubject('$JS.ACK.S.C.1.7.7.1700000000000000000.0').streamSequence; // 7
  */
 export function parseAckSubject(reply: string): DeliveryInfo {
-  const tokens = reply.split('.');
-  if (tokens.length === 9) tokens.splice(2, 0, '_', '');
-  if (tokens.length < 11 || tokens[0] !== '$JS' || tokens[1] !== 'ACK') {
-    throw new Error(`not a JetStream ack subject: ${reply}`);
+  // Where each token after `$JS.ACK.` starts, plus the end of the subject.
+  const starts: number[] = [];
+  if (reply.startsWith('$JS.ACK.')) {
+    starts.push(8);
+    for (let dot = reply.indexOf('.', 8); dot !== -1 && starts.length <= 12; dot = reply.indexOf('.', dot + 1)) {
+      starts.push(dot + 1);
+    }
   }
-  const deliveryCount = Number.parseInt(tokens[6] as string, 10);
+  const count = starts.length; // tokens after `$JS.ACK`
+  if (count !== 7 && count < 9) throw new Error(`not a JetStream ack subject: ${reply}`);
+  starts.push(reply.length + 1);
+  // In the 9-token form the stream is the first token after `$JS.ACK`; in the longer form the third.
+  const first = count === 7 ? 0 : 2;
+  const token = (index: number): string => reply.slice(starts[index] as number, (starts[index + 1] as number) - 1);
+  const number = (index: number): number =>
+    decimalAt(reply, starts[index] as number, (starts[index + 1] as number) - 1);
+  const domain = first === 0 ? '' : token(0);
+  const deliveryCount = number(first + 2);
   return {
-    domain: tokens[2] === '_' ? '' : (tokens[2] as string),
-    account_hash: tokens[3] as string,
-    stream: tokens[4] as string,
-    consumer: tokens[5] as string,
+    domain: domain === '_' ? '' : domain,
+    account_hash: first === 0 ? '' : token(1),
+    stream: token(first),
+    consumer: token(first + 1),
     deliveryCount,
     redelivered: deliveryCount > 1,
-    streamSequence: Number.parseInt(tokens[7] as string, 10),
-    deliverySequence: Number.parseInt(tokens[8] as string, 10),
-    timestampNanos: Number.parseInt(tokens[9] as string, 10),
-    pending: Number.parseInt(tokens[10] as string, 10),
+    streamSequence: number(first + 3),
+    deliverySequence: number(first + 4),
+    timestampNanos: number(first + 5),
+    pending: number(first + 6),
   };
 }
 
