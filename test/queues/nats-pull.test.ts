@@ -30,6 +30,8 @@ class FakeServer {
   readonly subscriptions = new Map<string, { callback: Callback; draining: boolean }>();
   /** Serves every pull request in full on the next turn, as a server with a backlog does. */
   autoServe = false;
+  /** Drains never finish, as while the link to the server is down. */
+  drainHangs = false;
   #sequence = 0;
 
   readonly connection = {
@@ -40,6 +42,7 @@ class FakeServer {
         unsubscribe: () => this.subscriptions.delete(subject),
         drain: async () => {
           entry.draining = true;
+          if (this.drainHangs) await new Promise(() => undefined);
           // One round trip: what the server sent before the unsubscribe still arrives.
           await new Promise((resolve) => setTimeout(resolve, 20));
           this.subscriptions.delete(subject);
@@ -243,5 +246,17 @@ describe('nats pull loop on its own inbox', () => {
     expect(server.last.inbox).not.toBe(before.inbox);
     expect(window.inFlight).toBe(2);
     expect(window.free).toBe(0);
+  });
+
+  it('stops within a bounded time when the inbox cannot drain (link down)', async () => {
+    const server = new FakeServer();
+    server.drainHangs = true;
+    const window = new PrefetchWindow(3);
+    const loop = startLoop(server, window, () => undefined);
+    await until(() => server.requests.length === 1);
+    const started = Date.now();
+    await loop.stop();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(window.free).toBe(3);
   });
 });

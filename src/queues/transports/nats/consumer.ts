@@ -16,6 +16,8 @@ import type { NatsSource } from './topology.js';
 const PULL_EXPIRES_MS = 5000;
 /** With several sources sharing one window, pulls are short so that an idle source gives its slots back soon. */
 const SHARED_PULL_EXPIRES_MS = 1000;
+/** How long stop() waits for dropped inboxes to drain. */
+const DRAIN_WAIT_MS = 2000;
 /** How long a small pull waits for more slots to free up, so that pulls come in batches under load. */
 const COALESCE_MS = 5;
 
@@ -197,7 +199,21 @@ export class PullLoop {
       // Lets a source woken by unrequest() take the freed slots before this one asks again.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await Promise.all(this.#draining);
+    await this.#drained();
+  }
+
+  /**
+   * Waits for the dropped inboxes to drain, so that what they still receive is given back before the
+   * connection closes; at most `DRAIN_WAIT_MS`, since a drain waits for the server and the link may be down.
+   */
+  async #drained(): Promise<void> {
+    if (this.#draining.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DRAIN_WAIT_MS);
+    });
+    await Promise.race([Promise.all(this.#draining), gaveUp]);
+    clearTimeout(timer);
   }
 
   #pull(count: number): void {
