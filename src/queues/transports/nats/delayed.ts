@@ -7,7 +7,6 @@
  * every process. Each hold costs one delivery of the consumer's `maxDeliver`; `deliveryCount` leaves out the
  * holds this process made.
  */
-
 import type { MsgHdrs } from '@nats-io/nats-core';
 import type { NatsMessage } from './pulled-message.js';
 

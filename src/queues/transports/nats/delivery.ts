@@ -4,7 +4,6 @@
  * handed to a live connection. A nack on the last allowed delivery
  * (`maxDeliver`) dead-letters instead of requeueing, because the server would never deliver it again.
  */
-
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery, copyThenAck, deadLetterProperties, type SettlePrimitives } from '../core/delivery.js';

@@ -1,7 +1,7 @@
 /**
  * The `nats://` transport on NATS JetStream (core NATS keeps nothing, so it is never used for queues).
- * Streams and consumers are laid out in `nats-topology.ts`, pulls in `nats-consumer.ts`, deliveries in
- * `nats-delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
+ * Streams and consumers are laid out in `topology.ts`, pulls in `consumer.ts` and `pull-inbox.ts`, deliveries in
+ * `delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
  * Only features of nats-server 2.9 are used (no per-message TTL, one filter subject per consumer).
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
