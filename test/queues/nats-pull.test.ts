@@ -259,4 +259,23 @@ describe('nats pull loop on its own inbox', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(window.free).toBe(3);
   });
+
+  it('settles as the client does: the first final settlement wins, working() is not final', async () => {
+    const server = new FakeServer();
+    const window = new PrefetchWindow(3);
+    const got: NatsMessage[] = [];
+    startLoop(server, window, (message) => got.push(message));
+    await until(() => server.requests.length === 1);
+    server.deliver(server.last, 3);
+    const [first, second, third] = got as [NatsMessage, NatsMessage, NatsMessage];
+    expect(first.seq).toBe(1);
+    expect(first.info).toMatchObject({ stream: 'S', consumer: 'C', deliveryCount: 1, streamSequence: 1 });
+    first.working();
+    first.nak(1500);
+    first.ack();
+    second.term('bad');
+    third.ack();
+    third.nak();
+    expect(server.settlements).toEqual(['1 +WPI', '1 -NAK {"delay":1500000000}', '2 +TERM bad', '3 +ACK']);
+  });
 });
