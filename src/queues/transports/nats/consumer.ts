@@ -244,8 +244,8 @@ export class PullLoop {
     this.#options.dispatch(message, this.#options.source);
   }
 
-  #ended(undelivered: number, outcome: { readonly failure?: Error; readonly forgotten?: boolean }): void {
-    if (outcome.failure || outcome.forgotten) {
+  #ended(undelivered: number, outcome: { readonly failure?: Error }): void {
+    if (outcome.failure) {
       // Whatever the old request may still send must not count against a new one: a new inbox for it.
       const inbox = this.#inbox;
       this.#inbox = undefined;

@@ -5,11 +5,11 @@
  * time, so every delivery and every status the server sends counts against that request exactly:
  * - a message with a `$JS.ACK…` reply is one of the requested messages;
  * - 408 (the request expired) or 404 ends the request, the rest undelivered;
- * - 409 and 503 (no consumer answering the subject) end it too, as a failure the loop backs off from;
+ * - 409 and 503 (no responders) end it too, as a failure the loop backs off from;
  * - 100 (heartbeat, flow control) is not asked for and changes nothing.
- * A request the server forgot (a restart between request and expiry) gets no 408: the inbox's own deadline
- * (expiry plus a margin) ends it instead and the loop drops this inbox, so that nothing the old request
- * might still deliver can count against a new one. A message arriving with no request open (after a
+ * A request the server forgot (a restart between request and expiry) gets no 408, nor does one for a
+ * consumer that is gone: the inbox's own deadline (expiry plus a margin) ends it instead, as a failure, and
+ * the loop drops this inbox, so that nothing the old request might still deliver counts against a new one. A message arriving with no request open (after a
  * deadline or once closed) was never counted in the prefetch window and goes back to the server at once.
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
@@ -24,6 +24,14 @@ const HEARTBEAT = 100;
 
 const encoder = new TextEncoder();
 
+/**
+ * Neither messages nor a status by the deadline: the server restarted, or nobody serves the subject (the
+ * server sends no 503 for a missing consumer: its API import takes the request and drops it).
+ */
+function unanswered(afterMs: number): Error {
+  return new Error(`no answer to the pull request within ${afterMs} ms (server restarted, or the consumer is gone)`);
+}
+
 export interface PullInboxEvents {
   /** A requested message arrived (already taken off the open request). */
   delivered(message: PulledMessage): void;
@@ -31,9 +39,9 @@ export interface PullInboxEvents {
   unrequested(message: PulledMessage): void;
   /**
    * The open request ended with `undelivered` of its messages never sent. `failure` when the server refused
-   * it (409, 503); `forgotten` when it outlived its deadline: drop this inbox.
+   * it (409, 503) or it outlived its deadline: the loop then drops this inbox and backs off.
    */
-  ended(undelivered: number, outcome: { readonly failure?: Error; readonly forgotten?: boolean }): void;
+  ended(undelivered: number, outcome: { readonly failure?: Error }): void;
 }
 
 export class PullInbox {
@@ -77,7 +85,8 @@ export class PullInbox {
     const body = encoder.encode(`{"batch":${batch},"expires":${expiresMs * 1_000_000}}`);
     this.#connection.publish(this.#requestSubject, body, { reply: this.#subject });
     this.#remaining = batch;
-    this.#deadline = setTimeout(() => this.#end({ forgotten: true }), expiresMs + FORGOTTEN_MARGIN_MS);
+    const deadlineMs = expiresMs + FORGOTTEN_MARGIN_MS;
+    this.#deadline = setTimeout(() => this.#end({ failure: unanswered(deadlineMs) }), deadlineMs);
   }
 
   /**
@@ -137,7 +146,7 @@ export class PullInbox {
     if (this.#remaining > 0) this.#end({ failure: error });
   }
 
-  #end(outcome: { readonly failure?: Error; readonly forgotten?: boolean }): void {
+  #end(outcome: { readonly failure?: Error }): void {
     const left = this.#remaining;
     this.#remaining = 0;
     this.#clearDeadline();
