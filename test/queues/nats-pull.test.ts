@@ -278,4 +278,20 @@ describe('nats pull loop on its own inbox', () => {
     third.nak();
     expect(server.settlements).toEqual(['1 +WPI', '1 -NAK {"delay":1500000000}', '2 +TERM bad', '3 +ACK']);
   });
+
+  it('gives back a message it cannot hand out, and keeps pulling', async () => {
+    const server = new FakeServer();
+    const window = new PrefetchWindow(2);
+    let calls = 0;
+    startLoop(server, window, () => {
+      calls += 1;
+      if (calls === 1) throw new Error('cannot read it');
+    });
+    await until(() => server.requests.length === 1);
+    server.deliver(server.last, 2);
+    expect(server.settlements).toEqual(['1 -NAK']);
+    expect(window.inFlight).toBe(1);
+    await until(() => server.requests.length === 2);
+    expect(server.last.batch).toBe(1);
+  });
 });

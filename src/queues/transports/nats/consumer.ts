@@ -241,7 +241,14 @@ export class PullLoop {
       this.#options.window.settled();
       return;
     }
-    this.#options.dispatch(message, this.#options.source);
+    try {
+      this.#options.dispatch(message, this.#options.source);
+    } catch (error) {
+      // Runs inside the client's socket reader: a throw must not reach it. Not handed out: give it back.
+      this.#options.logger.error(`could not hand out a message of ${this.#options.source.stream} (${error})`);
+      this.#giveBack(message);
+      this.#options.window.settled();
+    }
   }
 
   #ended(undelivered: number, outcome: { readonly failure?: Error }): void {
