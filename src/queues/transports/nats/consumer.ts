@@ -5,15 +5,19 @@
  * counting AckWait for messages sitting in a client buffer, so over-fetching would redeliver them).
  * A failed pull (server restart, lost connection) is retried with backoff: that is the resubscribe.
  */
-import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import type { Logger } from '../../../logging.js';
+import { PullInbox, type PullInboxEvents } from './pull-inbox.js';
+import type { NatsMessage, PulledMessage } from './pulled-message.js';
 import type { NatsSource } from './topology.js';
 
 /** How long one pull waits for messages before the next is issued; the client's minimum is 1 s. */
 const PULL_EXPIRES_MS = 5000;
 /** With several sources sharing one window, pulls are short so that an idle source gives its slots back soon. */
 const SHARED_PULL_EXPIRES_MS = 1000;
+/** How long stop() waits for dropped inboxes to drain. */
+const DRAIN_WAIT_MS = 2000;
 /** How long a small pull waits for more slots to free up, so that pulls come in batches under load. */
 const COALESCE_MS = 5;
 
@@ -28,6 +32,11 @@ export class PrefetchWindow {
   /** Delivered and not yet settled. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** Requested and not yet arrived. */
+  get requested(): number {
+    return this.#requested;
   }
 
   /** How many more messages may be requested now. */
@@ -90,50 +99,73 @@ export class PrefetchWindow {
 }
 
 export interface PullLoopOptions {
-  readonly js: () => JetStreamClient;
+  /** The live connection; throws while there is none. */
+  readonly connection: () => NatsConnection;
+  /** A fresh inbox subject (the client's `createInbox`). */
+  readonly createInbox: () => string;
   readonly source: NatsSource;
   readonly window: PrefetchWindow;
   readonly logger: Logger;
   /** Hands a message to the queue's handler; called only while the loop runs. */
-  readonly dispatch: (message: JsMsg, source: NatsSource) => void;
+  readonly dispatch: (message: NatsMessage, source: NatsSource) => void;
   readonly reconnectDelay: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   /** How many sources share the window; each asks for at most its share so none starves the others. */
   readonly sourceCount: number;
   /** Resolves when the connection is up; requests made while it is down would only time out. */
   readonly whenConnected: () => Promise<void>;
+  /** How long one pull stays open on the server; by default 5 s, 1 s with several sources. */
+  readonly expiresMs?: number;
 }
 
 /**
- * One source's pull loop; `stop()` ends it and gives back any message that arrives afterwards.
- * Pulls overlap: the next one is requested once half of the source's share is free again, while the
- * handlers still work on the rest, so the consumer does not idle for a round trip after every batch.
+ * One source's pull loop on its own inbox (pull-inbox.ts); `stop()` ends it and gives back any message that
+ * arrives afterwards. A new pull is sent as soon as the last one is fully delivered or ended and half of the
+ * source's share is free, while the handlers still work on the rest.
  */
 export class PullLoop {
   #stopped = false;
-  readonly #open = new Set<{ stop(): void }>();
-  readonly #pulls = new Set<Promise<void>>();
+  #inbox: PullInbox | undefined;
+  /** Inboxes given up and still draining; stop() waits for them. */
+  readonly #draining = new Set<Promise<void>>();
   /** Messages this source asked for that have not arrived yet. */
   #requested = 0;
   #failures = 0;
   #backoff: Promise<void> | undefined;
-  #consumer: Consumer | undefined;
   readonly done: Promise<void>;
 
   readonly #options: PullLoopOptions;
+  readonly #events: PullInboxEvents;
 
   constructor(options: PullLoopOptions) {
     this.#options = options;
+    this.#events = {
+      delivered: (message) => this.#delivered(message),
+      unrequested: (message) => this.#giveBack(message),
+      ended: (undelivered, outcome) => this.#ended(undelivered, outcome),
+    };
     this.done = this.#run();
   }
 
-  /** Ends the open pulls so that new ones are issued now (after a reconnect the old ones are dead). */
+  /** Drops the inbox and its open pull, so a new one is sent now (after a reconnect the server forgot it). */
   interrupt(): void {
-    for (const batch of this.#open) batch.stop();
+    const inbox = this.#inbox;
+    if (!inbox) return;
+    this.#inbox = undefined;
+    this.#release(this.#close(inbox));
+  }
+
+  #close(inbox: PullInbox): number {
+    const left = inbox.close();
+    const drained = inbox.drained.finally(() => this.#draining.delete(drained));
+    this.#draining.add(drained);
+    return left;
   }
 
   stop(): Promise<void> {
     this.#stopped = true;
     this.interrupt();
+    // Wakes the loop if it waits on a full window.
+    this.#options.window.unrequest(0);
     return this.done;
   }
 
@@ -142,12 +174,8 @@ export class PullLoop {
     const share = Math.ceil(window.size / this.#options.sourceCount);
     const threshold = Math.ceil(share / 2);
     const available = (): number => Math.min(window.free, share - this.#requested);
-    // What the loop below waits for when it cannot pull yet: enough free slots for a full pull, or any when
-    // nothing of this source's is on its way.
-    const pullable = (): boolean => {
-      const count = available();
-      return count >= threshold || (count > 0 && this.#requested === 0);
-    };
+    // What the loop waits for when it cannot pull yet: the open pull ended and a slot is free.
+    const pullable = (): boolean => this.#stopped || (this.#requested === 0 && available() > 0);
     while (!this.#stopped) {
       if (this.#backoff) {
         await this.#backoff;
@@ -157,69 +185,105 @@ export class PullLoop {
       await this.#options.whenConnected();
       if (this.#stopped) break;
       let count = available();
-      if (count < threshold) {
-        if (count === 0 || this.#requested > 0) {
-          // A pull is open or the window is full: wait until settles or arrivals free enough slots.
-          await window.changed(1000, pullable);
-          continue;
-        }
-        if (window.inFlight > 0) {
-          // Pulls of one or two messages cost a round trip each: give other deliveries a moment to settle too.
-          await window.changed(COALESCE_MS);
-          count = available();
-          if (count === 0) continue;
-        }
+      if (this.#requested > 0 || count === 0) {
+        await window.changed(1000, pullable);
+        continue;
       }
-      this.#startPull(count);
+      if (count < threshold && window.inFlight > 0) {
+        // Pulls of one or two messages cost a round trip each: give other deliveries a moment to settle too.
+        await window.changed(COALESCE_MS);
+        count = available();
+        if (count === 0 || this.#requested > 0 || this.#stopped) continue;
+      }
+      this.#pull(count);
       // Lets a source woken by unrequest() take the freed slots before this one asks again.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await Promise.all(this.#pulls);
+    await this.#drained();
   }
 
-  #startPull(count: number): void {
-    this.#options.window.request(count);
-    this.#requested += count;
-    const pull = this.#pull(count).finally(() => this.#pulls.delete(pull));
-    this.#pulls.add(pull);
+  /**
+   * Waits for the dropped inboxes to drain, so that what they still receive is given back before the
+   * connection closes; at most `DRAIN_WAIT_MS`, since a drain waits for the server and the link may be down.
+   */
+  async #drained(): Promise<void> {
+    if (this.#draining.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DRAIN_WAIT_MS);
+    });
+    await Promise.race([Promise.all(this.#draining), gaveUp]);
+    clearTimeout(timer);
   }
 
-  async #pull(count: number): Promise<void> {
-    const { js, source, window, logger, dispatch } = this.#options;
-    let outstanding = count;
-    let batch: { stop(): void } | undefined;
+  #pull(count: number): void {
+    const { source, window } = this.#options;
+    const expires =
+      this.#options.expiresMs ?? (this.#options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS);
     try {
-      this.#consumer ??= await js().consumers.get(source.stream, source.consumer);
-      const expires = this.#options.sourceCount > 1 ? SHARED_PULL_EXPIRES_MS : PULL_EXPIRES_MS;
-      const messages = await this.#consumer.fetch({ max_messages: count, expires });
-      batch = messages;
-      this.#open.add(messages);
-      // stop() may have run while the pull was being set up.
-      if (this.#stopped) messages.stop();
-      for await (const message of messages) {
-        outstanding -= 1;
-        this.#requested -= 1;
-        window.arrived();
-        if (this.#stopped) {
-          // Cancelled while the pull was open: give it back at once rather than after AckWait.
-          message.nak();
-          window.settled();
-          continue;
-        }
-        dispatch(message, source);
-      }
-      this.#failures = 0;
+      this.#inbox ??= new PullInbox(this.#options.connection(), this.#options.createInbox(), source, this.#events);
+      this.#inbox.request(count, expires);
     } catch (error) {
-      // Looked up again next time: the consumer may have been re-created.
-      this.#consumer = undefined;
-      this.#failures += 1;
-      const delay = backoffDelay(this.#failures, this.#options.reconnectDelay);
-      logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);
-      if (!this.#stopped) this.#backoff ??= sleep(delay);
-    } finally {
-      if (batch) this.#open.delete(batch);
-      this.#requested -= outstanding;
-      window.unrequest(outstanding);
+      this.interrupt();
+      this.#fail(error);
+      return;
     }
+    window.request(count);
+    this.#requested += count;
+  }
+
+  #delivered(message: PulledMessage): void {
+    this.#requested -= 1;
+    this.#options.window.arrived();
+    if (this.#stopped) {
+      // Cancelled while the pull was open: give it back at once rather than after AckWait.
+      this.#giveBack(message);
+      this.#options.window.settled();
+      return;
+    }
+    try {
+      this.#options.dispatch(message, this.#options.source);
+    } catch (error) {
+      // Runs inside the client's socket reader: a throw must not reach it. Not handed out: give it back.
+      this.#options.logger.error(`could not hand out a message of ${this.#options.source.stream} (${error})`);
+      this.#giveBack(message);
+      this.#options.window.settled();
+    }
+  }
+
+  #ended(undelivered: number, outcome: { readonly failure?: Error }): void {
+    if (outcome.failure) {
+      // Whatever the old request may still send must not count against a new one: a new inbox for it.
+      const inbox = this.#inbox;
+      this.#inbox = undefined;
+      if (inbox) this.#close(inbox);
+    }
+    this.#release(undelivered);
+    if (outcome.failure) this.#fail(outcome.failure);
+    else this.#failures = 0;
+  }
+
+  /** Gives the window back the slots of messages that will not come. */
+  #release(undelivered: number): void {
+    this.#requested -= undelivered;
+    this.#options.window.unrequest(undelivered);
+  }
+
+  #giveBack(message: PulledMessage): void {
+    try {
+      message.nak();
+    } catch {
+      // The connection is gone: the server redelivers after AckWait.
+    }
+  }
+
+  #fail(error: unknown): void {
+    const { source, logger } = this.#options;
+    this.#failures += 1;
+    const delay = backoffDelay(this.#failures, this.#options.reconnectDelay);
+    logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);
+    if (!this.#stopped) this.#backoff ??= sleep(delay);
+    // Wakes the loop if it waits on the window, so it starts the backoff now.
+    this.#options.window.unrequest(0);
   }
 }

@@ -7,8 +7,8 @@
  * every process. Each hold costs one delivery of the consumer's `maxDeliver`; `deliveryCount` leaves out the
  * holds this process made.
  */
-import type { JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
+import type { NatsMessage } from './pulled-message.js';
 
 export const DELAY_HEADER = 'Ms-Delay-Ms';
 
@@ -22,7 +22,7 @@ export function markDelayed(headers: MsgHdrs, delayMs: number): MsgHdrs {
  * How many ms a delivered message is still to be held back: 0 when it has no delay or is due.
  * @example heldBackMs(message, Date.now()); // 740
  */
-export function heldBackMs(message: JsMsg, now: number): number {
+export function heldBackMs(message: NatsMessage, now: number): number {
   const delay = Number(message.headers?.get(DELAY_HEADER));
   if (!Number.isFinite(delay) || delay <= 0) return 0;
   const storedAt = message.info.timestampNanos / 1e6;
@@ -38,7 +38,7 @@ const MAX_TRACKED = 10_000;
 export class HeldDeliveries {
   readonly #counts = new Map<string, number>();
 
-  add(message: JsMsg): void {
+  add(message: NatsMessage): void {
     const key = `${message.info.stream}:${message.seq}`;
     // A message later handed to another process leaves its entry here: bounded, then forgotten at once.
     if (this.#counts.size >= MAX_TRACKED && !this.#counts.has(key)) this.#counts.clear();
@@ -46,7 +46,9 @@ export class HeldDeliveries {
   }
 
   /** How many times this process held the message back; forgets it. */
-  take(message: JsMsg): number {
+  take(message: NatsMessage): number {
+    // Almost always empty: no key to build then.
+    if (this.#counts.size === 0) return 0;
     const key = `${message.info.stream}:${message.seq}`;
     const count = this.#counts.get(key) ?? 0;
     this.#counts.delete(key);

@@ -4,12 +4,12 @@
  * handed to a live connection. A nack on the last allowed delivery
  * (`maxDeliver`) dead-letters instead of requeueing, because the server would never deliver it again.
  */
-import type { JsMsg } from '@nats-io/jetstream';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery, copyThenAck, deadLetterProperties, type SettlePrimitives } from '../core/delivery.js';
 import type { Delivery, DeliveryInfo, MessageProperties } from '../transport.js';
 import { decodeNatsHeaders } from './codec.js';
+import type { NatsMessage } from './pulled-message.js';
 
 /** What a delivery needs from its subscription: one object per subscription, shared by all its deliveries. */
 export interface NatsDeliveryHooks {
@@ -25,7 +25,7 @@ export interface NatsDeliveryHooks {
    */
   deadLetter(body: Buffer, properties: MessageProperties): Promise<boolean>;
   /** Called once when `message` is settled, to free its prefetch slot. */
-  settled(message: JsMsg): void;
+  settled(message: NatsMessage): void;
 }
 
 // Acks given within one turn of the event loop, sent together at its end: the client writes to the socket
@@ -34,7 +34,7 @@ export interface NatsDeliveryHooks {
 // for a round trip to the server (flush) first. One queue of settlements, no closure or promise per ack
 // beyond the one the caller awaits.
 interface QueuedAck {
-  readonly message: JsMsg;
+  readonly message: NatsMessage;
   readonly resolve: (sent: boolean) => void;
   readonly failed: (error: unknown) => boolean;
 }
@@ -53,7 +53,7 @@ function sendQueuedAcks(): void {
   }
 }
 
-function ackWithTheOthers(message: JsMsg, failed: (error: unknown) => boolean): Promise<boolean> {
+function ackWithTheOthers(message: NatsMessage, failed: (error: unknown) => boolean): Promise<boolean> {
   return new Promise((resolve) => {
     if (queuedAcks.length === 0) setImmediate(sendQueuedAcks);
     queuedAcks.push({ message, resolve, failed });
@@ -70,12 +70,12 @@ function bodyOf(data: Uint8Array): Buffer {
 
 /** The broker side of one delivery: what `CoreDelivery` calls to settle it. */
 class NatsSettlement implements SettlePrimitives {
-  readonly #message: JsMsg;
+  readonly #message: NatsMessage;
   readonly #hooks: NatsDeliveryHooks;
   readonly #properties: MessageProperties;
   readonly #deliveryCount: number;
 
-  constructor(message: JsMsg, hooks: NatsDeliveryHooks, properties: MessageProperties, deliveryCount: number) {
+  constructor(message: NatsMessage, hooks: NatsDeliveryHooks, properties: MessageProperties, deliveryCount: number) {
     this.#message = message;
     this.#hooks = hooks;
     this.#properties = properties;
@@ -169,7 +169,7 @@ class NatsSettlement implements SettlePrimitives {
  * @example handler(natsDelivery(message, 'worker-1', { exchange: '', routingKey: 'basic' }, hooks, 0));
  */
 export function natsDelivery(
-  message: JsMsg,
+  message: NatsMessage,
   consumerTag: string,
   route: { readonly exchange: string; readonly routingKey: string },
   hooks: NatsDeliveryHooks,

@@ -1,10 +1,10 @@
 /**
  * The `nats://` transport on NATS JetStream (core NATS keeps nothing, so it is never used for queues).
- * Streams and consumers are laid out in `nats-topology.ts`, pulls in `nats-consumer.ts`, deliveries in
- * `nats-delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
+ * Streams and consumers are laid out in `topology.ts`, pulls in `consumer.ts` and `pull-inbox.ts`, deliveries in
+ * `delivery.ts`. Publishes wait for the stream's PubAck and carry `Nats-Msg-Id` for deduplication.
  * Only features of nats-server 2.9 are used (no per-message TTL, one filter subject per consumer).
  */
-import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { CODES, ERRORS, type MicroservicesError } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
@@ -24,6 +24,7 @@ import { type NatsDeliveryHooks, natsDelivery } from './delivery.js';
 import { natsFailure } from './errors.js';
 import { exchangeSubject, queueSubject } from './names.js';
 import { loadNatsModules, type NatsModules } from './peer.js';
+import type { NatsMessage } from './pulled-message.js';
 import { openNatsInbox, sendNatsReply } from './reply.js';
 import { type NatsSettings, natsSettings } from './settings.js';
 import { type NatsSource, NatsTopology } from './topology.js';
@@ -59,7 +60,7 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
   readonly #topology: NatsTopology;
   readonly #held = new HeldDeliveries();
   /** Handed out and not yet settled; given back to the server on close so they are redelivered at once. */
-  readonly #unsettled = new Set<JsMsg>();
+  readonly #unsettled = new Set<NatsMessage>();
   #connection: NatsConnection | undefined;
   #manager: JetStreamManager | undefined;
   #client: JetStreamClient | undefined;
@@ -200,6 +201,12 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
     }
   }
 
+  #liveConnection(): NatsConnection {
+    const connection = this.#connection;
+    if (!connection || connection.isClosed()) throw this.notConnectedError();
+    return connection;
+  }
+
   /** Resolves once the connection is (back) up, or at once when closing so loops can end. */
   #whenConnected(): Promise<void> {
     if (this.#connected || this.isClosing) return Promise.resolve();
@@ -322,11 +329,12 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
       window,
       queueRoute: { exchange: '', routingKey: queue },
     };
-    const dispatch = (message: JsMsg, source: NatsSource): void => this.#dispatch(context, message, source);
+    const dispatch = (message: NatsMessage, source: NatsSource): void => this.#dispatch(context, message, source);
     const loops = sources.map(
       (source) =>
         new PullLoop({
-          js: () => this.#js(),
+          connection: () => this.#liveConnection(),
+          createInbox: () => this.#modules.core.createInbox(),
           source,
           window,
           logger: this.#logger,
@@ -362,9 +370,10 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
     return this.consumers.add(subscription);
   }
 
-  #dispatch(context: ConsumeContext, message: JsMsg, source: NatsSource): void {
+  #dispatch(context: ConsumeContext, message: NatsMessage, source: NatsSource): void {
     const { queue, consumerTag, handler, hooks, window, queueRoute } = context;
-    const holdMs = heldBackMs(message, Date.now());
+    const now = Date.now();
+    const holdMs = heldBackMs(message, now);
     if (holdMs > 0) {
       // A delayed message not yet due (delayed.ts): back to the server until it is, never to the handler.
       this.#held.add(message);
@@ -386,7 +395,7 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
       this.#held.take(message),
     );
     this.#unsettled.add(message);
-    if (isExpired(delivery.properties, message.headers, Date.now())) {
+    if (isExpired(delivery.properties, message.headers, now)) {
       void delivery.ack();
       return;
     }
