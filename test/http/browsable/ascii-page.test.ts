@@ -6,7 +6,8 @@ import { pageModel } from './model.js';
 // The page's own markup is pure ASCII (glyphs as character references), so a page of ASCII data stays a
 // one-byte string that Node writes to the socket without a UTF-8 conversion: that cost the browsable page
 // about 3 µs per request (bench/notes.md, issue 16). Data outside ASCII is still written as it is.
-const ASCII = /^[\x00-\x7f]*$/;
+/** The characters of `text` outside ASCII (none for a one-byte ASCII page). */
+const nonAscii = (text: string): string[] => [...text].filter((char) => char.charCodeAt(0) > 0x7f);
 
 describe('the browsable page stays one-byte for ASCII data', () => {
   it('a resource page with every control, a format menu and a generated form', () => {
@@ -25,13 +26,13 @@ describe('the browsable page stays one-byte for ASCII data', () => {
     expect(html).toContain('&#9662;');
     expect(html).toContain('&mdash;');
     expect(html).toContain('&middot;');
-    expect(html).toMatch(ASCII);
+    expect(nonAscii(html)).toEqual([]);
   });
 
   it('a truncated response body and an error page', () => {
     const block = responseBlock(200, 'OK', {}, { long: 'x'.repeat(200) }, 50);
     expect(block).toContain('&hellip; truncated');
-    expect(block).toMatch(ASCII);
+    expect(nonAscii(block)).toEqual([]);
     const error = renderErrorPage({
       serviceName: 'notes',
       status: 404,
@@ -40,7 +41,7 @@ describe('the browsable page stays one-byte for ASCII data', () => {
       fullPath: '/missing/',
       message: 'The requested URL was not found on the server.',
     });
-    expect(error).toMatch(ASCII);
+    expect(nonAscii(error)).toEqual([]);
   });
 
   it('data outside ASCII is shown as it is', () => {
