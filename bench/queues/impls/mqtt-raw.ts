@@ -4,7 +4,9 @@
  * `BENCH_MQTT_RAW_PROPERTIES=1` (for bench/queues/ab.ts, not in the report) adds what the toolkit's MQTT
  * messages carry beyond the payload, to measure what carrying it costs in mqtt.js alone: the native content
  * type and one `ms-properties` user property holding the JSON properties with a fresh UUID message id and a
- * publisher sequence, which the consumer parses.
+ * publisher sequence, which the consumer parses. `BENCH_MQTT_RAW_DURABLE=1` (the same, for ab.ts only) makes the
+ * subscriber what the toolkit's consumer is: a persistent session (`clean: false`, a session expiry) on a
+ * shared subscription (`$share/bench/...`), to measure what that guarantee costs on its own.
  */
 import { randomUUID } from 'node:crypto';
 import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
@@ -13,6 +15,7 @@ import type { QueueBenchImplementation } from '../workload.js';
 export const MQTT_URL = 'mqtt://127.0.0.1:1883';
 
 const WITH_PROPERTIES = process.env.BENCH_MQTT_RAW_PROPERTIES === '1';
+const DURABLE = process.env.BENCH_MQTT_RAW_DURABLE === '1';
 let sequence = 0;
 
 function publishOptions(): IClientPublishOptions {
@@ -55,7 +58,8 @@ export function createRawMqtt(url = MQTT_URL): QueueBenchImplementation {
       publisher = await mqtt.connectAsync(url, { protocolVersion: 5 });
       subscriber = await mqtt.connectAsync(url, {
         protocolVersion: 5,
-        properties: { receiveMaximum: prefetch },
+        ...(DURABLE ? { clean: false, clientId: `bench-${randomUUID()}` } : {}),
+        properties: { receiveMaximum: prefetch, ...(DURABLE ? { sessionExpiryInterval: 60 } : {}) },
       });
     },
     async publish(message) {
@@ -67,7 +71,7 @@ export function createRawMqtt(url = MQTT_URL): QueueBenchImplementation {
         readProperties(packet);
         onMessage(JSON.parse(payload.toString('utf8')));
       });
-      await client.subscribeAsync(topic, { qos: 1 });
+      await client.subscribeAsync(DURABLE ? `$share/bench/${topic}` : topic, { qos: 1 });
     },
     async close() {
       await Promise.all([opened().publisher.endAsync(), opened().subscriber.endAsync()]);
