@@ -8,6 +8,9 @@ export const RESOURCE_DATA = ['hello', 'world', 42];
 export const PLAIN_BODY = { hello: 'world', service: 'bench', items: [1, 2, 3] };
 // What the toolkit sends on every negotiated response; the peer sends it too (workload.ts RESPONSE_HEADERS).
 const RESPONSE_HEADERS = { vary: 'Accept', 'x-content-type-options': 'nosniff' };
+// The Accept header both tools send: ACCEPT=text/html measures the toolkit's browsable page (raw Fastify and
+// Hono answer JSON whatever they are asked).
+export const ACCEPT = process.env.ACCEPT ?? 'application/json';
 
 /** The toolkit from `dist`; TOOLKIT_OPTIONS (JSON) picks a configuration, e.g. '{"connectionTimeoutMs":0}'. */
 export async function toolkitApp(dist) {

@@ -8,13 +8,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { compareServers, fastifyApp, honoListener, toolkitApp } from './in-process-apps.mjs';
+import { ACCEPT, compareServers, fastifyApp, honoListener, toolkitApp } from './in-process-apps.mjs';
 
 const BATCH = 500;
 const BATCHES = 400;
 const CONNECTIONS = 50;
-// ACCEPT=text/html measures the toolkit's browsable page (raw Fastify answers JSON whatever it is asked).
-const ACCEPT = process.env.ACCEPT ?? 'application/json';
 
 async function startToolkit(dist) {
   const app = await toolkitApp(dist);

@@ -7,13 +7,11 @@
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { compareServers, fastifyApp, honoListener, toolkitApp } from './in-process-apps.mjs';
+import { ACCEPT, compareServers, fastifyApp, honoListener, toolkitApp } from './in-process-apps.mjs';
 
 const BATCH = 2000;
 const BATCHES = 40;
 const CONCURRENCY = 20;
-// ACCEPT=text/html measures the toolkit's browsable page (raw Fastify answers JSON whatever it is asked).
-const ACCEPT = process.env.ACCEPT ?? 'application/json';
 
 async function startToolkit(dist) {
   const app = await toolkitApp(dist);

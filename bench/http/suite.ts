@@ -1,7 +1,8 @@
 /**
  * The HTTP server rows: for each round, every implementation in a rotated order (the toolkit always right
- * beside raw Fastify) is started in its own process, its responses are checked against the expected ones, and each scenario is loaded from a separate
- * load generator process, wrk or autocannon (`--http-load`; warm-up, then the measured window).
+ * beside raw Fastify) is started in its own process, its responses are checked against the expected ones,
+ * and each scenario is loaded from a separate load generator process, wrk or autocannon (`--http-load`;
+ * warm-up, then the measured window).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { BenchChild, runChild, UnavailableError } from '../lib/child.js';

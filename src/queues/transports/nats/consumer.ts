@@ -7,6 +7,7 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
+import { withTimeout } from '../../../internal/race.js';
 import type { Logger } from '../../../logging.js';
 import { PullInbox, type PullInboxEvents } from './pull-inbox.js';
 import type { NatsMessage, PulledMessage } from './pulled-message.js';
@@ -57,13 +58,13 @@ export class PrefetchWindow {
   /** A request ended with `count` messages never delivered. */
   unrequest(count: number): void {
     this.#requested -= count;
-    this.#wake();
+    this.wake();
   }
 
   /** A delivery was acked or nacked. */
   settled(): void {
     this.#inFlight -= 1;
-    this.#wake();
+    this.wake();
   }
 
   /**
@@ -87,7 +88,8 @@ export class PrefetchWindow {
     });
   }
 
-  #wake(): void {
+  /** Lets every waiter check its condition again (after a stop or a failure, with no slot freed). */
+  wake(): void {
     if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];
@@ -165,7 +167,7 @@ export class PullLoop {
     this.#stopped = true;
     this.interrupt();
     // Wakes the loop if it waits on a full window.
-    this.#options.window.unrequest(0);
+    this.#options.window.wake();
     return this.done;
   }
 
@@ -208,12 +210,8 @@ export class PullLoop {
    */
   async #drained(): Promise<void> {
     if (this.#draining.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, DRAIN_WAIT_MS);
-    });
-    await Promise.race([Promise.all(this.#draining), gaveUp]);
-    clearTimeout(timer);
+    // A drain that outlives the wait is left to finish (or fail) on its own.
+    await withTimeout(Promise.all(this.#draining), DRAIN_WAIT_MS, () => 'drain wait over').catch(() => undefined);
   }
 
   #pull(count: number): void {
@@ -284,6 +282,6 @@ export class PullLoop {
     logger.warn(`pull from ${source.stream}/${source.consumer} failed (${error}); retrying in ${delay} ms`);
     if (!this.#stopped) this.#backoff ??= sleep(delay);
     // Wakes the loop if it waits on the window, so it starts the backoff now.
-    this.#options.window.unrequest(0);
+    this.#options.window.wake();
   }
 }

@@ -54,6 +54,7 @@ export class PullInbox {
   #remaining = 0;
   #deadline: NodeJS.Timeout | undefined;
   #closed = false;
+  #drained: Promise<void> = Promise.resolve();
 
   constructor(
     connection: NatsConnection,
@@ -68,15 +69,6 @@ export class PullInbox {
     this.#subscription = connection.subscribe(inbox, {
       callback: (error, msg) => (error ? this.#failed(error) : this.#received(msg)),
     });
-  }
-
-  /** How many messages the open request still expects; 0 when none is open. */
-  get remaining(): number {
-    return this.#remaining;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** Sends a pull request for `batch` messages, open for `expiresMs` on the server; throws if it cannot go. */
@@ -101,13 +93,15 @@ export class PullInbox {
     this.#clearDeadline();
     if (!this.#closed) {
       this.#closed = true;
-      this.drained = this.#drain();
+      this.#drained = this.#drain();
     }
     return left;
   }
 
   /** Resolves once a closed inbox has stopped receiving. */
-  drained: Promise<void> = Promise.resolve();
+  get drained(): Promise<void> {
+    return this.#drained;
+  }
 
   async #drain(): Promise<void> {
     try {
