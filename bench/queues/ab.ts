@@ -57,7 +57,7 @@ async function runOnce(impl: string): Promise<QueueRunResult> {
     // One directory per run: tsx's loader thread writes a profile of its own beside the main thread's.
     const flags = values.profile
       ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${profileDir}${broker}-${impl}-${Date.now()}`]
-      : [];
+      : (process.env.AB_NODE_FLAGS?.split(' ').filter(Boolean) ?? []);
     const child = BenchChild.start('queues/queue-child.ts', [JSON.stringify(run)], flags);
     try {
       const result = (await child.result(120_000 + messages * 2)) as QueueRunResult;

@@ -1,12 +1,14 @@
 /**
  * `node bench/queues/profile-window.mjs <file.cpuprofile> <messages> [--top 30] [--marker REGEX] [--before]
- * [--inclusive REGEX]`: reads a profile written by `bench/queues/ab.ts --profile` and charges the samples of one
+ * [--start REGEX] [--inclusive REGEX]`: reads a profile written by `bench/queues/ab.ts --profile` and charges
+ * the samples of one
  * phase to its messages, in µs per message: self time by function and by file or package, and inclusive time
  * of the functions whose "name file" matches `--inclusive` (default: the toolkit's `dist/`). The phase starts
  * at the first sample with a function matching `--marker` on its stack (default: the NATS consumers of both
  * rows, `natsDelivery|^string nm/@nats-io/jetstream`; for MQTT's live mode `publishAll|^publish bench`; for
  * AMQP e.g. `AmqpDelivery|^(anon) bench/queues/impls/amqp-raw`) and runs to the end; `--before` takes the
- * samples before the marker instead (the publish phase of a backlog run). Idle samples are counted apart.
+ * samples before the marker instead (the publish phase of a backlog run), from the first sample matching
+ * `--start REGEX` when given (e.g. `^publish`, which leaves out the start-up). Idle samples are counted apart.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,7 @@ const { values, positionals } = parseArgs({
     top: { type: 'string', default: '30' },
     marker: { type: 'string', default: 'natsDelivery|^string nm/@nats-io/jetstream' },
     before: { type: 'boolean', default: false },
+    start: { type: 'string' },
     inclusive: { type: 'string', default: ' dist/' },
   },
 });
@@ -40,15 +43,19 @@ profile.samples.forEach((_, index) => {
   clock += profile.timeDeltas[index];
   times.push(clock);
 });
-const marker = new RegExp(values.marker);
-const markerAt = profile.samples.findIndex((id) => {
-  for (let current = id; current !== undefined; current = parentOf.get(current)) {
-    if (marker.test(nameOf(byId.get(current)))) return true;
-  }
-  return false;
-});
-if (markerAt < 0) throw new Error(`no sample matches --marker ${values.marker}`);
-const from = values.before ? 0 : markerAt;
+const firstMatch = (pattern) => {
+  const regex = new RegExp(pattern);
+  const at = profile.samples.findIndex((id) => {
+    for (let current = id; current !== undefined; current = parentOf.get(current)) {
+      if (regex.test(nameOf(byId.get(current)))) return true;
+    }
+    return false;
+  });
+  if (at < 0) throw new Error(`no sample matches ${pattern}`);
+  return at;
+};
+const markerAt = firstMatch(values.marker);
+const from = values.before ? (values.start === undefined ? 0 : firstMatch(values.start)) : markerAt;
 const to = values.before ? markerAt : profile.samples.length;
 
 const self = new Map();

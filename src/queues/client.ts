@@ -16,17 +16,24 @@ import {
   type QueueHandleOptions,
   splitQueueHandleOptions,
 } from './client-declarations.js';
-import { encodePayload, type Payload } from './codec.js';
+import { encodeWireBody, type Payload } from './codec.js';
 import { type Connection, resolveConnection } from './connection.js';
 import { guardPublish, type PublisherContract, type PublishPayload, publisherSchema } from './contracts.js';
 import { observePublish, QUEUE_OPS_OPTIONS, QueueOps, type QueueOpsOptions } from './ops.js';
 import { assertBoolean, assertKnownKeys, assertName, assertNumber, TIMEOUT } from './options.js';
+import { ClientMessage } from './outgoing-message.js';
 import type { QueueTopologyOptions } from './queue-topology.js';
 import { type CallOptions, type CallStats, RpcCaller } from './rpc/caller.js';
 import { callerSettings, RPC_CLIENT_OPTIONS, type RpcClientOptions } from './rpc/client-options.js';
 import { MAX_DELAY_MS } from './transports/core/delayed-publish.js';
 import { assertEncodableHeaders } from './transports/core/properties.js';
-import type { ExchangeType, MessageProperties, PublishOptions, Transport } from './transports/transport.js';
+import type {
+  ExchangeType,
+  MessageProperties,
+  OutgoingMessage,
+  PublishOptions,
+  Transport,
+} from './transports/transport.js';
 
 export interface ClientOptions extends Omit<QueueOpsOptions, 'ops'>, RpcClientOptions {
   /** A URL, `{url, ...transportOptions}` or a Transport. Default `BROKER_URL` or `amqp://guest:guest@localhost:5672/`. */
@@ -208,6 +215,8 @@ export class Client {
   /** Exchanges declared (or found) through this client, by name, with their type. */
   readonly exchanges = new Map<string, ExchangeType | 'existing'>();
   readonly #connection: ReturnType<typeof resolveConnection>;
+  /** `messaging.system` of the publish spans (from the connection's scheme). */
+  readonly #system: string | undefined;
   readonly #publishTimeoutMs: number | undefined;
   #transport: Transport | undefined;
   /** The transport once created, connected or not (close() must close it either way). */
@@ -236,6 +245,7 @@ export class Client {
     this.#validatePublish = resolved.validatePublish ?? true;
     this.#declaring = new QueueDeclarations(resolved.declare ?? true);
     this.#connection = resolveConnection(resolved.connection, {});
+    this.#system = messagingSystem(this.#connection.displayName);
     this.#publishTimeoutMs = resolved.publishTimeoutMs;
     this.name = resolved.name ?? `<client: ${this.#connection.displayName}>`;
     this.logger = contextLogger(
@@ -464,7 +474,7 @@ export class Client {
     properties?: PublishProperties,
     check?: (transport: Transport) => Promise<void>,
   ): Promise<void> {
-    let message: { body: Buffer; properties: MessageProperties };
+    let message: ClientMessage;
     try {
       message = this.#message(payload, properties);
     } catch (error) {
@@ -472,8 +482,7 @@ export class Client {
     }
     const options = this.#publishOptions(properties);
     const checks = options?.delayMs ? withDelayCheck(check) : check;
-    const system = messagingSystem(this.#connection.displayName);
-    return tracedPublish({ system, exchange, routingKey }, message, (traced) => {
+    return tracedPublish({ system: this.#system, exchange, routingKey }, message, (traced) => {
       const transport = this.#transport;
       // The hot path: once connected, publish without an extra await.
       if (transport && !checks) {
@@ -493,7 +502,7 @@ export class Client {
    */
   async #publishWithin(
     target: { exchange: string; routingKey: string },
-    message: { body: Buffer; properties: MessageProperties },
+    message: OutgoingMessage,
     options: PublishOptions | undefined,
     check: ((transport: Transport) => Promise<void>) | undefined,
   ): Promise<void> {
@@ -516,8 +525,8 @@ export class Client {
     return transport.publish(target, message, { ...options, timeoutMs: remaining });
   }
 
-  #message(payload: Payload, properties?: PublishProperties): { body: Buffer; properties: MessageProperties } {
-    const encoded = encodePayload(payload, properties);
+  #message(payload: Payload, properties?: PublishProperties): ClientMessage {
+    const encoded = encodeWireBody(payload, properties);
     if (properties === undefined) {
       const plain: MessageProperties = {
         persistent: true,
@@ -525,21 +534,18 @@ export class Client {
         contentType: encoded.contentType,
         contentEncoding: encoded.contentEncoding,
       };
-      return { body: encoded.body, properties: plain };
+      return new ClientMessage(encoded, plain);
     }
     checkPublishProperties(properties);
     const { timeoutMs: _timeout, signal: _signal, delayMs: _delay, ...rest } = properties;
     if (rest.headers !== undefined) assertEncodableHeaders(rest.headers);
-    return {
-      body: encoded.body,
-      properties: {
-        persistent: true,
-        messageId: randomUUID(),
-        ...rest,
-        contentType: encoded.contentType,
-        contentEncoding: encoded.contentEncoding,
-      },
-    };
+    return new ClientMessage(encoded, {
+      persistent: true,
+      messageId: randomUUID(),
+      ...rest,
+      contentType: encoded.contentType,
+      contentEncoding: encoded.contentEncoding,
+    });
   }
 
   #publishOptions(properties?: PublishProperties): PublishOptions | undefined {

@@ -36,18 +36,37 @@ const BINARY_TYPE = 'application/data';
  * @example encodePayload({ a: 1 }); // { body: <Buffer 7b…>, contentType: 'application/json', contentEncoding: 'utf-8' }
  */
 export function encodePayload(payload: Payload, properties?: MessageProperties): EncodedPayload {
+  const encoded = encodeWireBody(payload, properties);
+  const body = encoded.bytes ?? Buffer.from(encoded.text as string, 'utf8');
+  return { body, contentType: encoded.contentType, contentEncoding: encoded.contentEncoding };
+}
+
+/** A payload encoded for the wire: `text` (its bytes are its UTF-8 encoding) or, for binary payloads, `bytes`. */
+export interface WireBody {
+  readonly text?: string;
+  readonly bytes?: Buffer;
+  readonly contentType: string;
+  readonly contentEncoding: string;
+}
+
+/**
+ * `encodePayload` without turning text into bytes: the queue client hands the text to the transport, and
+ * builds the bytes only if the transport asks for them (see `OutgoingMessage.text`).
+ * @example encodeWireBody({ a: 1 }); // { text: '{"a":1}', contentType: 'application/json', contentEncoding: 'utf-8' }
+ */
+export function encodeWireBody(payload: Payload, properties?: MessageProperties): WireBody {
   const contentType = properties?.contentType;
   if (Buffer.isBuffer(payload) || payload instanceof Uint8Array) {
-    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+    const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.length);
     return {
-      body,
+      bytes,
       contentType: contentType ?? BINARY_TYPE,
       contentEncoding: properties?.contentEncoding ?? 'binary',
     };
   }
   if (typeof payload === 'string') {
     return {
-      body: Buffer.from(payload, 'utf8'),
+      text: payload,
       contentType: contentType ?? TEXT_TYPE,
       contentEncoding: properties?.contentEncoding ?? 'utf-8',
     };
@@ -64,7 +83,7 @@ export function encodePayload(payload: Payload, properties?: MessageProperties):
   if (text === undefined) {
     throw ERRORS.MS_QUEUE_UNENCODABLE(`cannot encode a payload of type ${typeof payload} as JSON`);
   }
-  return { body: Buffer.from(text, 'utf8'), contentType: JSON_TYPE, contentEncoding: 'utf-8' };
+  return { text, contentType: JSON_TYPE, contentEncoding: 'utf-8' };
 }
 
 function isJsonType(mediaType: string): boolean {

@@ -118,6 +118,32 @@ describe.skipIf(check.skip)('redis:// batched publishes and acks', () => {
     expect(got.map((body) => body.toString('hex'))).toEqual(bodies.map((body) => body.toString('hex')));
   });
 
+  it("sends the queue client's text as it is, without building the body's bytes", async () => {
+    const transport = await open();
+    const queue = queueName('text');
+    await transport.declareQueue(queue);
+    const texts = ['{"a":"é😀"}', 'plain text', ''];
+    const messages = texts.map((text) => ({
+      text,
+      properties: {},
+      get body(): Buffer {
+        throw new Error('the transport read body although text was given');
+      },
+    }));
+    await Promise.all(messages.map((message) => transport.publish({ exchange: '', routingKey: queue }, message)));
+    const got: string[] = [];
+    await transport.consume(
+      queue,
+      (delivery: Delivery) => {
+        got.push(delivery.body.toString('hex'));
+        void delivery.ack();
+      },
+      { prefetch: 10 },
+    );
+    await waitFor('every body', () => got.length === texts.length);
+    expect(got).toEqual(texts.map((text) => Buffer.from(text, 'utf8').toString('hex')));
+  });
+
   it('acks a batch with one fenced call: an entry owned by another consumer is refused alone', async () => {
     const stream = `${prefix}q:${queueName('fence')}`;
     await raw.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');

@@ -9,8 +9,10 @@ import { isLive, recordFailure, tracer, tracingInstalled } from './tracer.js';
 type Headers = Readonly<Record<string, unknown>>;
 
 /** The part of an outgoing message tracing reads and writes. */
-export interface TracedMessage {
+export interface TracedMessage<M> {
   readonly properties: { readonly headers?: Headers; readonly messageId?: string };
+  /** The same message with these properties (the trace context goes into a copy, never the caller's). */
+  withProperties(properties: this['properties']): M;
 }
 
 /** Where a publish goes. */
@@ -46,7 +48,7 @@ export function messagingSystem(url: string): string | undefined {
  * the message goes out untouched.
  * @example await tracedPublish({ system: 'rabbitmq', exchange: '', routingKey: 'q' }, message, (m) => transport.publish(target, m));
  */
-export function tracedPublish<M extends TracedMessage>(
+export function tracedPublish<M extends TracedMessage<M>>(
   target: PublishTrace,
   message: M,
   publish: (message: M) => Promise<void>,
@@ -70,7 +72,7 @@ export function tracedPublish<M extends TracedMessage>(
   const spanContext = trace.setSpan(context.active(), span);
   const headers: Record<string, unknown> = { ...message.properties.headers };
   propagation.inject(spanContext, headers, headerSetter);
-  const traced = { ...message, properties: { ...message.properties, headers } };
+  const traced = message.withProperties({ ...message.properties, headers });
   return context
     .with(spanContext, () => publish(traced))
     .then(

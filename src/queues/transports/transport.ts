@@ -63,6 +63,13 @@ export interface MessageProperties {
 export interface OutgoingMessage {
   readonly body: Buffer;
   readonly properties: MessageProperties;
+  /**
+   * The body as a string, when the producer had it as text (JSON and string payloads): `body` holds its
+   * UTF-8 bytes. A transport whose client sends strings (ioredis, mqtt.js) passes this on and never reads
+   * `body`, which the queue client then does not build at all (its `body` is a getter: copy a message by
+   * naming `body`, not by spreading it). Absent for binary bodies.
+   */
+  readonly text?: string | undefined;
 }
 
 /** Where a message goes: `exchange: ''` is the default exchange, which routes by queue name. */

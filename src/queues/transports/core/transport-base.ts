@@ -36,7 +36,9 @@ export abstract class TransportBase<C> extends TransportEventEmitter implements 
   /** Every consumer handed out and not yet cancelled; re-subscribed after a reconnect. */
   protected readonly consumers = new ConsumerRegistry<C>();
   readonly #closing = new AbortController();
-  readonly #pending = new Set<Promise<unknown>>();
+  /** Publishes tracked and not settled yet, and who waits for there to be none. */
+  #pending = 0;
+  #whenSettled: (() => void)[] = [];
   #closed: Promise<void> | undefined;
   #closeCalled = false;
   /** Set with `closingSignal`: publishes are refused from then on (a broker may drain before, as AMQP does). */
@@ -108,17 +110,24 @@ export abstract class TransportBase<C> extends TransportEventEmitter implements 
 
   /** Remembers a publish until it settles, so that close can wait for it; returns it unchanged. */
   protected track<T>(pending: Promise<T>): Promise<T> {
-    this.#pending.add(pending);
-    const forget = (): void => {
-      this.#pending.delete(pending);
-    };
-    pending.then(forget, forget);
+    this.#pending += 1;
+    pending.then(this.#untrack, this.#untrack);
     return pending;
   }
 
-  /** Resolves when every tracked publish has settled, whichever way. */
-  protected async settlePending(): Promise<void> {
-    await Promise.allSettled([...this.#pending]);
+  /** One function for every publish (no closure per publish): counts a settled publish. */
+  readonly #untrack = (): void => {
+    this.#pending -= 1;
+    if (this.#pending > 0) return;
+    const waiting = this.#whenSettled;
+    this.#whenSettled = [];
+    for (const resolve of waiting) resolve();
+  };
+
+  /** Resolves when no tracked publish is pending any more, whichever way they settled. */
+  protected settlePending(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#whenSettled.push(resolve));
   }
 
   /** Rejects with `MS_QUEUE_CLOSED` once closing has been signalled (abortClosing); otherwise the broker's `send`. */

@@ -30,7 +30,7 @@ export interface StreamEntry {
  * per publish on the client, in the routing script and in every read of the entry.
  */
 export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now = Date.now()): (string | Buffer)[] {
-  const fields: (string | Buffer)[] = ['b', wireBody(message.body), 'p', encodePropertiesJson(message.properties)];
+  const fields: (string | Buffer)[] = ['b', wireBody(message), 'p', encodePropertiesJson(message.properties)];
   if (target.exchange !== '') fields.push('x', target.exchange);
   fields.push('k', target.routingKey);
   const expiration = message.properties.expiration;
@@ -41,10 +41,13 @@ export function encodeEntry(target: PublishTarget, message: OutgoingMessage, now
 /**
  * The body as ioredis should send it: a UTF-8 body (JSON, text) as a string, which ioredis writes straight
  * into the command, where a Buffer switches the whole command to ioredis' buffer mode (an extra allocation
- * and copy of every argument). Decoding valid UTF-8 and encoding it again gives back the same bytes, so the
- * entry is byte for byte what it was; anything else (binary) stays a Buffer.
+ * and copy of every argument). The queue client's text is taken as it is (`OutgoingMessage.text`); a body
+ * that came as bytes is decoded when it is valid UTF-8, which gives back the same bytes on the wire; anything
+ * else (binary) stays a Buffer.
  */
-function wireBody(body: Buffer): string | Buffer {
+function wireBody(message: OutgoingMessage): string | Buffer {
+  if (message.text !== undefined) return message.text;
+  const body = message.body;
   return isUtf8(body) ? body.toString('utf8') : body;
 }
 
