@@ -3,9 +3,8 @@
  * linear scan before parsing, so hostile input never reaches a recursive step); encoding keeps non-ASCII
  * text raw, writes dates as ISO 8601 and bigints as strings, and names the reason when a value cannot be encoded.
  */
-import secureJson from 'secure-json-parse';
 import { CODES, MicroservicesError } from '../errors.js';
-import { nestsDeeperThan } from '../internal/json.js';
+import { nestsDeeperThan, parseWithoutPoison } from '../internal/json.js';
 
 export { DEFAULT_MAX_JSON_DEPTH, jsonDepth } from '../internal/json.js';
 
@@ -20,20 +19,6 @@ export type ProtoPoisoning = 'error' | 'remove';
 export class JsonBodyError extends Error {}
 
 /**
- * True when `text` cannot hold a `__proto__` or `constructor` key, so plain `JSON.parse` is as safe as
- * secure-json-parse and skips its two regular-expression scans: no such word and no `\u` escape (the only way
- * to spell one otherwise), and no byte-order mark (secure-json-parse strips one, JSON.parse refuses it).
- */
-function cannotPoison(text: string): boolean {
-  return (
-    text.charCodeAt(0) !== 0xfeff &&
-    !text.includes('\\u') &&
-    !text.includes('__proto__') &&
-    !text.includes('constructor')
-  );
-}
-
-/**
  * Parses a request body: throws `JsonBodyError` for empty, malformed, too deep or (unless `poisoning` is
  * `'remove'`) prototype-poisoning input.
  * @example decodeJsonBody('{"a":1}', 64); // { a: 1 }
@@ -44,8 +29,7 @@ export function decodeJsonBody(text: string, maxDepth: number, poisoning: ProtoP
     throw new JsonBodyError(`JSON parse error - nesting deeper than ${maxDepth} levels`);
   }
   try {
-    if (cannotPoison(text)) return JSON.parse(text);
-    return secureJson.parse(text, undefined, { protoAction: poisoning, constructorAction: poisoning });
+    return parseWithoutPoison(text, poisoning);
   } catch (error) {
     throw new JsonBodyError(`JSON parse error - ${(error as Error).message}`);
   }

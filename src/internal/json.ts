@@ -50,6 +50,31 @@ export function nestsDeeperThan(text: string, maxDepth: number): boolean {
   return openers > maxDepth && jsonDepth(text, maxDepth) > maxDepth;
 }
 
+/**
+ * True when `text` cannot hold a `__proto__` or `constructor` key, so plain `JSON.parse` is as safe as
+ * secure-json-parse and skips its two regular-expression scans: no such word and no `\u` escape (the only way
+ * to spell one otherwise), and no byte-order mark (secure-json-parse strips one, JSON.parse refuses it).
+ * @example cannotHoldPoison('{"a":1}'); // true
+ */
+export function cannotHoldPoison(text: string): boolean {
+  return (
+    text.charCodeAt(0) !== 0xfeff &&
+    !text.includes('\\u') &&
+    !text.includes('__proto__') &&
+    !text.includes('constructor')
+  );
+}
+
+/**
+ * `JSON.parse` with `__proto__` and `constructor.prototype` keys removed (`'remove'`) or refused (`'error'`),
+ * without secure-json-parse's scans when the text cannot hold such a key.
+ * @example parseWithoutPoison('{"__proto__":{"x":1},"a":1}', 'remove'); // { a: 1 }
+ */
+export function parseWithoutPoison(text: string, poisoning: 'error' | 'remove'): unknown {
+  if (cannotHoldPoison(text)) return JSON.parse(text);
+  return secureJson.parse(text, undefined, { protoAction: poisoning, constructorAction: poisoning });
+}
+
 /** Why a JSON text was refused; `message` is a short sentence fit for an error description. */
 export class JsonParseError extends Error {
   override readonly name = 'JsonParseError';
@@ -76,8 +101,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): unknown
   if (nestsDeeperThan(text, maxDepth)) throw new JsonParseError(`JSON nesting deeper than ${maxDepth} levels`);
   const poisoning = options.poisoning ?? 'keep';
   try {
-    if (poisoning === 'keep') return JSON.parse(text);
-    return secureJson.parse(text, undefined, { protoAction: poisoning, constructorAction: poisoning });
+    return poisoning === 'keep' ? JSON.parse(text) : parseWithoutPoison(text, poisoning);
   } catch (error) {
     throw new JsonParseError(error instanceof Error ? error.message : String(error), { cause: error });
   }

@@ -3,8 +3,8 @@
  * producers and consumers interoperate: strings travel as `text/plain` + `utf-8`, bytes as
  * `application/data` + `binary`, everything else as `application/json` + `utf-8`.
  */
-import secureJson from 'secure-json-parse';
 import { CODES, ERRORS, MicroservicesError } from '../errors.js';
+import { parseWithoutPoison } from '../internal/json.js';
 import { decodeCharset, decompressBody } from './body-decoding.js';
 import { describeFailure } from './failure.js';
 import type { MessageProperties } from './transports/transport.js';
@@ -133,8 +133,7 @@ export function decodePayload(body: Buffer, properties: MessageProperties, optio
     );
     try {
       if (options.parseJson) return options.parseJson(text);
-      // A fast path inside skips the scan unless the text mentions __proto__ or constructor.
-      return secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+      return parseWithoutPoison(text, 'remove');
     } catch (error) {
       throw new PayloadDecodeError(`body is not valid JSON: ${describeFailure(error).message}`, error);
     }

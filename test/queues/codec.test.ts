@@ -61,6 +61,13 @@ describe('decodePayload', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('drops the keys however they are spelt: escaped, constructor.prototype, after a byte-order mark', () => {
+    expect(json('{"\\u005f_proto__":{"polluted":true},"a":1}')).toEqual({ a: 1 });
+    expect(json('{"constructor":{"prototype":{"polluted":true}},"a":1}')).toEqual({ a: 1 });
+    expect(json('\uFEFF{"__proto__":{"polluted":true},"a":1}')).toEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('decodes text by its encoding and binary to a Buffer', () => {
     expect(decodePayload(Buffer.from('ok'), { contentType: 'text/plain', contentEncoding: 'utf-8' })).toBe('ok');
     expect(decodePayload(Buffer.from([0xe9]), { contentType: 'text/plain', contentEncoding: 'latin-1' })).toBe('é');
