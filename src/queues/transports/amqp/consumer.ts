@@ -11,6 +11,7 @@ import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { DEAD_LETTER_HEADERS } from '../../retry.js';
 import type { ConsumeOptions, DeliveryHandler, OutgoingMessage, PublishTarget, Subscription } from '../transport.js';
+import { ChannelAcks } from './channel-acks.js';
 import { AmqpDelivery, type DeliveryContext } from './delivery.js';
 import { UNREADABLE_HEADERS, type UnreadableHeaders } from './field-decode.js';
 
@@ -43,6 +44,8 @@ export class AmqpConsumer implements Subscription {
   #reattaching = false;
   #attaching: Promise<void> | undefined;
   readonly #unsettled = new Map<Channel, number>();
+  /** Each channel's ack batch (acks of one turn leave as one frame). */
+  readonly #acks = new WeakMap<Channel, ChannelAcks>();
   readonly #closings = new Map<Channel, Promise<void>>();
   /** Aborted when a channel is gone: copies republished for its deliveries are abandoned (see amqp-delivery.ts). */
   readonly #channelGone = new WeakMap<Channel, AbortController>();
@@ -74,6 +77,7 @@ export class AmqpConsumer implements Subscription {
       publish: (target, message, signal) => host.publish(target, message, signal),
       ...(host.publishDelayed ? { publishDelayed: host.publishDelayed } : {}),
       channelGone: (channel) => this.#goneSignal(channel),
+      acksOf: (channel) => this.#acks.get(channel),
       onSettled: (channel) => this.#onSettled(channel),
     };
   }
@@ -103,6 +107,12 @@ export class AmqpConsumer implements Subscription {
       logWith(this.#host.logger, 'warn', { err: error }, `consumer channel of "${this.queue}"`),
     );
     channel.on('close', () => this.#onChannelClosed(channel));
+    this.#acks.set(
+      channel,
+      new ChannelAcks(channel, (error) =>
+        logWith(this.#host.logger, 'debug', { err: error }, `acks on the closed channel of "${this.queue}"`),
+      ),
+    );
     try {
       await channel.prefetch(Math.max(1, this.#options.prefetch), false);
       this.#channel = channel;
@@ -180,6 +190,7 @@ export class AmqpConsumer implements Subscription {
       return;
     }
     this.#unsettled.set(channel, (this.#unsettled.get(channel) ?? 0) + 1);
+    this.#acks.get(channel)?.received(message);
     const delivery = new AmqpDelivery(message, channel, this.#deliveryContext);
     const unreadable = (message.properties as unknown as Record<symbol, UnreadableHeaders | undefined>)[
       UNREADABLE_HEADERS
@@ -245,6 +256,8 @@ export class AmqpConsumer implements Subscription {
     let closing = this.#closings.get(channel);
     if (!closing) {
       this.#unsettled.delete(channel);
+      // A close is answered after every frame sent before it: the acks of this turn go first.
+      this.#acks.get(channel)?.flush();
       closing = channel
         .close()
         .catch(() => undefined)

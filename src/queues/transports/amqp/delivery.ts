@@ -16,6 +16,7 @@ import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { CoreDelivery } from '../core/delivery.js';
 import type { OutgoingMessage, PublishTarget } from '../transport.js';
+import type { ChannelAcks } from './channel-acks.js';
 import { DELIVERY_COUNT_HEADER, deliveryCountOf, fromAmqpProperties } from './codec.js';
 
 /** What a delivery needs from its consumer and transport. */
@@ -34,6 +35,8 @@ export interface DeliveryContext {
   publishDelayed?(queue: string, message: OutgoingMessage, delayMs: number, signal?: AbortSignal): Promise<void>;
   /** Aborts once `channel` is gone (connection lost, channel closed). */
   channelGone(channel: Channel): AbortSignal;
+  /** The ack batch of `channel` (channel-acks.ts); undefined: ack on the channel directly. */
+  acksOf(channel: Channel): ChannelAcks | undefined;
   /** Aborts when the transport closes, ending any delay before a requeue. */
   readonly closing: AbortSignal;
   /**
@@ -57,6 +60,8 @@ export class AmqpDelivery extends CoreDelivery {
 
   readonly #message: ConsumeMessage;
 
+  readonly #acks: ChannelAcks | undefined;
+
   constructor(message: ConsumeMessage, channel: Channel, context: DeliveryContext) {
     const fields = message.fields;
     const properties = fromAmqpProperties(message.properties);
@@ -79,7 +84,7 @@ export class AmqpDelivery extends CoreDelivery {
         },
       },
       {
-        ack: async () => it().#settleOnChannel('ack', () => channel.ack(message)),
+        ack: async () => it().#settleOnChannel('ack', () => it().#sendAck()),
         requeue: () => it().#republishThenAck(it().#requeueTarget(), it().#requeueHeaders(), 'requeue'),
         ...(context.publishDelayed
           ? {
@@ -98,6 +103,7 @@ export class AmqpDelivery extends CoreDelivery {
     this.#context = context;
     this.#channel = channel;
     this.#message = message;
+    this.#acks = context.acksOf(channel);
     self.delivery = this;
   }
 
@@ -106,7 +112,7 @@ export class AmqpDelivery extends CoreDelivery {
     if (deadLetterQueue === undefined) {
       // No dead-letter queue declared here: reject, which drops the message or routes it through a
       // dead-letter exchange configured on the broker.
-      return this.#settleOnChannel('reject', () => this.#channel.nack(this.#message, false, false));
+      return this.#settleOnChannel('reject', () => this.#sendNack(false));
     }
     // The copy starts counting afresh on the dead-letter queue (its consumer must get its own retries); the
     // history stays in the caller's headers (the service's x-attempts).
@@ -172,10 +178,22 @@ export class AmqpDelivery extends CoreDelivery {
         { err: error },
         `could not publish the ${purpose} copy of message ${String(this.properties.messageId)} to "${target.routingKey}", requeueing it instead`,
       );
-      return this.#settleOnChannel('requeue', () => this.#channel.nack(this.#message, false, true));
+      return this.#settleOnChannel('requeue', () => this.#sendNack(true));
     }
     // If the channel died meanwhile the original comes back too: a duplicate, never a loss.
-    return this.#settleOnChannel('ack', () => this.#channel.ack(this.#message));
+    return this.#settleOnChannel('ack', () => this.#sendAck());
+  }
+
+  /** Through the channel's ack batch: written at the end of the turn, with the other acks of the turn. */
+  #sendAck(): void {
+    if (this.#acks) this.#acks.ack(this.#message);
+    else this.#channel.ack(this.#message);
+  }
+
+  /** At once; the ack batch forgets the message first, so that no later `multiple` ack covers it. */
+  #sendNack(requeue: boolean): void {
+    this.#acks?.forget(this.#message);
+    this.#channel.nack(this.#message, false, requeue);
   }
 
   /** The headers of a copy that this transport added or changed, plus why the others were dropped. */
