@@ -127,7 +127,10 @@ describe.skipIf(check.skip)('ChannelAcks on RabbitMQ', () => {
     try {
       const total = 50;
       for (let index = 0; index < total; index++) {
-        await producer.publish({ exchange: '', routingKey: queue }, { body: Buffer.from(String(index)), properties: {} });
+        await producer.publish(
+          { exchange: '', routingKey: queue },
+          { body: Buffer.from(String(index)), properties: {} },
+        );
       }
       const first = await open();
       const handled: string[] = [];
