@@ -7,7 +7,8 @@
  * inside the repository, e.g. `bench/profiles/dist-base`, so that it resolves the same node_modules) as
  * `toolkit-base`. `--profile` runs every child under `node --cpu-prof` (one directory per run under
  * bench/profiles/; the largest file is the main thread's), read with bench/queues/profile-window.mjs.
- * `AB_IMPLS=raw,toolkit` picks the rows.
+ * `AB_IMPLS=raw,toolkit` picks the rows; `AB_NODE_FLAGS` (space-separated) passes node flags to every child
+ * when `--profile` is not given (e.g. `--max-semi-space-size=16`).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,9 +1,9 @@
 /**
  * `node bench/queues/profile-window.mjs <file.cpuprofile> <messages> [--top 30] [--marker REGEX] [--before]
  * [--start REGEX] [--inclusive REGEX]`: reads a profile written by `bench/queues/ab.ts --profile` and charges
- * the samples of one
- * phase to its messages, in µs per message: self time by function and by file or package, and inclusive time
- * of the functions whose "name file" matches `--inclusive` (default: the toolkit's `dist/`). The phase starts
+ * the samples of one phase to its messages, in µs per message: self time by function and by file or package,
+ * and inclusive time of the functions whose "name file" matches `--inclusive` (default: the toolkit's `dist/`).
+ * The phase starts
  * at the first sample with a function matching `--marker` on its stack (default: the NATS consumers of both
  * rows, `natsDelivery|^string nm/@nats-io/jetstream`; for MQTT's live mode `publishAll|^publish bench`; for
  * AMQP e.g. `AmqpDelivery|^(anon) bench/queues/impls/amqp-raw`) and runs to the end; `--before` takes the
