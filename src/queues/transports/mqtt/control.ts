@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import type { MqttModule } from './peer.js';
+import { type MqttModule, quietUnlessDebugging } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 const NO_MATCHING_SUBSCRIBERS = 16;
@@ -41,6 +41,7 @@ export class MqttControl {
   constructor(mqtt: MqttModule, settings: MqttSettings, logger: Logger) {
     const options: IClientOptions = {
       clientId: `ms-${randomBytes(8).toString('hex')}`,
+      ...quietUnlessDebugging(),
       protocolVersion: 5,
       clean: true,
       keepalive: settings.keepaliveSeconds,

@@ -10,7 +10,7 @@
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import type { MqttModule } from './peer.js';
+import { type MqttModule, quietUnlessDebugging } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 /** The reason code of a DISCONNECT sent when another connection took the same client id. */
@@ -56,6 +56,7 @@ export class MqttSession {
     const { settings } = options;
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
+      ...quietUnlessDebugging(),
       protocolVersion: 5,
       clean: false,
       properties: {
