@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
+import { gatherClientWrites } from './gathered-writes.js';
 import { type MqttModule, quietUnlessDebugging } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
@@ -50,7 +51,7 @@ export class MqttControl {
       ...(settings.username ? { username: settings.username } : {}),
       ...(settings.password ? { password: settings.password } : {}),
     };
-    this.client = mqtt.connect(settings.brokerUrl, options);
+    this.client = gatherClientWrites(mqtt.connect(settings.brokerUrl, options));
     this.client.on('packetreceive', (packet: Packet) => {
       if (packet.cmd === 'puback' && packet.messageId !== undefined) {
         this.#reasons.set(packet.messageId, packet.reasonCode ?? 0);
