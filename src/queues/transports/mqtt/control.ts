@@ -33,7 +33,8 @@ interface PendingPublish {
 
 export class MqttControl {
   readonly client: MqttClient;
-  readonly #reasons = new Map<number, number>();
+  /** Ids of publishes whose PUBACK said "no matching subscribers", until their callback reads them. */
+  readonly #noSubscribers = new Set<number>();
   readonly #pending = new Set<PendingPublish>();
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -53,8 +54,9 @@ export class MqttControl {
     };
     this.client = gatherClientWrites(mqtt.connect(settings.brokerUrl, options));
     this.client.on('packetreceive', (packet: Packet) => {
-      if (packet.cmd === 'puback' && packet.messageId !== undefined) {
-        this.#reasons.set(packet.messageId, packet.reasonCode ?? 0);
+      // MQTT.js reports this reason as a success; its callback, called right after, takes the id out again.
+      if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined) {
+        this.#noSubscribers.add(packet.messageId);
       }
     });
     this.client.on('error', (error) => logWith(logger, 'debug', { err: error }, 'MQTT control connection'));
@@ -79,6 +81,9 @@ export class MqttControl {
       if (pending) this.#watch(pending);
       options.qos = 1;
       this.client.publish(topic, payload, options, (error, packet) => {
+        const messageId = (packet as IPublishPacket | undefined)?.messageId;
+        const noSubscribers =
+          messageId !== undefined && this.#noSubscribers.size > 0 && this.#noSubscribers.delete(messageId);
         if (pending) {
           if (!this.#pending.delete(pending)) return;
         }
@@ -86,10 +91,7 @@ export class MqttControl {
           reject(error);
           return;
         }
-        const messageId = (packet as IPublishPacket | undefined)?.messageId;
-        const reason = messageId === undefined ? 0 : (this.#reasons.get(messageId) ?? 0);
-        if (messageId !== undefined) this.#reasons.delete(messageId);
-        if (requireSubscriber && reason === NO_MATCHING_SUBSCRIBERS) {
+        if (requireSubscriber && noSubscribers) {
           reject(new NoSubscribersError(`no subscriber for topic "${topic}"`));
           return;
         }
