@@ -13,28 +13,17 @@ import { mqttSettings } from '../../src/queues/transports/mqtt/settings.js';
 
 class FakeStream {
   readonly calls: string[] = [];
-  writableCorked = 0;
-  readonly writableNeedDrain = false;
   cork(): void {
-    this.writableCorked += 1;
     this.calls.push('cork');
   }
   uncork(): void {
-    this.writableCorked -= 1;
     this.calls.push('uncork');
-  }
-  write(): boolean {
-    return true;
-  }
-  end(): this {
-    return this;
   }
 }
 
 class FakeClient extends EventEmitter {
   connected = true;
   readonly stream = new FakeStream();
-  readonly streamBuilder = (): FakeStream => new FakeStream();
   readonly options: Record<string, unknown>;
   constructor(options: Record<string, unknown>) {
     super();

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { gatherClientWrites } from './gathered-writes.js';
 import { type MqttModule, quietUnlessDebugging } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
@@ -52,7 +51,7 @@ export class MqttControl {
       ...(settings.username ? { username: settings.username } : {}),
       ...(settings.password ? { password: settings.password } : {}),
     };
-    this.client = gatherClientWrites(mqtt.connect(settings.brokerUrl, options));
+    this.client = mqtt.connect(settings.brokerUrl, options);
     this.client.on('packetreceive', (packet: Packet) => {
       // MQTT.js reports this reason as a success; its callback, called right after, takes the id out again.
       if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined) {

@@ -10,7 +10,6 @@
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { gatherClientWrites } from './gathered-writes.js';
 import { type MqttModule, quietUnlessDebugging } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
@@ -79,7 +78,7 @@ export class MqttSession {
         done(WITHHELD);
       },
     };
-    this.client = gatherClientWrites(options.mqtt.connect(settings.brokerUrl, clientOptions));
+    this.client = options.mqtt.connect(settings.brokerUrl, clientOptions);
     this.client.on('connect', (connack) => {
       this.#generation += 1;
       // Mosquitto 2.0 can come back from a restart with the session but without the shared subscriptions
