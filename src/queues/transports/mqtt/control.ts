@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import type { MqttModule } from './peer.js';
+import { type MqttModule, quietUnlessDebugging } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 const NO_MATCHING_SUBSCRIBERS = 16;
@@ -32,7 +32,8 @@ interface PendingPublish {
 
 export class MqttControl {
   readonly client: MqttClient;
-  readonly #reasons = new Map<number, number>();
+  /** Ids of publishes whose PUBACK said "no matching subscribers", until their callback reads them. */
+  readonly #noSubscribers = new Set<number>();
   readonly #pending = new Set<PendingPublish>();
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -41,6 +42,7 @@ export class MqttControl {
   constructor(mqtt: MqttModule, settings: MqttSettings, logger: Logger) {
     const options: IClientOptions = {
       clientId: `ms-${randomBytes(8).toString('hex')}`,
+      ...quietUnlessDebugging(),
       protocolVersion: 5,
       clean: true,
       keepalive: settings.keepaliveSeconds,
@@ -51,8 +53,9 @@ export class MqttControl {
     };
     this.client = mqtt.connect(settings.brokerUrl, options);
     this.client.on('packetreceive', (packet: Packet) => {
-      if (packet.cmd === 'puback' && packet.messageId !== undefined) {
-        this.#reasons.set(packet.messageId, packet.reasonCode ?? 0);
+      // MQTT.js reports this reason as a success; its callback, called right after, takes the id out again.
+      if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined) {
+        this.#noSubscribers.add(packet.messageId);
       }
     });
     this.client.on('error', (error) => logWith(logger, 'debug', { err: error }, 'MQTT control connection'));
@@ -77,6 +80,9 @@ export class MqttControl {
       if (pending) this.#watch(pending);
       options.qos = 1;
       this.client.publish(topic, payload, options, (error, packet) => {
+        const messageId = (packet as IPublishPacket | undefined)?.messageId;
+        const noSubscribers =
+          messageId !== undefined && this.#noSubscribers.size > 0 && this.#noSubscribers.delete(messageId);
         if (pending) {
           if (!this.#pending.delete(pending)) return;
         }
@@ -84,10 +90,7 @@ export class MqttControl {
           reject(error);
           return;
         }
-        const messageId = (packet as IPublishPacket | undefined)?.messageId;
-        const reason = messageId === undefined ? 0 : (this.#reasons.get(messageId) ?? 0);
-        if (messageId !== undefined) this.#reasons.delete(messageId);
-        if (requireSubscriber && reason === NO_MATCHING_SUBSCRIBERS) {
+        if (requireSubscriber && noSubscribers) {
           reject(new NoSubscribersError(`no subscriber for topic "${topic}"`));
           return;
         }

@@ -197,34 +197,41 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
     return this.track(pending);
   }
 
-  async #publish(
+  #publish(
     target: Contract.PublishTarget,
     message: Contract.OutgoingMessage,
     options: Contract.PublishOptions,
   ): Promise<void> {
     const { topology } = this.#ready();
-    if (target.exchange !== '' && !(await topology.exchangeExists(target.exchange))) {
-      throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${target.exchange}" on ${this.name}`);
+    if (target.exchange === '') {
+      // The hot path: no exchange to look up, so no extra await.
+      return this.#numbered(queueTopic(target.routingKey), message, options);
     }
-    const topic =
-      target.exchange === '' ? queueTopic(target.routingKey) : exchangeTopic(target.exchange, target.routingKey);
-    const sequence = (this.#sequences.get(topic) ?? 0) + 1;
-    this.#sequences.set(topic, sequence);
-    await this.#send(topic, message.body, message.properties, { publisher: this.#publisherId, sequence }, options);
+    return topology.exchangeExists(target.exchange).then((exists) => {
+      if (!exists) throw ERRORS.MS_QUEUE_UNKNOWN_EXCHANGE(`No exchange "${target.exchange}" on ${this.name}`);
+      return this.#numbered(exchangeTopic(target.exchange, target.routingKey), message, options);
+    });
   }
 
-  async #send(
+  /** Sends with the next number of this publisher's sequence on `topic` (for the consumers' gap detector). */
+  #numbered(topic: string, message: Contract.OutgoingMessage, options: Contract.PublishOptions): Promise<void> {
+    const sequence = (this.#sequences.get(topic) ?? 0) + 1;
+    this.#sequences.set(topic, sequence);
+    return this.#send(topic, message.body, message.properties, { publisher: this.#publisherId, sequence }, options);
+  }
+
+  #send(
     topic: string,
     body: Buffer,
     properties: Contract.MessageProperties,
     envelope: MqttEnvelope,
     options: Contract.PublishOptions = {},
   ): Promise<void> {
-    const { control } = this.#ready();
+    let acked: Promise<void>;
     const timeoutMs = options.timeoutMs ?? this.#settings.publishTimeoutMs;
-    const publishProperties = encodeMqttProperties(properties, envelope);
     try {
-      const acked = control.publish(topic, body, { properties: publishProperties }, true, {
+      const { control } = this.#ready();
+      acked = control.publish(topic, body, { properties: encodeMqttProperties(properties, envelope) }, true, {
         ms: timeoutMs,
         error: () =>
           failureError(
@@ -232,11 +239,13 @@ export class MqttTransport extends TransportBase<Contract.Subscription> implemen
             `No PUBACK for "${topic}" within ${timeoutMs} ms; the message may have been delivered`,
           ),
       });
-      await unlessAborted(acked, options.signal);
     } catch (error) {
+      return Promise.reject(error);
+    }
+    return unlessAborted(acked, options.signal).catch((error: unknown) => {
       if (mqttFailure(error) === 'unroutable') throw publishFailure(error, mqttFailure, { to: topic, timeoutMs });
       throw error;
-    }
+    });
   }
 
   /** An MQTT 5 response topic on the control connection (see `./reply.ts`). */

@@ -11,3 +11,15 @@ export type MqttModule = typeof import('mqtt');
 export function loadMqttModule(load: () => Promise<MqttModule> = () => import('mqtt')): Promise<MqttModule> {
   return importOptionalPeer('mqtt', 'mqtt', load);
 }
+
+function ignore(): void {}
+
+/**
+ * The client option that silences MQTT.js's own debug logging unless `DEBUG` is set: it calls its logger some
+ * thirty times per message, and the `debug` package checks whether it is enabled on every call (about 2 µs
+ * of CPU per message, the cost of a few hundred bytes of JSON).
+ * @example mqtt.connect(url, { ...quietUnlessDebugging(), clientId });
+ */
+export function quietUnlessDebugging(env: NodeJS.ProcessEnv = process.env): { log?: () => void } {
+  return env.DEBUG ? {} : { log: ignore };
+}
