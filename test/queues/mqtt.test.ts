@@ -162,6 +162,33 @@ describe.skipIf(check.skip)('mqtt transport on Mosquitto', () => {
     await subscription.cancel();
   });
 
+  it("sends the queue client's text as it is, without building the body's bytes", async () => {
+    const queue = await queueName();
+    const texts = ['{"a":"é😀"}', 'plain text', ''];
+    const seen: string[] = [];
+    const subscription = await transport.consume(
+      queue,
+      (delivery) => {
+        seen.push(delivery.body.toString('hex'));
+        void delivery.ack();
+      },
+      { prefetch: 5 },
+    );
+    for (const text of texts) {
+      const message = {
+        text,
+        properties: {},
+        get body(): Buffer {
+          throw new Error('the transport read body although text was given');
+        },
+      };
+      await transport.publish({ exchange: '', routingKey: queue }, message);
+    }
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(texts.length);
+    expect(seen).toEqual(texts.map((text) => Buffer.from(text, 'utf8').toString('hex')));
+    await subscription.cancel();
+  });
+
   it('lets two member sessions compete for one queue', async () => {
     const queue = `t.mqtt.${randomUUID()}`;
     const members = await Promise.all(
