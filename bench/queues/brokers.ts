@@ -11,8 +11,11 @@ export type BrokerName = (typeof BROKERS)[number];
 /** The libraries users pick instead of the toolkit, each doing the same workload through its public API. */
 export const PEERS = ['bullmq', 'rascal', 'moleculer'] as const;
 export type PeerName = (typeof PEERS)[number];
-/** Who does the workload in one run: the broker's raw client, the toolkit, or a peer library. */
-export type QueueImplementation = 'raw' | 'toolkit' | PeerName;
+/**
+ * Who does the workload in one run: the broker's raw client, the raw client carrying what the toolkit's
+ * messages carry (`raw-carrying`, where that has a cost of its own), the toolkit, or a peer library.
+ */
+export type QueueImplementation = 'raw' | 'raw-carrying' | 'toolkit' | PeerName;
 
 export interface PeerSpec {
   readonly name: PeerName;
@@ -32,6 +35,14 @@ export interface BrokerSpec {
   readonly raw?: (url: string) => Promise<QueueBenchImplementation>;
   /** The raw client's label in the report. */
   readonly rawLabel?: string;
+  /**
+   * The raw client carrying what every toolkit message carries beyond the payload (MQTT: its properties),
+   * to measure in the same run what that costs the client library by itself.
+   */
+  readonly rawCarrying?: {
+    readonly label: string;
+    readonly create: (url: string) => Promise<QueueBenchImplementation>;
+  };
   /** TCP port to probe before running (skipped with a note when nothing listens). */
   readonly port?: number;
   /**
@@ -112,6 +123,10 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     url: 'mqtt://127.0.0.1:1883',
     raw: async (url) => (await import('./impls/mqtt-raw.js')).createRawMqtt(url),
     rawLabel: 'raw mqtt.js (QoS 1)',
+    rawCarrying: {
+      label: "raw mqtt.js carrying the toolkit's MQTT 5 properties (content type, one user property)",
+      create: async (url) => (await import('./impls/mqtt-raw.js')).createRawMqtt(url, { properties: true }),
+    },
     dedicated: startBenchMosquitto,
   },
 };

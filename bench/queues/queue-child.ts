@@ -109,7 +109,9 @@ async function createImplementation(
   const impl =
     implementation === 'raw'
       ? await broker.raw?.(url)
-      : await broker.peers?.find((peer) => peer.name === implementation)?.create(url);
+      : implementation === 'raw-carrying'
+        ? await broker.rawCarrying?.create(url)
+        : await broker.peers?.find((peer) => peer.name === implementation)?.create(url);
   if (!impl) throw new Error(`no ${implementation} implementation for ${broker.label}`);
   return impl;
 }

@@ -100,6 +100,7 @@ function implementationLabel(row: QueueRowResult): string {
   const spec = BROKER_SPECS[row.broker];
   if (row.implementation === 'toolkit') return '**microservices-ts**';
   if (row.implementation === 'raw') return spec.rawLabel ?? 'raw';
+  if (row.implementation === 'raw-carrying') return spec.rawCarrying?.label ?? row.implementation;
   return spec.peers?.find((peer) => peer.name === row.implementation)?.label ?? row.implementation;
 }
 
@@ -177,6 +178,20 @@ export function queueTargets(rows: readonly QueueRowResult[]): TargetCheck[] {
         0.9,
       ),
     );
+    if (BROKER_SPECS[broker].rawCarrying) {
+      // The toolkit's own cost, apart from what carrying its properties costs the client library.
+      const carrying = find(rows, broker, 'raw-carrying');
+      for (const side of ['publish', 'consume'] as const) {
+        checks.push(
+          ratioTarget(
+            `${label} ${side} ≥ 0.9 × raw carrying the same properties (informational)`,
+            medianMetric(ours, `${side}Rate`),
+            medianMetric(carrying, `${side}Rate`),
+            0.9,
+          ),
+        );
+      }
+    }
   }
   checks.push(...peerTargets(rows));
   return checks;

@@ -66,6 +66,7 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
       ...(down ? { unavailable: down } : {}),
     });
     if (spec.raw) rows.push(row('raw'));
+    if (spec.rawCarrying) rows.push(row('raw-carrying'));
     rows.push(row('toolkit'));
     for (const peer of spec.peers ?? []) rows.push(row(peer.name));
   }

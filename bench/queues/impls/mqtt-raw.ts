@@ -1,10 +1,11 @@
 /**
  * Raw mqtt.js doing the queue workload at QoS 1: `publishAsync` awaited until its PUBACK; a second client
  * subscribed at QoS 1 (mqtt.js sends each PUBACK once the message is handled), decoding every message.
- * `BENCH_MQTT_RAW_PROPERTIES=1` (for bench/queues/ab.ts, not in the report) adds what the toolkit's MQTT
- * messages carry beyond the payload, to measure what carrying it costs in mqtt.js alone: the native content
- * type and one `ms-properties` user property holding the JSON properties with a fresh UUID message id and a
- * publisher sequence, which the consumer parses. `BENCH_MQTT_RAW_DURABLE=1` (the same, for ab.ts only) makes the
+ * `createRawMqtt(url, { properties: true })` (the report's "raw mqtt.js carrying the toolkit's properties" row;
+ * `BENCH_MQTT_RAW_PROPERTIES=1` does the same to the plain raw row for bench/queues/ab.ts) adds what the
+ * toolkit's MQTT messages carry beyond the payload, to measure what carrying it costs in mqtt.js alone: the
+ * native content type and one `ms-properties` user property holding the JSON properties with a fresh UUID
+ * message id and a publisher sequence, which the consumer parses. `BENCH_MQTT_RAW_DURABLE=1` (the same, for ab.ts only) makes the
  * subscriber what the toolkit's consumer is: a persistent session (`clean: false`, a session expiry) on a
  * shared subscription (`$share/bench/...`), to measure what that guarantee costs on its own.
  */
@@ -14,12 +15,12 @@ import type { QueueBenchImplementation } from '../workload.js';
 
 export const MQTT_URL = 'mqtt://127.0.0.1:1883';
 
-const WITH_PROPERTIES = process.env.BENCH_MQTT_RAW_PROPERTIES === '1';
+const PROPERTIES_BY_DEFAULT = process.env.BENCH_MQTT_RAW_PROPERTIES === '1';
 const DURABLE = process.env.BENCH_MQTT_RAW_DURABLE === '1';
 let sequence = 0;
 
-function publishOptions(): IClientPublishOptions {
-  if (!WITH_PROPERTIES) return { qos: 1 };
+function publishOptions(withProperties: boolean): IClientPublishOptions {
+  if (!withProperties) return { qos: 1 };
   const properties = {
     persistent: true,
     messageId: randomUUID(),
@@ -34,7 +35,6 @@ function publishOptions(): IClientPublishOptions {
 }
 
 function readProperties(packet: { properties?: { userProperties?: Record<string, unknown> } }): void {
-  if (!WITH_PROPERTIES) return;
   const json = packet.properties?.userProperties?.['ms-properties'];
   if (typeof json !== 'string' || typeof JSON.parse(json).messageId !== 'string') throw new Error('no properties');
 }
@@ -42,7 +42,11 @@ function readProperties(packet: { properties?: { userProperties?: Record<string,
 /**
  * @example const impl = createRawMqtt('mqtt://127.0.0.1:1883'); await impl.setup('q', 100);
  */
-export function createRawMqtt(url = MQTT_URL): QueueBenchImplementation {
+export function createRawMqtt(
+  url = MQTT_URL,
+  options: { readonly properties?: boolean } = {},
+): QueueBenchImplementation {
+  const withProperties = options.properties ?? PROPERTIES_BY_DEFAULT;
   let publisher: MqttClient | undefined;
   let subscriber: MqttClient | undefined;
   let topic = '';
@@ -63,12 +67,12 @@ export function createRawMqtt(url = MQTT_URL): QueueBenchImplementation {
       });
     },
     async publish(message) {
-      await opened().publisher.publishAsync(topic, JSON.stringify(message), publishOptions());
+      await opened().publisher.publishAsync(topic, JSON.stringify(message), publishOptions(withProperties));
     },
     async consume(onMessage) {
       const { subscriber: client } = opened();
       client.on('message', (_topic, payload, packet) => {
-        readProperties(packet);
+        if (withProperties) readProperties(packet);
         onMessage(JSON.parse(payload.toString('utf8')));
       });
       await client.subscribeAsync(DURABLE ? `$share/bench/${topic}` : topic, { qos: 1 });
