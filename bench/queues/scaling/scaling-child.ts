@@ -15,29 +15,9 @@ import type { Client, Microservice } from '../../../src/queues/index.js';
 import { reportFailure, sendToDriver } from '../../lib/child.js';
 import { loadToolkit } from '../../lib/toolkit.js';
 import { benchMessage } from '../workload.js';
+import { type ConsumerReport, preciseNow, type ScalingChildSpec } from './protocol.js';
 
 type QueuesModule = typeof import('../../../src/queues/index.js');
-
-export interface ScalingChildSpec {
-  readonly role: 'fill' | 'consume';
-  readonly url: string;
-  readonly queue: string;
-  readonly messages: number;
-  readonly window: number;
-  readonly prefetch: number;
-}
-
-export interface ConsumerReport {
-  readonly count: number;
-  /** `performance.timeOrigin + performance.now()` at the last message, comparable across processes. */
-  readonly lastAt: number;
-  readonly cpuMs: number;
-}
-
-/** A wall-clock time in ms with sub-millisecond resolution, comparable between processes on one machine. */
-export function preciseNow(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 // The driver's commands (`go`, `stop`, `delete`), kept until read so none is lost between two awaits.
 const inbox: string[] = [];

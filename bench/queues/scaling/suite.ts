@@ -13,7 +13,7 @@ import type { Profile } from '../../lib/options.js';
 import { portOpen } from '../../lib/port.js';
 import { rotate } from '../../lib/rounds.js';
 import { BROKER_SPECS } from '../brokers.js';
-import { type ConsumerReport, preciseNow, type ScalingChildSpec } from './scaling-child.js';
+import { type ConsumerReport, preciseNow, type ScalingChildSpec } from './protocol.js';
 
 export const SCALING_BROKERS = ['amqp', 'redis', 'nats'] as const;
 export type ScalingBroker = (typeof SCALING_BROKERS)[number];
