@@ -54,9 +54,8 @@ export function nestsDeeperThan(text: string, maxDepth: number): boolean {
  * True when `text` cannot hold a `__proto__` or `constructor` key, so plain `JSON.parse` is as safe as
  * secure-json-parse and skips its two regular-expression scans: no such word and no `\u` escape (the only way
  * to spell one otherwise), and no byte-order mark (secure-json-parse strips one, JSON.parse refuses it).
- * @example cannotHoldPoison('{"a":1}'); // true
  */
-export function cannotHoldPoison(text: string): boolean {
+function cannotHoldPoison(text: string): boolean {
   return (
     text.charCodeAt(0) !== 0xfeff &&
     !text.includes('\\u') &&

@@ -7,6 +7,7 @@ import { CODES, ERRORS, MicroservicesError } from '../errors.js';
 import { parseWithoutPoison } from '../internal/json.js';
 import { decodeCharset, decompressBody } from './body-decoding.js';
 import { describeFailure } from './failure.js';
+import type { TextOrBytes } from './outgoing-message.js';
 import type { MessageProperties } from './transports/transport.js';
 
 /** What a handler may receive: any JSON value, a string, or raw bytes. */
@@ -42,9 +43,7 @@ export function encodePayload(payload: Payload, properties?: MessageProperties):
 }
 
 /** A payload encoded for the wire: `text` (its bytes are its UTF-8 encoding) or, for binary payloads, `bytes`. */
-export interface WireBody {
-  readonly text?: string;
-  readonly bytes?: Buffer;
+export interface WireBody extends TextOrBytes {
   readonly contentType: string;
   readonly contentEncoding: string;
 }
