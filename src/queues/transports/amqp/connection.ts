@@ -120,6 +120,9 @@ export class AmqpConnection {
         model = await amqp.connect(this.#settings.endpoint, {
           clientProperties: { connection_name: this.#settings.connectionName },
           timeout: 10_000,
+          // amqplib leaves Nagle on: a small frame (a batched ack, a publish behind a confirm) written while
+          // a segment is unacknowledged would wait for RabbitMQ's delayed ACK.
+          noDelay: true,
         });
         this.#watch(model);
         this.#model = model;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { type MqttModule, quietUnlessDebugging } from './peer.js';
+import { type MqttModule, quietUnlessDebugging, sendWithoutDelay } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 const NO_MATCHING_SUBSCRIBERS = 16;
@@ -51,7 +51,7 @@ export class MqttControl {
       ...(settings.username ? { username: settings.username } : {}),
       ...(settings.password ? { password: settings.password } : {}),
     };
-    this.client = mqtt.connect(settings.brokerUrl, options);
+    this.client = sendWithoutDelay(mqtt.connect(settings.brokerUrl, options));
     this.client.on('packetreceive', (packet: Packet) => {
       // MQTT.js reports this reason as a success; its callback, called right after, takes the id out again.
       if (packet.cmd === 'puback' && packet.reasonCode === NO_MATCHING_SUBSCRIBERS && packet.messageId !== undefined) {

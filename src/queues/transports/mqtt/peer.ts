@@ -1,4 +1,5 @@
 /** Loads the `mqtt` package only when an `mqtt://` URL is used; it is an optional peer dependency. */
+import type { MqttClient } from 'mqtt';
 import { importOptionalPeer } from '../core/optional-peer.js';
 
 export type MqttModule = typeof import('mqtt');
@@ -22,4 +23,19 @@ function ignore(): void {}
  */
 export function quietUnlessDebugging(env: NodeJS.ProcessEnv = process.env): { log?: () => void } {
   return env.DEBUG ? {} : { log: ignore };
+}
+
+/**
+ * Turns Nagle's algorithm off on the client's TCP socket, on every (re)connection. MQTT.js leaves it on, so a
+ * small packet (a PUBACK, a short publish) written while an earlier segment is unacknowledged waits for the
+ * broker's delayed ACK: stalls of about 40 ms that left a 20,000-message run idle for a tenth of its time.
+ * ioredis and the NATS client set the same option; WebSocket and TLS streams get it where they have it.
+ * @example sendWithoutDelay(mqtt.connect(url, options));
+ */
+export function sendWithoutDelay(client: MqttClient): MqttClient {
+  client.on('connect', () => {
+    const stream = client.stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined;
+    stream?.setNoDelay?.(true);
+  });
+  return client;
 }

@@ -10,7 +10,7 @@
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { type MqttModule, quietUnlessDebugging } from './peer.js';
+import { type MqttModule, quietUnlessDebugging, sendWithoutDelay } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 /** The reason code of a DISCONNECT sent when another connection took the same client id. */
@@ -78,7 +78,7 @@ export class MqttSession {
         done(WITHHELD);
       },
     };
-    this.client = options.mqtt.connect(settings.brokerUrl, clientOptions);
+    this.client = sendWithoutDelay(options.mqtt.connect(settings.brokerUrl, clientOptions));
     this.client.on('connect', (connack) => {
       this.#generation += 1;
       // Mosquitto 2.0 can come back from a restart with the session but without the shared subscriptions
