@@ -10,6 +10,11 @@ export interface TargetCheck {
   readonly measured: number;
   readonly threshold: number;
   readonly unit: '×' | 'msg/s';
+  /**
+   * Set when the target is missed for a measured reason the issue allows (a guarantee whose cost is measured
+   * on its own, in the same run): the state names it instead of a bare MISSED.
+   */
+  readonly exception?: string;
 }
 
 /**
@@ -33,7 +38,8 @@ export function rateTarget(target: string, value: number, threshold: number): Ta
 function state(check: TargetCheck, quick: boolean): string {
   if (quick) return 'not checked (quick run)';
   if (!Number.isFinite(check.measured)) return 'not measured';
-  return check.measured >= check.threshold ? 'met' : 'MISSED';
+  if (check.measured >= check.threshold) return 'met';
+  return check.exception === undefined ? 'MISSED' : `below: ${check.exception}`;
 }
 
 function formatValue(value: number, unit: TargetCheck['unit'], threshold?: number): string {

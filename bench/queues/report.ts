@@ -59,6 +59,15 @@ export function renderQueueSection(rows: readonly QueueRowResult[], window: numb
   const failed = rows.flatMap((row) =>
     row.failedRounds.map((failure) => `- ${BROKER_SPECS[row.broker].label}, ${row.implementation}: ${failure}`),
   );
+  const carryingNotes = BROKERS.flatMap((broker) => {
+    const carrying = BROKER_SPECS[broker].rawCarrying ? find(rows, broker, 'raw-carrying') : undefined;
+    const raw = find(rows, broker, 'raw');
+    if (!carrying || carrying.unavailable || !raw || raw.unavailable) return [];
+    const cpu = (row: QueueRowResult) => medianMetric(row, 'publishCpuUs');
+    return [
+      `- **${BROKER_SPECS[broker].label}, raw carrying the same properties**: the raw client sending, beside each payload, what the toolkit's messages carry for its guarantees (the message id consumers deduplicate on, the content type that decodes the body, and the per-publisher sequence number with which consumers detect messages the broker acknowledged and then dropped; docs/transports/mqtt.md). In this run carrying them cost the raw client ${formatCpu(cpu(carrying) - cpu(raw))} µs of CPU per message (${formatCpu(cpu(carrying))} against ${formatCpu(cpu(raw))}) and ran at ${formatRatio(medianMetric(carrying, 'publishRate'), medianMetric(raw, 'publishRate'))} of the bare raw rate. Where that alone is below 0.9× and the toolkit is within 0.9× of this row, the targets list the bare-raw ratio as a reasoned exception rather than a plain miss.`,
+    ];
+  });
   const counts = [
     ...new Set(rows.map((row) => `${BROKER_SPECS[row.broker].label}: ${row.messages.toLocaleString('en-US')}`)),
   ];
@@ -70,6 +79,7 @@ export function renderQueueSection(rows: readonly QueueRowResult[], window: numb
     "- MQTT rows (raw and toolkit alike) run against a Mosquitto the bench starts for each run on a spare port with the configuration docs/transports/mqtt.md recommends (persistence true, autosave_interval 1, max_queued_messages 0) and kills afterwards; the shared broker's default max_queued_messages 1000 drops acknowledged messages under load.",
     "- **CPU µs/msg**: the measuring process's own CPU time (user + system, `process.cpuUsage()`) over the publish window and over the consume window, divided by the messages; in end-to-end rows one window covers both. **broker CPU**: the broker process's CPU time (all threads, from /proc by its command name: beam.smp, redis-server, nats-server) over the same windows, per message; it includes whatever else uses the shared broker meanwhile, and work a client leaves buffered in its socket when its publish resolves is charged to the next window.",
     "- Peer rows (the libraries users pick instead) do the same work through their public APIs: **BullMQ** `Queue.add()` (resolves on Redis's reply) and a `Worker` with `concurrency` 100, completed jobs removed; **Rascal** a confirmed publication (`success` event) of a persistent message and a subscription with prefetch 100, `ackOrNack()` after decoding; with its default confirm-channel pool of 5 (Rascal holds one pooled channel per unconfirmed publish, so at most 5 are in flight; a pool of 100 exhausted the connection's AMQP channels within 20,000 publishes); **Moleculer** balanced events (`emit` with a group; `disableBalancer`, so the AMQP transporter queues them in one durable RabbitMQ queue per group) with persistent messages and a transporter prefetch of 100, acked after the handler resolves. Moleculer's AMQP transporter has no publisher confirms: its `emit` resolves once the message is written, so its publish rate and latency are not confirmed ones. Method: bench/notes.md.",
+    ...carryingNotes,
     '- The toolkit rows use the public API: `new QueueClient({connection}).queue(name).publish(payload)` and `new QueueService({connection, prefetchCount}).queue(name, handler)` with default options (ack after the handler returns).',
     '',
     markdownTable(
@@ -94,6 +104,28 @@ export function renderQueueSection(rows: readonly QueueRowResult[], window: numb
       ? ['Rounds that failed (the figures above come from the other rounds):', '', ...failed, '']
       : []),
   ].join('\n');
+}
+
+/**
+ * The reasoned exception the issue allows, when the figures of this run show it: the raw client carrying the
+ * properties the toolkit's guarantees need (message id, content type, the publisher sequence that detects a
+ * broker's silent drops) already falls below 0.9 × the bare raw client, and the toolkit is within 0.9 × of
+ * that raw client carrying them. Otherwise (either part fails) the target stays a plain miss.
+ */
+function propertiesException(
+  ours: QueueRowResult | undefined,
+  raw: QueueRowResult | undefined,
+  carrying: QueueRowResult,
+  side: 'publish' | 'consume',
+): string | undefined {
+  const rate = (row: QueueRowResult | undefined) => medianMetric(row, `${side}Rate`);
+  const carryingShare = rate(carrying) / rate(raw);
+  const oursShare = rate(ours) / rate(carrying);
+  if (!(carryingShare < 0.9 && oursShare >= 0.9)) return undefined;
+  return (
+    `the raw client carrying the same properties runs at ${carryingShare.toFixed(2)}× bare raw, ` +
+    `the toolkit at ${oursShare.toFixed(2)}× that (the properties' cost; see the note under the queue table)`
+  );
 }
 
 function implementationLabel(row: QueueRowResult): string {
@@ -164,23 +196,19 @@ export function queueTargets(rows: readonly QueueRowResult[]): TargetCheck[] {
     const raw = find(rows, broker, 'raw');
     const label = BROKER_SPECS[broker].label;
     const suffix = broker === 'amqp' ? '' : ' (informational)';
-    checks.push(
-      ratioTarget(
-        `${label} publish ≥ 0.9 × raw${suffix}`,
-        medianMetric(ours, 'publishRate'),
-        medianMetric(raw, 'publishRate'),
+    const carrying = BROKER_SPECS[broker].rawCarrying ? find(rows, broker, 'raw-carrying') : undefined;
+    for (const side of ['publish', 'consume'] as const) {
+      const check = ratioTarget(
+        `${label} ${side} ≥ 0.9 × raw${suffix}`,
+        medianMetric(ours, `${side}Rate`),
+        medianMetric(raw, `${side}Rate`),
         0.9,
-      ),
-      ratioTarget(
-        `${label} consume ≥ 0.9 × raw${suffix}`,
-        medianMetric(ours, 'consumeRate'),
-        medianMetric(raw, 'consumeRate'),
-        0.9,
-      ),
-    );
-    if (BROKER_SPECS[broker].rawCarrying) {
+      );
+      const exception = carrying ? propertiesException(ours, raw, carrying, side) : undefined;
+      checks.push(exception ? { ...check, exception } : check);
+    }
+    if (carrying) {
       // The toolkit's own cost, apart from what carrying its properties costs the client library.
-      const carrying = find(rows, broker, 'raw-carrying');
       for (const side of ['publish', 'consume'] as const) {
         checks.push(
           ratioTarget(
