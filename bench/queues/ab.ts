@@ -86,7 +86,10 @@ for (let round = 0; round < rounds; round++) {
     results.set(impl, [...(results.get(impl) ?? []), result]);
     console.log(
       `round ${round + 1} ${impl.padEnd(13)} publish ${Math.round(result.publishRate)} msg/s ${result.publishCpuUs.toFixed(1)} µs` +
-        ` | consume ${Math.round(result.consumeRate)} msg/s ${result.consumeCpuUs.toFixed(1)} µs`,
+        ` | consume ${Math.round(result.consumeRate)} msg/s ${result.consumeCpuUs.toFixed(1)} µs` +
+        (Number.isFinite(result.brokerPublishCpuUs)
+          ? ` | broker ${result.brokerPublishCpuUs.toFixed(0)} / ${result.brokerConsumeCpuUs.toFixed(0)} µs`
+          : ''),
     );
   }
 }
@@ -99,7 +102,10 @@ for (const impl of impls) {
     raw ? ` (${(pick(impl, key) / pick(raw, key)).toFixed(2)}x)` : '';
   console.log(
     `${impl.padEnd(13)} publish ${Math.round(pick(impl, 'publishRate'))} msg/s${ratio('publishRate')} ${pick(impl, 'publishCpuUs').toFixed(1)} µs/msg` +
-      ` | consume ${Math.round(pick(impl, 'consumeRate'))} msg/s${ratio('consumeRate')} ${pick(impl, 'consumeCpuUs').toFixed(1)} µs/msg`,
+      ` | consume ${Math.round(pick(impl, 'consumeRate'))} msg/s${ratio('consumeRate')} ${pick(impl, 'consumeCpuUs').toFixed(1)} µs/msg` +
+      (Number.isFinite(pick(impl, 'brokerPublishCpuUs'))
+        ? ` | broker ${pick(impl, 'brokerPublishCpuUs').toFixed(0)} / ${pick(impl, 'brokerConsumeCpuUs').toFixed(0)} µs/msg`
+        : ''),
   );
 }
 process.exit(0);

@@ -41,6 +41,8 @@ export interface BrokerSpec {
    */
   readonly rawCarrying?: {
     readonly label: string;
+    /** What those properties are for, for the note under the report's queue table. */
+    readonly why: string;
     readonly create: (url: string) => Promise<QueueBenchImplementation>;
   };
   /** TCP port to probe before running (skipped with a note when nothing listens). */
@@ -72,6 +74,11 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     url: 'amqp://guest:guest@127.0.0.1:5672/',
     raw: async () => (await import('./impls/amqp-raw.js')).createRawAmqp(),
     rawLabel: 'raw amqplib (confirm channel)',
+    rawCarrying: {
+      label: "raw amqplib carrying the toolkit's properties (message id, content encoding)",
+      why: "the message id a resent copy keeps, so that consumers can deduplicate it, and the content encoding, with which kombu (the Python seed's library) decodes the body",
+      create: async () => (await import('./impls/amqp-raw.js')).createRawAmqp({ properties: true }),
+    },
     port: 5672,
     processName: 'beam.smp',
     peers: [
@@ -125,6 +132,7 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     rawLabel: 'raw mqtt.js (QoS 1)',
     rawCarrying: {
       label: "raw mqtt.js carrying the toolkit's MQTT 5 properties (content type, one user property)",
+      why: 'the message id consumers deduplicate on, the content type that decodes the body, and the per-publisher sequence number with which consumers detect messages the broker acknowledged and then dropped (docs/transports/mqtt.md)',
       create: async (url) => (await import('./impls/mqtt-raw.js')).createRawMqtt(url, { properties: true }),
     },
     dedicated: startBenchMosquitto,

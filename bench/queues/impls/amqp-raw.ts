@@ -1,4 +1,10 @@
-/** Raw amqplib doing the queue workload: a confirm channel for publishing, a second channel for consuming. */
+/**
+ * Raw amqplib doing the queue workload: a confirm channel for publishing, a second channel for consuming.
+ * `createRawAmqp({ properties: true })` (the report's "raw amqplib carrying the toolkit's properties" row) adds
+ * what every toolkit message carries beyond raw's content type: a fresh UUID message id and the content
+ * encoding, to measure what they cost the client and RabbitMQ by themselves.
+ */
+import { randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import type { QueueBenchImplementation } from '../workload.js';
 
@@ -7,7 +13,8 @@ export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 /**
  * @example const impl = createRawAmqp(); await impl.setup('q', 100);
  */
-export function createRawAmqp(): QueueBenchImplementation {
+export function createRawAmqp(options: { readonly properties?: boolean } = {}): QueueBenchImplementation {
+  const withProperties = options.properties ?? false;
   let connection: amqplib.ChannelModel | undefined;
   let publisher: amqplib.ConfirmChannel | undefined;
   let consumer: amqplib.Channel | undefined;
@@ -35,7 +42,15 @@ export function createRawAmqp(): QueueBenchImplementation {
         opened().publisher.sendToQueue(
           queueName,
           body,
-          { persistent: true, contentType: 'application/json', mandatory: true },
+          withProperties
+            ? {
+                persistent: true,
+                contentType: 'application/json',
+                contentEncoding: 'utf-8',
+                messageId: randomUUID(),
+                mandatory: true,
+              }
+            : { persistent: true, contentType: 'application/json', mandatory: true },
           (error) => (error ? reject(error) : resolve()),
         );
       });
