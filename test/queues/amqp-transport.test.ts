@@ -67,6 +67,35 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
       (error: MicroservicesError) => error.code,
     );
 
+  it('requeues a whole prefetch of deliveries at once without a listener warning (copies share one channel signal)', async () => {
+    // Each requeued copy listens on its channel's "gone" signal until confirmed: 30 at once passed Node's cap
+    // of 10 listeners and printed a "possible memory leak" warning on every burst of failing handlers.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const transport = await open();
+      const target = await queue(transport, 'requeue-burst');
+      for (let n = 0; n < 30; n++) await transport.publish({ exchange: '', routingKey: target }, message(`m${n}`));
+      const counts: number[] = [];
+      await transport.consume(
+        target,
+        (delivery) => {
+          counts.push(delivery.deliveryCount);
+          if (delivery.deliveryCount === 1) void delivery.nack({ requeue: true });
+          else void delivery.ack();
+        },
+        { prefetch: 30 },
+      );
+      await waitFor('60 deliveries', () => counts.length === 60);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(counts.filter((count) => count === 2)).toHaveLength(30);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('rejects an unroutable publish with MS_QUEUE_UNROUTABLE', async () => {
     const transport = await open();
     expect(await codeOf(transport.publish({ exchange: '', routingKey: 'amqp-test.nobody-home' }, message('x')))).toBe(

@@ -13,6 +13,7 @@ import amqp, { type ChannelModel, type Options } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
+import { sharedAbortController } from '../../../internal/shared-signal.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { failureError } from '../core/failures.js';
@@ -57,7 +58,7 @@ export class AmqpConnection {
   #model: ChannelModel | undefined;
   #generationCounter = 0;
   #opening: Promise<void> | undefined;
-  readonly #stopping = new AbortController();
+  readonly #stopping = sharedAbortController();
 
   readonly #hooks: ConnectionHooks;
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
+import { sharedAbortController } from '../../../internal/shared-signal.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { DEAD_LETTER_HEADERS } from '../../retry.js';
@@ -137,7 +138,7 @@ export class AmqpConsumer implements Subscription {
   #goneSignal(channel: Channel): AbortSignal {
     let controller = this.#channelGone.get(channel);
     if (!controller) {
-      controller = new AbortController();
+      controller = sharedAbortController();
       this.#channelGone.set(channel, controller);
     }
     return controller.signal;
