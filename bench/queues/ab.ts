@@ -78,6 +78,11 @@ async function runOnce(impl: string): Promise<QueueRunResult> {
   }
 }
 
+/** The broker's CPU per message, publish / consume, where the child could read it. */
+function brokerCpu(publish: number, consume: number, unit: string): string {
+  return Number.isFinite(publish) ? ` | broker ${publish.toFixed(0)} / ${consume.toFixed(0)} ${unit}` : '';
+}
+
 const results = new Map<string, QueueRunResult[]>();
 for (let round = 0; round < rounds; round++) {
   const order = impls.map((_, index) => impls[(index + round) % impls.length] ?? '');
@@ -87,9 +92,7 @@ for (let round = 0; round < rounds; round++) {
     console.log(
       `round ${round + 1} ${impl.padEnd(13)} publish ${Math.round(result.publishRate)} msg/s ${result.publishCpuUs.toFixed(1)} µs` +
         ` | consume ${Math.round(result.consumeRate)} msg/s ${result.consumeCpuUs.toFixed(1)} µs` +
-        (Number.isFinite(result.brokerPublishCpuUs)
-          ? ` | broker ${result.brokerPublishCpuUs.toFixed(0)} / ${result.brokerConsumeCpuUs.toFixed(0)} µs`
-          : ''),
+        brokerCpu(result.brokerPublishCpuUs, result.brokerConsumeCpuUs, 'µs'),
     );
   }
 }
@@ -103,9 +106,7 @@ for (const impl of impls) {
   console.log(
     `${impl.padEnd(13)} publish ${Math.round(pick(impl, 'publishRate'))} msg/s${ratio('publishRate')} ${pick(impl, 'publishCpuUs').toFixed(1)} µs/msg` +
       ` | consume ${Math.round(pick(impl, 'consumeRate'))} msg/s${ratio('consumeRate')} ${pick(impl, 'consumeCpuUs').toFixed(1)} µs/msg` +
-      (Number.isFinite(pick(impl, 'brokerPublishCpuUs'))
-        ? ` | broker ${pick(impl, 'brokerPublishCpuUs').toFixed(0)} / ${pick(impl, 'brokerConsumeCpuUs').toFixed(0)} µs/msg`
-        : ''),
+      brokerCpu(pick(impl, 'brokerPublishCpuUs'), pick(impl, 'brokerConsumeCpuUs'), 'µs/msg'),
   );
 }
 process.exit(0);

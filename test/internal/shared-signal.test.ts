@@ -1,6 +1,5 @@
 /**
- * Internal signals that many pending operations listen on at once (a transport's closing, an AMQP channel's
- * end) take any number of listeners without Node's "possible memory leak" warning; each still fires once.
+ * Internal signals that many pending operations listen on at once (an AMQP consumer channel's end) take any number of listeners without Node's "possible memory leak" warning; each still fires once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sharedAbortController } from '../../src/internal/shared-signal.js';

@@ -1,13 +1,13 @@
 /**
  * The transports whose client library leaves Nagle's algorithm on (amqplib, MQTT.js) turn it off on their
  * sockets (issue 16). With Nagle on, a small frame written while an earlier segment is unacknowledged (a
- * PUBACK, a batched basic.ack) waits for the broker's delayed ACK: stalls of about 40 ms, which left an MQTT
- * bench run idle for a tenth of its time. The spy sees every socket of the process; the transports under test
+ * PUBACK, a batched basic.ack) waits for the broker's delayed ACK: stalls of about 40 ms, which left MQTT
+ * bench runs idle for a tenth to a fifth of the time. The spy sees every socket of the process; the transports under test
  * are the only ones opened in these tests.
  */
 import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AmqpTransport } from '../../src/queues/transports/amqp/index.js';
 import { createMqttTransport } from '../../src/queues/transports/mqtt/index.js';
 import { mosquitto, rabbitmq } from '../helpers/services.js';
@@ -22,8 +22,6 @@ async function socketsWithoutDelay(run: () => Promise<void>): Promise<number> {
     spy.mockRestore();
   }
 }
-
-afterEach(() => vi.restoreAllMocks());
 
 const amqpCheck = await rabbitmq();
 

@@ -13,7 +13,6 @@ import amqp, { type ChannelModel, type Options } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
 import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
-import { sharedAbortController } from '../../../internal/shared-signal.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { failureError } from '../core/failures.js';
@@ -58,7 +57,7 @@ export class AmqpConnection {
   #model: ChannelModel | undefined;
   #generationCounter = 0;
   #opening: Promise<void> | undefined;
-  readonly #stopping = sharedAbortController();
+  readonly #stopping = new AbortController();
 
   readonly #hooks: ConnectionHooks;
 

@@ -5,7 +5,6 @@
  * A broker's transport extends it and supplies connect, publish, consume, replies and its shut-down.
  */
 import { ERRORS, type MicroservicesError } from '../../../errors.js';
-import { sharedAbortController } from '../../../internal/shared-signal.js';
 import type {
   ConsumeOptions,
   ExchangeOptions,
@@ -36,7 +35,7 @@ export abstract class TransportBase<C> extends TransportEventEmitter implements 
   readonly name: string;
   /** Every consumer handed out and not yet cancelled; re-subscribed after a reconnect. */
   protected readonly consumers = new ConsumerRegistry<C>();
-  readonly #closing = sharedAbortController();
+  readonly #closing = new AbortController();
   /** Publishes tracked and not settled yet, and who waits for there to be none. */
   #pending = 0;
   #whenSettled: (() => void)[] = [];

@@ -28,7 +28,7 @@ export function quietUnlessDebugging(env: NodeJS.ProcessEnv = process.env): { lo
 /**
  * Turns Nagle's algorithm off on the client's TCP socket, on every (re)connection. MQTT.js leaves it on, so a
  * small packet (a PUBACK, a short publish) written while an earlier segment is unacknowledged waits for the
- * broker's delayed ACK: stalls of about 40 ms that left a 20,000-message run idle for a tenth of its time.
+ * broker's delayed ACK: stalls of about 40 ms that left the bench's runs idle for a tenth to a fifth of the time.
  * ioredis and the NATS client set the same option; WebSocket and TLS streams get it where they have it.
  * @example sendWithoutDelay(mqtt.connect(url, options));
  */
