@@ -75,8 +75,8 @@ export const BROKER_SPECS: Readonly<Record<BrokerName, BrokerSpec>> = {
     raw: async () => (await import('./impls/amqp-raw.js')).createRawAmqp(),
     rawLabel: 'raw amqplib (confirm channel)',
     rawCarrying: {
-      label: "raw amqplib carrying the toolkit's properties (message id, content encoding)",
-      why: "the message id a resent copy keeps, so that consumers can deduplicate it, and the content encoding, with which kombu (the Python seed's library) decodes the body",
+      label: "raw amqplib carrying the toolkit's properties (message id)",
+      why: 'the message id a resent copy keeps, so that consumers can deduplicate it',
       create: async () => (await import('./impls/amqp-raw.js')).createRawAmqp({ properties: true }),
     },
     port: 5672,

@@ -274,6 +274,33 @@ describe('AMQP properties that cannot be encoded are refused up front (issue 10 
     );
     expect(received).toMatchObject({ expiration: 0, priority: 255 });
   });
+
+  it('leaves utf-8 off the wire on JSON only, and reads JSON without an encoding as utf-8 (issue 16)', () => {
+    const roundTrip = (properties: Parameters<typeof toPublishOptions>[0]) =>
+      fromAmqpProperties(
+        wireRoundTrip(toPublishOptions(properties)) as unknown as Parameters<typeof fromAmqpProperties>[0],
+      );
+    expect(toPublishOptions({ contentType: 'application/json', contentEncoding: 'utf-8' }).contentEncoding).toBe(
+      undefined,
+    );
+    expect(roundTrip({ contentType: 'application/json', contentEncoding: 'utf-8' })).toMatchObject({
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+    });
+    // Any other encoding, and utf-8 on anything but JSON, is sent as it is.
+    expect(toPublishOptions({ contentType: 'application/json', contentEncoding: 'utf-16le' }).contentEncoding).toBe(
+      'utf-16le',
+    );
+    expect(toPublishOptions({ contentType: 'text/plain', contentEncoding: 'utf-8' }).contentEncoding).toBe('utf-8');
+    expect(toPublishOptions({ contentType: 'application/data', contentEncoding: 'binary' }).contentEncoding).toBe(
+      'binary',
+    );
+    expect(roundTrip({ contentType: 'text/plain' }).contentEncoding).toBeUndefined();
+    // Still checked before it is dropped.
+    expect(
+      codeOf(() => toPublishOptions({ contentType: 'application/json', contentEncoding: 5 as unknown as string })),
+    ).toBe('MS_QUEUE_UNENCODABLE');
+  });
 });
 
 describe('AMQP names (issue 10, low)', () => {

@@ -71,7 +71,7 @@ def consume(url, queue, count):
     received = []
 
     def on_message(body, message):
-        received.append({'headers': message.headers, 'body': body})
+        received.append({'headers': message.headers, 'body': body, 'encoding': message.content_encoding})
         message.ack()
 
     with Connection(url) as conn:
