@@ -22,6 +22,7 @@ import {
   refusalError,
   sizeRefusal,
 } from './errors.js';
+import { publishConfirmed } from './lean-publish.js';
 
 export { PUBLISH_ERROR_CODES } from './errors.js';
 
@@ -308,7 +309,8 @@ export class AmqpPublisher {
     this.#unconfirmed.add(entry);
     const { target, message } = entry;
     try {
-      const flushed = channel.publish(
+      const flushed = publishConfirmed(
+        channel,
         target.exchange,
         target.routingKey,
         message.body,
