@@ -52,8 +52,14 @@ function hasEntries(headers: object | undefined): boolean {
   return false;
 }
 
+/** The delivery mode as amqplib reads the options: `persistent` wins, then a numeric or truthy `deliveryMode`. */
+function deliveryModeOf({ persistent, deliveryMode }: LeanOptions): number | undefined {
+  if (persistent !== undefined) return persistent ? 2 : 1;
+  if (typeof deliveryMode === 'number') return deliveryMode;
+  return deliveryMode ? 2 : undefined;
+}
+
 function frameOf(exchange: string, routingKey: string, options: LeanOptions): PublishFrame {
-  const { persistent, deliveryMode } = options;
   return {
     exchange,
     routingKey,
@@ -63,17 +69,7 @@ function frameOf(exchange: string, routingKey: string, options: LeanOptions): Pu
     contentType: options.contentType,
     contentEncoding: options.contentEncoding,
     headers: hasEntries(options.headers) ? (options.headers as Record<string, unknown>) : undefined,
-    // As amqplib reads them: `persistent` wins, then a numeric or truthy `deliveryMode`.
-    deliveryMode:
-      persistent !== undefined
-        ? persistent
-          ? 2
-          : 1
-        : typeof deliveryMode === 'number'
-          ? deliveryMode
-          : deliveryMode
-            ? 2
-            : undefined,
+    deliveryMode: deliveryModeOf(options),
     priority: options.priority,
     correlationId: options.correlationId,
     replyTo: options.replyTo,
