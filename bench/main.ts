@@ -2,7 +2,8 @@
  * `npm run bench`: measures this toolkit beside what a user would pick instead and beside the raw engine
  * under it, in one run on this machine, and writes BENCHMARKS.md (or `--out <path>`).
  * Sections: HTTP servers, HTTP clients, queues, memory. `--quick` is the CI smoke run (tiny counts, one round,
- * no target checked); `--only http,client` runs a subset; `--rounds N` overrides the number of rounds.
+ * no target checked); `--only http,client` runs a subset; `--rounds N` overrides the number of rounds
+ * and `--queue-rounds N` that of the queue section's rows (9 in a full run, never fewer than `--rounds`).
  */
 import { writeFileSync } from 'node:fs';
 import { clientTargets, renderClientSection } from './client/report.js';
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
   const noteFailures = (section: string, rows: readonly { unavailable?: string }[]): void => {
     for (const row of rows) if (row.unavailable?.startsWith('failed')) failures.push(`${section}: ${row.unavailable}`);
   };
-  log(`${options.command} (${profile.quick ? 'quick' : 'full'} run, ${profile.rounds} round(s))`);
+  log(
+    `${options.command} (${profile.quick ? 'quick' : 'full'} run, ${profile.rounds} round(s), queue rows ${profile.queueRounds})`,
+  );
 
   if (options.sections.includes('http')) {
     const results = await runHttpSuite(profile, log);

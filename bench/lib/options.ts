@@ -21,6 +21,12 @@ export interface Profile {
   readonly quick: boolean;
   /** Alternating rounds; every figure in the report is the median over them. */
   readonly rounds: number;
+  /**
+   * Alternating rounds of the broker rows in the queue section (`--queue-rounds`; never fewer than `rounds`).
+   * More than elsewhere: on this machine one broker's publish rate moves 20-60 % from one run to the next
+   * (RabbitMQ confirms a persistent message after its fsync), so the median of five cannot settle a 0.90x line.
+   */
+  readonly queueRounds: number;
   /** HTTP load: warm-up and measured seconds per scenario, connections. */
   readonly httpWarmupSeconds: number;
   readonly httpSeconds: number;
@@ -56,6 +62,7 @@ export interface BenchOptions {
 const FULL: Profile = {
   quick: false,
   rounds: 3,
+  queueRounds: 9,
   httpWarmupSeconds: 2,
   httpSeconds: 5,
   httpConnections: 50,
@@ -76,6 +83,7 @@ const FULL: Profile = {
 const QUICK: Profile = {
   quick: true,
   rounds: 1,
+  queueRounds: 1,
   httpWarmupSeconds: 0.2,
   httpSeconds: 0.5,
   httpConnections: 50,
@@ -94,7 +102,8 @@ const QUICK: Profile = {
 };
 
 /**
- * Reads `--quick`, `--out <path>`, `--rounds <n>`, `--only <section,...>` and `--http-load wrk|autocannon`.
+ * Reads `--quick`, `--out <path>`, `--rounds <n>`, `--queue-rounds <n>`, `--only <section,...>` and
+ * `--http-load wrk|autocannon`.
  * @example parseBenchOptions(['--quick', '--out', '/tmp/b.md']).profile.quick // true
  */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -104,14 +113,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'BENCHMARKS.md' },
       rounds: { type: 'string' },
+      'queue-rounds': { type: 'string' },
       only: { type: 'string' },
       'http-load': { type: 'string' },
     },
     strict: true,
   });
   const base = values.quick ? QUICK : FULL;
-  const rounds = values.rounds === undefined ? base.rounds : Number.parseInt(values.rounds, 10);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`);
+  const rounds = positiveInteger('--rounds', values.rounds, base.rounds);
+  const queueRounds = Math.max(rounds, positiveInteger('--queue-rounds', values['queue-rounds'], base.queueRounds));
   const sections = values.only === undefined ? ALL_SECTIONS : parseSections(values.only);
   const wanted = values['http-load'];
   if (wanted !== undefined && !LOAD_GENERATORS.includes(wanted as LoadGenerator)) {
@@ -120,11 +130,18 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const load = resolveLoadGenerator(wanted as LoadGenerator | undefined);
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
   return {
-    profile: { ...base, rounds, httpLoad: load.generator, httpLoadNote: load.note },
+    profile: { ...base, rounds, queueRounds, httpLoad: load.generator, httpLoadNote: load.note },
     out: values.out,
     sections,
     command,
   };
+}
+
+function positiveInteger(flag: string, given: string | undefined, otherwise: number): number {
+  if (given === undefined) return otherwise;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer`);
+  return value;
 }
 
 function parseSections(list: string): SectionName[] {

@@ -26,7 +26,9 @@ function header(input: ReportInput): string {
   const { profile } = options;
   const kind = profile.quick
     ? '**Quick smoke run** (`--quick`): tiny counts and one round; the figures are not meaningful and no target is checked.'
-    : `Full run: every figure is the median of ${profile.rounds} alternating rounds.`;
+    : `Full run: every figure is the median of ${profile.rounds} alternating rounds${
+        profile.queueRounds === profile.rounds ? '' : ` (the queue section's rows: ${profile.queueRounds})`
+      }.`;
   return `# Benchmarks
 
 _Written by \`npm run bench\` (bench/main.ts); do not edit by hand. Hand-written notes live in bench/notes.md._

@@ -1,5 +1,5 @@
 /**
- * The queue rows: for each round and broker, the raw client, the toolkit and the peer libraries on that
+ * The queue rows: for each of `profile.queueRounds` rounds and each broker, the raw client, the toolkit and the peer libraries on that
  * broker (rotated order) each run the workload once in a fresh process.
  */
 import { describeFailure } from '../http/suite.js';
@@ -70,14 +70,14 @@ export async function runQueueSuite(profile: Profile, log: (line: string) => voi
     rows.push(row('toolkit'));
     for (const peer of spec.peers ?? []) rows.push(row(peer.name));
   }
-  for (let round = 0; round < profile.rounds; round++) {
+  for (let round = 0; round < profile.queueRounds; round++) {
     for (const broker of BROKERS) {
       for (const row of rotate(
         rows.filter((entry) => entry.broker === broker),
         round,
       )) {
         if (row.unavailable) continue;
-        log(`queues round ${round + 1}/${profile.rounds}: ${broker} ${row.implementation}`);
+        log(`queues round ${round + 1}/${profile.queueRounds}: ${broker} ${row.implementation}`);
         try {
           row.samples.push(
             await runQueueChild({
