@@ -22,9 +22,10 @@ export interface Profile {
   /** Alternating rounds; every figure in the report is the median over them. */
   readonly rounds: number;
   /**
-   * Alternating rounds of the broker rows in the queue section (`--queue-rounds`; never fewer than `rounds`).
-   * More than elsewhere: on this machine one broker's publish rate moves 20-60 % from one run to the next
-   * (RabbitMQ confirms a persistent message after its fsync), so the median of five cannot settle a 0.90x line.
+   * Alternating rounds of the queue section's rows (`--queue-rounds`; never fewer than `rounds`). More than
+   * elsewhere: on this machine one broker's publish rate moves 20-60 % from one round to the next for the same
+   * row (RabbitMQ confirms a persistent message after its fsync), so the median of five cannot settle a 0.90x
+   * line (bench/notes.md, "Nine rounds for the queue rows").
    */
   readonly queueRounds: number;
   /** HTTP load: warm-up and measured seconds per scenario, connections. */

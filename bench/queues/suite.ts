@@ -1,6 +1,6 @@
 /**
- * The queue rows: for each of `profile.queueRounds` rounds and each broker, the raw client, the toolkit and the peer libraries on that
- * broker (rotated order) each run the workload once in a fresh process.
+ * The queue rows: for each of `profile.queueRounds` rounds and each broker, the raw client, the toolkit and
+ * the peer libraries on that broker (rotated order) each run the workload once in a fresh process.
  */
 import { describeFailure } from '../http/suite.js';
 import { runChild } from '../lib/child.js';
