@@ -205,6 +205,32 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
     expect(transport.connected).toBe(false);
   });
 
+  it('close() does not hang on a channel close the connection died under (amqplib never settles that close)', async () => {
+    // The broker cancels a consumer (its queue deleted); the consumer closes that channel and consumes again.
+    // If the connection dies after the channel.close went out and before the close-ok came back, amqplib's
+    // close() promise never settles, and transport.close() waited for it for ever (the A7 fault test's
+    // afterEach hung on this once in CI).
+    const { proxy, transport } = await proxied();
+    const target = await queue(transport, 'close-in-flight');
+    await transport.consume(target, (delivery) => void delivery.ack(), { prefetch: 1 });
+    proxy.setMode('mute');
+    const cleaner = await open();
+    await cleaner.deleteQueue(target);
+    // The basic.cancel reaches the consumer, its channel.close does not reach the broker.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reconnected = new Promise<void>((resolve) => transport.on('connected', resolve));
+    proxy.setMode('pass');
+    proxy.reset();
+    await reconnected;
+    const closing = Date.now();
+    const outcome = await Promise.race([
+      transport.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still closing after 10 s'), 10_000)),
+    ]);
+    expect(outcome).toBe('closed');
+    expect(Date.now() - closing).toBeLessThan(10_000);
+  });
+
   it('reports reconnecting while the broker is unreachable, then connected with the consumer back', async () => {
     const { proxy, transport } = await proxied();
     const target = await queue(transport, 'reconnect');

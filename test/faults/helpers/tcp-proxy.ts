@@ -4,12 +4,14 @@
  * - `pass`: forward;
  * - `blackhole`: keep every socket open but drop the bytes both ways (a half-open connection or a
  *   partition, which only heartbeats can detect);
+ * - `mute`: drop what the client sends, forward what the target sends (the client's requests go unanswered
+ *   while it still hears the target);
  * - `reset`: destroy every open connection with a TCP RST, then forward new ones;
  * - `down`: refuse new connections and close the open ones.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-export type ProxyMode = 'pass' | 'blackhole' | 'down';
+export type ProxyMode = 'pass' | 'blackhole' | 'mute' | 'down';
 
 interface Pair {
   readonly client: Socket;
@@ -71,7 +73,7 @@ export class TcpProxy {
       if (this.mode === 'pass') upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
-      if (this.mode === 'pass') client.write(chunk);
+      if (this.mode === 'pass' || this.mode === 'mute') client.write(chunk);
     });
     const end = (): void => this.drop(pair, false);
     for (const socket of [client, upstream]) {

@@ -17,6 +17,7 @@ import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
 import { failureError } from '../core/failures.js';
 import type { ReconnectOptions } from '../transport.js';
+import { closeUntilGone } from './close-until-gone.js';
 import { connectRefusal, DNS_ATTEMPTS, isDnsFailure } from './refusals.js';
 
 export interface ConnectionHooks {
@@ -135,7 +136,8 @@ export class AmqpConnection {
         return;
       } catch (error) {
         if (model && this.#model === model) this.#model = undefined;
-        if (model) await model.close().catch(() => undefined);
+        // Bounded like close(): a set-up that failed on a half-open connection gets no close-ok either.
+        if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, logger);
         if (this.isClosing) throw this.#stopping.signal.reason;
         const reason = (error as Error).message;
         dnsFailures = isDnsFailure(error) ? dnsFailures + 1 : 0;
@@ -204,23 +206,18 @@ export class AmqpConnection {
 }
 
 /**
- * Closes cleanly when the broker answers, and otherwise destroys the socket: on a half-open connection the
- * close-ok never comes, and `close()` must not hang on it.
+ * Closes cleanly when the broker answers, ends as soon as the connection is gone, and otherwise destroys the
+ * socket: on a half-open connection the close-ok never comes, and `close()` must not hang on it.
  */
 async function closeWithin(model: ChannelModel, timeoutMs: number, logger: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  try {
-    const outcome = await Promise.race([model.close().then(() => 'closed' as const), timedOut]);
-    if (outcome === 'timeout') {
-      logger.warn(`the broker did not answer close within ${timeoutMs} ms; dropping the connection`);
-      (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-    }
-  } catch (error) {
-    logWith(logger, 'debug', { err: error }, 'closing the connection');
-  } finally {
-    clearTimeout(timer);
+  const outcome = await Promise.race([closeUntilGone(model).then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    logger.warn(`the broker did not answer close within ${timeoutMs} ms; dropping the connection`);
+    (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }

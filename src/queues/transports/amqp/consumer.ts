@@ -13,6 +13,7 @@ import type { Logger } from '../../../logging.js';
 import { DEAD_LETTER_HEADERS } from '../../retry.js';
 import type { ConsumeOptions, DeliveryHandler, OutgoingMessage, PublishTarget, Subscription } from '../transport.js';
 import { ChannelAcks } from './channel-acks.js';
+import { closeUntilGone } from './close-until-gone.js';
 import { AmqpDelivery, type DeliveryContext } from './delivery.js';
 import { UNREADABLE_HEADERS, type UnreadableHeaders } from './field-decode.js';
 
@@ -124,7 +125,7 @@ export class AmqpConsumer implements Subscription {
       });
     } catch (error) {
       if (this.#channel === channel) this.#channel = undefined;
-      await channel.close().catch(() => undefined);
+      await closeUntilGone(channel);
       throw error;
     }
   }
@@ -259,15 +260,12 @@ export class AmqpConsumer implements Subscription {
       this.#unsettled.delete(channel);
       // A close is answered after every frame sent before it: the acks of this turn go first.
       this.#acks.get(channel)?.flush();
-      closing = channel
-        .close()
-        .catch(() => undefined)
-        .finally(() => {
-          this.#closings.delete(channel);
-          // A cancelled consumer stays known to the transport until its last channel is closed, so that a
-          // closing transport still flushes acks sent after cancel().
-          if (this.#cancelled && this.#unsettled.size === 0) this.#host.remove(this);
-        });
+      closing = closeUntilGone(channel).finally(() => {
+        this.#closings.delete(channel);
+        // A cancelled consumer stays known to the transport until its last channel is closed, so that a
+        // closing transport still flushes acks sent after cancel().
+        if (this.#cancelled && this.#unsettled.size === 0) this.#host.remove(this);
+      });
       this.#closings.set(channel, closing);
     }
     return closing;

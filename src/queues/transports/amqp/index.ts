@@ -12,6 +12,7 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { ERRORS } from '../../../errors.js';
 import { getLogger, type Logger } from '../../../logging.js';
+import { closeUntilGone } from './close-until-gone.js';
 import { AmqpConnection } from './connection.js';
 import { AmqpConsumer } from './consumer.js';
 import { AmqpPublisher } from './publisher.js';
@@ -273,12 +274,12 @@ export class AmqpTransport extends TransportBase<AmqpConsumer> implements Contra
       .then(async (channel) => {
         if (this.connection.current === model) {
           await this.#replies.attach(channel).catch((error: unknown) => {
-            void channel.close().catch(() => undefined);
+            void closeUntilGone(channel);
             throw error;
           });
         }
         if (this.connection.current === model) this.publisher.attach(channel);
-        else void channel.close().catch(() => undefined);
+        else void closeUntilGone(channel);
       })
       .catch((error: unknown) => {
         this.#logger.warn(`reopening the publisher channel: ${(error as Error).message}; trying again`);

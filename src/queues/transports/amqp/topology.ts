@@ -14,6 +14,7 @@ import type { Logger } from '../../../logging.js';
 import { TopologyRecord } from '../core/topology-record.js';
 import type { TopologyPrimitives } from '../core/transport-base.js';
 import type { ExchangeOptions, QueueOptions } from '../transport.js';
+import { closeUntilGone } from './close-until-gone.js';
 
 /** The exchanges every RabbitMQ vhost has; `''` is the default exchange that routes by queue name. */
 const BUILT_IN_EXCHANGES = new Set(['', 'amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match']);
@@ -172,7 +173,7 @@ export class AmqpTopology implements TopologyPrimitives {
       if (replyCode(error) === NOT_FOUND) return false;
       throw error;
     } finally {
-      await probe.close().catch(() => undefined);
+      await closeUntilGone(probe);
     }
   }
 
