@@ -31,3 +31,11 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** 'closed' when `close()` settles within `ms`, else a text saying it did not (for `expect(...).toBe('closed')`). */
+export function closedWithin(close: () => Promise<void>, ms: number): Promise<string> {
+  return Promise.race([
+    close().then(() => 'closed'),
+    new Promise<string>((resolve) => setTimeout(() => resolve(`still closing after ${ms} ms`), ms)),
+  ]);
+}

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MicroservicesError } from '../../src/errors.js';
 import { AmqpTransport, type AmqpTransportOptions } from '../../src/queues/transports/amqp/index.js';
 import type { Delivery } from '../../src/queues/transports/transport.js';
-import { waitFor } from '../conformance/helpers.js';
+import { closedWithin, waitFor } from '../conformance/helpers.js';
 import { TcpProxy } from '../faults/helpers/tcp-proxy.js';
 import { rabbitmq } from '../helpers/services.js';
 
@@ -223,11 +223,7 @@ describe.skipIf(check.skip)('amqp:// transport on RabbitMQ', () => {
     proxy.reset();
     await reconnected;
     const closing = Date.now();
-    const outcome = await Promise.race([
-      transport.close().then(() => 'closed'),
-      new Promise((resolve) => setTimeout(() => resolve('still closing after 10 s'), 10_000)),
-    ]);
-    expect(outcome).toBe('closed');
+    expect(await closedWithin(() => transport.close(), 10_000)).toBe('closed');
     expect(Date.now() - closing).toBeLessThan(10_000);
   });
 

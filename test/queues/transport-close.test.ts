@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/queues/transports/index.js';
-import { freePort, sleep } from '../conformance/helpers.js';
+import { closedWithin, freePort, sleep } from '../conformance/helpers.js';
+import { TcpProxy } from '../faults/helpers/tcp-proxy.js';
+import { mosquitto, nats, rabbitmq, redis } from '../helpers/services.js';
 
 describe('issue 10 item 1: close() ends a connect to an unreachable broker', () => {
   for (const scheme of ['redis', 'nats', 'mqtt']) {
@@ -22,3 +24,58 @@ describe('issue 10 item 1: close() ends a connect to an unreachable broker', () 
     });
   }
 });
+
+/**
+ * A half-open connection (a partition, a peer gone without a FIN) answers nothing until heartbeats give up,
+ * tens of seconds later: AMQP's consumer cancel, NATS's flush and MQTT's clean end (which waits for every
+ * in-flight QoS 1 packet) held close() that long, MQTT's for ever. Each step now waits 3 s at most
+ * (core/close-step.ts). `blackhole` drops bytes both ways; `mute` drops what the client sends but still
+ * forwards the broker's (its requests go unanswered while it still hears the broker).
+ */
+const BROKERS = [
+  { scheme: 'amqp', port: 5672, auth: 'guest:guest@', check: rabbitmq },
+  { scheme: 'redis', port: 6379, auth: '', check: redis },
+  { scheme: 'nats', port: 4222, auth: '', check: nats },
+  { scheme: 'mqtt', port: 1883, auth: '', check: mosquitto },
+] as const;
+
+for (const broker of BROKERS) {
+  const check = await broker.check();
+  describe.skipIf(check.skip)(`${broker.scheme}: close() on a half-open connection`, () => {
+    for (const mode of ['blackhole', 'mute'] as const) {
+      it(`ends within 10 s with a consumer and a publish in flight (${mode})`, async () => {
+        const proxy = new TcpProxy('127.0.0.1', broker.port);
+        try {
+          const port = await proxy.listen();
+          const transport = await createTransport(`${broker.scheme}://${broker.auth}127.0.0.1:${port}/`, {
+            reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
+            publishTimeoutMs: 1000,
+          });
+          await transport.connect();
+          const queue = `half-open.${broker.scheme}.${mode}.${process.pid}`;
+          await transport.declareQueue(queue);
+          await transport.consume(queue, (delivery) => void delivery.ack(), { prefetch: 5 });
+          await transport.publish({ exchange: '', routingKey: queue }, { body: Buffer.from('before'), properties: {} });
+          proxy.setMode(mode);
+          const inFlight = transport
+            .publish({ exchange: '', routingKey: queue }, { body: Buffer.from('during'), properties: {} })
+            .then(
+              () => 'confirmed',
+              (error: { code?: string }) => error.code,
+            );
+          const started = Date.now();
+          expect(await closedWithin(() => transport.close(), 10_000)).toBe('closed');
+          expect(Date.now() - started).toBeLessThan(10_000);
+          // The publish was answered by its own deadline, not left pending.
+          expect(await inFlight).toBe('MS_QUEUE_PUBLISH_TIMEOUT');
+        } finally {
+          await proxy.close();
+          const cleaner = await createTransport(`${broker.scheme}://${broker.auth}127.0.0.1:${broker.port}/`);
+          await cleaner.connect();
+          await cleaner.deleteQueue(`half-open.${broker.scheme}.${mode}.${process.pid}`).catch(() => undefined);
+          await cleaner.close();
+        }
+      });
+    }
+  });
+}

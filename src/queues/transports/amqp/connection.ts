@@ -15,6 +15,7 @@ import { backoffDelay, sleep } from '../../../internal/backoff.js';
 import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
+import { CLOSE_STEP_TIMEOUT_MS, closeStep } from '../core/close-step.js';
 import { failureError } from '../core/failures.js';
 import type { ReconnectOptions } from '../transport.js';
 import { closeUntilGone } from './close-until-gone.js';
@@ -42,9 +43,6 @@ export interface ConnectionSettings {
 }
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
-
-/** How long a clean close may wait for the broker's close-ok before the socket is destroyed. */
-const CLOSE_TIMEOUT_MS = 3000;
 
 /**
  * One logical connection that survives broker restarts.
@@ -100,14 +98,17 @@ export class AmqpConnection {
     return unlessAborted(this.#opening, signal);
   }
 
-  /** Closes the connection and stops reconnecting. */
-  async close(): Promise<void> {
+  /**
+   * Closes the connection and stops reconnecting. With `brokerAnswering` false (it just left a close step
+   * unanswered), the socket is dropped without waiting for a close-ok that would not come either.
+   */
+  async close(brokerAnswering = true): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closing';
     this.#stopping.abort(ERRORS.MS_QUEUE_CLOSED('The transport is closed'));
     const model = this.#model;
     this.#model = undefined;
-    if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, this.#settings.logger);
+    if (model) await closeWithin(model, brokerAnswering ? CLOSE_STEP_TIMEOUT_MS : 0, this.#settings.logger);
     await this.#opening?.catch(() => undefined);
     this.#state = 'closed';
   }
@@ -137,7 +138,7 @@ export class AmqpConnection {
       } catch (error) {
         if (model && this.#model === model) this.#model = undefined;
         // Bounded like close(): a set-up that failed on a half-open connection gets no close-ok either.
-        if (model) await closeWithin(model, CLOSE_TIMEOUT_MS, logger);
+        if (model) await closeWithin(model, CLOSE_STEP_TIMEOUT_MS, logger);
         if (this.isClosing) throw this.#stopping.signal.reason;
         const reason = (error as Error).message;
         dnsFailures = isDnsFailure(error) ? dnsFailures + 1 : 0;
@@ -206,18 +207,13 @@ export class AmqpConnection {
 }
 
 /**
- * Closes cleanly when the broker answers, ends as soon as the connection is gone, and otherwise destroys the
- * socket: on a half-open connection the close-ok never comes, and `close()` must not hang on it.
+ * Closes cleanly when the broker answers within `timeoutMs`, ends as soon as the connection is gone, and
+ * otherwise drops the socket: on a half-open connection the close-ok never comes, and `close()` must not hang
+ * on it. A `timeoutMs` of 0 drops the socket at once, after sending the close.
  */
 async function closeWithin(model: ChannelModel, timeoutMs: number, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  const outcome = await Promise.race([closeUntilGone(model).then(() => 'closed' as const), timedOut]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    logger.warn(`the broker did not answer close within ${timeoutMs} ms; dropping the connection`);
-    (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-  }
+  const closing = closeUntilGone(model);
+  if (timeoutMs > 0 && (await closeStep(closing, 'the connection close', logger, timeoutMs))) return;
+  // amqplib has no public way to drop a connection's socket.
+  (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }

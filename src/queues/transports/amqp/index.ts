@@ -22,6 +22,7 @@ import { AmqpTopology, checkAmqpName } from './topology.js';
 // Side effect: amqplib reads every header type and keeps the broker's reason for a refused connection.
 import './wire.js';
 import { logWith } from '../../../logging/fields.js';
+import { closeStep } from '../core/close-step.js';
 import { delayOf } from '../core/delayed-publish.js';
 import { TransportBase } from '../core/transport-base.js';
 import type * as Contract from '../transport.js';
@@ -82,7 +83,7 @@ export class AmqpTransport extends TransportBase<AmqpConsumer> implements Contra
   constructor(url: URL, options: AmqpTransportOptions = {}) {
     const endpoint = amqpEndpoint(url, options.heartbeatSeconds ?? 10);
     super(endpoint.name);
-    this.#logger = options.logger ?? getLogger('microservices.queues.transports.amqp');
+    this.#logger = options.logger ?? getLogger('microservices.queues.amqp');
     this.#topology = new AmqpTopology(this.#logger, () => this.#model());
     this.#replies = new AmqpReplies(this.#logger);
     this.publisher = new AmqpPublisher(
@@ -290,15 +291,21 @@ export class AmqpTransport extends TransportBase<AmqpConsumer> implements Contra
 
   protected async shutDown(): Promise<void> {
     const consumers = [...this.consumers];
-    for (const consumer of consumers) if (!consumer.isCancelled) await consumer.cancel();
-    if (this.connection.isOpen) {
+    // Each wait for the broker is bounded (close-step.ts): a half-open connection answers none of them.
+    const cancelling = Promise.all(consumers.map((consumer) => (consumer.isCancelled ? undefined : consumer.cancel())));
+    const answering = await closeStep(cancelling, 'the consumer cancels', this.#logger);
+    if (answering && this.connection.isOpen) {
       // Let what was accepted settle (each publish has its own deadline), then stop.
       await this.publisher.whenIdle();
-      for (const consumer of consumers) await consumer.shutDown();
+      await closeStep(
+        Promise.all(consumers.map((consumer) => consumer.shutDown())),
+        'the consumer channel closes',
+        this.#logger,
+      );
     }
     this.abortClosing();
     this.publisher.close();
-    await this.connection.close();
+    await this.connection.close(answering);
   }
 }
 

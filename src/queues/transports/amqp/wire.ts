@@ -159,7 +159,7 @@ export function installAmqpWirePatch(): boolean {
     };
     installed = true;
   } catch (error) {
-    getLogger('microservices.queues.transports.amqp').warn(
+    getLogger('microservices.queues.amqp').warn(
       `could not extend amqplib's frame decoding (${(error as Error).message}); foreign header types will close the connection`,
     );
   }

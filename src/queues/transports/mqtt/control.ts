@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient, Packet } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { type MqttModule, quietUnlessDebugging, sendWithoutDelay } from './peer.js';
+import { endClient, type MqttModule, quietUnlessDebugging, sendWithoutDelay } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 const NO_MATCHING_SUBSCRIBERS = 16;
@@ -38,8 +38,10 @@ export class MqttControl {
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #reads: Promise<unknown> = Promise.resolve();
+  readonly #logger: Logger;
 
   constructor(mqtt: MqttModule, settings: MqttSettings, logger: Logger) {
+    this.#logger = logger;
     const options: IClientOptions = {
       clientId: `ms-${randomBytes(8).toString('hex')}`,
       ...quietUnlessDebugging(),
@@ -169,7 +171,7 @@ export class MqttControl {
 
   async end(): Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    await this.client.endAsync(false).catch(() => undefined);
+    await endClient(this.client, 'the control connection', this.#logger);
   }
 }
 

@@ -1,5 +1,7 @@
 /** Loads the `mqtt` package only when an `mqtt://` URL is used; it is an optional peer dependency. */
 import type { MqttClient } from 'mqtt';
+import type { Logger } from '../../../logging.js';
+import { closeStep } from '../core/close-step.js';
 import { importOptionalPeer } from '../core/optional-peer.js';
 
 export type MqttModule = typeof import('mqtt');
@@ -38,4 +40,17 @@ export function sendWithoutDelay(client: MqttClient): MqttClient {
     stream?.setNoDelay?.(true);
   });
   return client;
+}
+
+/**
+ * Ends an MQTT.js client: cleanly (in-flight packets answered, then DISCONNECT) when the broker answers within
+ * the close deadline (core/close-step.ts), else by dropping the socket. MQTT.js waits for every in-flight QoS 1
+ * packet before it disconnects, so a half-open connection held a clean end for as long as the process lived;
+ * and once an end has begun, a forced `end(true)` is ignored, hence the socket.
+ * @example await endClient(client, 'the control connection', logger);
+ */
+export async function endClient(client: MqttClient, what: string, logger: Logger): Promise<void> {
+  const clean = client.endAsync(false).catch(() => undefined);
+  if (await closeStep(clean, `the end of ${what}`, logger)) return;
+  client.stream?.destroy();
 }

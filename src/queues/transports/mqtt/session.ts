@@ -10,7 +10,7 @@
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { logWith } from '../../../logging/fields.js';
 import type { Logger } from '../../../logging.js';
-import { type MqttModule, quietUnlessDebugging, sendWithoutDelay } from './peer.js';
+import { endClient, type MqttModule, quietUnlessDebugging, sendWithoutDelay } from './peer.js';
 import type { MqttSettings } from './settings.js';
 
 /** The reason code of a DISCONNECT sent when another connection took the same client id. */
@@ -221,6 +221,6 @@ export class MqttSession {
   async end(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    await this.client.endAsync(false).catch(() => undefined);
+    await endClient(this.client, `session ${this.#options.clientId}`, this.#options.logger);
   }
 }

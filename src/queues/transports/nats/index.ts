@@ -12,6 +12,7 @@ import { unlessAborted } from '../../../internal/race.js';
 import { logWith } from '../../../logging/fields.js';
 import { getLogger, type Logger } from '../../../logging.js';
 import { DURABLE_EMULATED_DEAD_LETTER } from '../core/capabilities.js';
+import { closeStep } from '../core/close-step.js';
 import { delayOf } from '../core/delayed-publish.js';
 import { connectFailure, publishFailure } from '../core/failures.js';
 import { TransportBase } from '../core/transport-base.js';
@@ -226,7 +227,12 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
 
   protected async shutDown(): Promise<void> {
     this.abortClosing();
-    await this.consumers.stopAll((subscription) => subscription.cancel());
+    // Each wait for the server is bounded (close-step.ts): a half-open connection answers none of them.
+    await closeStep(
+      this.consumers.stopAll((subscription) => subscription.cancel()),
+      'the consumer stops',
+      this.#logger,
+    );
     await this.settlePending();
     const connection = this.#connection;
     this.#connected = false;
@@ -239,8 +245,8 @@ export class NatsTransport extends TransportBase<NatsSubscription> implements Co
     }
     this.#unsettled.clear();
     if (connection && !connection.isClosed()) {
-      await connection.flush().catch(() => undefined);
-      await connection.close().catch(() => undefined);
+      await closeStep(connection.flush(), 'the flush', this.#logger);
+      await closeStep(connection.close(), 'the close', this.#logger);
     }
   }
 
