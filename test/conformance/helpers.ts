@@ -32,10 +32,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** 'closed' when `close()` settles within `ms`, else a text saying it did not (for `expect(...).toBe('closed')`). */
-export function closedWithin(close: () => Promise<void>, ms: number): Promise<string> {
-  return Promise.race([
-    close().then(() => 'closed'),
-    new Promise<string>((resolve) => setTimeout(() => resolve(`still closing after ${ms} ms`), ms)),
-  ]);
+/** How `promise` settled within `ms`: 'resolved', 'rejected', or 'pending' when it had not settled by then. */
+export function outcomeWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<'pending'>((resolve) => {
+    timer = setTimeout(() => resolve('pending'), ms);
+  });
+  const settled = promise.then(
+    () => 'resolved' as const,
+    () => 'rejected' as const,
+  );
+  return Promise.race([settled, pending]).finally(() => clearTimeout(timer));
 }

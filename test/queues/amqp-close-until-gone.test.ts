@@ -6,29 +6,19 @@
 import amqplib, { type ChannelModel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeUntilGone } from '../../src/queues/transports/amqp/close-until-gone.js';
+import { outcomeWithin } from '../conformance/helpers.js';
 import { TcpProxy } from '../faults/helpers/tcp-proxy.js';
 import { rabbitmq } from '../helpers/services.js';
 
 const check = await rabbitmq();
 const BROKER = new URL(process.env.AMQP_TEST_URL ?? 'amqp://guest:guest@127.0.0.1:5672/');
 
-/** 'settled', or 'pending' when `promise` has not settled within `ms`. */
-function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'pending'> {
-  return Promise.race([
-    promise.then(
-      () => 'settled' as const,
-      () => 'settled' as const,
-    ),
-    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
-  ]);
-}
-
 describe.skipIf(check.skip)('closeUntilGone (amqplib against RabbitMQ)', () => {
   const proxies: TcpProxy[] = [];
   const models: ChannelModel[] = [];
   afterEach(async () => {
     for (const proxy of proxies.splice(0)) await proxy.close();
-    for (const model of models.splice(0)) await within(model.close(), 1000);
+    for (const model of models.splice(0)) await outcomeWithin(model.close(), 1000);
   });
 
   async function connectThroughProxy(): Promise<{ proxy: TcpProxy; model: ChannelModel }> {
@@ -49,7 +39,7 @@ describe.skipIf(check.skip)('closeUntilGone (amqplib against RabbitMQ)', () => {
     proxy.setMode('mute');
     const closing = channel.close();
     proxy.reset();
-    expect(await within(closing, 1500)).toBe('pending');
+    expect(await outcomeWithin(closing, 1500)).toBe('pending');
   });
 
   it('resolves a channel close once the connection dies, without the close-ok', async () => {
@@ -59,7 +49,7 @@ describe.skipIf(check.skip)('closeUntilGone (amqplib against RabbitMQ)', () => {
     proxy.setMode('mute');
     const closing = closeUntilGone(channel);
     proxy.reset();
-    expect(await within(closing, 1500)).toBe('settled');
+    expect(await outcomeWithin(closing, 1500)).toBe('resolved');
   });
 
   it('resolves a connection close once the connection dies, without the close-ok', async () => {
@@ -67,14 +57,14 @@ describe.skipIf(check.skip)('closeUntilGone (amqplib against RabbitMQ)', () => {
     proxy.setMode('mute');
     const closing = closeUntilGone(model);
     proxy.reset();
-    expect(await within(closing, 1500)).toBe('settled');
+    expect(await outcomeWithin(closing, 1500)).toBe('resolved');
   });
 
   it('resolves for a channel already closed and for a clean close the broker answers', async () => {
     const { model } = await connectThroughProxy();
     const channel = await model.createChannel();
     await closeUntilGone(channel);
-    expect(await within(closeUntilGone(channel), 1500)).toBe('settled');
-    expect(await within(closeUntilGone(model), 1500)).toBe('settled');
+    expect(await outcomeWithin(closeUntilGone(channel), 1500)).toBe('resolved');
+    expect(await outcomeWithin(closeUntilGone(model), 1500)).toBe('resolved');
   });
 });

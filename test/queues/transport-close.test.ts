@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/queues/transports/index.js';
-import { closedWithin, freePort, sleep } from '../conformance/helpers.js';
+import { freePort, outcomeWithin, sleep } from '../conformance/helpers.js';
 import { TcpProxy } from '../faults/helpers/tcp-proxy.js';
 import { mosquitto, nats, rabbitmq, redis } from '../helpers/services.js';
 
@@ -28,7 +28,7 @@ describe('issue 10 item 1: close() ends a connect to an unreachable broker', () 
 /**
  * A half-open connection (a partition, a peer gone without a FIN) answers nothing until heartbeats give up,
  * tens of seconds later: AMQP's consumer cancel, NATS's flush and MQTT's clean end (which waits for every
- * in-flight QoS 1 packet) held close() that long, MQTT's for ever. Each step now waits 3 s at most
+ * in-flight QoS 1 packet) held close() that long, MQTT's for more than 4 minutes. Each step now waits 3 s at most
  * (core/close-step.ts). `blackhole` drops bytes both ways; `mute` drops what the client sends but still
  * forwards the broker's (its requests go unanswered while it still hears the broker).
  */
@@ -45,6 +45,7 @@ for (const broker of BROKERS) {
     for (const mode of ['blackhole', 'mute'] as const) {
       it(`ends within 10 s with a consumer and a publish in flight (${mode})`, async () => {
         const proxy = new TcpProxy('127.0.0.1', broker.port);
+        const queue = `half-open.${broker.scheme}.${mode}.${process.pid}`;
         try {
           const port = await proxy.listen();
           const transport = await createTransport(`${broker.scheme}://${broker.auth}127.0.0.1:${port}/`, {
@@ -52,7 +53,6 @@ for (const broker of BROKERS) {
             publishTimeoutMs: 1000,
           });
           await transport.connect();
-          const queue = `half-open.${broker.scheme}.${mode}.${process.pid}`;
           await transport.declareQueue(queue);
           await transport.consume(queue, (delivery) => void delivery.ack(), { prefetch: 5 });
           await transport.publish({ exchange: '', routingKey: queue }, { body: Buffer.from('before'), properties: {} });
@@ -63,16 +63,14 @@ for (const broker of BROKERS) {
               () => 'confirmed',
               (error: { code?: string }) => error.code,
             );
-          const started = Date.now();
-          expect(await closedWithin(() => transport.close(), 10_000)).toBe('closed');
-          expect(Date.now() - started).toBeLessThan(10_000);
+          expect(await outcomeWithin(transport.close(), 10_000)).toBe('resolved');
           // The publish was answered by its own deadline, not left pending.
           expect(await inFlight).toBe('MS_QUEUE_PUBLISH_TIMEOUT');
         } finally {
           await proxy.close();
           const cleaner = await createTransport(`${broker.scheme}://${broker.auth}127.0.0.1:${broker.port}/`);
           await cleaner.connect();
-          await cleaner.deleteQueue(`half-open.${broker.scheme}.${mode}.${process.pid}`).catch(() => undefined);
+          await cleaner.deleteQueue(queue).catch(() => undefined);
           await cleaner.close();
         }
       });

@@ -292,7 +292,8 @@ export class AmqpTransport extends TransportBase<AmqpConsumer> implements Contra
   protected async shutDown(): Promise<void> {
     const consumers = [...this.consumers];
     // Each wait for the broker is bounded (close-step.ts): a half-open connection answers none of them.
-    const cancelling = Promise.all(consumers.map((consumer) => (consumer.isCancelled ? undefined : consumer.cancel())));
+    // cancel() returns at once for a consumer already cancelled.
+    const cancelling = Promise.all(consumers.map((consumer) => consumer.cancel()));
     const answering = await closeStep(cancelling, 'the consumer cancels', this.#logger);
     if (answering && this.connection.isOpen) {
       // Let what was accepted settle (each publish has its own deadline), then stop.
